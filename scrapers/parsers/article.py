@@ -1,0 +1,63 @@
+"""The typed result of parsing one article page.
+
+Raw strings stay next to their normalised values so the archive can be re-checked
+and re-parsed when the parsers improve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+EXTRACTOR_VERSION = "1"
+
+
+@dataclass
+class Caption:
+    image_url: str
+    text: str
+    credit: str | None = None
+    credit_url: str | None = None
+
+
+@dataclass
+class Comment:
+    comment_id: str
+    parent_id: str | None
+    author: str | None
+    published: datetime | None
+    published_raw: str | None
+    text: str
+
+
+@dataclass
+class Article:
+    url: str
+    canonical_url: str | None = None
+    site: str | None = None
+    article_id: str | None = None
+    language: str | None = None
+    section: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    published_raw: str | None = None
+    modified: datetime | None = None
+    modified_raw: str | None = None
+    body: str = ""
+    captions: list[Caption] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    is_partial: bool = False
+    extractor_version: str = EXTRACTOR_VERSION
+
+    @property
+    def key(self) -> str:
+        """Natural key: site + article id where the site has ids, else the canonical URL."""
+        if self.site and self.article_id:
+            return f"{self.site}:{self.article_id}:{self.language or ''}"
+        return self.canonical_url or self.url
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
