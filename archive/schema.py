@@ -1,0 +1,268 @@
+"""The archive's tables, indexes, full-text indexes and triggers, and the migrations that build them.
+
+The schema only ever moves forward through ``MIGRATIONS``, applied in order from the first, each
+in its own transaction together with the version bump, so a crash leaves the file at a known
+version.  ``PRAGMA user_version`` is the version SQLite itself keeps; ``_newsarchive_meta`` says
+in a readable table that the file is ours (Datasette shows it), and the two must agree.
+
+Full-text search follows sqlite-utils' conventions so that Datasette and ``sqlite-utils`` find it
+as is: an FTS5 table ``<table>_fts`` with ``content="<table>"`` and the triggers ``<table>_ai``,
+``<table>_ad``, ``<table>_au``.  One deliberate difference: the update trigger fires only
+``AFTER UPDATE OF`` the indexed columns, so bumping ``last_seen`` on an unchanged article does
+not re-index its 8 KB body (re-upserts would otherwise run at FTS speed, see PERFORMANCE-NOTES).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from archive.errors import ArchiveError, NotAnArchiveError, SchemaTooNewError
+
+APP = "newsarchive"
+META_TABLE = "_newsarchive_meta"
+TOKENIZER = "unicode61 remove_diacritics 2"
+
+# FTS columns and their bm25 weights, in index order: a hit in the title outranks one in an
+# author name, which outranks the body, which outranks an image caption.
+ARTICLE_FTS_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("title", 10.0),
+    ("body", 1.0),
+    ("captions_text", 0.5),
+    ("authors", 3.0),
+)
+COMMENT_FTS_COLUMNS: tuple[tuple[str, float], ...] = (("text", 1.0), ("author", 2.0))
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+def _quote(identifier: str) -> str:
+    """Double-quoted identifier, as sqlite-utils writes them (Datasette's FTS detection relies on it)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def fts_statements(table: str, columns: Sequence[tuple[str, float]]) -> tuple[str, ...]:
+    """The FTS5 table, its sqlite-utils-named triggers and its weighted `rank`, for `table`."""
+    fts = _quote(f"{table}_fts")
+    names = [name for name, _ in columns]
+    cols = ", ".join(_quote(c) for c in names)
+    old = ", ".join(f"old.{_quote(c)}" for c in names)
+    new = ", ".join(f"new.{_quote(c)}" for c in names)
+    weights = ", ".join(f"{w:.1f}" for _, w in columns)
+    return (
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {cols},\n    tokenize='{TOKENIZER}',\n"
+        f"    content={_quote(table)}\n)",
+        f"CREATE TRIGGER {_quote(table + '_ai')} AFTER INSERT ON {_quote(table)} BEGIN\n"
+        f"  INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});\nEND",
+        f"CREATE TRIGGER {_quote(table + '_ad')} AFTER DELETE ON {_quote(table)} BEGIN\n"
+        f"  INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES('delete', old.rowid, {old});\nEND",
+        f"CREATE TRIGGER {_quote(table + '_au')} AFTER UPDATE OF {cols} ON {_quote(table)} BEGIN\n"
+        f"  INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES('delete', old.rowid, {old});\n"
+        f"  INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});\nEND",
+        # Persisted in the FTS config, so `ORDER BY rank` (the fast path) uses these weights.
+        f"INSERT INTO {fts} ({fts}, rank) VALUES ('rank', 'bm25({weights})')",
+    )
+
+
+_V1_TABLES = (
+    f"""CREATE TABLE {META_TABLE} (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    app TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    migrated TEXT
+)""",
+    """CREATE TABLE crawl_runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    args TEXT NOT NULL DEFAULT '{}',
+    pages INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0,
+    articles_changed INTEGER NOT NULL DEFAULT 0,
+    articles_unchanged INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    failed_by_reason TEXT NOT NULL DEFAULT '{}'
+)""",
+    """CREATE TABLE page_bodies (
+    hash TEXT PRIMARY KEY,
+    compression TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    body BLOB NOT NULL
+)""",
+    """CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL DEFAULT '{}',
+    content_type TEXT,
+    content_hash TEXT REFERENCES page_bodies(hash),
+    first_fetched TEXT NOT NULL,
+    last_fetched TEXT NOT NULL,
+    fetch_count INTEGER NOT NULL DEFAULT 1,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    UNIQUE (url, content_hash)
+)""",
+    "CREATE INDEX pages_content_hash ON pages (content_hash)",
+    """CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    canonical_url TEXT,
+    site TEXT,
+    article_id TEXT,
+    language TEXT,
+    section TEXT,
+    title TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    published TEXT,
+    published_raw TEXT,
+    modified TEXT,
+    modified_raw TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    captions_text TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    is_partial INTEGER NOT NULL DEFAULT 0,
+    extractor_version TEXT,
+    content_hash TEXT NOT NULL,
+    page_hash TEXT REFERENCES page_bodies(hash),
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    comment_count INTEGER NOT NULL DEFAULT 0
+)""",
+    "CREATE INDEX articles_site_language_section ON articles (site, language, section)",
+    "CREATE INDEX articles_published ON articles (published)",
+    "CREATE INDEX articles_url ON articles (url)",
+    "CREATE INDEX articles_canonical_url ON articles (canonical_url)",
+    "CREATE INDEX articles_page_hash ON articles (page_hash)",
+    """CREATE TABLE captions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    image_url TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    credit TEXT,
+    credit_url TEXT,
+    UNIQUE (article_id, position)
+)""",
+    """CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    comment_id TEXT NOT NULL,
+    parent_id TEXT,
+    author TEXT,
+    published TEXT,
+    published_raw TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    first_seen TEXT,
+    UNIQUE (article_id, comment_id)
+)""",
+    """CREATE TABLE failures (
+    url TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    status INTEGER,
+    detail TEXT,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    first_failed TEXT NOT NULL,
+    last_failed TEXT NOT NULL,
+    run_id INTEGER REFERENCES crawl_runs(id)
+)""",
+    "CREATE INDEX failures_reason ON failures (reason)",
+)
+
+# Append only: never edit a released migration, add the next one (e.g. `article_versions`).
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "articles, captions, comments, pages, page bodies, failures, crawl runs, full-text search",
+        _V1_TABLES
+        + fts_statements("articles", ARTICLE_FTS_COLUMNS)
+        + fts_statements("comments", COMMENT_FTS_COLUMNS),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _user_tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def current_version(conn: sqlite3.Connection, where: str) -> int:
+    """The archive's schema version (0 for an empty file); raises if the file is not ours."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = _user_tables(conn)
+    if META_TABLE not in tables:
+        if tables or version:
+            raise NotAnArchiveError(f"{where} is a SQLite database but not a newsarchive archive")
+        return 0
+    row = conn.execute(f"SELECT app, schema_version FROM {META_TABLE} WHERE id = 1").fetchone()
+    if row is None or row[0] != APP or int(row[1]) != version:
+        raise NotAnArchiveError(
+            f"{where} has a damaged newsarchive header (meta table and user_version disagree)"
+        )
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{where} has schema version {version}, newer than this newsarchive supports "
+            f"({SCHEMA_VERSION}); upgrade newsarchive"
+        )
+    return version
+
+
+def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
+    for statement in migration.statements:
+        conn.execute(statement)
+    conn.execute(
+        f"INSERT INTO {META_TABLE} (id, app, schema_version, created) VALUES (1, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET schema_version = excluded.schema_version, migrated = ?",
+        (APP, migration.version, _now(), _now()),
+    )
+    # PRAGMA takes no parameters; the version is our own integer, never user input.
+    conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Applies the missing migrations, each atomically; safe when two processes open at once.
+
+    `conn` must be in autocommit mode (isolation_level=None): each step is its own
+    BEGIN IMMEDIATE ... COMMIT, and the version is read again under the write lock so a
+    concurrent opener that migrated first is noticed rather than repeated.
+    """
+    for migration in MIGRATIONS:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(conn, where) < migration.version:
+                _apply(conn, migration)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # some errors make SQLite roll back by itself
+                conn.execute("ROLLBACK")
+            raise
+    return current_version(conn, where)
+
+
+def check_version(conn: sqlite3.Connection, where: str, *, readonly: bool) -> int:
+    """Validates the file and brings its schema up to date (or refuses, when read-only)."""
+    version = current_version(conn, where)
+    if version == SCHEMA_VERSION:
+        return version
+    if readonly:
+        state = "empty" if version == 0 else f"at schema version {version} (current: {SCHEMA_VERSION})"
+        raise ArchiveError(f"{where} is {state}; open it once read-write to set it up")
+    return migrate(conn, where)

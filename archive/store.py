@@ -1,0 +1,638 @@
+"""The archive: one SQLite file (WAL mode) and the small write API every feeder calls.
+
+Feeders (the Scrapy pipeline, a reparse, a Redis ingest) hand over plain records; the archive
+decides what is new, changed or unchanged.  Each ``write_batch`` is one short ``BEGIN IMMEDIATE``
+transaction built from ``executemany`` statements, so a crash loses at most that batch and other
+processes (search, Datasette) keep reading while it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import sqlite_utils
+
+from archive.errors import ArchiveError, NotAnArchiveError
+from archive.schema import check_version
+from scrapers.parsers.article import Article, Caption, Comment
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+# Measured on 300 real pages (240 KB average): level 1/3/6 store 23/21/19 % of the size in
+# 1.5/1.8/3.9 ms a page.  The crawler is CPU-bound and writes in its own process, so 3.
+ZLIB_LEVEL = 3
+RUN_COUNT_FIELDS = ("pages", "articles_new", "articles_changed", "articles_unchanged", "failed")
+
+
+@dataclass
+class PageRecord:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    final_url: str | None = None
+    content_type: str | None = None
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the raw body: the page's content hash (computed once per record)."""
+        return sha256_hex(self.body)
+
+
+@dataclass
+class ArticleRecord:
+    article: Article
+    page: PageRecord | None
+    fetched_at: datetime
+
+
+@dataclass
+class FailureRecord:
+    url: str
+    reason: str
+    status: int | None
+    detail: str | None
+    failed_at: datetime
+
+
+@dataclass
+class BatchResult:
+    pages_new: int = 0
+    pages_seen: int = 0
+    articles_new: int = 0
+    articles_changed: int = 0
+    articles_unchanged: int = 0
+    failures: int = 0
+
+
+# --- values as stored -------------------------------------------------------------------------
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def to_json(value: Any) -> str:
+    # ensure_ascii=False keeps Cyrillic/Azerbaijani names as letters, which FTS can tokenize.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def fetch_time(dt: datetime) -> str:
+    """UTC, fixed width, so that stored fetch times compare correctly as strings."""
+    aware = dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def iso(dt: datetime | None) -> str | None:
+    """A publication date as the site meant it: ISO 8601, keeping its own UTC offset."""
+    return dt.isoformat() if dt else None
+
+
+def captions_text(captions: Sequence[Caption]) -> str:
+    return "\n".join(c.text for c in captions if c.text)
+
+
+def content_hash(article: Article) -> str:
+    """Hash of the normalised content; raw date strings and the URL fetched are left out on
+    purpose, so "5 minutes ago" or a tracking parameter never make an article look changed."""
+    fields = {
+        "canonical_url": article.canonical_url,
+        "site": article.site,
+        "article_id": article.article_id,
+        "language": article.language,
+        "section": article.section,
+        "title": article.title,
+        "authors": article.authors,
+        "published": iso(article.published),
+        "modified": iso(article.modified),
+        "body": article.body,
+        "captions": [[c.image_url, c.text, c.credit, c.credit_url] for c in article.captions],
+        "tags": article.tags,
+        "is_partial": article.is_partial,
+    }
+    return sha256_hex(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
+
+
+ARTICLE_CONTENT_COLUMNS = (
+    "url",
+    "canonical_url",
+    "site",
+    "article_id",
+    "language",
+    "section",
+    "title",
+    "authors",
+    "published",
+    "published_raw",
+    "modified",
+    "modified_raw",
+    "body",
+    "captions_text",
+    "tags",
+    "is_partial",
+    "extractor_version",
+    "content_hash",
+)
+
+
+def article_row(record: ArticleRecord) -> dict[str, Any]:
+    a = record.article
+    seen = fetch_time(record.fetched_at)
+    return {
+        "key": a.key,
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "site": a.site,
+        "article_id": a.article_id,
+        "language": a.language,
+        "section": a.section,
+        "title": a.title,
+        "authors": to_json(a.authors),
+        "published": iso(a.published),
+        "published_raw": a.published_raw,
+        "modified": iso(a.modified),
+        "modified_raw": a.modified_raw,
+        "body": a.body,
+        "captions_text": captions_text(a.captions),
+        "tags": to_json(a.tags),
+        "is_partial": int(a.is_partial),
+        "extractor_version": a.extractor_version,
+        "content_hash": content_hash(a),
+        "page_hash": record.page.sha256 if record.page else None,
+        "first_seen": seen,
+        "last_seen": seen,
+    }
+
+
+def comment_row(article_id: int, comment: Comment, seen: str) -> tuple[Any, ...]:
+    return (
+        article_id,
+        comment.comment_id,
+        comment.parent_id,
+        comment.author,
+        iso(comment.published),
+        comment.published_raw,
+        comment.text,
+        seen,
+    )
+
+
+# --- SQL --------------------------------------------------------------------------------------
+
+_INSERT_BODY = "INSERT OR IGNORE INTO page_bodies (hash, compression, size, body) VALUES (?, 'zlib', ?, ?)"
+# A replay of a fetch already recorded (same URL, content and time) changes nothing, so a
+# re-sent batch or a reparse is idempotent; a later fetch only moves last_fetched/fetch_count.
+_UPSERT_PAGE = """
+INSERT INTO pages (url, final_url, status, headers, content_type, content_hash,
+                   first_fetched, last_fetched, fetch_count, run_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+ON CONFLICT (url, content_hash) DO UPDATE SET
+    first_fetched = min(pages.first_fetched, excluded.first_fetched),
+    last_fetched = max(pages.last_fetched, excluded.last_fetched),
+    fetch_count = pages.fetch_count + 1
+WHERE excluded.last_fetched > pages.last_fetched OR excluded.first_fetched < pages.first_fetched
+"""
+_ARTICLE_COLUMNS = ("key", *ARTICLE_CONTENT_COLUMNS, "page_hash", "first_seen", "last_seen")
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _ARTICLE_COLUMNS)})"
+)
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{c} = :{c}' for c in ARTICLE_CONTENT_COLUMNS)}, "
+    "page_hash = coalesce(:page_hash, page_hash), last_seen = max(last_seen, :last_seen) WHERE id = :id"
+)
+_TOUCH_ARTICLE = "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?"
+_INSERT_CAPTION = (
+    "INSERT INTO captions (article_id, position, image_url, text, credit, credit_url) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+# Only a comment whose content moved is rewritten, so the comments_fts trigger stays idle otherwise.
+_UPSERT_COMMENT = """
+INSERT INTO comments (article_id, comment_id, parent_id, author, published, published_raw, text, first_seen)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (article_id, comment_id) DO UPDATE SET
+    parent_id = excluded.parent_id, author = excluded.author, published = excluded.published,
+    published_raw = excluded.published_raw, text = excluded.text
+WHERE comments.text IS NOT excluded.text OR comments.author IS NOT excluded.author
+   OR comments.parent_id IS NOT excluded.parent_id OR comments.published IS NOT excluded.published
+   OR comments.published_raw IS NOT excluded.published_raw
+"""
+_COUNT_COMMENTS = (
+    "UPDATE articles SET comment_count = (SELECT count(*) FROM comments WHERE article_id = articles.id) "
+    "WHERE id = ?"
+)
+_UPSERT_FAILURE = """
+INSERT INTO failures (url, reason, status, detail, attempts, first_failed, last_failed, run_id)
+VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+ON CONFLICT (url) DO UPDATE SET
+    reason = excluded.reason, status = excluded.status, detail = excluded.detail,
+    attempts = failures.attempts + 1, last_failed = max(failures.last_failed, excluded.last_failed),
+    run_id = coalesce(excluded.run_id, failures.run_id)
+"""
+_CLEAR_FAILURE = "DELETE FROM failures WHERE url = ? AND last_failed <= ?"
+
+
+def _json_list(values: Iterable[str]) -> str:
+    """One bound parameter for a whole IN list (via json_each): no SQLite variable limit."""
+    return json.dumps(list(values))
+
+
+# --- the batch writer -------------------------------------------------------------------------
+
+
+def _write_bodies(conn: sqlite3.Connection, pages: Sequence[PageRecord]) -> None:
+    by_hash = {p.sha256: p.body for p in pages}
+    known = {
+        r[0]
+        for r in conn.execute(
+            "SELECT hash FROM page_bodies WHERE hash IN (SELECT value FROM json_each(?))",
+            (_json_list(by_hash),),
+        )
+    }
+    # Compressing is the costly part, so bodies already stored are not compressed again.
+    conn.executemany(
+        _INSERT_BODY,
+        ((h, len(b), zlib.compress(b, ZLIB_LEVEL)) for h, b in by_hash.items() if h not in known),
+    )
+
+
+def _existing_pages(conn: sqlite3.Connection, pages: Sequence[PageRecord]) -> set[tuple[str, str]]:
+    pairs = [[p.url, p.sha256] for p in pages]
+    rows = conn.execute(
+        "SELECT url, content_hash FROM pages WHERE (url, content_hash) IN "
+        "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+        (json.dumps(pairs),),
+    )
+    return {(str(r[0]), str(r[1])) for r in rows}
+
+
+def _write_pages(
+    conn: sqlite3.Connection, pages: Sequence[PageRecord], run_id: int | None, result: BatchResult
+) -> None:
+    if not pages:
+        return
+    _write_bodies(conn, pages)
+    seen = _existing_pages(conn, pages)
+    rows = []
+    for p in pages:
+        pair = (p.url, p.sha256)
+        if pair in seen:
+            result.pages_seen += 1
+        else:
+            result.pages_new += 1
+            seen.add(pair)
+        t = fetch_time(p.fetched_at)
+        rows.append((p.url, p.final_url, p.status, to_json(p.headers), p.content_type, pair[1], t, t, run_id))
+    conn.executemany(_UPSERT_PAGE, rows)
+
+
+def _rounds(records: Sequence[ArticleRecord]) -> list[list[ArticleRecord]]:
+    """Splits a batch so that each key appears once per round (a key twice in one batch is
+    then compared with its own earlier version, exactly as if it had come in the next batch)."""
+    rounds: list[list[ArticleRecord]] = []
+    counts: Counter[str] = Counter()
+    for record in records:
+        n = counts[record.article.key]
+        counts[record.article.key] += 1
+        if n == len(rounds):
+            rounds.append([])
+        rounds[n].append(record)
+    return rounds
+
+
+@dataclass
+class _Existing:
+    id: int
+    content_hash: str
+    is_partial: bool
+
+
+def _existing_articles(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, _Existing]:
+    rows = conn.execute(
+        "SELECT key, id, content_hash, is_partial FROM articles "
+        "WHERE key IN (SELECT value FROM json_each(?))",
+        (_json_list(keys),),
+    )
+    return {str(r[0]): _Existing(int(r[1]), str(r[2]), bool(r[3])) for r in rows}
+
+
+def _keeps_old(old: _Existing, row: Mapping[str, Any]) -> bool:
+    # A partial copy (paywall, truncated fetch) never replaces a complete one already archived.
+    return old.content_hash == row["content_hash"] or (bool(row["is_partial"]) and not old.is_partial)
+
+
+def _write_round(conn: sqlite3.Connection, records: Sequence[ArticleRecord], result: BatchResult) -> None:
+    rows = [article_row(r) for r in records]
+    existing = _existing_articles(conn, (row["key"] for row in rows))
+    new = [row for row in rows if row["key"] not in existing]
+    changed = [
+        {**row, "id": existing[row["key"]].id}
+        for row in rows
+        if row["key"] in existing and not _keeps_old(existing[row["key"]], row)
+    ]
+    unchanged = [
+        (row["last_seen"], existing[row["key"]].id)
+        for row in rows
+        if row["key"] in existing and _keeps_old(existing[row["key"]], row)
+    ]
+    conn.executemany(_INSERT_ARTICLE, new)
+    conn.executemany(_UPDATE_ARTICLE, changed)
+    conn.executemany(_TOUCH_ARTICLE, unchanged)
+    result.articles_new += len(new)
+    result.articles_changed += len(changed)
+    result.articles_unchanged += len(unchanged)
+
+    ids = {k: e.id for k, e in existing.items()}
+    ids.update({k: e.id for k, e in _existing_articles(conn, (row["key"] for row in new)).items()})
+    rewritten = {row["key"] for row in new} | {row["key"] for row in changed}
+    _write_captions(conn, [r for r in records if r.article.key in rewritten], ids)
+    _write_comments(conn, records, ids)
+    _clear_failures(conn, records)
+
+
+def _write_captions(
+    conn: sqlite3.Connection, records: Sequence[ArticleRecord], ids: Mapping[str, int]
+) -> None:
+    conn.executemany("DELETE FROM captions WHERE article_id = ?", ((ids[r.article.key],) for r in records))
+    conn.executemany(
+        _INSERT_CAPTION,
+        (
+            (ids[r.article.key], pos, c.image_url, c.text, c.credit, c.credit_url)
+            for r in records
+            for pos, c in enumerate(r.article.captions)
+        ),
+    )
+
+
+def _write_comments(
+    conn: sqlite3.Connection, records: Sequence[ArticleRecord], ids: Mapping[str, int]
+) -> None:
+    with_comments = [r for r in records if r.article.comments]
+    conn.executemany(
+        _UPSERT_COMMENT,
+        (
+            comment_row(ids[r.article.key], c, fetch_time(r.fetched_at))
+            for r in with_comments
+            for c in r.article.comments
+        ),
+    )
+    conn.executemany(_COUNT_COMMENTS, ((ids[r.article.key],) for r in with_comments))
+
+
+def _clear_failures(conn: sqlite3.Connection, records: Sequence[ArticleRecord]) -> None:
+    """An archived article settles the failures of every URL it was reached by, unless the
+    failure is more recent than the fetch that produced the article."""
+    rows = set()
+    for r in records:
+        urls = {r.article.url, r.article.canonical_url}
+        if r.page:
+            urls |= {r.page.url, r.page.final_url}
+        rows |= {(u, fetch_time(r.fetched_at)) for u in urls if u}
+    conn.executemany(_CLEAR_FAILURE, rows)
+
+
+def _write_failures(
+    conn: sqlite3.Connection, failures: Sequence[FailureRecord], run_id: int | None, result: BatchResult
+) -> None:
+    conn.executemany(
+        _UPSERT_FAILURE,
+        (
+            (f.url, f.reason, f.status, f.detail, fetch_time(f.failed_at), fetch_time(f.failed_at), run_id)
+            for f in failures
+        ),
+    )
+    result.failures += len(failures)
+
+
+def _count_run(
+    conn: sqlite3.Connection, run_id: int, result: BatchResult, failures: Sequence[FailureRecord]
+) -> None:
+    """Keeps the run's counters current batch by batch, so a run that crashes still says what it did."""
+    row = conn.execute("SELECT failed_by_reason FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+    by_reason = Counter(json.loads(row[0])) + Counter(f.reason for f in failures)
+    conn.execute(
+        "UPDATE crawl_runs SET pages = pages + ?, articles_new = articles_new + ?, "
+        "articles_changed = articles_changed + ?, articles_unchanged = articles_unchanged + ?, "
+        "failed = failed + ?, failed_by_reason = ? WHERE id = ?",
+        (
+            result.pages_new + result.pages_seen,
+            result.articles_new,
+            result.articles_changed,
+            result.articles_unchanged,
+            result.failures,
+            to_json(dict(by_reason)),
+            run_id,
+        ),
+    )
+
+
+def _unique_pages(pages: Sequence[PageRecord], articles: Sequence[ArticleRecord]) -> list[PageRecord]:
+    """All pages of the batch, each fetch once even when given both alone and with its article."""
+    out: dict[tuple[str, str, str], PageRecord] = {}
+    for p in [*pages, *(a.page for a in articles if a.page)]:
+        out.setdefault((p.url, p.sha256, fetch_time(p.fetched_at)), p)
+    return list(out.values())
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+
+def _check_file(path: Path, *, create: bool, readonly: bool) -> None:
+    if path.is_dir():
+        raise ArchiveError(f"{path} is a directory, not an archive file")
+    if not path.exists():
+        if readonly or not create:
+            raise ArchiveError(f"no archive at {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+        return
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise NotAnArchiveError(f"{path} is not a SQLite database (so not a newsarchive archive)")
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    target, uri = (path.resolve().as_uri() + "?mode=ro", True) if readonly else (str(path), False)
+    # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never opened behind our back.
+    conn = sqlite3.connect(
+        target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode, much faster
+    return conn
+
+
+class Archive:
+    """An open archive.  Use ``Archive.open(...)``; one thread at a time (writes are serialised)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Archive:
+        """Opens (by default creating, with its folder) and migrates the archive at `path`."""
+        path = Path(path)
+        _check_file(path, create=create, readonly=readonly)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = _connect(path, readonly=readonly)
+            check_version(conn, str(path), readonly=readonly)
+        except ArchiveError:
+            if conn is not None:
+                conn.close()
+            raise
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        return cls(conn, path, readonly=readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise ArchiveError(f"{self.path} is open read-only; cannot {what}")
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")  # take the write lock now: no deadlock later
+            except sqlite3.Error as exc:
+                raise ArchiveError(f"cannot {what} in {self.path}: {exc}") from None
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:  # some errors make SQLite roll back by itself
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise ArchiveError(f"cannot {what} in {self.path}: {exc}") from exc
+                raise
+
+    def write_batch(
+        self,
+        pages: Sequence[PageRecord] = (),
+        articles: Sequence[ArticleRecord] = (),
+        failures: Sequence[FailureRecord] = (),
+        run_id: int | None = None,
+    ) -> BatchResult:
+        """Writes fetched pages, parsed articles and failed URLs in ONE transaction.
+
+        Articles are matched by ``Article.key``: new ones are inserted, a different content hash
+        updates the row (and its FTS entry and captions), the same hash only moves ``last_seen``.
+        Comments are upserted by (article, comment_id); failures come before articles, so an
+        article archived in the same batch settles its URL's failure.
+        """
+        result = BatchResult()
+        with self._transaction("write a batch") as conn:
+            if (
+                run_id is not None
+                and not conn.execute("SELECT 1 FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+            ):
+                raise ArchiveError(f"unknown crawl run id {run_id}")
+            _write_pages(conn, _unique_pages(pages, articles), run_id, result)
+            _write_failures(conn, failures, run_id, result)
+            for round_ in _rounds(articles):
+                _write_round(conn, round_, result)
+            if run_id is not None:
+                _count_run(conn, run_id, result, failures)
+        return result
+
+    def start_run(self, site: str, args: Mapping[str, Any]) -> int:
+        """Records the start of a crawl and returns its id (to pass to write_batch/finish_run)."""
+        with self._transaction("start a run") as conn:
+            cur = conn.execute(
+                "INSERT INTO crawl_runs (site, started, args) VALUES (?, ?, ?)",
+                (
+                    site,
+                    fetch_time(datetime.now(UTC)),
+                    json.dumps(dict(args), default=str, ensure_ascii=False),
+                ),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any]) -> None:
+        """Closes a run.  `counts` may set pages, articles_new/changed/unchanged, failed and
+        failed_by_reason; what it sets replaces what write_batch counted, the rest stays."""
+        unknown = set(counts) - {*RUN_COUNT_FIELDS, "failed_by_reason"}
+        if unknown:
+            raise ArchiveError(f"finish_run: unknown count(s) {', '.join(sorted(unknown))}")
+        sets = ["finished = ?", "status = ?"]
+        params: list[Any] = [fetch_time(datetime.now(UTC)), status]
+        for name in RUN_COUNT_FIELDS:
+            if name in counts:
+                sets.append(f"{name} = ?")  # name is from our own constant list
+                params.append(int(counts[name]))
+        if "failed_by_reason" in counts:
+            sets.append("failed_by_reason = ?")
+            params.append(to_json(dict(counts["failed_by_reason"])))
+        with self._transaction("finish a run") as conn:
+            cur = conn.execute(f"UPDATE crawl_runs SET {', '.join(sets)} WHERE id = ?", (*params, run_id))
+            if cur.rowcount == 0:
+                raise ArchiveError(f"unknown crawl run id {run_id}")
+
+    def known_article_urls(self, site: str | None = None, *, complete_only: bool = False) -> set[str]:
+        """URLs and canonical URLs of archived articles (of `site`), for the spider to skip.
+
+        complete_only=True leaves out partial articles, so that they get fetched again.
+        """
+        sql = "SELECT url, canonical_url FROM articles WHERE (? IS NULL OR site = ?)"
+        if complete_only:
+            sql += " AND NOT is_partial"
+        urls: set[str] = set()
+        for url, canonical in self.conn.execute(sql, (site, site)):
+            urls.add(url)
+            if canonical:
+                urls.add(canonical)
+        return urls
+
+    def page_body(self, content_hash: str) -> bytes:
+        """The raw bytes of a fetched page, as they came from the server (for reparsing)."""
+        row = self.conn.execute(
+            "SELECT compression, body FROM page_bodies WHERE hash = ?", (content_hash,)
+        ).fetchone()
+        if row is None:
+            raise ArchiveError(f"no page body with hash {content_hash}")
+        compression, stored = str(row[0]), bytes(row[1])
+        body = zlib.decompress(stored) if compression == "zlib" else stored
+        if sha256_hex(body) != content_hash:
+            raise ArchiveError(f"page body {content_hash} is damaged (its hash does not match)")
+        return body
