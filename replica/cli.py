@@ -1,0 +1,47 @@
+"""`replica` command group: serve the offline turan.az replica (registered as `newsarchive replica`)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from replica.server import ReplicaServer
+from replica.site import ReplicaSite
+
+
+@click.group(name="replica")
+def replica() -> None:
+    """The offline turan.az replica: a generated, deterministic site for demos, tests and benchmarks."""
+
+
+@replica.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to bind (0: any free port).")
+@click.option("--articles", default=300, show_default=True, type=click.IntRange(min=1),
+              help="Number of article pages (legacy and 404 ones included).")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same site.")
+@click.option("--ground-truth", "ground_truth", type=click.Path(dir_okay=False, writable=True),
+              help="Write the ground truth (JSON lines, URLs on the served base URL) before serving.")
+def serve(host: str, port: int, articles: int, seed: int, ground_truth: str | None) -> None:
+    """Serve the replica until Ctrl-C.
+
+    \b
+    Example:
+      newsarchive replica serve --port 8000 --articles 20000 --ground-truth data/truth.jsonl
+      curl http://127.0.0.1:8000/en/politics?page=2
+    """
+    started = time.perf_counter()
+    site = ReplicaSite(seed=seed, articles=articles)
+    server = ReplicaServer(site, host, port)
+    click.echo(f"Built {articles} articles (seed {seed}) in {time.perf_counter() - started:.2f}s", err=True)
+    if ground_truth:
+        count = site.write_ground_truth(ground_truth, server.base_url)
+        click.echo(f"Wrote {count} ground-truth records to {ground_truth}", err=True)
+    click.echo(f"Serving the turan.az replica at {server.base_url}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -1,0 +1,182 @@
+"""An article's content, generated on request from its index: body, images, authors, tags, comments.
+
+The story-level generator (shared by translations) gives the paragraphs; a version-level generator
+gives what differs between language versions (images, authors, comments, teasers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from random import Random
+from typing import TYPE_CHECKING
+
+from replica import lexicon
+from replica.labels import FAMILY_TAGS, RELATED_HEADINGS
+from replica.textgen import (
+    Topic,
+    body_plan,
+    caption_texts,
+    comment_text,
+    commenter,
+    invented_person,
+    mix,
+    render,
+)
+from replica.timefmt import baku, dateline_date
+
+if TYPE_CHECKING:
+    from replica.site import Entry, ReplicaSite
+
+FIRST_IMAGE_ID = 400_000
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str  # exactly what a perfect parser returns for this paragraph
+    html: str  # inner HTML of its <p>
+
+
+@dataclass(frozen=True)
+class Figure:
+    image_path: str
+    caption: str
+    credit: tuple[str, str] | None  # (name, absolute link)
+
+
+@dataclass
+class CommentNode:
+    comment_id: int
+    parent_id: int | None
+    author: str
+    ts: int
+    text: str
+    depth: int
+    children: list[CommentNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    paragraphs: list[Paragraph]  # the preview only, for a paywalled article
+    figures: dict[int, list[Figure]]  # inline figures shown after paragraph i
+    lead_image: Figure | None
+    end_marker: str | None
+    authors: list[str]
+    tags: list[str]
+    comments: list[CommentNode]  # top level, each with its replies, in page order
+    related: list[int]
+    related_heading: str
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+def walk(nodes: list[CommentNode]) -> list[CommentNode]:
+    """Comments in page (pre-)order."""
+    out: list[CommentNode] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(walk(node.children))
+    return out
+
+
+def article_content(site: ReplicaSite, idx: int) -> ArticleContent:
+    """Generate (deterministically) the content of article `idx`; ReplicaSite.content caches it."""
+    entry = site.entries[idx]
+    topic, story_rng = site.topic(entry.story)
+    langs = site.stories[entry.story].langs
+    paragraphs = _paragraphs(story_rng, topic, entry, langs)
+    rng = Random(mix(site.seed, idx, 2))
+    if entry.paywalled:
+        paragraphs = paragraphs[: rng.randint(1, 2)]
+    captions = caption_texts(rng, topic, entry.lang, 3)
+    lead = _figure(rng, entry, 0, captions[0]) if rng.random() < 0.55 else None
+    figures: dict[int, list[Figure]] = {}
+    if not entry.paywalled and len(paragraphs) >= 3 and rng.random() < 0.15:
+        for n, pos in enumerate(sorted(rng.sample(range(len(paragraphs) - 1), rng.randint(1, 2)))):
+            figures[pos] = [_figure(rng, entry, n + 1, captions[n + 1])]
+    return ArticleContent(
+        paragraphs=paragraphs, figures=figures, lead_image=lead,
+        end_marker=("—0—" if rng.random() < 0.85 else "-0-") if entry.has_end_marker else None,
+        authors=_authors(rng, entry.lang), tags=_tags(rng, topic, entry),
+        comments=_comments(rng, topic, entry), related=_related(rng, site, entry),
+        related_heading=rng.choice(RELATED_HEADINGS[entry.lang]),
+    )
+
+
+def _paragraphs(rng: Random, topic: Topic, entry: Entry, langs: tuple[str, ...]) -> list[Paragraph]:
+    paragraphs = []
+    for sentences in body_plan(rng, topic, langs):
+        texts = [render(s.template, entry.lang, topic.slots, s.numbers) for s in sentences]
+        html = " ".join(
+            f"<strong>{escape(text)}</strong>" if s.strong else escape(text)
+            for s, text in zip(sentences, texts, strict=True)
+        )
+        paragraphs.append(Paragraph(" ".join(texts), html))
+    if topic.dateline is not None:
+        # "Baku/23.04.24/Turan: " opens the first paragraph and stays part of the body.
+        prefix = f"{topic.dateline[entry.lang]['nom']}/{dateline_date(entry.ts)}/Turan: "
+        first = paragraphs[0]
+        paragraphs[0] = Paragraph(prefix + first.text, escape(prefix) + first.html)
+    return paragraphs
+
+
+def _figure(rng: Random, entry: Entry, n: int, caption: str) -> Figure:
+    """Image ids are unique per site: each article owns four."""
+    image_id = FIRST_IMAGE_ID + entry.idx * 4 + n
+    credit = rng.choice(lexicon.CREDITS) if rng.random() < 0.8 else None
+    return Figure(f"/resized/media/{baku(entry.ts).year}/main/{image_id}-750-500-resize.webp", caption, credit)
+
+
+def _authors(rng: Random, lang: str) -> list[str]:
+    if rng.random() >= 0.35:
+        return []
+    count = 2 if rng.random() < 0.25 else 1
+    names: list[str] = []
+    while len(names) < count:
+        name = invented_person(rng)[lang]["name"]
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _tags(rng: Random, topic: Topic, entry: Entry) -> list[str]:
+    if rng.random() < 0.1:
+        return []
+    s = topic.slots
+    candidates = [FAMILY_TAGS[entry.family][entry.lang], s["c"][entry.lang]["nom"],
+                  s["pl"][entry.lang]["nom"], s["off"][entry.lang]["name"], s["tp"][entry.lang]["nom"]]
+    unique = list(dict.fromkeys(candidates))
+    return rng.sample(unique, rng.randint(1, min(4, len(unique))))
+
+
+def _comments(rng: Random, topic: Topic, entry: Entry) -> list[CommentNode]:
+    """A thread of up to three levels; every reply is later than what it answers."""
+    created: list[CommentNode] = []
+    for k in range(entry.comment_count):
+        open_parents = [c for c in created if c.depth < 3]
+        parent = rng.choice(open_parents) if open_parents and rng.random() < 0.45 else None
+        after = parent.ts if parent else entry.ts
+        node = CommentNode(
+            comment_id=entry.comment_base + k, parent_id=parent.comment_id if parent else None,
+            author=commenter(rng, entry.lang), ts=after + 60 * rng.randint(5, 2880),
+            text=comment_text(rng, topic, entry.lang), depth=parent.depth + 1 if parent else 1,
+        )
+        if parent:
+            parent.children.append(node)
+        created.append(node)
+    roots = [c for c in created if c.parent_id is None]
+    for c in created:
+        c.children.sort(key=lambda n: (n.ts, n.comment_id))
+    return sorted(roots, key=lambda n: (n.ts, n.comment_id))
+
+
+def _related(rng: Random, site: ReplicaSite, entry: Entry) -> list[int]:
+    """Teasers of other articles (any language, as on the real site)."""
+    pool = site.live_all
+    if len(pool) < 2:
+        return []
+    picks = {pool[rng.randrange(len(pool))] for _ in range(4)}
+    picks.discard(entry.idx)
+    return sorted(picks)
