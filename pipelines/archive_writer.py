@@ -1,0 +1,140 @@
+"""The single archive writer: buffers pages, articles and failures and writes them in batches.
+
+One transaction per batch keeps FTS upkeep cheap; a crash loses at most the unflushed batch,
+which the next run fetches again because it is not in the archive.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+from twisted.internet import task
+
+from archive.store import Archive, ArticleRecord, FailureRecord, PageRecord
+from scrapers.items import FailureItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+
+def page_record(item: PageItem) -> PageRecord:
+    return PageRecord(
+        url=item.url, status=item.status, headers=item.headers, body=item.body,
+        fetched_at=item.fetched_at, final_url=item.final_url, content_type=item.content_type,
+    )
+
+
+class ArchiveWriterPipeline:
+    def __init__(
+        self, crawler: Crawler, stats: StatsCollector, path: str, batch_size: int, flush_seconds: float
+    ) -> None:
+        self.crawler = crawler
+        self.stats = stats
+        self.path = path
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.pages: list[PageRecord] = []
+        self.articles: list[ArticleRecord] = []
+        self.failures: list[FailureRecord] = []
+        self.failed_by_reason: Counter[str] = Counter()
+        self.totals: Counter[str] = Counter()
+        self._flusher: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        path = settings.get("ARCHIVE_PATH")
+        if not path:
+            raise NotConfigured("ARCHIVE_PATH is not set")
+        assert crawler.stats is not None
+        writer = cls(
+            crawler, crawler.stats, path,
+            batch_size=settings.getint("ARCHIVE_BATCH_SIZE", 100),
+            flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS", 2.0),
+        )
+        crawler.signals.connect(writer.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
+        return writer
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.archive = Archive.open(self.path)
+        site = getattr(getattr(spider, "profile", None), "name", None) or (spider.name if spider else "?")
+        self.run_id = self.archive.start_run(site, self._run_args(spider))
+        self._flusher = task.LoopingCall(self.flush)
+        self._flusher.start(self.flush_seconds, now=False)
+
+    def _run_args(self, spider: Spider | None) -> dict[str, Any]:
+        keys = ("CRAWL_BASE_URL", "CRAWL_LANGUAGES", "CRAWL_SECTIONS", "CRAWL_LIMIT")
+        args: dict[str, Any] = {k: self.crawler.settings.get(k) for k in keys}
+        args["spider"] = spider.name if spider else None
+        return args
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageItem):
+            self._add_page(item)
+        elif isinstance(item, FailureItem):
+            self._add_failure(item.url, item.reason, item.status, item.detail, item)
+        if len(self.pages) + len(self.articles) + len(self.failures) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _add_page(self, item: PageItem) -> None:
+        if item.article is not None:
+            self.articles.append(ArticleRecord(item.article, page_record(item), item.fetched_at))
+        else:
+            self.pages.append(page_record(item))
+
+    def _add_failure(
+        self, url: str, reason: str, status: int | None, detail: str | None, item: FailureItem | PageItem
+    ) -> None:
+        page = item.page if isinstance(item, FailureItem) else item
+        if page is not None:
+            self.pages.append(page_record(page))
+        self.failures.append(FailureRecord(url, reason, status, detail, item.fetched_at))
+        self.failed_by_reason[reason] += 1
+        self.stats.inc_value(f"archive/failed/{reason}")
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
+        # Rejected pages are not articles, but the URL must still end up recorded with its reason.
+        reason = getattr(exception, "reason", None)
+        if reason and isinstance(item, PageItem):
+            self._add_failure(item.url, reason, item.status, str(exception), item)
+
+    def flush(self) -> None:
+        if self.archive is None or not (self.pages or self.articles or self.failures):
+            return
+        result = self.archive.write_batch(self.pages, self.articles, self.failures, run_id=self.run_id)
+        self.pages, self.articles, self.failures = [], [], []
+        for name in ("articles_new", "articles_changed", "articles_unchanged", "pages_new"):
+            value = getattr(result, name)
+            self.totals[name] += value
+            self.stats.inc_value(f"archive/{name.replace('_', '/')}", value)
+
+    def close_spider(self) -> None:
+        if self._flusher is not None and self._flusher.running:
+            self._flusher.stop()
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        pages = self.stats.get_value("response_received_count", 0)
+        counts = {
+            "pages": pages,
+            "articles_new": self.totals["articles_new"],
+            "articles_changed": self.totals["articles_changed"],
+            "articles_unchanged": self.totals["articles_unchanged"],
+            "failed": sum(self.failed_by_reason.values()),
+            "failed_by_reason": dict(self.failed_by_reason),
+        }
+        self.archive.finish_run(self.run_id, reason, counts)
+        self.archive.close()
+        self.archive = None

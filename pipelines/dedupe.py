@@ -1,0 +1,33 @@
+"""Drops an article already seen in this run under another URL (same key or canonical URL)."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from scrapers.items import PageItem
+
+
+class DeduplicatePipeline:
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not (isinstance(item, PageItem) and item.article is not None):
+            return item
+        article = item.article
+        keys = {article.key, article.canonical_url or article.url}
+        if keys & self.seen:
+            self.stats.inc_value("archive/dropped/duplicate")
+            raise DropItem(f"duplicate of an article already archived in this run: {item.url}")
+        self.seen |= keys
+        return item

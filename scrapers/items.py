@@ -1,0 +1,35 @@
+"""What spiders hand to the pipelines: fetched pages and failed URLs.
+
+A page travels with its raw bytes so the archive can keep the original; the parse pipeline
+fills in ``article`` for article pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scrapers.parsers.article import Article
+
+
+@dataclass
+class PageItem:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    kind: str  # "article", "listing" or "feed"
+    final_url: str | None = None
+    content_type: str | None = None
+    article: Article | None = field(default=None, repr=False)
+
+
+@dataclass
+class FailureItem:
+    url: str
+    reason: str
+    fetched_at: datetime
+    status: int | None = None
+    detail: str | None = None
+    page: PageItem | None = field(default=None, repr=False)
