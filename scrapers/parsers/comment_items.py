@@ -1,0 +1,178 @@
+"""Finding reader comments on a page without a profile: which elements are the comment items.
+
+In order: elements with ``id="comment-N"`` (WordPress and most blog engines; outermost per N), the
+usual item classes (``li.comment``, schema.org ``Comment``), and last the repeated blocks of a
+container named for comments (``#comments``, ``.discussion``). A comment in a ``<dl>`` is a pair:
+the ``<dt>`` (who and when) and the ``<dd>`` (what).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bs4 import Tag
+
+from .body import body_root
+from .boilerplate import names_of
+from .page import Page
+from .text import NEVER_TEXT, blocks, never_text
+
+_ID = re.compile(r"^(?:li-|div-)?comments?[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$", re.I)
+_NOT_ITEM_WORDS = re.compile(r"form|reply|respond|count|link|button|nav|page", re.I)
+ITEM_CLASSES = (
+    "li.comment, article.comment, div.comment, [itemtype*='schema.org/Comment'], .comment-item,"
+    " #disqus_thread li.post, #disqus_thread .post"
+)
+_CONTAINER = re.compile(r"comment|discussion|responses|reactions|disqus", re.I)
+_NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
+_SIGNED = re.compile(r"author|date|time|user|name", re.I)
+_DESCEND = 6  # how deep under a comment container the repeated items are looked for
+_MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all"), not a comment
+
+
+@dataclass(frozen=True)
+class Item:
+    """One comment: ``element`` nests its replies; ``parts`` hold its author, date and text."""
+
+    element: Tag
+    parts: tuple[Tag, ...]
+    key: str | None
+
+
+def generic_items(page: Page) -> list[Item]:
+    elements = _by_id(page) or _by_class(page) or _by_container(page)
+    return [_with_parts(e) for e in elements if not _unseen(e) and not _linkback(e)]
+
+
+def item_key(element: Tag) -> str | None:
+    """The comment's own id: the number of ``id="comment-N"``, or a ``data-comment-id``."""
+    for attr in ("id", "data-comment-id", "data-id"):
+        value = element.get(attr)
+        if isinstance(value, str) and value:
+            match = _ID.match(value)
+            if match:
+                return match["id"]
+            if attr != "id":
+                return value
+    return None
+
+
+def _by_id(page: Page) -> list[Tag]:
+    found: dict[str, Tag] = {}
+    for tag in page.all_tags():
+        key = item_key(tag) if _ID.match(str(tag.get("id", ""))) else None
+        ident = str(tag.get("id"))
+        if key is None or key in found or tag.name in ("a", "span", "form", "input", "textarea"):
+            continue
+        if _NOT_ITEM_WORDS.search(ident.rsplit(key, 1)[0]):
+            continue
+        found[key] = tag
+    return list(found.values())
+
+
+def _by_class(page: Page) -> list[Tag]:
+    """Weaker evidence than an id: a menu entry can be ``li.comment`` too, so text must be prose."""
+    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and t.find("form") is None]
+
+
+def _unseen(element: Tag) -> bool:
+    """In a hidden block or a client-side template (a comment skeleton waiting for data)."""
+    for tag in (element, *element.parents):
+        if never_text(tag) or {"hide", "hidden", "template"} & set(tag.get_attribute_list("class")):
+            return True
+    return False
+
+
+def _linkback(element: Tag) -> bool:
+    """WordPress pingbacks and trackbacks sit in the comment list but are links, not comments."""
+    return bool({"pingback", "trackback"} & set(element.get_attribute_list("class")))
+
+
+def _by_container(page: Page) -> list[Tag]:
+    """The repeated blocks inside the outermost containers named for comments."""
+    article = body_root(page).elements
+    items: list[Tag] = []
+    for container in _containers(page):
+        if any(container is e or any(container is p for p in e.parents) for e in article):
+            continue  # a wrapper of the article and its comments: too wide to tell them apart
+        items.extend(_repeated(container))
+    return items
+
+
+def _containers(page: Page) -> Iterator[Tag]:
+    chosen: list[Tag] = []
+    for tag in filter(_is_container, page.all_tags()):
+        if not any(c is p for c in chosen for p in tag.parents):
+            chosen.append(tag)
+            yield tag
+
+
+def _is_container(tag: Tag) -> bool:
+    if tag.name in NEVER_TEXT or tag.name in ("form", "a", "span", "input", "textarea", "button", "body"):
+        return False
+    names = " ".join(names_of(tag))
+    return bool(_CONTAINER.search(names)) and not _NOT_CONTAINER.search(names)
+
+
+def _repeated(container: Tag) -> list[Tag]:
+    """Children of one kind that hold most of the text: the items of a list of comments."""
+    node = container
+    for _ in range(_DESCEND):
+        children = [c for c in node.find_all(True, recursive=False) if not _is_furniture_child(c)]
+        if not children:
+            return []
+        groups: dict[tuple[str, str], list[Tag]] = {}
+        for child in children:
+            groups.setdefault(_signature(child), []).append(child)
+        best = max(groups.values(), key=_text_size)
+        if len(best) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
+            return [c for c in best if _is_comment_like(c)]
+        node = max(children, key=lambda c: _text_size([c]))
+    return []
+
+
+def _signature(tag: Tag) -> tuple[str, str]:
+    classes = tag.get_attribute_list("class")
+    return tag.name, classes[0] if classes else ""
+
+
+def _text_size(tags: list[Tag]) -> int:
+    return sum(len(t.get_text(" ", strip=True)) for t in tags)
+
+
+def _is_furniture_child(tag: Tag) -> bool:
+    return tag.name in NEVER_TEXT or tag.name in ("form", "h1", "h2", "h3", "h4", "nav") or tag.find("form") is not None
+
+
+def _is_comment_like(tag: Tag) -> bool:
+    """Written text, not a list of links ("Recent comments: X on Y"), and either long enough to be
+    more than a label ("Leave your comment") or signed (an author or a date inside)."""
+    found = blocks(tag)
+    text = sum(len(b.text) for b in found)
+    links = sum(b.link_chars for b in found)
+    if not text or links >= 0.5 * text:
+        return False
+    return text >= _MIN_TEXT or tag.find("time") is not None or tag.find(class_=_SIGNED) is not None
+
+
+def _with_parts(element: Tag) -> Item:
+    """A ``<dt>``/``<dd>`` pair is one comment; anything else is its own element."""
+    if element.name == "dt":
+        dd = element.find_next_sibling()
+        parts = (element, dd) if isinstance(dd, Tag) and dd.name == "dd" else (element,)
+        return Item(element, parts, item_key(element))
+    dd = element if element.name == "dd" else element.find_parent("dd")
+    if isinstance(dd, Tag) and (dd is element or _depth(element, dd) <= 2):
+        dt = dd.find_previous_sibling()
+        if isinstance(dt, Tag) and dt.name == "dt":
+            return Item(dd, (dt, dd), item_key(element))
+    return Item(element, (element,), item_key(element))
+
+
+def _depth(element: Tag, ancestor: Tag) -> int:
+    for depth, parent in enumerate(element.parents, start=1):
+        if parent is ancestor:
+            return depth
+    return 0

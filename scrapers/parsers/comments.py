@@ -1,0 +1,184 @@
+"""Reader comments as threads: each with its id, its parent's id, author, date and text.
+
+Items come from the profile's selectors, else from the common markups: JSON-LD and microdata
+``Comment``, elements with ``id="comment-N"`` (WordPress and most blog engines), ``li.comment``.
+A reply's parent is the nearest item around it (``ul.children`` nesting). An item without text is
+not a comment, so a page whose comment block is empty reports none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from bs4 import Tag
+
+from .article import Comment
+from .comment_items import Item, generic_items, item_key
+from .dateparse import parse_iso, zone
+from .dates import read_element
+from .page import Page, jsonld_types
+from .text import inline_text, never_text, paragraphs, squash
+
+# Most specific first: the first selector that matches inside an item wins.
+GENERIC_TEXT = (
+    "[itemprop=text]", ".comment-content", ".comment-text", ".comment_text", ".commentText",
+    ".comment-body-text", ".comment-entry", ".comment-message", ".comment_body", ".post-message",
+)  # fmt: skip
+GENERIC_AUTHOR = (
+    "[itemprop=author] [itemprop=name]", "[itemprop=author]", ".comment-author .fn", ".fn",
+    ".comment-author", ".comment_author", ".commentAuthor", ".post-byline .author", ".author", "cite",
+    ".username", ".user-name",
+)  # fmt: skip
+GENERIC_DATE = (
+    "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", ".comment-date", ".comment-metadata",
+    ".commentmetadata", ".comment-meta", ".comment_date", ".commentDate", ".post-meta time", ".date",
+    ".timestamp",
+)  # fmt: skip
+_META_WORDS = re.compile(
+    r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
+    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share)(?:$|[-_\s])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Selectors for the parts of one comment item (the profile's, or the generic ones), in order."""
+
+    author: tuple[str, ...]
+    published: tuple[str, ...]
+    text: tuple[str, ...]
+
+
+def extract_comments(page: Page) -> list[Comment]:
+    profile_items = page.select_profile("comments")
+    if profile_items and page.profile:
+        profile = page.profile
+        parts = Parts(
+            _one(profile.selector("comment_author")) or GENERIC_AUTHOR,
+            _one(profile.selector("comment_published")) or GENERIC_DATE,
+            _one(profile.selector("comment_text")),
+        )
+        return _from_items(page, [Item(e, (e,), item_key(e)) for e in profile_items], parts)
+    jsonld = _from_jsonld(page)
+    if jsonld:
+        return jsonld
+    return _from_items(page, generic_items(page), Parts(GENERIC_AUTHOR, GENERIC_DATE, GENERIC_TEXT))
+
+
+def _one(selector: str | None) -> tuple[str, ...]:
+    return (selector,) if selector else ()
+
+
+def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
+    tz = zone(page.profile.timezone if page.profile else None)
+    ids = {id(item.element): item.key or f"c{n}" for n, item in enumerate(items, start=1)}
+    comments: list[Comment] = []
+    for item in items:
+        own = _owned_by(item.element, ids)
+        text = _text(page, item, parts, own)
+        if not text:
+            continue
+        author = _first_own(page, parts.author, item, own)
+        raw, published = _date(page, _first_own_tag(page, parts.published, item, own), tz)
+        parent = next((ids[id(p)] for p in item.element.parents if id(p) in ids), None)
+        comments.append(Comment(ids[id(item.element)], parent, _author_name(author), published, raw, text))
+    return comments
+
+
+def _owned_by(element: Tag, ids: dict[int, str]) -> Callable[[Tag], bool]:
+    """Whether a tag belongs to this comment and not to a reply nested in it."""
+
+    def own(tag: Tag) -> bool:
+        for parent in tag.parents:
+            if parent is element or id(parent) in ids:
+                return parent is element
+        return True  # outside the element: the <dt> of a <dt>/<dd> pair
+
+    return own
+
+
+def _first_own_tag(page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Tag], bool]) -> Tag | None:
+    for selector in selectors:
+        for part in item.parts:
+            for tag in page.select(selector, part):
+                if own(tag):
+                    return tag
+    return None
+
+
+def _first_own(page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Tag], bool]) -> str | None:
+    tag = _first_own_tag(page, selectors, item, own)
+    return inline_text(tag) or None if tag is not None else None
+
+
+def _text(page: Page, item: Item, parts: Parts, own: Callable[[Tag], bool]) -> str:
+    holder = _first_own_tag(page, parts.text, item, own)
+    if holder is not None:
+        return "\n\n".join(paragraphs(holder))
+    if page.profile and parts.text:
+        return ""  # the profile names the text element: an item without one has no text
+    meta = {id(t) for part in item.parts for t in page.select(", ".join(parts.author + parts.published), part)}
+
+    def skip(tag: Tag) -> bool:
+        return never_text(tag) or not own(tag) or id(tag) in meta or _is_meta(tag)
+
+    return "\n\n".join(p for part in item.parts for p in paragraphs(part, skip))
+
+
+def _is_meta(tag: Tag) -> bool:
+    if tag.name in ("form", "nav", "footer", "header", "img"):
+        return True
+    names = " ".join(tag.get_attribute_list("class"))
+    return bool(names and _META_WORDS.search(names))
+
+
+def _date(page: Page, tag: Tag | None, tz: tzinfo) -> tuple[str | None, datetime | None]:
+    if tag is None:
+        return None, None
+    found = read_element(tag, page, tz)
+    if found is None:
+        return inline_text(tag) or None, None
+    return found.raw, found.value
+
+
+def _author_name(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"\s*(?:says|said|wrote|пишет|написал)\s*:?\s*$", "", text, flags=re.I).strip()
+    return text or None
+
+
+def _from_jsonld(page: Page) -> list[Comment]:
+    """Comments the page states in JSON-LD (``comment`` of the article, or ``Comment`` objects)."""
+    value = page.jsonld_value("comment")
+    objects = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    if not objects:
+        objects = [o for o in page.jsonld if "Comment" in jsonld_types(o)]
+    tz = zone(page.profile.timezone if page.profile else None)
+    comments: list[Comment] = []
+    for n, obj in enumerate(objects, start=1):
+        if not isinstance(obj, dict):
+            continue
+        text = obj.get("text") or obj.get("description")
+        if not isinstance(text, str) or not squash(text):
+            continue
+        raw = obj.get("dateCreated") or obj.get("datePublished")
+        raw = raw if isinstance(raw, str) else None
+        author = obj.get("author")
+        name = author.get("name") if isinstance(author, dict) else author
+        ident = obj.get("@id") or obj.get("identifier")
+        comments.append(
+            Comment(
+                comment_id=str(ident) if ident else f"c{n}",
+                parent_id=None,
+                author=name if isinstance(name, str) else None,
+                published=parse_iso(raw, tz) if raw else None,
+                published_raw=raw,
+                text=squash(text),
+            )
+        )
+    return comments

@@ -1,0 +1,143 @@
+"""Body text: paragraphs, chrome, captions, end markers, paywalls, and the generic fallbacks."""
+
+from __future__ import annotations
+
+import json
+
+from scrapers.parsers import parse_article
+from scrapers.sites import SiteProfile, load_profile, profile_from_dict
+
+URL = "https://turan.az/en/politics/talks-resume-779784"
+PROSE = (
+    "The talks resumed on Tuesday after a break of several weeks, officials said, and both sides "
+    "described the first meeting as constructive and businesslike."
+)
+
+
+def turan() -> SiteProfile:
+    return load_profile("turan")
+
+
+def turan_page(maincontent: str, extra: str = "") -> str:
+    return f"""<html lang="en"><body><header class="header"><nav>Politics Economy</nav></header>
+    <main class="container"><div class="article"><div class="breadcrumbs"><a href="/en">Home</a></div>
+    <h1 class="captxt">Talks resume</h1><div class="manspdt">23 April 2024, 15:23</div>
+    {maincontent}{extra}
+    <div class="share"><span>Follow us on social networks</span></div>
+    <div class="rltdblock"><h3>Want to say</h3><div class="grid-item"><a href="/x">Teaser title</a></div></div>
+    </div></main><aside class="newsline"><h3>News Line</h3><ul><li>Another story</li></ul></aside>
+    <footer class="footer">© Turan</footer></body></html>"""
+
+
+def test_paragraphs_are_joined_by_a_blank_line_with_whitespace_normalised() -> None:
+    html = turan_page(
+        '<div class="maincontent"><p>Baku/23.04.24/Turan:  First\n   line.</p><p>Second <b>one</b>.</p></div>'
+    )
+    assert parse_article(html, URL, turan()).body == "Baku/23.04.24/Turan: First line.\n\nSecond one."
+
+
+def test_chrome_and_inline_figures_are_not_body_text() -> None:
+    html = turan_page(
+        '<div class="maincontent"><p>One.</p><figure class="inimg"><img src="/a.webp" alt="Alt">'
+        "<figcaption>A caption (Photo: <a href='https://apa.az/'>APA</a>)</figcaption></figure><p>Two.</p></div>"
+    )
+    body = parse_article(html, URL, turan()).body
+    assert body == "One.\n\nTwo."
+
+
+def test_end_markers_are_dropped() -> None:
+    for marker in ("—0—", "-0-"):
+        html = turan_page(f'<div class="maincontent"><p>One.</p><p>Two.</p><p>{marker}</p></div>')
+        assert parse_article(html, URL, turan()).body == "One.\n\nTwo."
+
+
+def test_paywalled_preview_is_partial_without_the_notice() -> None:
+    html = turan_page(
+        '<div class="maincontent prvNews"><p>Only the lead.</p>'
+        '<div class="paywall">Please login or subscribe to read more</div></div>'
+    )
+    article = parse_article(html, URL, turan())
+    assert article.body == "Only the lead."
+    assert article.is_partial is True
+
+
+def test_full_article_is_not_partial() -> None:
+    html = turan_page('<div class="maincontent"><p>All of it.</p></div>')
+    assert parse_article(html, URL, turan()).is_partial is False
+
+
+def test_paywall_notice_written_as_a_paragraph_is_dropped_too() -> None:
+    profile = profile_from_dict({"name": "x", "selectors": {"body": ".text"}, "paywall": {"text": ["Subscribe now"]}})
+    html = '<div class="text"><p>Lead.</p><p>Subscribe now</p></div>'
+    article = parse_article(html, "https://x.example/a", profile)
+    assert article.body == "Lead."
+    assert article.is_partial is True
+
+
+def test_br_starts_a_new_line_inside_a_paragraph() -> None:
+    html = turan_page('<div class="maincontent"><p>Line one<br>line   two</p></div>')
+    assert parse_article(html, URL, turan()).body == "Line one\nline two"
+
+
+def test_profile_without_a_body_match_falls_back_to_the_generic_extractor() -> None:
+    html = f"<html><body><nav>Home News Sport</nav><article><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
+    assert parse_article(html, "https://turan.az/en/politics/x-779784", turan()).body == f"{PROSE}\n\n{PROSE}"
+
+
+# --- generic path -------------------------------------------------------------------------------
+def test_generic_prefers_the_marked_article_container() -> None:
+    html = f"""<html><body><div class="sidebar"><p>{PROSE}</p></div>
+    <div class="entry-content"><p>{PROSE} One.</p><p>{PROSE} Two.</p></div></body></html>"""
+    assert parse_article(html, "https://blog.example/post").body == f"{PROSE} One.\n\n{PROSE} Two."
+
+
+def test_generic_density_finds_the_prose_block_and_drops_furniture() -> None:
+    html = f"""<html><body>
+    <div id="menu"><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></div>
+    <div id="x1"><div id="x2">
+      <h1>Headline</h1>
+      <p>{PROSE} A.</p>
+      <div class="share-buttons"><a href="#">Facebook</a> <a href="#">Twitter</a></div>
+      <p>{PROSE} B.</p>
+      <p>{PROSE} C.</p>
+      <div class="related-posts"><h3>Related</h3><ul><li><a href="/1">Other story one</a></li>
+        <li><a href="/2">Other story two</a></li></ul></div>
+    </div></div>
+    <div id="comments" class="comments-area"><p>{PROSE} Comment.</p></div>
+    <div class="footer-links"><a href="/about">About us</a> <a href="/contact">Contact</a></div>
+    </body></html>"""
+    body = parse_article(html, "https://news.example/story").body
+    assert body == f"{PROSE} A.\n\n{PROSE} B.\n\n{PROSE} C."
+
+
+def test_generic_keeps_link_lists_inside_the_article() -> None:
+    items = "".join(f'<li><a href="/pr/{n}">Fix number {n} in the code generator</a></li>' for n in range(12))
+    html = f"""<html><body><nav>Blog Archive About</nav><div class="post">
+      <p>{PROSE} Start.</p><ul>{items}</ul><p>{PROSE} End.</p></div></body></html>"""
+    body = parse_article(html, "https://blog.example/report").body
+    assert body.startswith(f"{PROSE} Start.") and body.endswith(f"{PROSE} End.")
+
+
+def test_generic_uses_jsonld_article_body_when_the_page_has_no_text() -> None:
+    data = {"@type": "NewsArticle", "articleBody": f"{PROSE}\n{PROSE} Again."}
+    html = f"""<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>
+    <body><div id="app">Loading…</div></body></html>"""
+    assert parse_article(html, "https://app.example/a").body == f"{PROSE}\n\n{PROSE} Again."
+
+
+def test_generic_body_of_an_empty_page_is_empty() -> None:
+    assert parse_article("<html><body></body></html>", "https://x.example/").body == ""
+
+
+def test_unclosed_control_around_the_content_does_not_hide_it() -> None:
+    # lxml keeps an unclosed <button> open around everything that follows it.
+    html = f"<html><body><div><button>Menu<div class='content'><p>{PROSE}</p><p>{PROSE}</p></div></div></body></html>"
+    assert PROSE in parse_article(html, "https://x.example/a").body
+
+
+def test_is_partial_from_jsonld() -> None:
+    data = {"@type": "NewsArticle", "isAccessibleForFree": False}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body><p>x</p></body></html>'
+    )
+    assert parse_article(html, "https://x.example/a").is_partial is True

@@ -1,0 +1,115 @@
+"""Captions: one per image, credits split off with their link, URLs absolute."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scrapers.parsers import Caption, parse_article
+from scrapers.sites import load_profile
+
+TURAN_URL = "https://turan.az/en/politics/x-779784"
+
+
+def turan_captions(inner: str) -> list[Caption]:
+    html = f'<html><body><div class="article"><h1 class="captxt">T</h1>{inner}</div></body></html>'
+    return parse_article(html, TURAN_URL, load_profile("turan")).captions
+
+
+def test_lead_image_caption_once_with_credit_and_link() -> None:
+    captions = turan_captions(
+        '<div class="mainimg"><img src="/resized/media/2024/main/1-750-500-resize.webp" alt="Peacekeepers leave.">'
+        '<div class="imgcap">Peacekeepers leave. (Photo: <a href="https://eurasianet.org/">Eurasianet</a>)</div></div>'
+        '<div class="maincontent"><p>Text.</p></div>'
+    )
+    assert captions == [
+        Caption(
+            image_url="https://turan.az/resized/media/2024/main/1-750-500-resize.webp",
+            text="Peacekeepers leave.",
+            credit="Eurasianet",
+            credit_url="https://eurasianet.org/",
+        )
+    ]
+
+
+def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
+    captions = turan_captions(
+        '<div class="mainimg"><img src="/a.webp" alt="A"><div class="imgcap">Lead</div></div>'
+        '<div class="maincontent"><p>x</p><figure class="inimg"><img src="https://turan.az/b.webp" alt="B">'
+        "<figcaption>Inline (Foto: <a href='https://apa.az/'>APA</a>)</figcaption></figure></div>"
+    )
+    assert [(c.image_url, c.text, c.credit, c.credit_url) for c in captions] == [
+        ("https://turan.az/a.webp", "Lead", None, None),
+        ("https://turan.az/b.webp", "Inline", "APA", "https://apa.az/"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "text", "credit"),
+    [
+        ("Ships in the port (Photo: Reuters)", "Ships in the port", "Reuters"),
+        ("Ships in the port. Photo: Reuters", "Ships in the port.", "Reuters"),
+        ("Корабли в порту. Фото: ТАСС", "Корабли в порту.", "ТАСС"),
+        ("Schiffe im Hafen | Foto: dpa", "Schiffe im Hafen", "dpa"),
+        ("Ships in the port. Photo by Jane Doe", "Ships in the port.", "Jane Doe"),
+        ("Ships in the port © AFP", "Ships in the port", "AFP"),
+        ("Ships in the port (Şəkil: APA)", "Ships in the port", "APA"),
+        ("Ships in the port", "Ships in the port", None),
+    ],
+)
+def test_trailing_credit_forms(caption: str, text: str, credit: str | None) -> None:
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p>
+    <figure><img src="/p.jpg"><figcaption>{caption}</figcaption></figure></article></body></html>"""
+    (found,) = parse_article(html, "https://x.example/a").captions
+    assert (found.text, found.credit) == (text, credit)
+
+
+def test_wordpress_caption() -> None:
+    html = f"""<html><body><div class="entry-content"><p>{"Prose. " * 40}</p>
+    <div class="wp-caption"><img src="/wp-content/uploads/a.jpg"><p class="wp-caption-text">A ferry.
+    Photo: <a href="https://port.example/">Port</a></p></div></div></body></html>"""
+    assert parse_article(html, "https://blog.example/a").captions == [
+        Caption("https://blog.example/wp-content/uploads/a.jpg", "A ferry.", "Port", "https://port.example/")
+    ]
+
+
+def test_credit_in_its_own_element() -> None:
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p><figure><img src="/b.jpg">
+    <figcaption>Cars on the bridge. <span class="credit">Foto: dpa</span></figcaption></figure>
+    </article></body></html>"""
+    assert parse_article(html, "https://x.example/a").captions == [
+        Caption("https://x.example/b.jpg", "Cars on the bridge.", "dpa", None)
+    ]
+
+
+def test_lazy_and_protocol_relative_images() -> None:
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p>
+    <figure><img src="data:image/gif;base64,R0lGOD" data-src="//cdn.example/c.jpg">
+    <figcaption>Lazy</figcaption></figure>
+    </article></body></html>"""
+    assert parse_article(html, "https://x.example/a").captions[0].image_url == "https://cdn.example/c.jpg"
+
+
+def test_figures_outside_the_article_are_not_its_captions() -> None:
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p></article>
+    <aside class="related"><figure><img src="/t.jpg"><figcaption>Teaser</figcaption></figure></aside></body></html>"""
+    assert parse_article(html, "https://x.example/a").captions == []
+
+
+def test_same_caption_twice_is_kept_once() -> None:
+    figure = '<figure><img src="/d.jpg"><figcaption>Same</figcaption></figure>'
+    html = f"<html><body><article><p>{'Prose. ' * 40}</p>{figure}{figure}</article></body></html>"
+    assert len(parse_article(html, "https://x.example/a").captions) == 1
+
+
+def test_image_without_caption_is_not_a_caption() -> None:
+    figure = '<figure><img src="/e.jpg" alt="x"></figure>'
+    html = f"<html><body><article><p>{'Prose. ' * 40}</p>{figure}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").captions == []
+
+
+def test_jsonld_image_caption_when_the_page_shows_none() -> None:
+    data = {"@type": "NewsArticle", "image": {"@type": "ImageObject", "url": "/f.jpg", "caption": "Delegates"}}
+    html = f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body></body></html>'
+    assert parse_article(html, "https://x.example/a").captions == [Caption("https://x.example/f.jpg", "Delegates")]

@@ -1,0 +1,209 @@
+"""Dates: month names, formats, timezones, and every source in its order of trust."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from scrapers.parsers import parse_article
+from scrapers.parsers.dateparse import parse_iso, parse_loose, parse_with_formats, search_loose, zone
+from scrapers.parsers.months import month_number
+from scrapers.sites import load_profile, profile_from_dict
+
+BAKU = zone("Asia/Baku")
+TURAN_FORMATS = ("%d %B %Y, %H:%M", "%d.%m.%Y %H:%M")
+PLUS4 = timezone(timedelta(hours=4))
+
+
+@pytest.mark.parametrize(
+    ("word", "month"),
+    [
+        ("April", 4), ("aprel", 4), ("апреля", 4), ("Апрель", 4), ("Sept.", 9), ("янв", 1), ("Okt", 10),
+        ("Février", 2), ("fevrier", 2), ("mayıs", 5), ("März", 3), ("grudnia", 12), ("listopada", 11),
+        ("ağustos", 8), ("dic", 12), ("gennaio", 1), ("mei", 5), ("серпня", 8),
+    ],
+)  # fmt: skip
+def test_month_names_in_many_languages(word: str, month: int) -> None:
+    assert month_number(word) == month
+
+
+def test_ambiguous_or_unknown_words_are_not_months() -> None:
+    assert month_number("jui") is None  # juin or juillet
+    assert month_number("the") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("23 April 2024, 15:23", datetime(2024, 4, 23, 15, 23)),
+        ("23 aprel 2024, 15:23", datetime(2024, 4, 23, 15, 23)),
+        ("23 апреля 2024, 15:23", datetime(2024, 4, 23, 15, 23)),
+        ("1 may 2024, 09:05", datetime(2024, 5, 1, 9, 5)),
+        ("23.04.2024 16:10", datetime(2024, 4, 23, 16, 10)),
+    ],
+)
+def test_profile_formats_read_month_names_in_the_profile_timezone(raw: str, expected: datetime) -> None:
+    value = parse_with_formats(raw, TURAN_FORMATS, BAKU)
+    assert value == expected.replace(tzinfo=BAKU)
+    assert value is not None and value.utcoffset() == timedelta(hours=4)
+
+
+def test_profile_format_mismatch_gives_none() -> None:
+    assert parse_with_formats("yesterday", TURAN_FORMATS, BAKU) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-04-23T15:23:00+04:00", datetime(2024, 4, 23, 15, 23, tzinfo=PLUS4)),
+        ("2024-04-23T11:23:00Z", datetime(2024, 4, 23, 11, 23, tzinfo=UTC)),
+        ("2024-04-23 11:23:00", datetime(2024, 4, 23, 11, 23, tzinfo=BAKU)),
+        ("2024-04-23", datetime(2024, 4, 23, tzinfo=BAKU)),
+        ("2012-07-15T11:59:00.000-0500", datetime(2012, 7, 15, 11, 59, tzinfo=timezone(timedelta(hours=-5)))),
+    ],
+)
+def test_iso_dates_keep_their_offset_and_naive_ones_get_the_site_timezone(raw: str, expected: datetime) -> None:
+    assert parse_iso(raw, BAKU) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Posted on July 15, 2012 at 3:45 pm", datetime(2012, 7, 15, 15, 45)),
+        ("15 July 2012", datetime(2012, 7, 15)),
+        ("By Dr. X - Mar 27, 2024 Share", datetime(2024, 3, 27)),
+        ("23. März 2024 um 10:15 Uhr", datetime(2024, 3, 23, 10, 15)),
+        ("5 de mayo de 2023", datetime(2023, 5, 5)),
+        ("Published 2012/07/15", datetime(2012, 7, 15)),
+        ("23.04.2024 16:10", datetime(2024, 4, 23, 16, 10)),
+        ("13/04/2024", datetime(2024, 4, 13)),
+    ],
+)
+def test_loose_dates_in_running_text(raw: str, expected: datetime) -> None:
+    assert parse_loose(raw, UTC) == expected.replace(tzinfo=UTC)
+
+
+def test_loose_slashed_dates_follow_the_month_first_hint() -> None:
+    assert parse_loose("04/05/2024", UTC, month_first=True) == datetime(2024, 4, 5, tzinfo=UTC)
+    assert parse_loose("04/05/2024", UTC, month_first=False) == datetime(2024, 5, 4, tzinfo=UTC)
+
+
+def test_loose_time_with_a_stated_zone() -> None:
+    value = parse_loose("Mon, 23 Apr 2024 10:00:00 GMT", BAKU)
+    assert value == datetime(2024, 4, 23, 10, 0, tzinfo=UTC)
+
+
+def test_search_loose_gives_the_text_it_read() -> None:
+    found = search_loose("Simon — April 20, 2024 at 9:05 am · 3 comments", UTC, True)
+    assert found is not None and found[1] == "April 20, 2024 at 9:05 am"
+
+
+def test_no_date_and_implausible_years_give_none() -> None:
+    assert parse_loose("no date here", UTC) is None
+    assert parse_loose("12 May 1850", UTC) is None
+
+
+def test_unknown_timezone_name_falls_back_to_utc() -> None:
+    assert zone("Mars/Olympus") is UTC
+    assert zone(None) is UTC
+
+
+# --- sources, through parse_article -------------------------------------------------------------
+TURAN_URL = "https://turan.az/en/politics/x-779784"
+
+
+def turan_article(head: str = "", date: str = "23 April 2024, 15:23", body: str = "<p>Text.</p>") -> str:
+    visible = f'<div class="manspdt">{date}</div>' if date else ""
+    return f"""<html lang="en"><head>{head}</head><body><div class="article"><h1 class="captxt">T</h1>
+    {visible}<div class="maincontent">{body}</div></div>
+    <aside class="newsline"><li><span class="manspdt">1 January 2020, 10:00</span></li></aside></body></html>"""
+
+
+def test_profile_selector_wins_and_keeps_the_visible_string() -> None:
+    head = '<meta property="article:published_time" content="2024-04-23T15:23:00+04:00">'
+    article = parse_article(turan_article(head), TURAN_URL, load_profile("turan"))
+    assert article.published_raw == "23 April 2024, 15:23"
+    assert article.published == datetime(2024, 4, 23, 15, 23, tzinfo=PLUS4)
+
+
+def test_meta_when_the_profile_selector_finds_nothing() -> None:
+    head = '<meta property="article:published_time" content="2024-04-23T15:23:00+04:00">'
+    article = parse_article(turan_article(head, date=""), TURAN_URL, load_profile("turan"))
+    assert article.published_raw == "2024-04-23T15:23:00+04:00"
+    assert article.published == datetime(2024, 4, 23, 15, 23, tzinfo=PLUS4)
+
+
+def test_modified_from_meta_with_its_raw_string() -> None:
+    head = '<meta property="article:modified_time" content="2024-04-24T09:00:00+04:00">'
+    article = parse_article(turan_article(head), TURAN_URL, load_profile("turan"))
+    assert article.modified == datetime(2024, 4, 24, 9, 0, tzinfo=PLUS4)
+    assert article.modified_raw == "2024-04-24T09:00:00+04:00"
+
+
+def test_modified_before_published_is_ignored() -> None:
+    head = '<meta property="article:modified_time" content="2020-01-01T09:00:00+04:00">'
+    assert parse_article(turan_article(head), TURAN_URL, load_profile("turan")).modified is None
+
+
+def test_dateline_gives_the_day_when_nothing_else_does() -> None:
+    body = "<p>Baku/12.01.21/Turan: Text.</p>"
+    article = parse_article(turan_article(date="", body=body), TURAN_URL, load_profile("turan"))
+    assert article.published == datetime(2021, 1, 12, tzinfo=BAKU)
+    assert article.published_raw == "12.01.21"
+
+
+def test_jsonld_date_published() -> None:
+    html = """<html><head><script type="application/ld+json">
+    {"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "datePublished": "2001-01-01"},
+     {"@type": "NewsArticle", "datePublished": "2024-03-02T07:45:00Z", "dateModified": "2024-03-02T10:00:00Z"}]}
+    </script></head><body></body></html>"""
+    article = parse_article(html, "https://x.example/a")
+    assert article.published == datetime(2024, 3, 2, 7, 45, tzinfo=UTC)
+    assert article.modified == datetime(2024, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["article:published_time", "og:published_time", "dc.date", "datePublished", "pubdate"])
+def test_meta_names(name: str) -> None:
+    attr = "property" if ":" in name else "name"
+    html = f'<html><head><meta {attr}="{name}" content="2022-06-01T08:00:00+02:00"></head><body></body></html>'
+    assert parse_article(html, "https://x.example/a").published == datetime(
+        2022, 6, 1, 8, 0, tzinfo=timezone(timedelta(hours=2))
+    )
+
+
+def test_time_element_value_from_datetime_raw_from_text() -> None:
+    html = """<html><body><article><h1>T</h1><p>By A · <time datetime="2024-04-23T10:15:00+02:00">23. April 2024</time>
+    </p><p>Text.</p></article><aside><time datetime="2020-01-01">old</time></aside></body></html>"""
+    article = parse_article(html, "https://x.example/a")
+    assert article.published == datetime(2024, 4, 23, 10, 15, tzinfo=timezone(timedelta(hours=2)))
+    assert article.published_raw == "23. April 2024"
+
+
+def test_url_date_takes_the_time_of_a_later_source_on_the_same_day() -> None:
+    html = '<html><body><h1>T</h1><div class="post-date">Posted 3 November 2022, 14:05</div></body></html>'
+    article = parse_article(html, "https://x.example/2022/11/03/story")
+    assert article.published == datetime(2022, 11, 3, 14, 5, tzinfo=UTC)
+    assert article.published_raw == "3 November 2022, 14:05"
+
+
+def test_url_date_alone() -> None:
+    article = parse_article("<html><body><p>x</p></body></html>", "https://x.example/2022/11/03/story")
+    assert article.published == datetime(2022, 11, 3, tzinfo=UTC)
+
+
+def test_date_under_the_headline() -> None:
+    html = "<html><body><h1>Title</h1><div><strong>By Ann</strong> - Mar 27, 2024</div><p>Text.</p></body></html>"
+    assert parse_article(html, "https://x.example/a").published == datetime(2024, 3, 27, tzinfo=UTC)
+
+
+def test_comment_dates_are_not_the_article_date() -> None:
+    html = """<html><body><p>Text without a date.</p>
+    <div class="comments"><span class="comment-date">May 1, 2023</span></div></body></html>"""
+    assert parse_article(html, "https://x.example/a").published is None
+
+
+def test_naive_dates_get_the_profile_timezone() -> None:
+    profile = profile_from_dict({"name": "x", "timezone": "Europe/Berlin", "selectors": {"published": ".d"}})
+    article = parse_article('<div class="d">2024-01-10 12:00</div>', "https://x.example/a", profile)
+    assert article.published is not None and article.published.utcoffset() == timedelta(hours=1)
