@@ -18,12 +18,33 @@ import click
 
 from archive.errors import ArchiveError, ArticleNotFoundError
 from archive.read import check, get_article, stats
-from archive.search import CommentHit, SearchHit, fts_query, render_snippet, search, search_comments
+from archive.search import (
+    SORTS,
+    TARGETS,
+    CaptionHit,
+    CommentHit,
+    SearchHit,
+    count,
+    facets,
+    fts_query,
+    render_snippet,
+    search,
+    search_captions,
+    search_comments,
+)
 from archive.store import Archive
 
 DEFAULT_DB = "data/archive.db"
 # name -> (module, attribute): commands registered only when their module is there.
-LAZY_COMMANDS = {"crawl": ("archive.crawl_cli", "crawl"), "replica": ("replica.cli", "replica")}
+LAZY_COMMANDS = {
+    "crawl": ("archive.crawl_cli", "crawl"),
+    "replica": ("replica.cli", "replica"),
+    "sites": ("archive.sites_cli", "sites"),
+    "history": ("archive.history", "history_cmd"),
+    "schedule": ("archive.schedule", "schedule"),
+    "serve": ("archive.serve_cli", "serve"),  # needs Datasette
+    "ingest": ("archive.ingest_cli", "ingest"),  # distributed crawls; needs redis
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,32 +135,40 @@ def main(ctx: click.Context, db: str) -> None:
       newsarchive --db data/turan.db show 42
     """
     # `crawl` has its own --db; this makes `newsarchive --db X crawl ...` write to X as well.
-    ctx.default_map = {**(ctx.default_map or {}), "crawl": {"db": db}}
+    ctx.default_map = {**(ctx.default_map or {}), "crawl": {"db": db}, "ingest": {"db": db}}
 
 
-# --- search -----------------------------------------------------------------------------------
+# --- search ---------------------------------------------------------------------------------------
 
 
-def _snippet(hit: SearchHit | CommentHit, colour: bool) -> str:
+def _mark(text: str, highlights: list[tuple[int, int]], colour: bool) -> str:
     if not colour:
-        return render_snippet(hit.snippet, hit.highlights)
+        return render_snippet(text, highlights)
     start = click.style("", fg="yellow", bold=True, reset=False)
-    return render_snippet(hit.snippet, hit.highlights, start, click.style("", reset=True))
+    return render_snippet(text, highlights, start, click.style("", reset=True))
 
 
-def _hit_json(hit: SearchHit | CommentHit) -> dict[str, Any]:
+def _snippet(hit: SearchHit | CommentHit | CaptionHit, colour: bool) -> str:
+    return _mark(hit.snippet, hit.highlights, colour)
+
+
+def _hit_json(hit: SearchHit | CommentHit | CaptionHit) -> dict[str, Any]:
     data = dict(vars(hit))
     data["snippet"] = render_snippet(hit.snippet, hit.highlights)
     data["snippet_text"] = hit.snippet
     data["highlights"] = [list(r) for r in hit.highlights]
+    if isinstance(hit, SearchHit):
+        data["title_highlights"] = [list(r) for r in hit.title_highlights]
     return data
 
 
 def _print_article_hit(n: int, hit: SearchHit, colour: bool) -> None:
     title = " ".join((hit.title or "(no title)").split())
+    if colour:
+        title = click.style(_mark(title, hit.title_highlights, True), bold=True)
     meta = " · ".join(x for x in ((hit.published or "")[:10], hit.section, hit.language, hit.site) if x)
-    heading = click.style(title, bold=True) if colour else title
-    click.echo(f"{n:>2}. {heading}\n    {meta}\n    {hit.url}\n    {_snippet(hit, colour)}", color=colour)
+    where = f"  (in {hit.field})" if hit.field not in ("body", "") else ""
+    click.echo(f"{n:>2}. {title}\n    {meta}\n    {hit.url}\n    {_snippet(hit, colour)}{where}", color=colour)
 
 
 def _print_comment_hit(n: int, hit: CommentHit, colour: bool) -> None:
@@ -148,14 +177,41 @@ def _print_comment_hit(n: int, hit: CommentHit, colour: bool) -> None:
     click.echo(f"    {_snippet(hit, colour)}", color=colour)
 
 
+def _print_caption_hit(n: int, hit: CaptionHit, colour: bool) -> None:
+    credit = f" ({hit.credit})" if hit.credit else ""
+    click.echo(f"{n:>2}. caption {hit.position + 1}{credit} in: {hit.article_title or hit.article_url}")
+    click.echo(f"    {(hit.published or '')[:10]}  {hit.article_url}\n    {hit.image_url or ''}")
+    click.echo(f"    {_snippet(hit, colour)}", color=colour)
+
+
+def _print_facets(counts: dict[str, dict[str, int]]) -> None:
+    for name, values in counts.items():
+        click.echo(_counts_line(f"  {name}:", values))
+
+
 @main.command("search")
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Results to show.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results first.")
+@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Published on or before DATE (a whole month or year when shorter).")
 @click.option("--lang", help="Only articles in this language (e.g. en, az, ru).")
 @click.option("--site", help="Only articles from this site (e.g. turan).")
 @click.option("--section", help="Only articles in this section.")
-@click.option("--comments", "in_comments", is_flag=True, help="Search reader comments instead of articles.")
+@click.option("--author", help="Only articles by this author (matched like the query: Aliyev finds Əliyev).")
+@click.option("--has-comments", is_flag=True, help="Only articles with reader comments.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+    help="relevance (bm25: title > body > captions > comments) or date (newest first).",
+)
+@click.option(
+    "--in", "target", type=click.Choice(TARGETS), default="articles", show_default=True,
+    help="What to search: articles (all their text), comments alone or captions alone.",
+)
+@click.option("--comments", "in_comments", is_flag=True, help="Same as --in comments.")
+@click.option("--captions", "in_captions", is_flag=True, help="Same as --in captions.")
+@click.option("--count", "only_count", is_flag=True, help="Print only how many match.")
+@click.option("--facets", "with_facets", is_flag=True, help="Also count matching articles per year, section, language.")
 @click.option(
     "--json", "as_json", is_flag=True, help="JSON output; matches marked [like this] and as ranges."
 )
@@ -169,40 +225,87 @@ def search_cmd(
     query: str,
     limit: int,
     offset: int,
+    since: str | None,
+    until: str | None,
     lang: str | None,
     site: str | None,
     section: str | None,
+    author: str | None,
+    has_comments: bool,
+    sort: str,
+    target: str,
     in_comments: bool,
+    in_captions: bool,
+    only_count: bool,
+    with_facets: bool,
     as_json: bool,
     color: bool | None,
     db: str | None,
 ) -> None:
-    """Full-text search, best matches first (title over body over captions).
+    """Full-text search, best matches first, in Azerbaijani, English and Russian at once.
 
-    Words are ANDed; "quoted phrases" and a trailing * (prefix) are kept; nothing else in
-    QUERY is syntax.
+    \b
+    QUERY: words (all must match), "exact phrases", prefix*, AND / OR / NOT (upper case),
+    -word, (groups), and fields: title: body: captions: comments: author:
+    Aliyev also finds Əliyev and Алиев; переговоры finds переговорах; Eliyev finds Əliyev.
 
     \b
     Examples:
       newsarchive search "oil price" --lang en --limit 5
-      newsarchive search 'neft*' --site turan --json
+      newsarchive search 'title:Aliyev (Putin OR Erdogan) NOT "press conference"' --since 2023
+      newsarchive search 'negotiat*' --sort date --json
       newsarchive search 'Aliyev' --comments
+      newsarchive search 'Baku' --count --facets
     """
-    find = search_comments if in_comments else search
+    target = "comments" if in_comments else "captions" if in_captions else target
+    filters: dict[str, Any] = {
+        "lang": lang, "site": site, "section": section, "since": since, "until": until, "author": author,
+    }
     with open_archive(ctx, db) as archive:
-        hits: list[Any] = find(
-            archive, query, limit=limit, offset=offset, lang=lang, site=site, section=section
-        )
+        if only_count or with_facets:
+            article_filters = {**filters, "has_comments": has_comments}
+            counted = count(archive, query, target, **(article_filters if target != "comments" else filters))
+            grouped = facets(archive, query, **article_filters) if with_facets and target != "comments" else None
+            if only_count:
+                if as_json:
+                    _echo_json({"query": query, "count": counted, **({"facets": grouped} if grouped else {})})
+                else:
+                    click.echo(counted)
+                    if grouped:
+                        _print_facets(grouped)
+                return
+        hits: list[SearchHit] | list[CommentHit] | list[CaptionHit]
+        if target == "comments":
+            hits = search_comments(archive, query, limit=limit, offset=offset, sort=sort, **filters)
+        elif target == "captions":
+            hits = search_captions(archive, query, limit=limit, offset=offset, sort=sort, **filters)
+        else:
+            hits = search(
+                archive, query, limit=limit, offset=offset, sort=sort, has_comments=has_comments, **filters
+            )
     if as_json:
-        _echo_json({"query": query, "fts_query": fts_query(query), "results": [_hit_json(h) for h in hits]})
+        data: dict[str, Any] = {
+            "query": query, "in": target, "sort": sort,
+            "fts_query": fts_query(query, target, author), "results": [_hit_json(h) for h in hits],
+        }
+        if with_facets:
+            data.update(count=counted, facets=grouped)
+        _echo_json(data)
         return
+    if with_facets:
+        click.echo(f"{counted} matches")
+        if grouped:
+            _print_facets(grouped)
     if not hits:
         click.echo(f"no matches for {query!r}", err=True)
         return
     colour = _stdout_is_tty() if color is None else color
-    for n, hit in enumerate(hits, start=offset + 1):
+    shown: list[SearchHit | CommentHit | CaptionHit] = list(hits)
+    for n, hit in enumerate(shown, start=offset + 1):
         if isinstance(hit, CommentHit):
             _print_comment_hit(n, hit, colour)
+        elif isinstance(hit, CaptionHit):
+            _print_caption_hit(n, hit, colour)
         else:
             _print_article_hit(n, hit, colour)
 
@@ -308,7 +411,9 @@ def _print_stats(s: dict[str, Any]) -> None:
         click.echo(
             f"  run {r['id']}: {r['site']} {r['status']} {r['started']} → {r['finished'] or '…'}: "
             f"{r['pages']} pages, {r['articles_new']} new, {r['articles_changed']} changed, "
-            f"{r['articles_unchanged']} unchanged, {r['failed']} failed"
+            f"{r['articles_unchanged']} unchanged, {r.get('not_modified', 0)} not modified, "
+            f"{r.get('gone', 0)} gone, {r['failed']} failed"
+            + (f"; {r['outcome']} (exit {r['exit_code']})" if r.get("outcome") else "")
         )
 
 

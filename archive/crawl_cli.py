@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import click
+
+from archive.errors import ArchiveError
+from archive.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
+from archive.lock import JobLock, LockBusyError
+from archive.store import Archive
+from scrapers.recrawl import MODE_HELP, MODES, PolicyError, check_settings
+
+EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
+RECRAWL_HELP = "\b\nRe-crawl modes (--recrawl):\n" + "\n".join(f"  {m:<8} {MODE_HELP[m]}" for m in MODES)
 
 
 def _summary(result: object, db: str, seconds: float) -> str:
@@ -19,49 +30,122 @@ def _summary(result: object, db: str, seconds: float) -> str:
         f"  articles: {result.count('archive/articles/new')} new, "
         f"{result.count('archive/articles/changed')} changed, "
         f"{result.count('archive/articles/unchanged')} unchanged, "
-        f"{result.count('frontier/skipped/archived')} already archived (not fetched)",
+        f"{result.count('frontier/skipped/archived')} already archived (not due, not fetched)",
+        f"  re-visits: {result.count('frontier/revisits')} due, "
+        f"{result.count('archive/articles/not_modified')} not modified (304), "
+        f"{result.count('archive/articles/gone')} taken down; comments: "
+        f"{result.count('archive/comments/new')} new, {result.count('archive/comments/edited')} edited",
+        f"  not articles (pages kept, not archived as articles): {result.count('archive/dropped/not_article')}",
         f"  failed: {sum(failed.values())}"
         + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(failed.items())) + ")" if failed else ""),
+        f"  yield: {result.stats.get('run/yield') or 'no new or changed article'}",
+        f"  status: {result.stats.get('run/message', result.finish_reason)} "
+        f"(exit {_exit_code(result)}, run {result.stats.get('run/id', '?')})",
         f"  archive: {db}",
     ]
     return "\n".join(lines)
 
 
-@click.command()
-@click.argument("site")
+def _exit_code(result: object) -> int:
+    """The run's verdict (archive/health.py) as the writer recorded it; 1 when it has none."""
+    stats = getattr(result, "stats", {})
+    code = stats.get("run/exit_code")
+    return int(code) if code is not None else EXIT_ERROR
+
+
+@click.command(epilog=RECRAWL_HELP + "\n\n" + EXIT_HELP)
+@click.argument("site", required=False)
+@click.option("--start", "starts", multiple=True, metavar="URL",
+              help="Crawl any site from this homepage, sitemap or feed (repeatable; no SITE needed).")
+@click.option("--profile", help="Site profile (name or .toml file) for a --start crawl.")
+@click.option("--profiles", "profile_dirs", multiple=True, envvar="NEWSARCHIVE_PROFILES",
+              type=click.Path(exists=True, file_okay=False), help="Folder with your own site profiles (repeatable).")
+@click.option("--since", metavar="DATE", help="Skip sitemap and feed items older than DATE (YYYY-MM-DD).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after N responses (0: no limit).")
+@click.option("--depth", type=click.IntRange(min=0), default=0, help="Follow links at most N hops (0: no limit).")
 @click.option("--base-url", help="Crawl this address instead of the site's own (e.g. the replica).")
 @click.option("--db", "db", envvar="NEWSARCHIVE_DB", default="data/archive.db", show_default=True,
               help="Archive file (created if missing).")
 @click.option("--lang", help="Comma-separated languages, e.g. az,en,ru (default: all of the site's).")
 @click.option("--section", "sections", multiple=True, help="Only this section slug (repeatable).")
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Fetch at most N articles (0: no limit).")
-@click.option("--refetch", is_flag=True, help="Fetch articles again even if already archived.")
+@click.option("--recrawl", type=click.Choice(MODES), default=None,
+              help="How to treat archived articles (default: age, the site's [recrawl] policy; see below).")
+@click.option("--refetch", is_flag=True, help="Fetch every archived article again, in full (--recrawl refetch).")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING",
               show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def crawl(site: str, base_url: str | None, db: str, lang: str | None, sections: tuple[str, ...],
-          limit: int, refetch: bool, log_level: str, quiet: bool) -> None:
-    """Crawl SITE (a site profile name, e.g. turan) into the archive.
+@click.option("--distributed", metavar="REDIS_URL",
+              help="Be one worker of the distributed crawl in this Redis (redis://HOST:PORT/DB): requests come "
+                   "from it, items go to `newsarchive ingest`, which writes the archive (--db is not used).")
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Any setting, as with scrapy -s (repeatable), e.g. -s RECRAWL_AGES=2d:1h,30d:1d")
+def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profile_dirs: tuple[str, ...],
+          since: str | None, max_pages: int, depth: int, base_url: str | None, db: str, lang: str | None,
+          sections: tuple[str, ...], limit: int, recrawl: str | None, refetch: bool, log_level: str,
+          quiet: bool, distributed: str | None, sets: tuple[str, ...]) -> None:
+    """Crawl SITE (a site profile name, e.g. turan) or any site from --start URL into the archive.
 
-    Example: newsarchive crawl turan --base-url http://127.0.0.1:8000 --lang en --limit 50
+    \b
+    Examples:
+      newsarchive crawl turan --base-url http://127.0.0.1:8000 --lang en --limit 50
+      newsarchive crawl --start https://example.com/ --since 2024-01-01 --max-pages 500
+      newsarchive crawl mysite --profiles ~/profiles     # a profile of yours, no spider needed
     """
-    from scrapers.crawl import CrawlSetupError, run_crawl
-
     overrides = {
         "ARCHIVE_PATH": db,
         "CRAWL_BASE_URL": base_url,
         "CRAWL_LANGUAGES": [x.strip() for x in lang.split(",") if x.strip()] if lang else None,
         "CRAWL_SECTIONS": list(sections) or None,
         "CRAWL_LIMIT": limit,
-        "CRAWL_SKIP_ARCHIVED": not refetch,
+        "RECRAWL_MODE": "refetch" if refetch else recrawl,
         "LOG_LEVEL": log_level,
         "PROGRESS_ENABLED": not quiet,
+        "CRAWL_START_URLS": list(starts) or None,
+        "CRAWL_PROFILE": profile,
+        "SITE_PROFILE_DIRS": list(profile_dirs) or None,
+        "CRAWL_SINCE": since,
+        "CLOSESPIDER_PAGECOUNT": max_pages or None,
+        "DEPTH_LIMIT": depth or None,
     }
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="-s/--set")
+        overrides[name.strip()] = value
+    if distributed:
+        overrides["DISTRIBUTED_REDIS_URL"] = distributed
+    if overrides.get("DISTRIBUTED_REDIS_URL"):  # a worker writes no archive: no lock, no --db
+        from scrapers.distributed.worker import run_worker
+
+        outcome = run_worker(site, dict(overrides))
+        click.echo(outcome.summary, err=outcome.exit_code == EXIT_COULD_NOT_RUN)
+        sys.exit(outcome.exit_code)
     started = time.monotonic()
+    lock = JobLock(db, site or profile or "generic")
     try:
-        result = run_crawl(site, overrides)
-    except CrawlSetupError as exc:
-        raise click.ClickException(str(exc)) from None
+        lock.acquire()  # before Scrapy even loads: a second job exits at once
+    except ArchiveError as exc:  # busy (LockBusyError), or the lock file cannot be made
+        click.echo(f"newsarchive crawl: {exc}" + (" (exit 4)" if isinstance(exc, LockBusyError) else ""), err=True)
+        sys.exit(EXIT_COULD_NOT_RUN)
+    try:
+        if lock.taken_over is not None:
+            click.echo(f"newsarchive crawl: {lock.taken_over}", err=True)
+        result = _run(site, overrides, db)
+    finally:
+        lock.release()
     click.echo(_summary(result, db, time.monotonic() - started), err=False)
-    if result.finish_reason not in ("finished", "closespider_itemcount"):
-        sys.exit(1)
+    sys.exit(_exit_code(result))
+
+
+def _run(site: str | None, overrides: Mapping[str, Any], db: str) -> object:
+    """Checks the archive, then crawls; anything that stops the crawl from running exits 4."""
+    from scrapers.crawl import CrawlSetupError, run_crawl
+
+    try:
+        check_settings(overrides.get("RECRAWL_MODE"), overrides.get("RECRAWL_AGES"), overrides.get("RECRAWL_OLDER"))
+        Archive.open(db).close()  # creates or migrates it; refuses a file that is not an archive
+        return run_crawl(site, dict(overrides))
+    except (ArchiveError, CrawlSetupError, PolicyError) as exc:
+        click.echo(f"newsarchive crawl: could not run: {exc}", err=True)
+        sys.exit(EXIT_COULD_NOT_RUN)

@@ -33,6 +33,11 @@ def _find_article_id(archive: Archive, url_or_id: str | int) -> int | None:
     return None
 
 
+def find_article_id(archive: Archive, url_or_id: str | int) -> int | None:
+    """The id of the article with this numeric id, key, URL or canonical URL (None: no such article)."""
+    return _find_article_id(archive, url_or_id)
+
+
 def comment_threads(comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Nests comments under their parents (`replies`), keeping their order; a comment whose
     parent is not archived becomes a top-level one rather than disappearing."""

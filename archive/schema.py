@@ -15,10 +15,11 @@ not re-index its 8 KB body (re-upserts would otherwise run at FTS speed, see PER
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from archive import search_index
 from archive.errors import ArchiveError, NotAnArchiveError, SchemaTooNewError
 
 APP = "newsarchive"
@@ -41,6 +42,8 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+    # Python work after the statements, in the same transaction (e.g. backfilling an index).
+    then: Callable[[sqlite3.Connection], object] | None = None
 
 
 def _quote(identifier: str) -> str:
@@ -180,6 +183,70 @@ _V1_TABLES = (
     "CREATE INDEX failures_reason ON failures (reason)",
 )
 
+# Version 2: scheduled crawls.  Conditional-request validators, re-visit and takedown state on
+# articles; the previous states of articles and comments (history); more figures per run.
+_V2_STATEMENTS = (
+    "ALTER TABLE articles ADD COLUMN etag TEXT",
+    "ALTER TABLE articles ADD COLUMN http_last_modified TEXT",
+    "ALTER TABLE articles ADD COLUMN last_checked TEXT",  # last re-visit, whatever its answer (304, 404...)
+    "ALTER TABLE articles ADD COLUMN gone_since TEXT",  # taken down (404/410/redirected away) since
+    "ALTER TABLE articles ADD COLUMN gone_reason TEXT",
+    "ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE articles ADD COLUMN version_since TEXT",  # when this version was first fetched
+    "CREATE INDEX articles_gone_since ON articles (gone_since) WHERE gone_since IS NOT NULL",
+    """CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    url TEXT NOT NULL,
+    canonical_url TEXT,
+    section TEXT,
+    title TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    published TEXT,
+    published_raw TEXT,
+    modified TEXT,
+    modified_raw TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    captions TEXT NOT NULL DEFAULT '[]',
+    tags TEXT NOT NULL DEFAULT '[]',
+    is_partial INTEGER NOT NULL DEFAULT 0,
+    extractor_version TEXT,
+    page_hash TEXT REFERENCES page_bodies(hash),
+    valid_from TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    replaced TEXT NOT NULL,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    UNIQUE (article_id, version)
+)""",
+    """CREATE TABLE comment_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    comment_id TEXT NOT NULL,
+    parent_id TEXT,
+    author TEXT,
+    published TEXT,
+    published_raw TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    first_seen TEXT,
+    replaced TEXT NOT NULL,
+    run_id INTEGER REFERENCES crawl_runs(id)
+)""",
+    "CREATE INDEX comment_versions_article ON comment_versions (article_id, comment_id)",
+    "ALTER TABLE crawl_runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN gone INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN comments_new INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN yield_articles INTEGER",
+    "ALTER TABLE crawl_runs ADD COLUMN yield_body REAL",
+    "ALTER TABLE crawl_runs ADD COLUMN yield_date REAL",
+    "ALTER TABLE crawl_runs ADD COLUMN yield_author REAL",
+    "ALTER TABLE crawl_runs ADD COLUMN outcome TEXT",  # ok, partly_failed, yield_dropped, interrupted
+    "ALTER TABLE crawl_runs ADD COLUMN exit_code INTEGER",
+    "ALTER TABLE crawl_runs ADD COLUMN message TEXT",
+    "CREATE INDEX crawl_runs_site ON crawl_runs (site, id)",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -189,8 +256,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         + fts_statements("articles", ARTICLE_FTS_COLUMNS)
         + fts_statements("comments", COMMENT_FTS_COLUMNS),
     ),
+    Migration(
+        2,
+        "re-crawl state, takedowns, article and comment versions, run health",
+        _V2_STATEMENTS,
+    ),
+    Migration(
+        3,
+        "language-aware search: normalised full-text indexes of articles and comments, backfilled",
+        search_index.STATEMENTS,
+        then=search_index.flush,
+    ),
 )
-SCHEMA_VERSION = MIGRATIONS[-1].version
+# Applied in version order even if a migration is appended out of order.
+SCHEMA_VERSION = max(m.version for m in MIGRATIONS)
 
 
 def _now() -> str:
@@ -228,6 +307,8 @@ def current_version(conn: sqlite3.Connection, where: str) -> int:
 def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
     for statement in migration.statements:
         conn.execute(statement)
+    if migration.then is not None:
+        migration.then(conn)
     conn.execute(
         f"INSERT INTO {META_TABLE} (id, app, schema_version, created) VALUES (1, ?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET schema_version = excluded.schema_version, migrated = ?",
@@ -244,7 +325,7 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     BEGIN IMMEDIATE ... COMMIT, and the version is read again under the write lock so a
     concurrent opener that migrated first is noticed rather than repeated.
     """
-    for migration in MIGRATIONS:
+    for migration in sorted(MIGRATIONS, key=lambda m: m.version):
         conn.execute("BEGIN IMMEDIATE")
         try:
             if current_version(conn, where) < migration.version:

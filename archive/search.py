@@ -1,88 +1,380 @@
-"""Full-text search over articles and comments (FTS5, bm25 ranking, highlighted snippets).
+"""Full-text search over articles, comments and captions: ranked, filtered, language-aware.
 
-User text never reaches FTS5 as syntax: ``fts_query`` rewrites it into quoted phrases only, so
-no input can raise an FTS5 syntax error or use operators by accident.
+A query (archive/query.py) is written out as an FTS5 query over the normalised index
+(archive/search_index.py); the SQL that runs it is built here, once, and is the same text for
+the command line and for Datasette's canned queries (archive/web/): both call the SQL functions
+``newsarchive_match``, ``newsarchive_snippet`` and ``newsarchive_hit`` that `register_functions`
+adds to a connection.  Filters are bound parameters whose empty value means "any", so one SQL
+text serves every combination.  Snippets are cut from the original text, around the words whose
+keys match, and carry the matched ranges.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from archive.errors import QueryError
+from archive.normalize import Token, analyze
+from archive.query import Compiled, Highlight, compile_query
+from archive.search_index import ARTICLES_FTS, COMMENTS_FTS
 from archive.store import Archive
 
-MAX_TERMS = 32
 SNIPPET_TOKENS = 24
-# Control characters mark the matched terms inside snippet(); they do not occur in article text,
-# unlike brackets, so they can be turned into ranges without ambiguity.
+COMMENT_SNIPPET_TOKENS = 40
+SORTS = ("relevance", "date")
+TARGETS = ("articles", "comments", "captions")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SPACE = re.compile(r"\s+")
+# Kept for callers of the first search API: the markers are now ranges, not control characters.
 _OPEN, _CLOSE = "\x02", "\x03"
-_TERM = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 
 
-def _phrase(text: str, prefix: bool) -> str | None:
-    """One FTS5 string, or None when it holds nothing the tokenizer would index."""
-    if not any(ch.isalnum() for ch in text):
-        return None
-    return '"' + text.replace('"', '""') + '"' + ("*" if prefix else "")
+# --- filters ----------------------------------------------------------------------------------
 
 
-def fts_query(text: str) -> str:
-    """The user's text as a safe FTS5 query: words ANDed, "phrases" kept, a trailing * kept.
+@dataclass(frozen=True)
+class Filters:
+    """What to search in, besides the query; None / False means any."""
 
-    >>> fts_query('baku "oil price" gas* NEAR(')
-    '"baku" "oil price" "gas"* "NEAR("'
-    """
-    phrases: list[str] = []
-    for m in _TERM.finditer(text):
-        quoted, quoted_star, bare = m.groups()
-        if bare is None:
-            part = _phrase(quoted, prefix=bool(quoted_star))
+    lang: str | None = None
+    site: str | None = None
+    section: str | None = None
+    since: str | None = None  # published on or after: YYYY, YYYY-MM or YYYY-MM-DD
+    until: str | None = None  # published on or before (the whole month/year when shorter)
+    author: str | None = None  # matched like author:"..." (language-aware)
+    has_comments: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not _DATE.match(value):
+                raise QueryError(f"--{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+
+    def params(self) -> dict[str, str]:
+        """The SQL parameters: '' for "any", as Datasette sends a canned query's empty fields."""
+        return {
+            "lang": self.lang or "",
+            "site": self.site or "",
+            "section": self.section or "",
+            "since": self.since or "",
+            "until": self.until or "",
+            "author": self.author or "",
+            "has_comments": "1" if self.has_comments else "",
+        }
+
+
+# --- the SQL (shared with Datasette's canned queries) -----------------------------------------
+
+_ARTICLE_FILTERS = """
+  AND (:lang = '' OR a.language = :lang)
+  AND (:site = '' OR a.site = :site)
+  AND (:section = '' OR a.section = :section)
+  AND (:since = '' OR a.published >= :since)
+  AND (:until = '' OR substr(a.published, 1, length(:until)) <= :until)
+  AND (:has_comments = '' OR a.comment_count > 0)"""
+_COMMENT_FILTERS = """
+  AND (:lang = '' OR a.language = :lang)
+  AND (:site = '' OR a.site = :site)
+  AND (:section = '' OR a.section = :section)
+  AND (:since = '' OR c.published >= :since)
+  AND (:until = '' OR substr(c.published, 1, length(:until)) <= :until)"""
+_LIMIT = "LIMIT coalesce(nullif(:limit, ''), 20) OFFSET coalesce(nullif(:offset, ''), 0)"
+_ORDER = {
+    ("articles", "relevance"): f"{ARTICLES_FTS}.rank",
+    ("articles", "date"): "a.published DESC, a.id DESC",
+    ("comments", "relevance"): f"{COMMENTS_FTS}.rank",
+    ("comments", "date"): "c.published DESC, c.id DESC",
+}
+
+
+def _match(target: str) -> str:
+    return f"newsarchive_match(:q, :author, '{target}')"
+
+
+def _article_hits(target: str, sort: str) -> str:
+    return (
+        f"SELECT a.id AS id, {ARTICLES_FTS}.rank AS rank\n"
+        f"  FROM {ARTICLES_FTS} JOIN articles AS a ON a.id = {ARTICLES_FTS}.rowid\n"
+        f"  WHERE {ARTICLES_FTS} MATCH {_match(target)}{_ARTICLE_FILTERS}\n"
+        f"  ORDER BY {_ORDER[('articles', sort)]} {_LIMIT}"
+    )
+
+
+def articles_sql(sort: str = "relevance") -> str:
+    """Ranked (or newest first) articles with a snippet; parameters: q, author, the filters,
+    limit, offset.  Snippets are computed for the page of hits only."""
+    order = "hits.rank" if sort == "relevance" else "a.published DESC, a.id DESC"
+    return f"""WITH hits AS (
+  {_article_hits('articles', sort)}
+)
+SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site, a.comment_count,
+       -hits.rank AS score,
+       newsarchive_snippet(:q, :author, 'articles', a.language, a.title, a.body, a.captions_text,
+         (SELECT group_concat(text, char(10)) FROM comments WHERE article_id = a.id)) AS snippet
+FROM hits JOIN articles AS a ON a.id = hits.id
+ORDER BY {order}"""
+
+
+def comments_sql(sort: str = "relevance") -> str:
+    """Comments matching alone (text or comment author), with their article."""
+    return f"""WITH hits AS (
+  SELECT c.id AS id, {COMMENTS_FTS}.rank AS rank
+  FROM {COMMENTS_FTS} JOIN comments AS c ON c.id = {COMMENTS_FTS}.rowid JOIN articles AS a ON a.id = c.article_id
+  WHERE {COMMENTS_FTS} MATCH {_match('comments')}{_COMMENT_FILTERS}
+  ORDER BY {_ORDER[('comments', sort)]} {_LIMIT}
+)
+SELECT c.id, c.comment_id, c.parent_id, c.author, c.published, a.id AS article_id, a.key AS article_key,
+       a.url AS article_url, a.title AS article_title, a.language, -hits.rank AS score,
+       newsarchive_snippet(:q, :author, 'comments', a.language, NULL, c.text, NULL, NULL) AS snippet
+FROM hits JOIN comments AS c ON c.id = hits.id JOIN articles AS a ON a.id = c.article_id
+ORDER BY {'hits.rank' if sort == 'relevance' else 'c.published DESC, c.id DESC'}"""
+
+
+def captions_sql(sort: str = "relevance") -> str:
+    """Captions matching alone: the matching captions of the best (or newest) articles."""
+    order = "hits.rank" if sort == "relevance" else "a.published DESC, a.id DESC"
+    return f"""WITH hits AS (
+  {_article_hits('captions', sort)}
+)
+SELECT c.id, c.position, c.image_url, c.credit, c.credit_url, a.id AS article_id, a.key AS article_key,
+       a.url AS article_url, a.title AS article_title, a.published, a.language, -hits.rank AS score,
+       newsarchive_snippet(:q, :author, 'captions', a.language, NULL, NULL, c.text, NULL) AS snippet
+FROM hits JOIN articles AS a ON a.id = hits.id JOIN captions AS c ON c.article_id = a.id
+WHERE newsarchive_hit(:q, :author, 'captions', a.language, c.text)
+ORDER BY {order}, c.position"""
+
+
+def count_sql(target: str = "articles") -> str:
+    if target == "comments":
+        return (
+            f"SELECT count(*) AS count FROM {COMMENTS_FTS} JOIN comments AS c ON c.id = {COMMENTS_FTS}.rowid "
+            f"JOIN articles AS a ON a.id = c.article_id WHERE {COMMENTS_FTS} MATCH {_match(target)}{_COMMENT_FILTERS}"
+        )
+    return (
+        f"SELECT count(*) AS count FROM {ARTICLES_FTS} JOIN articles AS a ON a.id = {ARTICLES_FTS}.rowid "
+        f"WHERE {ARTICLES_FTS} MATCH {_match(target)}{_ARTICLE_FILTERS}"
+    )
+
+
+FACETS = ("year", "section", "language")
+
+
+def facets_sql() -> str:
+    """Counts of the matching articles per year, section and language (the whole match set)."""
+    return f"""WITH m AS MATERIALIZED (
+  SELECT substr(a.published, 1, 4) AS year, a.section, a.language
+  FROM {ARTICLES_FTS} JOIN articles AS a ON a.id = {ARTICLES_FTS}.rowid
+  WHERE {ARTICLES_FTS} MATCH {_match('articles')}{_ARTICLE_FILTERS}
+)
+SELECT 'year' AS facet, year AS value, count(*) AS count FROM m GROUP BY year
+UNION ALL SELECT 'section', section, count(*) FROM m GROUP BY section
+UNION ALL SELECT 'language', language, count(*) FROM m GROUP BY language
+ORDER BY facet, count DESC, value"""
+
+
+# --- snippets ---------------------------------------------------------------------------------
+
+
+def _marked(tokens: Sequence[Token], highlights: Iterable[Highlight], column: str) -> set[int]:
+    """Indexes of the tokens a (non-negated) query term matches in `column`."""
+    keys = [t.key for t in tokens]
+    positions: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        positions.setdefault(k, []).append(i)
+    marked: set[int] = set()
+    for h in highlights:
+        if h.columns is not None and column not in h.columns:
+            continue
+        for seq in h.sequences:
+            n = len(seq)
+            if n == 1 and h.prefix:
+                marked.update(i for i, k in enumerate(keys) if k.startswith(seq[0]))
+                continue
+            starts = positions.get(seq[0], []) if n > 1 or not h.prefix else []
+            for i in starts:
+                body, last = keys[i:i + n - 1], keys[i + n - 1] if i + n - 1 < len(keys) else None
+                if last is None or tuple(body) != seq[:-1]:
+                    continue
+                if (last.startswith(seq[-1]) if h.prefix else last == seq[-1]):
+                    marked.update(range(i, i + n))
+    return marked
+
+
+def _render(text: str, tokens: Sequence[Token], marked: set[int], first: int, last: int) -> tuple[str, list[list[int]]]:
+    """Tokens first..last of `text` on one line, "…" where cut, and the marked ranges in it."""
+    out: list[str] = ["…"] if first > 0 else []
+    length = len(out[0]) if out else 0
+    ranges: list[list[int]] = []
+    prev_end = tokens[first].start if first > 0 else 0
+    for i in range(first, last + 1):
+        tok = tokens[i]
+        gap = _SPACE.sub(" ", text[prev_end:tok.start])
+        if i == first and first == 0:
+            gap = gap.lstrip()
+        out.append(gap)
+        length += len(gap)
+        word = text[tok.start:tok.end]
+        if i in marked:
+            if ranges and ranges[-1][1] == length - len(gap) and not gap.strip() and i - 1 in marked:
+                ranges[-1][1] = length + len(word)  # a phrase: one range
+            else:
+                ranges.append([length, length + len(word)])
+        out.append(word)
+        length += len(word)
+        prev_end = tok.end
+    if last + 1 < len(tokens):
+        tail = text[prev_end:tokens[last + 1].start]
+        out.append(tail[:1] if tail[:1] in ".,;:!?" else "")
+        out.append("…")
+    else:
+        out.append(_SPACE.sub(" ", text[prev_end:]).rstrip())
+    return "".join(out), ranges
+
+
+def _window(tokens: Sequence[Token], marked: set[int], size: int) -> tuple[int, int]:
+    """The `size` tokens holding the most distinct matched keys (then the most matches), earliest."""
+    if len(tokens) <= size or not marked:
+        return 0, min(len(tokens), size) - 1
+    best, best_score = 0, (-1, -1)
+    for m in sorted(marked):
+        start = max(0, min(m - 3, len(tokens) - size))  # a little context before the first match
+        inside = [i for i in marked if start <= i < start + size]
+        score = (len({tokens[i].key for i in inside}), len(inside))
+        if score > best_score:
+            best, best_score = start, score
+    return best, best + size - 1
+
+
+@dataclass
+class Snippet:
+    text: str
+    highlights: list[list[int]]
+    field: str  # where it was cut from: body, captions, comments, text
+    title: str = ""
+    title_highlights: list[list[int]] = dataclasses.field(default_factory=list)
+
+
+def make_snippet(
+    compiled: Compiled,
+    lang: str | None,
+    fields: Sequence[tuple[str, str | None]],
+    title: str | None = None,
+    size: int = SNIPPET_TOKENS,
+) -> Snippet:
+    """The best snippet among `fields` ((column, text) in order of preference), and the title's
+    highlights.  A field wins by the number of distinct query words it shows, then matches."""
+    best: tuple[tuple[int, int], str, str, list[Token], set[int]] | None = None
+    for column, text in fields:
+        tokens = analyze(text, lang)
+        if not tokens:
+            continue
+        marked = _marked(tokens, compiled.highlights, column)
+        score = (len({tokens[i].key for i in marked}), len(marked))
+        if best is None or score > best[0]:
+            best = (score, column, text or "", tokens, marked)
+    snippet = Snippet("", [], fields[0][0] if fields else "body")
+    if best is not None:
+        _, column, text, tokens, marked = best
+        first, last = _window(tokens, marked, size)
+        snippet.text, snippet.highlights = _render(text, tokens, marked, first, last)
+        snippet.field = column
+    if title:
+        tokens = analyze(title, lang)
+        if tokens:
+            marked = _marked(tokens, compiled.highlights, "title")
+            snippet.title, snippet.title_highlights = _render(title, tokens, marked, 0, len(tokens) - 1)
         else:
-            part = _phrase(bare.rstrip("*"), prefix=bare.endswith("*"))
-        if part:
-            phrases.append(part)
-    if not text.strip():
-        raise QueryError("empty search query")
-    if not phrases:
-        raise QueryError(f"nothing to search for in {text!r}: use words or numbers")
-    if len(phrases) > MAX_TERMS:
-        raise QueryError(f"query has {len(phrases)} terms; at most {MAX_TERMS} are allowed")
-    return " ".join(phrases)
+            snippet.title = _SPACE.sub(" ", title).strip()
+    return snippet
 
 
-def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """Plain snippet text and the [start, end) ranges of the matched terms in it.
-
-    Runs of whitespace (paragraph breaks in the body) become one space, so a snippet is one line.
-    """
-    plain: list[str] = []
+def highlight_ranges(
+    query: str | None, lang: str | None, column: str, text: str | None, target: str = "articles"
+) -> list[tuple[int, int]]:
+    """Character ranges of `text` (as stored) that the query's words match in `column`; a phrase
+    is one range.  Nothing for an empty or malformed query."""
+    if not query or not query.strip() or not text:
+        return []
+    try:
+        compiled = compile_query(query, target)
+    except QueryError:
+        return []
+    tokens = analyze(text, lang)
+    marked = _marked(tokens, compiled.highlights, column)
     ranges: list[tuple[int, int]] = []
-    start = 0
-    for ch in marked.strip():
-        if ch == _OPEN:
-            start = len(plain)
-        elif ch == _CLOSE:
-            ranges.append((start, len(plain)))
-        elif not ch.isspace():
-            plain.append(ch)
-        elif plain and plain[-1] != " ":
-            plain.append(" ")
-    return "".join(plain), ranges
+    for i in sorted(marked):
+        tok = tokens[i]
+        if ranges and i - 1 in marked and not text[ranges[-1][1]:tok.start].strip():
+            ranges[-1] = (ranges[-1][0], tok.end)
+        else:
+            ranges.append((tok.start, tok.end))
+    return ranges
 
 
-def render_snippet(
-    text: str, highlights: Sequence[tuple[int, int]], before: str = "[", after: str = "]"
+def snippet_json(
+    query: str | None,
+    author: str | None,
+    target: str,
+    lang: str | None,
+    title: str | None,
+    body: str | None,
+    captions: str | None,
+    comments: str | None,
 ) -> str:
-    """The snippet with each highlighted range wrapped in `before`/`after`."""
-    out, pos = [], 0
-    for start, end in highlights:
-        out += [text[pos:start], before, text[start:end], after]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    """What the SQL function newsarchive_snippet returns: the snippet as JSON."""
+    try:
+        compiled = compile_query(query or "", target, author or None)
+    except QueryError:
+        return json.dumps({"text": "", "highlights": [], "field": "", "title": title or "", "title_highlights": []})
+    if target == "comments":
+        snippet = make_snippet(compiled, lang, [("text", body)], size=COMMENT_SNIPPET_TOKENS)
+    elif target == "captions":
+        snippet = make_snippet(compiled, lang, [("captions", captions)], size=COMMENT_SNIPPET_TOKENS)
+    else:
+        fields = [("body", body), ("captions", captions), ("comments", comments)]
+        snippet = make_snippet(compiled, lang, fields, title=title)
+    return json.dumps(asdict(snippet), ensure_ascii=False)
+
+
+def _match_or_nothing(query: str | None, author: str | None, target: str) -> str:
+    try:
+        return compile_query(query or "", target, author or None).match
+    except QueryError:
+        return '""'  # an empty phrase: matches nothing (the error is shown by newsarchive_error)
+
+
+def query_error(query: str | None, author: str | None, target: str) -> str | None:
+    """The one-line QueryError message for this query, or None when it is fine."""
+    try:
+        compile_query(query or "", target, author or None)
+    except QueryError as exc:
+        return str(exc)
+    return None
+
+
+def _hit(query: str | None, author: str | None, target: str, lang: str | None, text: str | None) -> int:
+    try:
+        compiled = compile_query(query or "", target, author or None)
+    except QueryError:
+        return 0
+    return int(bool(_marked(analyze(text, lang), compiled.highlights, target)))
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the search SQL calls (the CLI's connection and Datasette's alike)."""
+    conn.create_function("newsarchive_match", 3, _match_or_nothing, deterministic=True)
+    conn.create_function("newsarchive_error", 3, query_error, deterministic=True)
+    conn.create_function("newsarchive_snippet", 8, snippet_json, deterministic=True)
+    conn.create_function("newsarchive_hit", 5, _hit, deterministic=True)
+
+
+# --- results ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -96,8 +388,11 @@ class SearchHit:
     section: str | None
     site: str | None
     snippet: str
-    score: float  # -bm25 with the archive's column weights: higher is better
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    score: float  # -bm25 with the index's column weights: higher is better
+    highlights: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+    field: str = "body"  # where the snippet comes from: body, captions or comments
+    title_highlights: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+    comment_count: int = 0
 
 
 @dataclass
@@ -112,33 +407,48 @@ class CommentHit:
     article_title: str | None
     snippet: str
     score: float
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    highlights: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+    parent_id: str | None = None
 
 
-def _article_filter(lang: str | None, site: str | None, section: str | None) -> tuple[str, list[Any]]:
-    """`AND a.<column> = ?` for each filter given (fixed SQL text; the values are bound).
+@dataclass
+class CaptionHit:
+    id: int
+    position: int
+    image_url: str | None
+    credit: str | None
+    article_id: int
+    article_key: str
+    article_url: str
+    article_title: str | None
+    published: str | None
+    snippet: str
+    score: float
+    highlights: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
-    Plain conditions on the joined `articles AS a` keep FTS5 in charge of `ORDER BY rank`, so
-    LIMIT still stops early; `rowid IN (subquery)` looked equivalent but made FTS5 run one
-    lookup per candidate rowid (seconds instead of milliseconds on 30k articles).
-    """
-    conds = [(c, v) for c, v in (("language", lang), ("site", site), ("section", section)) if v is not None]
-    return "".join(f" AND a.{c} = ?" for c, _ in conds), [v for _, v in conds]
+
+def _ranges(value: Any) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in value]
 
 
-def _page(limit: int, offset: int) -> tuple[int, int]:
+def _rows(archive: Archive, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    register_functions(archive.conn)
+    cur = archive.conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _params(query: str, filters: Filters, target: str, limit: int = 20, offset: int = 0) -> dict[str, Any]:
     if limit < 1 or offset < 0:
         raise QueryError("limit must be at least 1 and offset at least 0")
-    return limit, offset
+    compile_query(query, target, filters.author)  # raises QueryError before any SQL runs
+    return {"q": query, **filters.params(), "limit": limit, "offset": offset}
 
 
-_SEARCH_ARTICLES = """
-SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site,
-       snippet(articles_fts, -1, ?, ?, '…', ?), articles_fts.rank
-FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid
-WHERE articles_fts MATCH ?{filter}
-ORDER BY articles_fts.rank LIMIT ? OFFSET ?
-"""
+def _check_sort(sort: str) -> str:
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}: use relevance or date")
+    return sort
 
 
 def search(
@@ -150,29 +460,25 @@ def search(
     lang: str | None = None,
     site: str | None = None,
     section: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    author: str | None = None,
+    has_comments: bool = False,
+    sort: str = "relevance",
 ) -> list[SearchHit]:
-    """Articles matching `query`, best first (title over authors over body over captions)."""
-    match = fts_query(query)
-    limit, offset = _page(limit, offset)
-    where, params = _article_filter(lang, site, section)
-    rows = archive.conn.execute(
-        _SEARCH_ARTICLES.format(filter=where),
-        (_OPEN, _CLOSE, SNIPPET_TOKENS, match, *params, limit, offset),
-    ).fetchall()
+    """Articles matching `query` (title, body, captions, comments, authors), best first (bm25:
+    title over authors over body over captions over comments) or newest first."""
+    filters = Filters(lang, site, section, since, until, author, has_comments)
+    params = _params(query, filters, "articles", limit, offset)
     hits = []
-    for r in rows:
-        text, ranges = split_snippet(r[8] or "")
-        hits.append(SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], text, -float(r[9]), ranges))
+    for r in _rows(archive, articles_sql(_check_sort(sort)), params):
+        s = json.loads(r["snippet"])
+        hits.append(SearchHit(
+            r["id"], r["key"], r["url"], r["title"], r["published"], r["language"], r["section"], r["site"],
+            s["text"], float(r["score"]), _ranges(s["highlights"]), s["field"], _ranges(s["title_highlights"]),
+            int(r["comment_count"]),
+        ))
     return hits
-
-
-_SEARCH_COMMENTS = """
-SELECT c.id, c.comment_id, c.author, c.published, a.id, a.key, a.url, a.title,
-       snippet(comments_fts, -1, ?, ?, '…', ?), comments_fts.rank
-FROM comments_fts JOIN comments AS c ON c.id = comments_fts.rowid JOIN articles AS a ON a.id = c.article_id
-WHERE comments_fts MATCH ?{filter}
-ORDER BY comments_fts.rank LIMIT ? OFFSET ?
-"""
 
 
 def search_comments(
@@ -184,17 +490,102 @@ def search_comments(
     lang: str | None = None,
     site: str | None = None,
     section: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    author: str | None = None,
+    sort: str = "relevance",
 ) -> list[CommentHit]:
-    """Comments matching `query` (in their text or author name), best first."""
-    match = fts_query(query)
-    limit, offset = _page(limit, offset)
-    where, params = _article_filter(lang, site, section)
-    rows = archive.conn.execute(
-        _SEARCH_COMMENTS.format(filter=where),
-        (_OPEN, _CLOSE, SNIPPET_TOKENS, match, *params, limit, offset),
-    ).fetchall()
+    """Reader comments matching `query` in their text or author name (author weighted over text)."""
+    filters = Filters(lang, site, section, since, until, author)
+    params = _params(query, filters, "comments", limit, offset)
     hits = []
-    for r in rows:
-        text, ranges = split_snippet(r[8] or "")
-        hits.append(CommentHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], text, -float(r[9]), ranges))
+    for r in _rows(archive, comments_sql(_check_sort(sort)), params):
+        s = json.loads(r["snippet"])
+        hits.append(CommentHit(
+            r["id"], r["comment_id"], r["author"], r["published"], r["article_id"], r["article_key"],
+            r["article_url"], r["article_title"], s["text"], float(r["score"]), _ranges(s["highlights"]),
+            r["parent_id"],
+        ))
     return hits
+
+
+def search_captions(
+    archive: Archive,
+    query: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    lang: str | None = None,
+    site: str | None = None,
+    section: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    author: str | None = None,
+    sort: str = "relevance",
+) -> list[CaptionHit]:
+    """Image captions matching `query` (every term looks in the captions): the matching captions
+    of the `limit` best articles."""
+    filters = Filters(lang, site, section, since, until, author)
+    params = _params(query, filters, "captions", limit, offset)
+    hits = []
+    for r in _rows(archive, captions_sql(_check_sort(sort)), params):
+        s = json.loads(r["snippet"])
+        hits.append(CaptionHit(
+            r["id"], r["position"], r["image_url"], r["credit"], r["article_id"], r["article_key"],
+            r["article_url"], r["article_title"], r["published"], s["text"], float(r["score"]),
+            _ranges(s["highlights"]),
+        ))
+    return hits
+
+
+def count(archive: Archive, query: str, target: str = "articles", **filters: Any) -> int:
+    """How many articles (or comments, or articles by their captions) match, all pages together."""
+    if target not in TARGETS:
+        raise QueryError(f"unknown search target {target!r}")
+    f = Filters(**filters)
+    params = _params(query, f, target)
+    return int(_rows(archive, count_sql(target), params)[0]["count"])
+
+
+def facets(archive: Archive, query: str, **filters: Any) -> dict[str, dict[str, int]]:
+    """Matching articles counted per year, section and language (most first)."""
+    params = _params(query, Filters(**filters), "articles")
+    out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for r in _rows(archive, facets_sql(), params):
+        out[r["facet"]][r["value"] if r["value"] is not None else "(none)"] = int(r["count"])
+    return out
+
+
+def fts_query(text: str, target: str = "articles", author: str | None = None) -> str:
+    """The FTS5 query `text` becomes over the normalised index (QueryError when malformed)."""
+    return compile_query(text, target, author or None).match
+
+
+def render_snippet(
+    text: str, highlights: Sequence[Sequence[int]], before: str = "[", after: str = "]"
+) -> str:
+    """The snippet with each highlighted range wrapped in `before`/`after`."""
+    out, pos = [], 0
+    for start, end in highlights:
+        out += [text[pos:start], before, text[start:end], after]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Plain text and ranges from a snippet marked with \\x02...\\x03 (FTS5 snippet() output);
+    runs of whitespace become one space."""
+    plain: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for ch in marked.strip():
+        if ch == _OPEN:
+            start = len(plain)
+        elif ch == _CLOSE:
+            ranges.append((start, len(plain)))
+        elif not ch.isspace():
+            plain.append(ch)
+        elif plain and plain[-1] != " ":
+            plain.append(" ")
+    return "".join(plain), ranges

@@ -25,8 +25,10 @@ from typing import Any, Self
 
 import sqlite_utils
 
+from archive import search_index
 from archive.errors import ArchiveError, NotAnArchiveError
 from archive.schema import check_version
+from archive.versions import save_article_versions, save_comment_versions
 from scrapers.parsers.article import Article, Caption, Comment
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,7 +36,16 @@ BUSY_TIMEOUT_MS = 10_000
 # Measured on 300 real pages (240 KB average): level 1/3/6 store 23/21/19 % of the size in
 # 1.5/1.8/3.9 ms a page.  The crawler is CPU-bound and writes in its own process, so 3.
 ZLIB_LEVEL = 3
-RUN_COUNT_FIELDS = ("pages", "articles_new", "articles_changed", "articles_unchanged", "failed")
+RUN_COUNT_FIELDS = (
+    "pages", "articles_new", "articles_changed", "articles_unchanged", "failed", "not_modified", "gone",
+    "comments_new",
+)
+# Set once, when a run ends (see archive/health.py): the extraction yield and the verdict.
+RUN_HEALTH_FIELDS = (
+    "yield_articles", "yield_body", "yield_date", "yield_author", "outcome", "exit_code", "message",
+)
+# What a re-visit of an archived article found out (see RevisitRecord).
+REVISIT_OUTCOMES = ("not_modified", "gone", "moved")
 
 
 @dataclass
@@ -70,6 +81,21 @@ class FailureRecord:
 
 
 @dataclass
+class RevisitRecord:
+    """The answer to a re-visit of an archived article that carried no new copy of it.
+
+    outcome: ``not_modified`` (304: only ``last_seen`` moves), ``gone`` (404/410 or redirected
+    away: the article is flagged, never deleted; `reason` says how) or ``moved`` (redirected to
+    another article URL, which is fetched on its own).
+    """
+
+    url: str
+    outcome: str
+    at: datetime
+    reason: str | None = None
+
+
+@dataclass
 class BatchResult:
     pages_new: int = 0
     pages_seen: int = 0
@@ -77,6 +103,12 @@ class BatchResult:
     articles_changed: int = 0
     articles_unchanged: int = 0
     failures: int = 0
+    not_modified: int = 0  # re-visits answered 304
+    gone: int = 0  # archived articles newly found taken down
+    comments_new: int = 0
+    comments_edited: int = 0
+    with_date: int = 0  # of the new and changed articles: the extraction yield's numerators
+    with_author: int = 0
 
 
 # --- values as stored -------------------------------------------------------------------------
@@ -175,7 +207,17 @@ def article_row(record: ArticleRecord) -> dict[str, Any]:
         "page_hash": record.page.sha256 if record.page else None,
         "first_seen": seen,
         "last_seen": seen,
+        "etag": header(record.page, "ETag"),
+        "http_last_modified": header(record.page, "Last-Modified"),
     }
+
+
+def header(page: PageRecord | None, name: str) -> str | None:
+    """A response header of a fetched page (names compared without case), None when absent."""
+    if page is None:
+        return None
+    wanted = name.lower()
+    return next((v for k, v in page.headers.items() if k.lower() == wanted and v), None)
 
 
 def comment_row(article_id: int, comment: Comment, seen: str) -> tuple[Any, ...]:
@@ -206,16 +248,39 @@ ON CONFLICT (url, content_hash) DO UPDATE SET
     fetch_count = pages.fetch_count + 1
 WHERE excluded.last_fetched > pages.last_fetched OR excluded.first_fetched < pages.first_fetched
 """
-_ARTICLE_COLUMNS = ("key", *ARTICLE_CONTENT_COLUMNS, "page_hash", "first_seen", "last_seen")
+_ARTICLE_COLUMNS = (
+    "key", *ARTICLE_CONTENT_COLUMNS, "page_hash", "first_seen", "last_seen", "etag", "http_last_modified"
+)
+# A fetched page (page_hash set) brings fresh validators and shows the article is not gone; a
+# record without a page (a reparse) leaves both as they are.
+_FETCH_STATE = (
+    "etag = CASE WHEN :page_hash IS NULL THEN etag ELSE :etag END, "
+    "http_last_modified = CASE WHEN :page_hash IS NULL THEN http_last_modified ELSE :http_last_modified END, "
+    "gone_since = CASE WHEN :page_hash IS NULL THEN gone_since END, "
+    "gone_reason = CASE WHEN :page_hash IS NULL THEN gone_reason END"
+)
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in _ARTICLE_COLUMNS)})"
 )
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{c} = :{c}' for c in ARTICLE_CONTENT_COLUMNS)}, "
-    "page_hash = coalesce(:page_hash, page_hash), last_seen = max(last_seen, :last_seen) WHERE id = :id"
+    "page_hash = coalesce(:page_hash, page_hash), last_seen = max(last_seen, :last_seen), "
+    f"version = version + 1, version_since = :last_seen, {_FETCH_STATE} WHERE id = :id"
 )
-_TOUCH_ARTICLE = "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?"
+_TOUCH_ARTICLE = f"UPDATE articles SET last_seen = max(last_seen, :last_seen), {_FETCH_STATE} WHERE id = :id"
+# Re-visits that brought no copy: a 304 is a last-seen touch; a takedown only sets the flag.
+_REVISIT_SEEN = (
+    "UPDATE articles SET last_seen = max(last_seen, :at), last_checked = max(coalesce(last_checked, ''), :at), "
+    "gone_since = NULL, gone_reason = NULL WHERE url = :url OR canonical_url = :url"
+)
+_REVISIT_GONE = (
+    "UPDATE articles SET gone_since = :at, gone_reason = :reason WHERE (url = :url OR canonical_url = :url) "
+    "AND gone_since IS NULL"
+)
+_REVISIT_CHECKED = (
+    "UPDATE articles SET last_checked = max(coalesce(last_checked, ''), :at) WHERE url = :url OR canonical_url = :url"
+)
 _INSERT_CAPTION = (
     "INSERT INTO captions (article_id, position, image_url, text, credit, credit_url) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -335,7 +400,9 @@ def _keeps_old(old: _Existing, row: Mapping[str, Any]) -> bool:
     return old.content_hash == row["content_hash"] or (bool(row["is_partial"]) and not old.is_partial)
 
 
-def _write_round(conn: sqlite3.Connection, records: Sequence[ArticleRecord], result: BatchResult) -> None:
+def _write_round(
+    conn: sqlite3.Connection, records: Sequence[ArticleRecord], result: BatchResult, run_id: int | None = None
+) -> None:
     rows = [article_row(r) for r in records]
     existing = _existing_articles(conn, (row["key"] for row in rows))
     new = [row for row in rows if row["key"] not in existing]
@@ -345,22 +412,27 @@ def _write_round(conn: sqlite3.Connection, records: Sequence[ArticleRecord], res
         if row["key"] in existing and not _keeps_old(existing[row["key"]], row)
     ]
     unchanged = [
-        (row["last_seen"], existing[row["key"]].id)
+        {**row, "id": existing[row["key"]].id}
         for row in rows
         if row["key"] in existing and _keeps_old(existing[row["key"]], row)
     ]
     conn.executemany(_INSERT_ARTICLE, new)
+    # The state about to be overwritten becomes a version (archive/versions.py).
+    save_article_versions(conn, [row["id"] for row in changed], [row["last_seen"] for row in changed], run_id)
     conn.executemany(_UPDATE_ARTICLE, changed)
     conn.executemany(_TOUCH_ARTICLE, unchanged)
     result.articles_new += len(new)
     result.articles_changed += len(changed)
     result.articles_unchanged += len(unchanged)
+    for row in (*new, *changed):
+        result.with_date += row["published"] is not None
+        result.with_author += row["authors"] != "[]"
 
     ids = {k: e.id for k, e in existing.items()}
     ids.update({k: e.id for k, e in _existing_articles(conn, (row["key"] for row in new)).items()})
     rewritten = {row["key"] for row in new} | {row["key"] for row in changed}
     _write_captions(conn, [r for r in records if r.article.key in rewritten], ids)
-    _write_comments(conn, records, ids)
+    _write_comments(conn, records, ids, result, run_id)
     _clear_failures(conn, records)
 
 
@@ -379,17 +451,24 @@ def _write_captions(
 
 
 def _write_comments(
-    conn: sqlite3.Connection, records: Sequence[ArticleRecord], ids: Mapping[str, int]
+    conn: sqlite3.Connection,
+    records: Sequence[ArticleRecord],
+    ids: Mapping[str, int],
+    result: BatchResult | None = None,
+    run_id: int | None = None,
 ) -> None:
     with_comments = [r for r in records if r.article.comments]
-    conn.executemany(
-        _UPSERT_COMMENT,
-        (
-            comment_row(ids[r.article.key], c, fetch_time(r.fetched_at))
-            for r in with_comments
-            for c in r.article.comments
-        ),
-    )
+    rows = [
+        comment_row(ids[r.article.key], c, fetch_time(r.fetched_at))
+        for r in with_comments
+        for c in r.article.comments
+    ]
+    # Edited comments keep their old text in comment_versions; new ones are counted.
+    changes = save_comment_versions(conn, rows, run_id)
+    if result is not None:
+        result.comments_new += changes.new
+        result.comments_edited += changes.edited
+    conn.executemany(_UPSERT_COMMENT, rows)
     conn.executemany(_COUNT_COMMENTS, ((ids[r.article.key],) for r in with_comments))
 
 
@@ -418,6 +497,22 @@ def _write_failures(
     result.failures += len(failures)
 
 
+def _write_revisits(conn: sqlite3.Connection, revisits: Sequence[RevisitRecord], result: BatchResult) -> None:
+    """304: a last-seen touch and nothing else; gone: the flag with the date (first time only);
+    every outcome counts as a visit for the re-crawl policy (last_checked)."""
+    unknown = {r.outcome for r in revisits} - set(REVISIT_OUTCOMES)
+    if unknown:
+        raise ArchiveError(f"unknown re-visit outcome(s): {', '.join(sorted(unknown))}")
+    rows = [{"url": r.url, "at": fetch_time(r.at), "reason": r.reason, "outcome": r.outcome} for r in revisits]
+    conn.executemany(_REVISIT_SEEN, [r for r in rows if r["outcome"] == "not_modified"])
+    gone = [r for r in rows if r["outcome"] == "gone"]
+    before = conn.total_changes
+    conn.executemany(_REVISIT_GONE, gone)
+    result.gone += conn.total_changes - before
+    conn.executemany(_REVISIT_CHECKED, [r for r in rows if r["outcome"] != "not_modified"])
+    result.not_modified += sum(1 for r in rows if r["outcome"] == "not_modified")
+
+
 def _count_run(
     conn: sqlite3.Connection, run_id: int, result: BatchResult, failures: Sequence[FailureRecord]
 ) -> None:
@@ -427,14 +522,18 @@ def _count_run(
     conn.execute(
         "UPDATE crawl_runs SET pages = pages + ?, articles_new = articles_new + ?, "
         "articles_changed = articles_changed + ?, articles_unchanged = articles_unchanged + ?, "
-        "failed = failed + ?, failed_by_reason = ? WHERE id = ?",
+        "failed = failed + ?, failed_by_reason = ?, not_modified = not_modified + ?, gone = gone + ?, "
+        "comments_new = comments_new + ? WHERE id = ?",
         (
-            result.pages_new + result.pages_seen,
+            result.pages_new + result.pages_seen + result.not_modified,
             result.articles_new,
             result.articles_changed,
             result.articles_unchanged,
             result.failures,
             to_json(dict(by_reason)),
+            result.not_modified,
+            result.gone,
+            result.comments_new,
             run_id,
         ),
     )
@@ -552,13 +651,15 @@ class Archive:
         articles: Sequence[ArticleRecord] = (),
         failures: Sequence[FailureRecord] = (),
         run_id: int | None = None,
+        revisits: Sequence[RevisitRecord] = (),
     ) -> BatchResult:
-        """Writes fetched pages, parsed articles and failed URLs in ONE transaction.
+        """Writes fetched pages, parsed articles, failed URLs and re-visit outcomes in ONE transaction.
 
         Articles are matched by ``Article.key``: new ones are inserted, a different content hash
-        updates the row (and its FTS entry and captions), the same hash only moves ``last_seen``.
-        Comments are upserted by (article, comment_id); failures come before articles, so an
-        article archived in the same batch settles its URL's failure.
+        keeps the old state as a version and updates the row (and its FTS entry and captions), the
+        same hash only moves ``last_seen``. Comments are upserted by (article, comment_id), edited
+        ones keeping their old text; failures come before articles, so an article archived in the
+        same batch settles its URL's failure.
         """
         result = BatchResult()
         with self._transaction("write a batch") as conn:
@@ -570,9 +671,11 @@ class Archive:
             _write_pages(conn, _unique_pages(pages, articles), run_id, result)
             _write_failures(conn, failures, run_id, result)
             for round_ in _rounds(articles):
-                _write_round(conn, round_, result)
+                _write_round(conn, round_, result, run_id)
+            _write_revisits(conn, revisits, result)
             if run_id is not None:
                 _count_run(conn, run_id, result, failures)
+            search_index.flush(conn)  # the language-aware index follows in the same transaction
         return result
 
     def start_run(self, site: str, args: Mapping[str, Any]) -> int:
@@ -591,8 +694,9 @@ class Archive:
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any]) -> None:
         """Closes a run.  `counts` may set pages, articles_new/changed/unchanged, failed and
-        failed_by_reason; what it sets replaces what write_batch counted, the rest stays."""
-        unknown = set(counts) - {*RUN_COUNT_FIELDS, "failed_by_reason"}
+        failed_by_reason (and the other RUN_COUNT_FIELDS); what it sets replaces what write_batch
+        counted, the rest stays.  It may also set the RUN_HEALTH_FIELDS (yield and verdict)."""
+        unknown = set(counts) - {*RUN_COUNT_FIELDS, *RUN_HEALTH_FIELDS, "failed_by_reason"}
         if unknown:
             raise ArchiveError(f"finish_run: unknown count(s) {', '.join(sorted(unknown))}")
         sets = ["finished = ?", "status = ?"]
@@ -604,10 +708,28 @@ class Archive:
         if "failed_by_reason" in counts:
             sets.append("failed_by_reason = ?")
             params.append(to_json(dict(counts["failed_by_reason"])))
+        for name in RUN_HEALTH_FIELDS:
+            if name in counts:
+                sets.append(f"{name} = ?")  # name is from our own constant list
+                params.append(counts[name])
         with self._transaction("finish a run") as conn:
             cur = conn.execute(f"UPDATE crawl_runs SET {', '.join(sets)} WHERE id = ?", (*params, run_id))
             if cur.rowcount == 0:
                 raise ArchiveError(f"unknown crawl run id {run_id}")
+
+    def interrupt_running_runs(self, site: str, status: str = "interrupted") -> list[int]:
+        """Closes the runs of `site` still marked running: call it only while holding the site's
+        job lock (archive/lock.py), when no other run of the site can be alive.  Returns their ids."""
+        with self._transaction("close interrupted runs") as conn:
+            ids = [
+                int(r[0])
+                for r in conn.execute("SELECT id FROM crawl_runs WHERE site = ? AND status = 'running'", (site,))
+            ]
+            conn.executemany(
+                "UPDATE crawl_runs SET status = ?, outcome = ?, finished = coalesce(finished, ?) WHERE id = ?",
+                ((status, status, fetch_time(datetime.now(UTC)), run_id) for run_id in ids),
+            )
+        return ids
 
     def known_article_urls(self, site: str | None = None, *, complete_only: bool = False) -> set[str]:
         """URLs and canonical URLs of archived articles (of `site`), for the spider to skip.

@@ -16,8 +16,12 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
-from archive.store import Archive, ArticleRecord, FailureRecord, PageRecord
+from archive.health import HealthSettings, Verdict, Yield, previous_yields, verdict, yield_drops
+from archive.lock import holds
+from archive.store import Archive, ArticleRecord, FailureRecord, PageRecord, RevisitRecord
+from scrapers.conditional import RevisitItem
 from scrapers.items import FailureItem, PageItem
+from scrapers.joblock import job_name
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +33,27 @@ def page_record(item: PageItem) -> PageRecord:
     )
 
 
+# Article pages that reached no article at all: they count against the extraction yield.
+UNREADABLE = ("archive/dropped/no_body", "archive/dropped/not_parsed", "archive/failed/parse_error")
+# BatchResult fields summed per run, and the stats that mirror them.
+TOTALS = {
+    "articles_new": "archive/articles/new", "articles_changed": "archive/articles/changed",
+    "articles_unchanged": "archive/articles/unchanged", "pages_new": "archive/pages/new",
+    "not_modified": "archive/articles/not_modified", "gone": "archive/articles/gone",
+    "comments_new": "archive/comments/new", "comments_edited": "archive/comments/edited",
+    "with_date": "archive/yield/with_date", "with_author": "archive/yield/with_author",
+}
+
+
 class ArchiveWriterPipeline:
     def __init__(
-        self, crawler: Crawler, stats: StatsCollector, path: str, batch_size: int, flush_seconds: float
+        self,
+        crawler: Crawler,
+        stats: StatsCollector,
+        path: str,
+        batch_size: int,
+        flush_seconds: float,
+        health: HealthSettings | None = None,
     ) -> None:
         self.crawler = crawler
         self.stats = stats
@@ -43,6 +65,9 @@ class ArchiveWriterPipeline:
         self.pages: list[PageRecord] = []
         self.articles: list[ArticleRecord] = []
         self.failures: list[FailureRecord] = []
+        self.revisits: list[RevisitRecord] = []
+        self.health = health or HealthSettings()
+        self.site = "?"
         self.failed_by_reason: Counter[str] = Counter()
         self.totals: Counter[str] = Counter()
         self._flusher: task.LoopingCall | None = None
@@ -58,6 +83,13 @@ class ArchiveWriterPipeline:
             crawler, crawler.stats, path,
             batch_size=settings.getint("ARCHIVE_BATCH_SIZE", 100),
             flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS", 2.0),
+            health=HealthSettings(
+                failure_threshold=settings.getfloat("HEALTH_FAILURE_THRESHOLD", 0.10),
+                ignore_failures=tuple(settings.getlist("HEALTH_IGNORE_FAILURES", ["http_404", "http_410"])),
+                min_articles=settings.getint("HEALTH_MIN_ARTICLES", 20),
+                yield_drop=settings.getfloat("HEALTH_YIELD_DROP", 0.5),
+                baseline_runs=settings.getint("HEALTH_BASELINE_RUNS", 5),
+            ),
         )
         crawler.signals.connect(writer.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
@@ -67,12 +99,18 @@ class ArchiveWriterPipeline:
         spider = self.crawler.spider
         self.archive = Archive.open(self.path)
         site = getattr(getattr(spider, "profile", None), "name", None) or (spider.name if spider else "?")
+        self.site = site
+        if spider is not None and holds(self.path, job_name(self.crawler.settings, type(spider))):
+            # Holding the job lock, no other run of the site is alive: any still "running" was killed.
+            for run_id in self.archive.interrupt_running_runs(site):
+                logger.warning("run %d of %s was interrupted (its job is gone): marked so", run_id, site)
         self.run_id = self.archive.start_run(site, self._run_args(spider))
+        self.stats.set_value("run/id", self.run_id)
         self._flusher = task.LoopingCall(self.flush)
         self._flusher.start(self.flush_seconds, now=False)
 
     def _run_args(self, spider: Spider | None) -> dict[str, Any]:
-        keys = ("CRAWL_BASE_URL", "CRAWL_LANGUAGES", "CRAWL_SECTIONS", "CRAWL_LIMIT")
+        keys = ("CRAWL_BASE_URL", "CRAWL_LANGUAGES", "CRAWL_SECTIONS", "CRAWL_LIMIT", "RECRAWL_MODE")
         args: dict[str, Any] = {k: self.crawler.settings.get(k) for k in keys}
         args["spider"] = spider.name if spider else None
         return args
@@ -82,7 +120,11 @@ class ArchiveWriterPipeline:
             self._add_page(item)
         elif isinstance(item, FailureItem):
             self._add_failure(item.url, item.reason, item.status, item.detail, item)
-        if len(self.pages) + len(self.articles) + len(self.failures) >= self.batch_size:
+        elif isinstance(item, RevisitItem):
+            self.revisits.append(RevisitRecord(item.url, item.outcome, item.fetched_at, item.reason))
+            if item.page is not None:  # a takedown's 404 page is kept as evidence
+                self.pages.append(page_record(item.page))
+        if len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits) >= self.batch_size:
             self.flush()
         return item
 
@@ -109,14 +151,26 @@ class ArchiveWriterPipeline:
             self._add_failure(item.url, reason, item.status, str(exception), item)
 
     def flush(self) -> None:
-        if self.archive is None or not (self.pages or self.articles or self.failures):
+        if self.archive is None or not (self.pages or self.articles or self.failures or self.revisits):
             return
-        result = self.archive.write_batch(self.pages, self.articles, self.failures, run_id=self.run_id)
-        self.pages, self.articles, self.failures = [], [], []
-        for name in ("articles_new", "articles_changed", "articles_unchanged", "pages_new"):
+        result = self.archive.write_batch(
+            self.pages, self.articles, self.failures, run_id=self.run_id, revisits=self.revisits
+        )
+        self.pages, self.articles, self.failures, self.revisits = [], [], [], []
+        for name, stat in TOTALS.items():
             value = getattr(result, name)
             self.totals[name] += value
-            self.stats.inc_value(f"archive/{name.replace('_', '/')}", value)
+            self.stats.inc_value(stat, value)
+
+    def _judge(self, reason: str, pages: int) -> tuple[Yield | None, Verdict]:
+        """This run's extraction yield and its verdict against the site's previous runs."""
+        assert self.archive is not None and self.run_id is not None
+        unreadable = sum(int(self.stats.get_value(key, 0) or 0) for key in UNREADABLE)
+        stored = self.totals["articles_new"] + self.totals["articles_changed"]
+        result = Yield.of(stored, self.totals["with_date"], self.totals["with_author"], unreadable)
+        previous = previous_yields(self.archive, self.site, self.run_id, self.health)
+        drops = yield_drops(result, previous, self.health)
+        return result, verdict(reason, pages, self.failed_by_reason, drops, self.health)
 
     def close_spider(self) -> None:
         if self._flusher is not None and self._flusher.running:
@@ -134,7 +188,20 @@ class ArchiveWriterPipeline:
             "articles_unchanged": self.totals["articles_unchanged"],
             "failed": sum(self.failed_by_reason.values()),
             "failed_by_reason": dict(self.failed_by_reason),
+            "not_modified": self.totals["not_modified"],
+            "gone": self.totals["gone"],
+            "comments_new": self.totals["comments_new"],
         }
+        result, judged = self._judge(reason, int(pages))
+        if result is not None:
+            counts.update(yield_articles=result.articles, yield_body=result.body, yield_date=result.date,
+                          yield_author=result.author)
+            self.stats.set_value("run/yield", result.describe())
+        counts.update(outcome=judged.outcome, exit_code=judged.exit_code, message=judged.message)
+        for key in ("outcome", "exit_code", "message"):
+            self.stats.set_value(f"run/{key}", counts[key])
+        if judged.exit_code:
+            logger.warning("run %s: %s", self.run_id, judged.message)
         self.archive.finish_run(self.run_id, reason, counts)
         self.archive.close()
         self.archive = None

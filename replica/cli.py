@@ -23,7 +23,9 @@ def replica() -> None:
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same site.")
 @click.option("--ground-truth", "ground_truth", type=click.Path(dir_okay=False, writable=True),
               help="Write the ground truth (JSON lines, URLs on the served base URL) before serving.")
-def serve(host: str, port: int, articles: int, seed: int, ground_truth: str | None) -> None:
+@click.option("--kind", type=click.Choice(["turan", "wordpress"]), default="turan", show_default=True,
+              help="turan.az, or a WordPress-style news site (replica/wordpress; --articles posts).")
+def serve(host: str, port: int, articles: int, seed: int, ground_truth: str | None, kind: str = "turan") -> None:
     """Serve the replica until Ctrl-C.
 
     \b
@@ -31,6 +33,11 @@ def serve(host: str, port: int, articles: int, seed: int, ground_truth: str | No
       newsarchive replica serve --port 8000 --articles 20000 --ground-truth data/truth.jsonl
       curl http://127.0.0.1:8000/en/politics?page=2
     """
+    if kind == "wordpress":
+        from replica.wordpress.cli import serve_wordpress
+
+        serve_wordpress(host, port, articles, seed, ground_truth)
+        return
     started = time.perf_counter()
     site = ReplicaSite(seed=seed, articles=articles)
     server = ReplicaServer(site, host, port)

@@ -6,21 +6,24 @@ gives what differs between language versions (images, authors, comments, teasers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from random import Random
 from typing import TYPE_CHECKING
 
 from replica import lexicon
 from replica.labels import FAMILY_TAGS, RELATED_HEADINGS
+from replica.phrases import SENTENCES
 from replica.textgen import (
     Topic,
     body_plan,
     caption_texts,
     comment_text,
     commenter,
+    draw_numbers,
     invented_person,
     mix,
+    pick,
     render,
 )
 from replica.timefmt import baku, dateline_date
@@ -96,13 +99,59 @@ def article_content(site: ReplicaSite, idx: int) -> ArticleContent:
     if not entry.paywalled and len(paragraphs) >= 3 and rng.random() < 0.15:
         for n, pos in enumerate(sorted(rng.sample(range(len(paragraphs) - 1), rng.randint(1, 2)))):
             figures[pos] = [_figure(rng, entry, n + 1, captions[n + 1])]
-    return ArticleContent(
+    content = ArticleContent(
         paragraphs=paragraphs, figures=figures, lead_image=lead,
         end_marker=("—0—" if rng.random() < 0.85 else "-0-") if entry.has_end_marker else None,
         authors=_authors(rng, entry.lang), tags=_tags(rng, topic, entry),
         comments=_comments(rng, topic, entry), related=_related(rng, site, entry),
         related_heading=rng.choice(RELATED_HEADINGS[entry.lang]),
     )
+    if not (entry.revision or entry.comment_batches):
+        return content
+    # Changes made after building (replica/changes.py), from generators of their own, so the
+    # original content above is drawn exactly as before.
+    return replace(
+        content,
+        paragraphs=content.paragraphs + ([] if entry.paywalled else _updates(site.seed, topic, entry)),
+        comments=_later_comments(site.seed, topic, entry, content.comments),
+    )
+
+
+UPDATE_LABEL = {"az": "Yeniləmə", "en": "Update", "ru": "Обновление"}
+
+
+def _updates(seed: int, topic: Topic, entry: Entry) -> list[Paragraph]:
+    """One "Update: ..." paragraph per revision."""
+    templates = [tpl for tpl in SENTENCES["generic"] if entry.lang in tpl]
+    paragraphs = []
+    for revision in range(1, entry.revision + 1):
+        rng = Random(mix(seed, entry.idx, 3, revision))
+        sentences = [render(tpl, entry.lang, topic.slots, draw_numbers(rng, topic.year))
+                     for tpl in rng.sample(templates, 2)]
+        text = f"{UPDATE_LABEL[entry.lang]}: " + " ".join(sentences)
+        paragraphs.append(Paragraph(text, escape(text)))
+    return paragraphs
+
+
+def _later_comments(seed: int, topic: Topic, entry: Entry, roots: list[CommentNode]) -> list[CommentNode]:
+    """The thread with the comments added later: each batch later than everything before it,
+    some of them replies to older comments (up to depth 3)."""
+    roots = list(roots)
+    nodes = walk(roots)
+    for first, count, ts in entry.comment_batches:
+        rng = Random(mix(seed, entry.idx, 4, first))
+        start = max([ts, *(c.ts + 60 for c in nodes)])
+        for k in range(count):
+            open_parents = [c for c in nodes if c.depth < 3]
+            parent = pick(rng, open_parents) if open_parents and rng.random() < 0.45 else None
+            node = CommentNode(
+                comment_id=first + k, parent_id=parent.comment_id if parent else None,
+                author=commenter(rng, entry.lang), ts=start + 60 * k, text=comment_text(rng, topic, entry.lang),
+                depth=parent.depth + 1 if parent else 1,
+            )
+            (parent.children if parent else roots).append(node)
+            nodes.append(node)
+    return roots
 
 
 def _paragraphs(rng: Random, topic: Topic, entry: Entry, langs: tuple[str, ...]) -> list[Paragraph]:

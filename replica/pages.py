@@ -62,12 +62,21 @@ def _html(status: int, text: str) -> Response:
     return Response(status, text.encode())
 
 
-def _article(site: ReplicaSite, path: str, base: str) -> Response:
-    entry = site.entries[site.by_path[path]]
-    response = _html(200, render.article_page(site, entry, base))
-    response.last_modified = entry.last_modified
+def article_head(site: ReplicaSite, path: str, base: str) -> Response | None:
+    """A live article's status and validators without its body (None for anything else): enough
+    to answer a conditional request with 304 without rendering the page."""
+    entry = site.entry_for(path)
+    if entry is None or entry.missing:
+        return None
     # The page embeds absolute URLs, so its validator depends on the base URL too.
-    response.etag = f'"{site.seed:x}-{entry.idx:x}-{entry.last_modified:x}-{zlib.crc32(base.encode()):x}"'
+    etag = f'"{site.seed:x}-{entry.idx:x}-{entry.last_modified:x}-{zlib.crc32(base.encode()):x}"'
+    return Response(200, b"", etag=etag, last_modified=entry.last_modified)
+
+
+def _article(site: ReplicaSite, path: str, base: str) -> Response:
+    response = article_head(site, path, base)
+    assert response is not None
+    response.body = render.article_page(site, site.entries[site.by_path[path]], base).encode()
     return response
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from replica.pages import Response, respond
+from replica.pages import Response, article_head, respond
 from replica.site import ReplicaSite
 from replica.timefmt import http_date, parse_http_date
 
@@ -23,6 +24,12 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], replica: ReplicaServer) -> None:
         self.replica = replica
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that goes away mid-request (a killed crawl) is not an error of the server."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,8 +53,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, head: bool) -> None:
         replica = cast(_HTTPServer, self.server).replica
         parts = urlsplit(self.path)
-        response = respond(replica.site, unquote(parts.path) or "/", parts.query, self._base(replica))
-        status = 304 if self._not_modified(response) else response.status
+        path, base = unquote(parts.path) or "/", self._base(replica)
+        validators = article_head(replica.site, path, base)  # a 304 needs no rendering
+        if validators is not None and self._not_modified(validators):
+            response, status = validators, 304
+        else:
+            response = respond(replica.site, path, parts.query, base)
+            status = 304 if self._not_modified(response) else response.status
         replica.log(self.command, self.path, status)
         body = b"" if status == 304 else response.body
         self.send_response(status)

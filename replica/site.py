@@ -28,6 +28,7 @@ TIMELINE = (epoch(2019, 1, 1), epoch(2025, 2, 13, 12, 0))
 # Stories older than this may have id-less URLs; articles older than END_MARKER_BEFORE end with "—0—".
 IDLESS_BEFORE = epoch(2021, 1, 1)
 END_MARKER_BEFORE = epoch(2022, 1, 1)
+CLOCK_AFTER_TIMELINE = 30 * 86400  # changes happen after every generated comment
 IDLESS_SHARE = 0.45  # of early single-language stories: about 5% of all articles
 FAMILY_WEIGHTS = {"politics": 35, "economics": 25, "social": 20, "difficult": 8, "wanttosay": 7, "qa": 5}
 
@@ -53,10 +54,15 @@ class Entry:
     modified_ts: int | None = None
     comment_count: int = 0
     comment_base: int = 0
+    # Changes made after building (replica/changes.py).
+    revision: int = 0  # edits: each appends an update paragraph
+    comment_batches: tuple[tuple[int, int, int], ...] = ()  # comments added later: (first id, count, time)
+    changed_ts: int | None = None  # the page changed (new comments) without a new modified time
+    removed: bool = False  # taken down: answers 404 and is in no listing
 
     @property
     def last_modified(self) -> int:
-        return self.modified_ts or self.ts
+        return max(self.modified_ts or self.ts, self.changed_ts or 0)
 
     @property
     def has_end_marker(self) -> bool:
@@ -87,8 +93,14 @@ class ReplicaSite:
         self.versions: list[list[int]] = []
         for story_idx, story in enumerate(self.stories):
             topic, _ = self.topic(story_idx)
-            self.versions.append([self._add_entry(rng, story_idx, topic, lang) for lang in story.langs])
+            self.versions.append([self.add_entry(rng, story_idx, topic, lang) for lang in story.langs])
         _number_comments(self.entries)
+        last = self.entries[-1]
+        self.next_comment_id = last.comment_base + last.comment_count
+        self.next_article_id = 1 + max(
+            (s.article_id for s in self.stories if s.kind == "current" and s.article_id), default=FIRST_ID - 1
+        )
+        self.clock = TIMELINE[1] + CLOCK_AFTER_TIMELINE  # the time of changes (replica/changes.py)
         self._index()
         # Pages, their conditional re-requests and the ground truth share one generation.
         self.content: Callable[[int], ArticleContent] = lru_cache(maxsize=1024)(self._content)
@@ -104,7 +116,7 @@ class ReplicaSite:
         rng = Random(mix(self.seed, story_idx, 1))
         return make_topic(rng, story.family, baku(story.ts).year), rng
 
-    def _add_entry(self, rng: Random, story_idx: int, topic: Topic, lang: str) -> int:
+    def add_entry(self, rng: Random, story_idx: int, topic: Topic, lang: str) -> int:
         story = self.stories[story_idx]
         # The video show keeps its Azerbaijani title in the English section, as on the real site.
         title = title_for(topic, "az" if story.family == "difficult" else lang)
@@ -147,6 +159,8 @@ class ReplicaSite:
         self.home: dict[str, list[int]] = {lang: [] for lang in LANGS}
         self.live: dict[str, list[int]] = {lang: [] for lang in LANGS}
         for e in newest:
+            if e.removed:
+                continue
             self.listings[(e.lang, e.section)].append(e.idx)
             self.home[e.lang].append(e.idx)
             if not e.missing:
@@ -157,6 +171,37 @@ class ReplicaSite:
         if self.legacy:
             d = baku(self.entries[self.legacy[0]].ts)
             self.calendar_path = f"/ext/clndr/{d.year}/{d.month}/analytics_001_az.htm"
+
+    def refresh(self) -> None:
+        """Rebuilds listings and forgets generated pages after a change (replica/changes.py)."""
+        self._index()
+        self.content.cache_clear()  # type: ignore[attr-defined]
+
+    # --- changes between crawls (replica/changes.py) ---------------------------------------
+
+    def edit_article(self, idx: int) -> None:
+        """A new revision of article `idx`: updated title, an update paragraph, a new modified time."""
+        from replica import changes
+
+        changes.edit_article(self, idx)
+
+    def add_comments(self, idx: int, count: int) -> list[int]:
+        """`count` new comments on article `idx`; returns their ids."""
+        from replica import changes
+
+        return changes.add_comments(self, idx, count)
+
+    def remove_article(self, idx: int) -> None:
+        """Takes article `idx` down (404, gone from listings)."""
+        from replica import changes
+
+        changes.remove_article(self, idx)
+
+    def add_articles(self, count: int) -> list[int]:
+        """`count` new live articles, the newest of the site; returns their indexes."""
+        from replica import changes
+
+        return changes.add_articles(self, count)
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -194,7 +239,11 @@ class ReplicaSite:
 
     def missing_urls(self, base_url: str = "http://127.0.0.1:8000") -> list[str]:
         """Article URLs linked from listings that answer 404."""
-        return [base_url.rstrip("/") + e.path for e in self.entries if e.missing]
+        return [base_url.rstrip("/") + e.path for e in self.entries if e.missing and not e.removed]
+
+    def removed_urls(self, base_url: str = "http://127.0.0.1:8000") -> list[str]:
+        """Article URLs taken down by remove_article (they answer 404 and are no longer listed)."""
+        return [base_url.rstrip("/") + e.path for e in self.entries if e.removed]
 
     def write_ground_truth(self, path: str | Path, base_url: str = "http://127.0.0.1:8000") -> int:
         """Write ground_truth() as JSON lines; returns the number of records."""
@@ -210,7 +259,7 @@ def _sections(lang: str) -> list[str]:
     return [slugs[lang] for slugs in SECTION_SLUGS.values() if lang in slugs]
 
 
-def _story_langs(rng: Random, family: str) -> tuple[str, ...]:
+def story_langs(rng: Random, family: str) -> tuple[str, ...]:
     """The original language first, then translations (1-3 languages in all)."""
     available = [lang for lang in LANGS if lang in SECTION_SLUGS[family]]
     if family == "difficult":
@@ -227,7 +276,7 @@ def _plan_stories(rng: Random, n_articles: int) -> list[Story]:
     families, weights = list(FAMILY_WEIGHTS), list(FAMILY_WEIGHTS.values())
     while total < n_articles:
         family = rng.choices(families, weights)[0]
-        langs = _story_langs(rng, family)[: n_articles - total]
+        langs = story_langs(rng, family)[: n_articles - total]
         drafts.append((family, langs))
         total += len(langs)
     start, end = TIMELINE

@@ -29,14 +29,19 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
-SPIDER_MIDDLEWARES = {"scrapers.middlewares.ArchiveFrontierMiddleware": 800}
+SPIDER_MIDDLEWARES = {
+    "scrapers.pagetype_filter.PageTypeFilter": 700,
+    "scrapers.middlewares.ArchiveFrontierMiddleware": 800,
+}
+# Re-visits of archived articles carry If-None-Match / If-Modified-Since (scrapers/conditional.py).
+DOWNLOADER_MIDDLEWARES = {"scrapers.conditional.ConditionalRequestMiddleware": 560}
 ITEM_PIPELINES = {
     "pipelines.parse.ParseArticlePipeline": 100,
     "pipelines.validate.ValidateArticlePipeline": 200,
     "pipelines.dedupe.DeduplicatePipeline": 300,
     "pipelines.archive_writer.ArchiveWriterPipeline": 900,
 }
-EXTENSIONS = {"scrapers.extensions.CrawlProgress": 500}
+EXTENSIONS = {"scrapers.extensions.CrawlProgress": 500, "scrapers.joblock.JobLockExtension": 100}
 
 # newsarchive's own settings.
 ARCHIVE_PATH = "data/archive.db"
@@ -46,7 +51,37 @@ CRAWL_BASE_URL = None  # overrides the profile's base_url, e.g. to crawl the rep
 CRAWL_LANGUAGES: list[str] = []  # empty: every language of the profile
 CRAWL_SECTIONS: list[str] = []  # empty: every section
 CRAWL_LIMIT = 0  # at most this many article requests per run; 0: no limit
-CRAWL_SKIP_ARCHIVED = True  # do not fetch articles already in the archive
+CRAWL_SKIP_ARCHIVED = None  # deprecated switch: True = RECRAWL_MODE "skip", False = "refetch"
+# Re-crawls (scrapers/recrawl.py): age (the site's [recrawl] policy), always, skip or refetch.
+RECRAWL_MODE = "age"
+RECRAWL_AGES = None  # e.g. "2d:1h,14d:1d,90d:7d" (younger than AGE: every EVERY); None: the profile's
+RECRAWL_OLDER = None  # "180d", or "never", for articles older than every age; None: the profile's
+RECRAWL_CONDITIONAL = True  # re-visits send the archived ETag / Last-Modified
+RECRAWL_PERMANENT_FAILURES = ["http_404", "http_410"]  # URLs that failed so are not asked again for...
+RECRAWL_RETRY_FAILED_AFTER = "7d"
+# Run health (archive/health.py): exit 3 above this share of failed requests, 5 on a yield drop.
+HEALTH_FAILURE_THRESHOLD = 0.10
+HEALTH_IGNORE_FAILURES = ["http_404", "http_410"]  # dead links are the site's failures, not the crawl's
+HEALTH_MIN_ARTICLES = 20
+HEALTH_YIELD_DROP = 0.5
+HEALTH_BASELINE_RUNS = 5
+JOBLOCK_ENABLED = True  # one job per (archive, site) at a time: archive/lock.py
 SITE_PROFILE_DIRS: list[str] = []  # folders with a user's own site profiles (*.toml)
+CRAWL_START_URLS: list[str] = []  # generic spider: homepages, sitemaps or feeds to start from
+CRAWL_PROFILE = None  # generic spider: a site profile to use (name or .toml path)
+CRAWL_SINCE = None  # generic spider: skip sitemap/feed items older than this date (YYYY-MM-DD)
+PAGETYPE_ENABLED = True  # confirm the generic spider's article candidates with the page-type check
 PROGRESS_ENABLED = False
 PROGRESS_INTERVAL = 2.0
+
+# Distributed crawling (scrapers/distributed/, `crawl --distributed URL`): the add-on makes the crawl a
+# worker of the crawl in this Redis when DISTRIBUTED_REDIS_URL is set, and does nothing otherwise.
+ADDONS = {"scrapers.distributed.addon.DistributedCrawl": 100}
+DISTRIBUTED_REDIS_URL = None  # redis://HOST:PORT/DB: take requests from it, send items to `newsarchive ingest`
+DISTRIBUTED_IDLE_CLOSE = 10.0  # seconds with nothing queued or in flight anywhere: the crawl is finished
+DISTRIBUTED_HEARTBEAT = 2.0  # seconds between a worker's heartbeats
+DISTRIBUTED_WORKER_TIMEOUT = 15.0  # a worker silent this long is gone: its unfinished requests are queued again
+DISTRIBUTED_START_TIMEOUT = 60.0  # seconds to wait for `newsarchive ingest` to open the crawl
+DISTRIBUTED_REDIS_WAIT = 30.0  # Redis unreachable this long (not a restart): the worker stops, exit 1
+DISTRIBUTED_ITEMS_MAX = 10000  # more items than this waiting for the ingester: workers wait for it
+DISTRIBUTED_POLL = 0.5  # seconds between an idle worker's looks at the queue

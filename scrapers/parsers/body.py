@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import Tag
-
 from .boilerplate import Furniture, furniture, has_prose
 from .density import Scores, score_elements
 from .page import Page
-from .text import CONTROLS, NEVER_TEXT, Block, Skip, blocks, is_hidden, never_text, squash
+from .text import CONTROLS, NEVER_TEXT, Block, Element, Skip, blocks, is_hidden, never_text, squash, text_of
 
 # The usual article containers of CMSs, most specific first.
 KNOWN_CONTAINERS = (
@@ -33,7 +31,7 @@ GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the
 
 @dataclass(frozen=True)
 class BodyRoot:
-    elements: tuple[Tag, ...]
+    elements: tuple[Element, ...]
     skip: Skip
     source: str  # "profile", "container", "density" or "none": says which rule found the text
 
@@ -64,8 +62,8 @@ def _profile_root(page: Page) -> BodyRoot | None:
         return None
     captions = {id(t) for t in page.select_profile("caption_text")}
 
-    def skip(tag: Tag) -> bool:
-        return page.skip(tag) or tag.name in _CAPTION_TAGS or id(tag) in captions
+    def skip(tag: Element) -> bool:
+        return page.skip(tag) or tag.tag in _CAPTION_TAGS or id(tag) in captions
 
     return BodyRoot(tuple(_outermost(elements)), skip, "profile")
 
@@ -78,38 +76,40 @@ class FurnitureSkip:
     furniture only when it holds no prose.
     """
 
-    def __init__(self, reference: Tag, kinds: dict[int, Furniture | None]) -> None:
-        self.limit = len(reference.get_text()) / 3
+    def __init__(self, page: Page, reference: Element, kinds: dict[int, Furniture | None]) -> None:
+        self.size = page.text_size
+        self.limit = page.text_size(reference) / 3
         self.kinds = kinds  # furniture() of each tag seen, shared by the walks over one page
 
-    def __call__(self, tag: Tag) -> bool:
-        if tag.name in NEVER_TEXT or tag.name in _CAPTION_TAGS or tag.name == "h1":
+    def __call__(self, tag: Element) -> bool:
+        name = tag.tag
+        if name in NEVER_TEXT or name in _CAPTION_TAGS or name == "h1":
             return True
-        if tag.name in CONTROLS or is_hidden(tag):
-            return len(tag.get_text()) < self.limit
+        if name in CONTROLS or is_hidden(tag):
+            return self.size(tag) < self.limit
         key = id(tag)
         if key not in self.kinds:
             self.kinds[key] = furniture(tag)
         kind = self.kinds[key]
-        if kind is None or len(tag.get_text()) >= self.limit:
+        if kind is None or self.size(tag) >= self.limit:
             return False
         return kind is Furniture.SURE or not has_prose(tag)
 
 
 def _generic_root(page: Page) -> BodyRoot:
     # From the document, not <body>: lxml moves what follows a stray </body> or a second <html>.
-    top = page.soup
+    top = page.root
     kinds: dict[int, Furniture | None] = {}
-    scores = score_elements(blocks(top, FurnitureSkip(top, kinds)), top)
+    scores = score_elements(blocks(top, FurnitureSkip(page, top, kinds)), top)
     best = scores.best()
     if best is None:
         return BodyRoot((), never_text, "none")
     marked = _marked_container(page, scores, scores.of(best))
     chosen = marked if marked is not None else best
-    return BodyRoot((chosen,), FurnitureSkip(chosen, kinds), "container" if marked is not None else "density")
+    return BodyRoot((chosen,), FurnitureSkip(page, chosen, kinds), "container" if marked is not None else "density")
 
 
-def _marked_container(page: Page, scores: Scores, best: float) -> Tag | None:
+def _marked_container(page: Page, scores: Scores, best: float) -> Element | None:
     for selector in KNOWN_CONTAINERS:
         candidates = [t for t in page.select(selector) if scores.of(t) > 0]
         if candidates:
@@ -155,10 +155,10 @@ def _jsonld_body(page: Page) -> str | None:
     return "\n\n".join(p for p in parts if p)
 
 
-def _outermost(elements: list[Tag]) -> list[Tag]:
+def _outermost(elements: list[Element]) -> list[Element]:
     """Drops matches nested inside another match, so no text is read twice."""
     chosen = {id(e) for e in elements}
-    return [e for e in elements if not any(id(p) in chosen for p in e.parents)]
+    return [e for e in elements if not any(id(p) in chosen for p in e.iterancestors())]
 
 
 def is_partial(page: Page) -> bool:
@@ -171,5 +171,5 @@ def is_partial(page: Page) -> bool:
     notices = profile.paywall_text if profile else ()
     if not notices:
         return False
-    text = " ".join(squash(e.get_text(" ")) for e in body_root(page).elements)
+    text = " ".join(squash(text_of(e, " ")) for e in body_root(page).elements)
     return any(notice in text for notice in notices)

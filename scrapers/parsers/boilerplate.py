@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from typing import Any
 
-from bs4 import Tag
+from .text import Element, classes, squash, tag_name, text_of
 
 
 class Furniture(Enum):
@@ -53,38 +54,39 @@ _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z0-9])")
 _PROSE = 150  # characters: a paragraph this long is written text, not a menu or a label
 
 
-def names_of(tag: Tag) -> list[str]:
-    """The class names and id of an element."""
-    names = list(tag.get_attribute_list("class"))
+def names_of(tag: Any) -> list[str]:
+    """The class names and id of an element (lxml, or a BeautifulSoup tag)."""
+    names = classes(tag)
     ident = tag.get("id")
-    if isinstance(ident, str):
+    if isinstance(ident, str) and ident:
         names.append(ident)
-    return [n for n in names if n]
+    return names
 
 
-def furniture(tag: Tag) -> Furniture | None:
-    """How sure it is that ``tag`` is page furniture (None: it is not)."""
-    if tag.name in SURE_TAGS:
+def furniture(tag: Any) -> Furniture | None:
+    """How sure it is that ``tag`` (lxml, or a BeautifulSoup tag) is page furniture (None: it is not)."""
+    name = tag_name(tag)
+    if name in SURE_TAGS:
         return Furniture.SURE
-    if tag.name in ("body", "main", "article", "html"):
+    if name in ("body", "main", "article", "html"):
         return None
     names = names_of(tag)
     if any(CONTENT_CLASSES.match(n) for n in names) or tag.get("itemprop") == "articleBody":
         return None
     role = tag.get("role")
     found = _ROLES.get(role) if isinstance(role, str) else None
-    for name in names:
-        words = _words(name)
+    for value in names:
+        words = _words(value)
         if words & SURE_WORDS:
             return Furniture.SURE
         if words & LIKELY_WORDS:
             found = found or Furniture.LIKELY
-    if tag.name in LIKELY_TAGS:
+    if name in LIKELY_TAGS:
         found = found or Furniture.LIKELY
     return found
 
 
-def is_furniture(tag: Tag) -> bool:
+def is_furniture(tag: Any) -> bool:
     return furniture(tag) is not None
 
 
@@ -98,12 +100,16 @@ def _words(name: str) -> set[str]:
     return words
 
 
-def has_prose(tag: Tag) -> bool:
+def has_prose(tag: Element) -> bool:
     """Whether an element holds at least one paragraph of written text (not only links)."""
-    for p in tag.find_all(["p", "li", "blockquote"], limit=30):
-        text = p.get_text()
+    for n, p in enumerate(tag.iter("p", "li", "blockquote")):
+        if n >= 30:
+            break
+        if p is tag:
+            continue
+        text = squash(text_of(p))
         if len(text) >= _PROSE and any(mark in text for mark in ".!?,;"):
-            links = sum(len(a.get_text()) for a in p.find_all("a"))
+            links = sum(len(squash(text_of(a))) for a in p.iter("a"))
             if links < 0.3 * len(text):
                 return True
     return False

@@ -11,13 +11,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import Tag
-
 from .article import Caption
 from .body import body_root
 from .boilerplate import is_furniture
 from .page import Page
-from .text import inline_text, squash
+from .text import Element, classes, inline_text, squash
 
 _LABEL = (
     r"(?:photo(?:graph)?s?|image|picture|pic|credits?|foto|фото|fotoğraf|şəkil|şəkillər|source"
@@ -70,26 +68,28 @@ def _dom_captions(page: Page) -> list[Caption]:
     return [c for e in _generic_containers(page) if (c := _caption(page, e, GENERIC_CAPTION_TEXT))]
 
 
-def _generic_containers(page: Page) -> Iterator[Tag]:
+def _generic_containers(page: Page) -> Iterator[Element]:
     region = _article_region(page)
     if region is None:
         return
     for element in page.select(GENERIC_CONTAINERS, region):
-        if not _inside_furniture(element, region) and element.find_parent(class_="wp-caption") is None:
+        if not _inside_furniture(element, region) and not any(
+            "wp-caption" in classes(parent) for parent in element.iterancestors()
+        ):
             yield element
 
 
-def _article_region(page: Page) -> Tag | None:
+def _article_region(page: Page) -> Element | None:
     elements = body_root(page).elements
     if not elements:
         return None
     root = elements[0]
-    holder = root if root.name in ("article", "main") else root.find_parent(["article", "main"])
-    return holder if isinstance(holder, Tag) else root
+    holder = root if root.tag in ("article", "main") else next(root.iterancestors("article", "main"), None)
+    return holder if holder is not None else root
 
 
-def _inside_furniture(element: Tag, region: Tag) -> bool:
-    for parent in element.parents:
+def _inside_furniture(element: Element, region: Element) -> bool:
+    for parent in element.iterancestors():
         if parent is region:
             return False
         if is_furniture(parent):
@@ -97,7 +97,7 @@ def _inside_furniture(element: Tag, region: Tag) -> bool:
     return False
 
 
-def _caption(page: Page, container: Tag, text_selector: str) -> Caption | None:
+def _caption(page: Page, container: Element, text_selector: str) -> Caption | None:
     image = image_url(page, container)
     holders = [t for t in page.select(text_selector, container) if t is not container]
     holder = holders[0] if holders else None
@@ -109,9 +109,11 @@ def _caption(page: Page, container: Tag, text_selector: str) -> Caption | None:
     return Caption(image_url=image, text=text, credit=credit.text, credit_url=credit.url)
 
 
-def image_url(page: Page, container: Tag) -> str | None:
-    img = container if container.name == "img" else container.find("img") or container.find("source")
-    if isinstance(img, Tag):
+def image_url(page: Page, container: Element) -> str | None:
+    img = next(container.iter("img"), None)
+    if img is None:
+        img = next(container.iter("source"), None)
+    if img is not None:
         for attr in _IMAGE_ATTRS:
             value = img.get(attr)
             if isinstance(value, str) and value.strip():
@@ -119,16 +121,16 @@ def image_url(page: Page, container: Tag) -> str | None:
                 url = page.absolute(first)
                 if url:
                     return url
-    tag = container.select_one("[itemprop=contentUrl], [itemprop=url]")
-    if isinstance(tag, Tag):
+    tag = next(iter(page.select("[itemprop=contentUrl], [itemprop=url]", container)), None)
+    if tag is not None:
         value = tag.get("content") or tag.get("href") or tag.get("src")
         return page.absolute(value if isinstance(value, str) else None)
     return None
 
 
-def split_credit(holder: Tag, page: Page) -> tuple[str, Credit]:
+def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     """The caption's text without its credit, and the credit (a marked element or a trailing phrase)."""
-    marked = holder.select_one(CREDIT_ELEMENTS)
+    marked = next(iter(page.select(CREDIT_ELEMENTS, holder)), None)
     full = inline_text(holder)
     if marked is not None:
         credit_text = _strip_label(inline_text(marked))
@@ -151,16 +153,16 @@ def _tidy(text: str) -> str:
     return text.strip().rstrip("|/–—-").strip()
 
 
-def _link_for(holder: Tag, credit: str, page: Page) -> str | None:
-    for link in holder.find_all("a", href=True):
-        if inline_text(link) and inline_text(link) in credit:
-            return page.absolute(str(link["href"]))
+def _link_for(holder: Element, credit: str, page: Page) -> str | None:
+    for link in holder.iter("a"):
+        if link.get("href") is not None and inline_text(link) and inline_text(link) in credit:
+            return page.absolute(link.get("href"))
     return None
 
 
-def _link_in(element: Tag, page: Page) -> str | None:
-    link = element if element.name == "a" else element.find("a", href=True)
-    return page.absolute(str(link["href"])) if isinstance(link, Tag) and link.has_attr("href") else None
+def _link_in(element: Element, page: Page) -> str | None:
+    link = next((a for a in element.iter("a") if a.get("href") is not None), None)
+    return page.absolute(link.get("href")) if link is not None else None
 
 
 def _jsonld_captions(page: Page) -> list[Caption]:

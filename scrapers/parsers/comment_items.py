@@ -12,12 +12,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import Tag
-
 from .body import body_root
 from .boilerplate import names_of
 from .page import Page
-from .text import NEVER_TEXT, blocks, never_text
+from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
 
 _ID = re.compile(r"^(?:li-|div-)?comments?[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$", re.I)
 _NOT_ITEM_WORDS = re.compile(r"form|reply|respond|count|link|button|nav|page", re.I)
@@ -36,8 +34,8 @@ _MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all
 class Item:
     """One comment: ``element`` nests its replies; ``parts`` hold its author, date and text."""
 
-    element: Tag
-    parts: tuple[Tag, ...]
+    element: Element
+    parts: tuple[Element, ...]
     key: str | None
 
 
@@ -46,7 +44,7 @@ def generic_items(page: Page) -> list[Item]:
     return [_with_parts(e) for e in elements if not _unseen(e) and not _linkback(e)]
 
 
-def item_key(element: Tag) -> str | None:
+def item_key(element: Element) -> str | None:
     """The comment's own id: the number of ``id="comment-N"``, or a ``data-comment-id``."""
     for attr in ("id", "data-comment-id", "data-id"):
         value = element.get(attr)
@@ -59,12 +57,12 @@ def item_key(element: Tag) -> str | None:
     return None
 
 
-def _by_id(page: Page) -> list[Tag]:
-    found: dict[str, Tag] = {}
+def _by_id(page: Page) -> list[Element]:
+    found: dict[str, Element] = {}
     for tag in page.all_tags():
         key = item_key(tag) if _ID.match(str(tag.get("id", ""))) else None
         ident = str(tag.get("id"))
-        if key is None or key in found or tag.name in ("a", "span", "form", "input", "textarea"):
+        if key is None or key in found or tag.tag in ("a", "span", "form", "input", "textarea"):
             continue
         if _NOT_ITEM_WORDS.search(ident.rsplit(key, 1)[0]):
             continue
@@ -72,58 +70,58 @@ def _by_id(page: Page) -> list[Tag]:
     return list(found.values())
 
 
-def _by_class(page: Page) -> list[Tag]:
+def _by_class(page: Page) -> list[Element]:
     """Weaker evidence than an id: a menu entry can be ``li.comment`` too, so text must be prose."""
-    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and t.find("form") is None]
+    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and next(t.iter("form"), None) is None]
 
 
-def _unseen(element: Tag) -> bool:
+def _unseen(element: Element) -> bool:
     """In a hidden block or a client-side template (a comment skeleton waiting for data)."""
-    for tag in (element, *element.parents):
-        if never_text(tag) or {"hide", "hidden", "template"} & set(tag.get_attribute_list("class")):
+    for tag in (element, *element.iterancestors()):
+        if never_text(tag) or {"hide", "hidden", "template"} & set(classes(tag)):
             return True
     return False
 
 
-def _linkback(element: Tag) -> bool:
+def _linkback(element: Element) -> bool:
     """WordPress pingbacks and trackbacks sit in the comment list but are links, not comments."""
-    return bool({"pingback", "trackback"} & set(element.get_attribute_list("class")))
+    return bool({"pingback", "trackback"} & set(classes(element)))
 
 
-def _by_container(page: Page) -> list[Tag]:
+def _by_container(page: Page) -> list[Element]:
     """The repeated blocks inside the outermost containers named for comments."""
     article = body_root(page).elements
-    items: list[Tag] = []
+    items: list[Element] = []
     for container in _containers(page):
-        if any(container is e or any(container is p for p in e.parents) for e in article):
+        if any(container is e or any(container is p for p in e.iterancestors()) for e in article):
             continue  # a wrapper of the article and its comments: too wide to tell them apart
         items.extend(_repeated(container))
     return items
 
 
-def _containers(page: Page) -> Iterator[Tag]:
-    chosen: list[Tag] = []
+def _containers(page: Page) -> Iterator[Element]:
+    chosen: list[Element] = []
     for tag in filter(_is_container, page.all_tags()):
-        if not any(c is p for c in chosen for p in tag.parents):
+        if not any(c is p for c in chosen for p in tag.iterancestors()):
             chosen.append(tag)
             yield tag
 
 
-def _is_container(tag: Tag) -> bool:
-    if tag.name in NEVER_TEXT or tag.name in ("form", "a", "span", "input", "textarea", "button", "body"):
+def _is_container(tag: Element) -> bool:
+    if tag.tag in NEVER_TEXT or tag.tag in ("form", "a", "span", "input", "textarea", "button", "body"):
         return False
     names = " ".join(names_of(tag))
     return bool(_CONTAINER.search(names)) and not _NOT_CONTAINER.search(names)
 
 
-def _repeated(container: Tag) -> list[Tag]:
+def _repeated(container: Element) -> list[Element]:
     """Children of one kind that hold most of the text: the items of a list of comments."""
     node = container
     for _ in range(_DESCEND):
-        children = [c for c in node.find_all(True, recursive=False) if not _is_furniture_child(c)]
+        children = [c for c in node if isinstance(c.tag, str) and not _is_furniture_child(c)]
         if not children:
             return []
-        groups: dict[tuple[str, str], list[Tag]] = {}
+        groups: dict[tuple[str, str], list[Element]] = {}
         for child in children:
             groups.setdefault(_signature(child), []).append(child)
         best = max(groups.values(), key=_text_size)
@@ -133,20 +131,20 @@ def _repeated(container: Tag) -> list[Tag]:
     return []
 
 
-def _signature(tag: Tag) -> tuple[str, str]:
-    classes = tag.get_attribute_list("class")
-    return tag.name, classes[0] if classes else ""
+def _signature(tag: Element) -> tuple[str, str]:
+    names = classes(tag)
+    return str(tag.tag), names[0] if names else ""
 
 
-def _text_size(tags: list[Tag]) -> int:
-    return sum(len(t.get_text(" ", strip=True)) for t in tags)
+def _text_size(tags: list[Element]) -> int:
+    return sum(len(squash(text_of(t, " "))) for t in tags)
 
 
-def _is_furniture_child(tag: Tag) -> bool:
-    return tag.name in NEVER_TEXT or tag.name in ("form", "h1", "h2", "h3", "h4", "nav") or tag.find("form") is not None
+def _is_furniture_child(tag: Element) -> bool:
+    return tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav") or _has(tag, "form")
 
 
-def _is_comment_like(tag: Tag) -> bool:
+def _is_comment_like(tag: Element) -> bool:
     """Written text, not a list of links ("Recent comments: X on Y"), and either long enough to be
     more than a label ("Leave your comment") or signed (an author or a date inside)."""
     found = blocks(tag)
@@ -154,25 +152,32 @@ def _is_comment_like(tag: Tag) -> bool:
     links = sum(b.link_chars for b in found)
     if not text or links >= 0.5 * text:
         return False
-    return text >= _MIN_TEXT or tag.find("time") is not None or tag.find(class_=_SIGNED) is not None
+    return text >= _MIN_TEXT or _has(tag, "time") or any(
+        _SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e)
+    )
 
 
-def _with_parts(element: Tag) -> Item:
+def _has(tag: Element, name: str) -> bool:
+    """Whether an element holds a ``<name>`` element."""
+    return next(tag.iterdescendants(name), None) is not None
+
+
+def _with_parts(element: Element) -> Item:
     """A ``<dt>``/``<dd>`` pair is one comment; anything else is its own element."""
-    if element.name == "dt":
-        dd = element.find_next_sibling()
-        parts = (element, dd) if isinstance(dd, Tag) and dd.name == "dd" else (element,)
+    if element.tag == "dt":
+        dd = element.getnext()
+        parts = (element, dd) if dd is not None and dd.tag == "dd" else (element,)
         return Item(element, parts, item_key(element))
-    dd = element if element.name == "dd" else element.find_parent("dd")
-    if isinstance(dd, Tag) and (dd is element or _depth(element, dd) <= 2):
-        dt = dd.find_previous_sibling()
-        if isinstance(dt, Tag) and dt.name == "dt":
+    dd = element if element.tag == "dd" else next(element.iterancestors("dd"), None)
+    if dd is not None and (dd is element or _depth(element, dd) <= 2):
+        dt = dd.getprevious()
+        if dt is not None and dt.tag == "dt":
             return Item(dd, (dt, dd), item_key(element))
     return Item(element, (element,), item_key(element))
 
 
-def _depth(element: Tag, ancestor: Tag) -> int:
-    for depth, parent in enumerate(element.parents, start=1):
+def _depth(element: Element, ancestor: Element) -> int:
+    for depth, parent in enumerate(element.iterancestors(), start=1):
         if parent is ancestor:
             return depth
     return 0

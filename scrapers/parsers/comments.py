@@ -13,14 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from bs4 import Tag
-
 from .article import Comment
 from .comment_items import Item, generic_items, item_key
 from .dateparse import parse_iso, zone
 from .dates import read_element
 from .page import Page, jsonld_types
-from .text import inline_text, never_text, paragraphs, squash
+from .text import Element, classes, inline_text, never_text, paragraphs, squash
 
 # Most specific first: the first selector that matches inside an item wins.
 GENERIC_TEXT = (
@@ -84,16 +82,16 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
             continue
         author = _first_own(page, parts.author, item, own)
         raw, published = _date(page, _first_own_tag(page, parts.published, item, own), tz)
-        parent = next((ids[id(p)] for p in item.element.parents if id(p) in ids), None)
+        parent = next((ids[id(p)] for p in item.element.iterancestors() if id(p) in ids), None)
         comments.append(Comment(ids[id(item.element)], parent, _author_name(author), published, raw, text))
     return comments
 
 
-def _owned_by(element: Tag, ids: dict[int, str]) -> Callable[[Tag], bool]:
+def _owned_by(element: Element, ids: dict[int, str]) -> Callable[[Element], bool]:
     """Whether a tag belongs to this comment and not to a reply nested in it."""
 
-    def own(tag: Tag) -> bool:
-        for parent in tag.parents:
+    def own(tag: Element) -> bool:
+        for parent in tag.iterancestors():
             if parent is element or id(parent) in ids:
                 return parent is element
         return True  # outside the element: the <dt> of a <dt>/<dd> pair
@@ -101,7 +99,9 @@ def _owned_by(element: Tag, ids: dict[int, str]) -> Callable[[Tag], bool]:
     return own
 
 
-def _first_own_tag(page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Tag], bool]) -> Tag | None:
+def _first_own_tag(
+    page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Element], bool]
+) -> Element | None:
     for selector in selectors:
         for part in item.parts:
             for tag in page.select(selector, part):
@@ -110,12 +110,12 @@ def _first_own_tag(page: Page, selectors: tuple[str, ...], item: Item, own: Call
     return None
 
 
-def _first_own(page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Tag], bool]) -> str | None:
+def _first_own(page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Element], bool]) -> str | None:
     tag = _first_own_tag(page, selectors, item, own)
     return inline_text(tag) or None if tag is not None else None
 
 
-def _text(page: Page, item: Item, parts: Parts, own: Callable[[Tag], bool]) -> str:
+def _text(page: Page, item: Item, parts: Parts, own: Callable[[Element], bool]) -> str:
     holder = _first_own_tag(page, parts.text, item, own)
     if holder is not None:
         return "\n\n".join(paragraphs(holder))
@@ -123,20 +123,20 @@ def _text(page: Page, item: Item, parts: Parts, own: Callable[[Tag], bool]) -> s
         return ""  # the profile names the text element: an item without one has no text
     meta = {id(t) for part in item.parts for t in page.select(", ".join(parts.author + parts.published), part)}
 
-    def skip(tag: Tag) -> bool:
+    def skip(tag: Element) -> bool:
         return never_text(tag) or not own(tag) or id(tag) in meta or _is_meta(tag)
 
     return "\n\n".join(p for part in item.parts for p in paragraphs(part, skip))
 
 
-def _is_meta(tag: Tag) -> bool:
-    if tag.name in ("form", "nav", "footer", "header", "img"):
+def _is_meta(tag: Element) -> bool:
+    if tag.tag in ("form", "nav", "footer", "header", "img"):
         return True
-    names = " ".join(tag.get_attribute_list("class"))
+    names = " ".join(classes(tag))
     return bool(names and _META_WORDS.search(names))
 
 
-def _date(page: Page, tag: Tag | None, tz: tzinfo) -> tuple[str | None, datetime | None]:
+def _date(page: Page, tag: Element | None, tz: tzinfo) -> tuple[str | None, datetime | None]:
     if tag is None:
         return None, None
     found = read_element(tag, page, tz)

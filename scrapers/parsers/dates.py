@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bs4 import Tag
-
 from .boilerplate import names_of
 from .dateparse import parse_iso, parse_with_formats, search_loose, zone
 from .page import Page
-from .text import NEVER_TEXT, inline_text, is_text_string, squash
+from .text import Element, classes, has_ancestor, inline_text, squash, texts_from
 
 
 @dataclass(frozen=True)
@@ -129,8 +127,8 @@ def _itemprop_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
 
 def _time_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
     times = [t for t in page.tags("time") if not page.skip(t)]
-    marked = [t for t in times if t.has_attr("pubdate") or _publish_class(t)]
-    in_article = [t for t in times if t.find_parent("article") is not None and not _updated(t)]
+    marked = [t for t in times if t.get("pubdate") is not None or _publish_class(t)]
+    in_article = [t for t in times if has_ancestor(t, "article") and not _updated(t)]
     return (
         _from_elements(marked, page, tz)
         or _from_elements(in_article, page, tz)
@@ -171,10 +169,10 @@ def _visible_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
     return None
 
 
-def _date_like_elements(page: Page) -> Iterator[Tag]:
+def _date_like_elements(page: Page) -> Iterator[Element]:
     seen = 0
     for tag in filter(_has_date_like_name, page.all_tags()):
-        if page.skip(tag) or any(_not_the_articles(p) for p in tag.parents):
+        if page.skip(tag) or any(_not_the_articles(p) for p in tag.iterancestors()):
             continue
         seen += 1
         if seen > _MAX_VISIBLE_CANDIDATES:
@@ -182,17 +180,17 @@ def _date_like_elements(page: Page) -> Iterator[Tag]:
         yield tag
 
 
-def _not_the_articles(tag: Tag) -> bool:
+def _not_the_articles(tag: Element) -> bool:
     """Blocks whose dates belong to something else: menus, teasers, comments."""
-    if tag.name in ("nav", "footer", "aside"):
+    if tag.tag in ("nav", "footer", "aside"):
         return True
     return any("comment" in name.lower() for name in names_of(tag))
 
 
-def _has_date_like_name(tag: Tag) -> bool:
-    if tag.name in ("html", "body", "head", "meta", "script", "link", "style"):
+def _has_date_like_name(tag: Element) -> bool:
+    if tag.tag in ("html", "body", "head", "meta", "script", "link", "style"):
         return False
-    names = " ".join(tag.get_attribute_list("class")) + " " + str(tag.get("id") or "")
+    names = " ".join(classes(tag)) + " " + str(tag.get("id") or "")
     return bool(_DATE_LIKE.search(names))
 
 
@@ -203,13 +201,12 @@ def _near_headline_published(page: Page, tz: tzinfo, body: str) -> FoundDate | N
         return None
     window: list[str] = []
     size = 0
-    for node in h1.next_elements:
+    for string in texts_from(h1):
         if size > _HEADLINE_WINDOW:
             break
-        if is_text_string(node) and isinstance(node.parent, Tag) and node.parent.name not in NEVER_TEXT:
-            text = squash(str(node))
-            window.append(text)
-            size += len(text)
+        text = squash(string)
+        window.append(text)
+        size += len(text)
     found = search_loose(" ".join(window), tz, _month_first(page))
     return FoundDate(*found) if found else None
 
@@ -241,7 +238,7 @@ def _from_meta(page: Page, names: tuple[str, ...], tz: tzinfo) -> FoundDate | No
     return None
 
 
-def _from_elements(tags: list[Tag], page: Page, tz: tzinfo) -> FoundDate | None:
+def _from_elements(tags: list[Element], page: Page, tz: tzinfo) -> FoundDate | None:
     """The first element with a readable date: its machine-readable attribute, else its text.
 
     The raw string is what the reader sees (the text), the value comes from the attribute when the
@@ -254,7 +251,7 @@ def _from_elements(tags: list[Tag], page: Page, tz: tzinfo) -> FoundDate | None:
     return None
 
 
-def read_element(tag: Tag, page: Page, tz: tzinfo) -> FoundDate | None:
+def read_element(tag: Element, page: Page, tz: tzinfo) -> FoundDate | None:
     text = inline_text(tag)
     for attr in ("datetime", "content"):
         value = tag.get(attr)
@@ -270,13 +267,13 @@ def _as_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _publish_class(tag: Tag) -> bool:
-    names = " ".join(tag.get_attribute_list("class")).lower()
+def _publish_class(tag: Element) -> bool:
+    names = " ".join(classes(tag)).lower()
     return "publish" in names or "entry-date" in names or "post-date" in names
 
 
-def _updated(tag: Tag) -> bool:
-    names = " ".join(tag.get_attribute_list("class")) + str(tag.get("itemprop") or "")
+def _updated(tag: Element) -> bool:
+    names = " ".join(classes(tag)) + str(tag.get("itemprop") or "")
     return bool(_UPDATED.search(names))
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bs4 import Tag
-
-from .text import Block
+from .text import Block, Element
 
 _SHORT = 25  # a paragraph this short is a label, a button or a byline, not article text
 _LINK_WEIGHT = 2.5
@@ -33,19 +31,19 @@ def is_prose(block: Block) -> bool:
 
 @dataclass
 class Scores:
-    """The summed value and prose of the paragraphs under each element (keyed by the Tag's id)."""
+    """The summed value and prose of the paragraphs under each element (keyed by the Element's id)."""
 
     value: dict[int, float] = field(default_factory=dict)
     prose: dict[int, int] = field(default_factory=dict)
-    elements: dict[int, Tag] = field(default_factory=dict)
+    elements: dict[int, Element] = field(default_factory=dict)
 
-    def of(self, element: Tag) -> float:
+    def of(self, element: Element) -> float:
         return self.value.get(id(element), 0.0)
 
-    def prose_of(self, element: Tag) -> int:
+    def prose_of(self, element: Element) -> int:
         return self.prose.get(id(element), 0)
 
-    def best(self) -> Tag | None:
+    def best(self) -> Element | None:
         """The highest-valued element, widened to an ancestor that holds clearly more prose.
 
         Link lists inside an article (sources, changelogs) cost value and can leave a single
@@ -54,14 +52,15 @@ class Scores:
         if not self.value:
             return None
         node = self.elements[max(self.value, key=lambda k: self.value[k])]
-        while node.parent is not None and id(node.parent) in self.value:
-            if self.prose_of(node.parent) < _WIDEN * self.prose_of(node):
+        parent = node.getparent()
+        while parent is not None and id(parent) in self.value:
+            if self.prose_of(parent) < _WIDEN * self.prose_of(node):
                 break
-            node = node.parent
+            node, parent = parent, parent.getparent()
         return node
 
 
-def score_elements(found: list[Block], root: Tag) -> Scores:
+def score_elements(found: list[Block], root: Element) -> Scores:
     scores = Scores()
     for block in found:
         gain, prose = value(block), len(block.text) if is_prose(block) else 0
@@ -73,11 +72,11 @@ def score_elements(found: list[Block], root: Tag) -> Scores:
     return scores
 
 
-def _up_to(element: Tag, root: Tag) -> list[Tag]:
+def _up_to(element: Element, root: Element) -> list[Element]:
     chain = [element]
     if element is root:
         return chain
-    for parent in element.parents:
+    for parent in element.iterancestors():
         chain.append(parent)
         if parent is root:
             break

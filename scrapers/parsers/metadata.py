@@ -10,11 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import Tag
-
 from .boilerplate import names_of
 from .page import Page, host_of
-from .text import inline_text, squash
+from .text import Element, inline_text, squash, text_of
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+[|]\s*")
 _BY = re.compile(r"^\s*(?:by|written by|von|par|por|автор|müəllif)\s*:?\s+|^\s*(?:author|автор|müəllif)\s*:\s*", re.I)
@@ -67,7 +65,7 @@ def title(page: Page) -> str | None:
 def _page_title(page: Page) -> str | None:
     """``<title>`` without the site's name ("Story | Site" → "Story", "Site - Story" → "Story")."""
     tag = next(iter(page.tags("title")), None)
-    text = squash(tag.get_text()) if tag is not None else ""
+    text = squash(text_of(tag)) if tag is not None else ""
     if not text:
         return None
     parts = [p for p in _TITLE_SEPARATORS.split(text) if p]
@@ -94,9 +92,9 @@ def authors(page: Page) -> list[str]:
     return []
 
 
-def _in_comments(tag: Tag) -> bool:
+def _in_comments(tag: Element) -> bool:
     """Inside a reader comment, where names are the commenters', not the article's authors."""
-    for parent in tag.parents:
+    for parent in tag.iterancestors():
         kind = parent.get("itemtype")
         if isinstance(kind, str) and kind.endswith("/Comment"):
             return True
@@ -148,7 +146,7 @@ def tags(page: Page) -> list[str]:
     if meta:
         return _unique(squash(part) for value in meta for part in value.split(","))
     links = page.select("a[rel~=tag]")
-    return _unique(inline_text(t) for t in links if "category" not in t.get_attribute_list("rel"))
+    return _unique(inline_text(t) for t in links if "category" not in (t.get("rel") or "").split())
 
 
 def language(page: Page) -> str | None:

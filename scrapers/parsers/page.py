@@ -2,6 +2,10 @@
 
 Nothing here mutates the tree, so the extractors can run in any order: what a reader should not
 see (the profile's chrome, scripts, hidden blocks) is recorded as a set of elements to skip.
+
+The page keeps every element of its tree in a list: lxml hands out one Python object per element
+only while something holds it, so holding them all keeps ``id(element)`` stable for the page's life
+(the extractors key their scores and memos by it).
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup, Tag
-from soupsieve import SelectorSyntaxError
 
 from scrapers.sites import ProfileError, SiteProfile, UrlMatch
 
-from .select import TagIndex
-from .text import make_soup, never_text
+from .select import SelectorError, select
+from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text
 
 JsonObject = dict[str, Any]
 
@@ -27,40 +31,90 @@ JsonObject = dict[str, Any]
 class Page:
     """A page being parsed: its tree, URL and profile, with what the extractors share."""
 
-    soup: BeautifulSoup
+    root: Element
     url: str
     profile: SiteProfile | None = None
+    markup: str = field(default="", repr=False)
     # Results one extractor computes and another reuses (the body root: captions and comments need it).
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_text(cls, markup: str, url: str, profile: SiteProfile | None = None) -> Page:
-        return cls(make_soup(markup), url, profile)
+        return cls(make_tree(markup), url, profile, markup)
+
+    @cached_property
+    def soup(self) -> BeautifulSoup:
+        """The page as a BeautifulSoup tree, built on first use (for callers that read a soup)."""
+        return BeautifulSoup(self.markup, "lxml")
+
+    # --- the tree ----------------------------------------------------------------------------
+    @cached_property
+    def _elements(self) -> list[Element]:
+        return [e for e in self.root.iter() if isinstance(e.tag, str)]
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[Element]]:
+        found: dict[str, list[Element]] = {}
+        for element in self._elements:
+            found.setdefault(str(element.tag), []).append(element)
+        return found
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        """Each element's place in document order (keyed by ``id``)."""
+        return {id(e): n for n, e in enumerate(self._elements)}
+
+    def tags(self, name: str) -> list[Element]:
+        """Every ``<name>`` element of the page, in document order (from the index: no tree walk)."""
+        return self._by_name.get(name, [])
+
+    def all_tags(self) -> list[Element]:
+        return self._elements
+
+    @cached_property
+    def text_sizes(self) -> dict[int, int]:
+        """Characters of text under each element, in one pass: scripts and styles left out, every run
+        of whitespace counted as one character (indentation is not text, and how much of it a parser
+        keeps differs)."""
+        sizes: dict[int, int] = {}
+        for element in reversed(self._elements):  # children before their parents
+            size = _size(element.text) if element.tag not in NO_TEXT_OF else 0
+            for child in element:
+                size += sizes.get(id(child), 0) + _size(child.tail)
+            sizes[id(element)] = size
+        return sizes
+
+    def text_size(self, element: Element) -> int:
+        return self.text_sizes.get(id(element), 0)
 
     # --- selection -------------------------------------------------------------------------
-    def select(self, selector: str | None, root: Tag | None = None) -> list[Tag]:
-        """``root.select(selector)`` (root: the whole page) through the page's tag index; an error
-        names the profile when one of its selectors is broken."""
+    def select(self, selector: str | None, root: Element | None = None) -> list[Element]:
+        """The elements under ``root`` (or in the whole page) that ``selector`` matches, in page
+        order; an error names the profile when one of its selectors is broken."""
         if not selector:
             return []
         try:
-            return self.index.select(selector, root)
-        except SelectorSyntaxError as exc:
-            where = self.profile.source if self.profile else "<generic>"
-            raise ProfileError(f"{where}: bad CSS selector {selector!r}: {exc}") from exc
+            return select(self.root, selector, root)
+        except SelectorError as exc:
+            found = self._select_with_soupsieve(selector, root)
+            if found is None:
+                where = self.profile.source if self.profile else "<generic>"
+                raise ProfileError(f"{where}: bad CSS selector {selector!r}: {exc}") from exc
+            return found
 
-    @cached_property
-    def index(self) -> TagIndex:
-        return TagIndex(self.soup)
+    def _select_with_soupsieve(self, selector: str, root: Element | None) -> list[Element] | None:
+        """A selector only soupsieve knows (``:-soup-contains()``: profiles are checked with it),
+        evaluated on the soup and mapped back to the lxml elements at the same places; None when
+        soupsieve rejects it too."""
+        try:
+            compiled = soupsieve.compile(selector)
+        except soupsieve.SelectorSyntaxError:
+            return None
+        by_path = {_path(e): e for e in self._elements}
+        found = [by_path.get(_soup_path(t)) for t in compiled.select(self.soup)]
+        return [e for e in found if e is not None and (root is None or _inside(e, root))]
 
-    def tags(self, name: str) -> list[Tag]:
-        """Every ``<name>`` element of the page, in document order (from the index: no tree walk)."""
-        return self.index.by["name"].get(name, [])
-
-    def all_tags(self) -> list[Tag]:
-        return self.index.tags
-
-    def select_profile(self, name: str, root: Tag | None = None) -> list[Tag]:
+    def select_profile(self, name: str, root: Element | None = None) -> list[Element]:
         """Elements matched by the profile's selector ``name``; none without a profile."""
         return self.select(self.profile.selector(name) if self.profile else None, root)
 
@@ -68,13 +122,21 @@ class Page:
         href = (href or "").strip()
         if not href or href.startswith(("data:", "javascript:")):
             return None
-        return urljoin(self.base_url, href)
+        try:
+            return urljoin(self.base_url, href)
+        except ValueError:  # a broken address ("http://[x"): not a link
+            return None
 
     @cached_property
     def base_url(self) -> str:
         base = next(iter(self.tags("base")), None)
         href = base.get("href") if base is not None else None
-        return urljoin(self.url, href) if isinstance(href, str) and href.strip() else self.url
+        if isinstance(href, str) and href.strip():
+            try:
+                return urljoin(self.url, href)
+            except ValueError:
+                return self.url
+        return self.url
 
     # --- what the profile knows about the URL ------------------------------------------------
     @cached_property
@@ -91,8 +153,8 @@ class Page:
     @cached_property
     def canonical_url(self) -> str | None:
         for link in self.tags("link"):
-            if "canonical" in link.get_attribute_list("rel") and link.has_attr("href"):
-                return self.absolute(str(link["href"]))
+            if "canonical" in (link.get("rel") or "").lower().split() and link.get("href") is not None:
+                return self.absolute(link.get("href"))
         return self.absolute(self.meta_first("og:url") or self._jsonld_page_url())
 
     def _jsonld_page_url(self) -> str | None:
@@ -105,11 +167,11 @@ class Page:
     # --- chrome ----------------------------------------------------------------------------
     @cached_property
     def chrome(self) -> frozenset[int]:
-        """Elements the profile says are page chrome (ids of the Tag objects)."""
+        """Elements the profile says are page chrome (ids of the elements)."""
         strip = self.profile.chrome_strip if self.profile else ()
         return frozenset(id(tag) for tag in self.select(", ".join(strip))) if strip else frozenset()
 
-    def skip(self, tag: Tag) -> bool:
+    def skip(self, tag: Element) -> bool:
         """The default skipping rule: never-text elements and the profile's chrome."""
         return never_text(tag) or id(tag) in self.chrome
 
@@ -143,8 +205,11 @@ class Page:
         for script in self.tags("script"):
             if str(script.get("type", "")).strip().lower() != "application/ld+json":
                 continue
+            text = (script.text or "").strip()
+            if text.startswith("<!--"):
+                text = text.removeprefix("<!--").removesuffix("-->")
             try:
-                data = json.loads(script.get_text() or "null", strict=False)
+                data = json.loads(text or "null", strict=False)
             except ValueError:
                 continue  # broken JSON-LD is common; the other signals still apply
             _flatten(data, objects)
@@ -170,8 +235,10 @@ class Page:
 
     @cached_property
     def html_lang(self) -> str | None:
-        html = next(iter(self.tags("html")), None)
-        lang = html.get("lang") if html is not None else None
+        lang = self.root.get("lang") if self.root.tag == "html" else None
+        if lang is None:
+            html = next(iter(self.tags("html")), None)
+            lang = html.get("lang") if html is not None else None
         return lang.strip() if isinstance(lang, str) and lang.strip() else None
 
 
@@ -207,6 +274,36 @@ def _flatten(data: Any, out: list[JsonObject]) -> None:
             _flatten(data["@graph"], out)
 
 
+def _inside(element: Element, root: Element) -> bool:
+    return any(parent is root for parent in element.iterancestors())
+
+
+def _size(text: str | None) -> int:
+    return len(SPACE.sub(" ", text)) if text else 0
+
+
+def _path(element: Element) -> tuple[int, ...]:
+    """Where an element sits: its index among its parent's children, at each step from the root."""
+    steps: list[int] = []
+    parent = element.getparent()
+    while parent is not None:
+        steps.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    return tuple(reversed(steps))
+
+
+def _soup_path(tag: Tag) -> tuple[int, ...]:
+    steps: list[int] = []
+    while isinstance(tag.parent, Tag) and tag.parent.name != "[document]":
+        siblings = [c for c in tag.parent.children if isinstance(c, Tag)]
+        steps.append(next(n for n, c in enumerate(siblings) if c is tag))
+        tag = tag.parent
+    return tuple(reversed(steps))
+
+
 def host_of(url: str) -> str | None:
-    host = urlsplit(url).hostname
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
     return host.removeprefix("www.") if host else None

@@ -20,6 +20,10 @@ class ProfileError(ValueError):
     """A profile file that cannot be used; the message names the file and the field."""
 
 
+class ProfileNotFoundError(ProfileError):
+    """No profile of that name in the user's folders or the built-ins."""
+
+
 @dataclass(frozen=True)
 class UrlMatch:
     kind: str  # "article" or "listing"
@@ -48,10 +52,30 @@ class SiteProfile:
     end_markers: tuple[str, ...] = ()
     paywall_selector: str | None = None
     paywall_text: tuple[str, ...] = ()
+    # Absolute URLs (a homepage, a sitemap, a feed) where a crawl of the site starts.
+    start_urls: tuple[str, ...] = ()
+    # Sitemap paths (or URLs) of the site, like ``feeds``.
+    sitemaps: tuple[str, ...] = ()
+    # [crawl]: politeness for this site (seconds between requests, requests at once).
+    download_delay: float | None = None
+    concurrency: int | None = None
+    # [recrawl]: how often archived articles are visited again, by age ((age, every) pairs);
+    # None: the defaults of scrapers/recrawl.py.
+    recrawl_ages: tuple[tuple[str, str], ...] | None = None
+    recrawl_older: str | None = None
     source: str = ""
 
     def selector(self, name: str) -> str | None:
         return self.selectors.get(name) or None
+
+    def crawl_settings(self) -> dict[str, Any]:
+        """The Scrapy settings the profile's ``[crawl]`` table asks for (politeness)."""
+        settings: dict[str, Any] = {}
+        if self.download_delay is not None:
+            settings["DOWNLOAD_DELAY"] = self.download_delay
+        if self.concurrency is not None:
+            settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = self.concurrency
+        return settings
 
     def classify_path(self, path: str) -> UrlMatch | None:
         """Says whether a URL path (no query) is an article or a listing of this site."""
@@ -86,38 +110,135 @@ def _strings(values: Any, where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+# What a profile file may hold: anything else is a typo, reported with the file and the field.
+TOP_LEVEL_FIELDS = frozenset(
+    {"name", "domain", "base_url", "languages", "timezone", "start_paths", "start_urls", "feeds", "sitemaps",
+     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl"}
+)  # fmt: skip
+SELECTOR_FIELDS = frozenset(
+    {"title", "body", "published", "modified", "authors", "section", "tags", "captions", "caption_text",
+     "comments", "comment_author", "comment_published", "comment_text", "listing_links", "next_page"}
+)  # fmt: skip
+
+
+def _did_you_mean(name: str, known: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(sorted(known))})"
+
+
+def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ProfileError(f"{source}: [{key}] must be a table")
+    return value
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ProfileError(f"{where}: expected a string")
+    return value
+
+
+def _number(value: Any, where: str, kind: type[float] | type[int]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+        raise ProfileError(f"{where}: expected {'an integer' if kind is int else 'a number'}")
+    if value < 0:
+        raise ProfileError(f"{where}: must not be negative")
+    return kind(value)
+
+
+def _css(selector: str, where: str) -> str:
+    import soupsieve  # the HTML parser's selector engine: a selector it rejects is a profile error
+
+    try:
+        soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError as exc:
+        raise ProfileError(f"{where}: bad CSS selector {selector!r}: {str(exc).splitlines()[0]}") from exc
+    return selector
+
+
+def _recrawl(table: dict[str, Any], source: str) -> tuple[tuple[tuple[str, str], ...] | None, str | None]:
+    """[recrawl]: ages = [{ younger_than = "2d", every = "1h" }, ...], older = "180d" (or "never")."""
+    from scrapers.recrawl import PolicyError, age_rules, build_policy
+
+    unknown = sorted(set(table) - {"ages", "older"})
+    if unknown:
+        raise ProfileError(f"{source}: recrawl.{unknown[0]}: unknown field (known: ages, older)")
+    ages = table.get("ages")
+    pairs: tuple[tuple[str, str], ...] | None = None
+    if ages is not None:
+        if not isinstance(ages, list) or not all(
+            isinstance(a, dict) and set(a) == {"younger_than", "every"} for a in ages
+        ):
+            raise ProfileError(f'{source}: recrawl.ages: expected a list of {{ younger_than = "2d", every = "1h" }}')
+        pairs = tuple((str(a["younger_than"]), str(a["every"])) for a in ages)
+    older = _text(table.get("older"), f"{source}: recrawl.older")
+    try:
+        if pairs is not None:
+            age_rules(pairs)
+        build_policy(older=older)
+    except PolicyError as exc:
+        raise ProfileError(f"{source}: [recrawl]: {exc}") from exc
+    return pairs, older
+
+
 def profile_from_dict(data: dict[str, Any], source: str = "<dict>") -> SiteProfile:
     """Builds a profile from parsed TOML, with errors that name the source and the field."""
     if not isinstance(data.get("name"), str) or not data["name"]:
         raise ProfileError(f"{source}: field 'name' is required")
-    urls = data.get("urls", {})
-    chrome = data.get("chrome", {})
-    dates = data.get("dates", {})
-    dateline = data.get("dateline", {})
-    paywall = data.get("paywall", {})
-    selectors = data.get("selectors", {})
-    if not isinstance(selectors, dict) or not all(isinstance(v, str) for v in selectors.values()):
-        raise ProfileError(f"{source}: [selectors] must map names to CSS selector strings")
-    pattern = dateline.get("pattern")
+    unknown = sorted(set(data) - TOP_LEVEL_FIELDS)
+    if unknown:
+        raise ProfileError(f"{source}: {unknown[0]}: unknown field{_did_you_mean(unknown[0], TOP_LEVEL_FIELDS)}")
+    urls = _table(data, "urls", source)
+    chrome = _table(data, "chrome", source)
+    dates = _table(data, "dates", source)
+    dateline = _table(data, "dateline", source)
+    paywall = _table(data, "paywall", source)
+    crawl = _table(data, "crawl", source)
+    selectors = _table(data, "selectors", source)
+    for key, value in selectors.items():
+        if key not in SELECTOR_FIELDS:
+            raise ProfileError(f"{source}: selectors.{key}: unknown field{_did_you_mean(key, SELECTOR_FIELDS)}")
+        if not isinstance(value, str):
+            raise ProfileError(f"{source}: selectors.{key}: expected a CSS selector string")
+        _css(value, f"{source}: selectors.{key}")
+    strip = _strings(chrome.get("strip"), f"{source}: chrome.strip")
+    for selector in strip:
+        _css(selector, f"{source}: chrome.strip")
+    paywall_selector = _text(paywall.get("selector"), f"{source}: paywall.selector")
+    if paywall_selector:
+        _css(paywall_selector, f"{source}: paywall.selector")
+    pattern = _text(dateline.get("pattern"), f"{source}: dateline.pattern")
+    recrawl_ages, recrawl_older = _recrawl(_table(data, "recrawl", source), source)
     return SiteProfile(
         name=data["name"],
-        domain=data.get("domain"),
-        base_url=data.get("base_url"),
+        domain=_text(data.get("domain"), f"{source}: domain"),
+        base_url=_text(data.get("base_url"), f"{source}: base_url"),
         languages=_strings(data.get("languages"), f"{source}: languages"),
-        timezone=data.get("timezone"),
+        timezone=_text(data.get("timezone"), f"{source}: timezone"),
         start_paths=_strings(data.get("start_paths"), f"{source}: start_paths"),
         feeds=_strings(data.get("feeds"), f"{source}: feeds"),
         article_patterns=_compile(urls.get("article", []), f"{source}: urls.article"),
         listing_patterns=_compile(urls.get("listing", []), f"{source}: urls.listing"),
         deny_patterns=_compile(urls.get("deny", []), f"{source}: urls.deny"),
         selectors=dict(selectors),
-        chrome_strip=_strings(chrome.get("strip"), f"{source}: chrome.strip"),
+        chrome_strip=strip,
         date_formats=_strings(dates.get("formats"), f"{source}: dates.formats"),
         dateline_pattern=_compile([pattern], f"{source}: dateline.pattern")[0] if pattern else None,
-        dateline_date_format=dateline.get("date_format"),
+        dateline_date_format=_text(dateline.get("date_format"), f"{source}: dateline.date_format"),
         end_markers=_strings(dateline.get("end_markers"), f"{source}: dateline.end_markers"),
-        paywall_selector=paywall.get("selector"),
+        paywall_selector=paywall_selector,
         paywall_text=_strings(paywall.get("text"), f"{source}: paywall.text"),
+        start_urls=_strings(data.get("start_urls"), f"{source}: start_urls"),
+        sitemaps=_strings(data.get("sitemaps"), f"{source}: sitemaps"),
+        download_delay=_number(crawl.get("download_delay"), f"{source}: crawl.download_delay", float),
+        concurrency=_number(crawl.get("concurrency"), f"{source}: crawl.concurrency", int),
+        recrawl_ages=recrawl_ages,
+        recrawl_older=recrawl_older,
         source=source,
     )
 
@@ -132,6 +253,24 @@ def load_profile_file(path: Path) -> SiteProfile:
     return profile_from_dict(data, str(path))
 
 
+def _packaged_profile(name: str) -> SiteProfile | None:
+    """A built-in profile read through the import system: the only way into a zipped egg, which
+    is how scrapyd runs a deployed project (there is no folder to look in)."""
+    import importlib.resources
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        return None
+    resource = importlib.resources.files(__name__).joinpath(f"{name}.toml")
+    if not resource.is_file():
+        return None
+    source = f"{__name__}/{name}.toml"
+    try:
+        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{source}: not valid TOML: {exc}") from exc
+    return profile_from_dict(data, source)
+
+
 def load_profile(name: str, extra_dirs: tuple[Path, ...] = ()) -> SiteProfile:
     """Finds a profile by name (a user's folders first, then the built-ins) or by file path."""
     candidate = Path(name)
@@ -141,9 +280,34 @@ def load_profile(name: str, extra_dirs: tuple[Path, ...] = ()) -> SiteProfile:
         path = folder / f"{name}.toml"
         if path.exists():
             return load_profile_file(path)
-    raise ProfileError(f"no site profile named {name!r} (known: {', '.join(available_profiles(extra_dirs))})")
+    packaged = _packaged_profile(name)
+    if packaged is not None:
+        return packaged
+    known = ", ".join(available_profiles(extra_dirs))
+    raise ProfileNotFoundError(f"no site profile named {name!r} (known: {known})")
 
 
 def available_profiles(extra_dirs: tuple[Path, ...] = ()) -> list[str]:
     names = {p.stem for folder in (*extra_dirs, BUILTIN_DIR) if folder.is_dir() for p in folder.glob("*.toml")}
     return sorted(names)
+
+
+@dataclass(frozen=True)
+class ProfileFile:
+    name: str
+    path: Path
+    builtin: bool
+    shadowed: bool = False  # a user's profile of the same name comes first
+
+
+def profile_files(extra_dirs: tuple[Path, ...] = ()) -> list[ProfileFile]:
+    """Every profile file, a user's folders first (they win over a built-in of the same name)."""
+    found: list[ProfileFile] = []
+    seen: set[str] = set()
+    for folder in (*extra_dirs, BUILTIN_DIR):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            found.append(ProfileFile(path.stem, path, folder == BUILTIN_DIR, path.stem in seen))
+            seen.add(path.stem)
+    return found

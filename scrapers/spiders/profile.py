@@ -18,6 +18,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from scrapers.conditional import REVISIT_STATUSES, is_revisit, revisit_answer, revisit_meta_of
 from scrapers.failures import failure_reason
 from scrapers.items import FailureItem, PageItem
 from scrapers.sites import SiteProfile, UrlMatch, load_profile
@@ -103,6 +104,12 @@ class ProfileSpider(scrapy.Spider):
         yield from self._follow(response, [link.strip() for link in links])
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status in REVISIT_STATUSES and is_revisit(response.request):
+            answer = revisit_answer(response, self.profile, self.host, page_item(response, "article"))
+            yield answer.item
+            if answer.follow:  # moved: the re-visit goes on at the new URL, archived or not
+                yield self.revisit_request(answer.follow, revisit_meta_of(response.meta))
+            return
         yield page_item(response, "article")
         # Articles link to other articles (teasers, news line): a cheap second discovery path.
         yield from self._follow(response, response.css("a::attr(href)").getall())
@@ -133,6 +140,14 @@ class ProfileSpider(scrapy.Spider):
             match = self.profile.classify_path(parsed.path)
             if match is not None and self.wanted(match):
                 yield self._request(url.split("#")[0], match.kind)
+
+    def revisit_request(self, url: str, meta: dict[str, Any]) -> scrapy.Request:
+        """A request for an archived article with the frontier's re-visit meta (scrapers/conditional.py)."""
+        # After new articles and listings: the listings' 200s set the pace (AutoThrottle), and new
+        # articles are worth more than a check of an old one.
+        request = self._request(url, "article").replace(priority=-10)
+        request.meta.update(meta)
+        return request
 
     def _request(self, url: str, kind: str) -> scrapy.Request:
         callback = {"article": self.parse_article, "feed": self.parse_feed}.get(kind, self.parse_listing)

@@ -1,0 +1,50 @@
+"""`newsarchive serve`: the archive in Datasette, read-only, configured by archive/web/.
+
+Kept out of archive/cli.py so the other commands start fast and work without Datasette.
+"""
+
+from __future__ import annotations
+
+import click
+
+from archive.cli import DEFAULT_DB, db_option
+from archive.errors import ArchiveError
+from archive.store import Archive
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option(
+    "--immutable", is_flag=True,
+    help="Treat the file as finished (faster; do not use while a crawl writes to it).",
+)
+@click.pass_context
+def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: bool) -> None:
+    """Browse and search the archive in Datasette (read-only): full-text search with highlights,
+    facets by site, language, section and month, readable article pages with threaded comments,
+    and every search as JSON (e.g. /archive/search.json?q=Aliyev).
+
+    \b
+    Example:
+      newsarchive serve --db data/archive.db --port 8001
+    """
+    import asyncio
+
+    import uvicorn
+
+    from archive.web import build
+
+    path = db or ctx.find_root().params.get("db") or DEFAULT_DB
+    # Opening read-write once brings an older archive up to date (e.g. builds the search index);
+    # Datasette itself only ever reads.
+    try:
+        Archive.open(path, create=False).close()
+    except ArchiveError:  # e.g. a read-only copy: served as it is if it is already up to date
+        Archive.open(path, create=False, readonly=True).close()
+    datasette = build(path, immutable=immutable)
+    asyncio.run(datasette.invoke_startup())
+    name = next(iter(n for n in datasette.databases if n != "_internal"))
+    click.echo(f"Serving {path} read-only at http://{host}:{port}/{name}  (search: /{name}/search?q=...)")
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")

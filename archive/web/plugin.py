@@ -1,0 +1,208 @@
+"""The Datasette plugin: search SQL functions, a month facet, the article page's data, safe marking.
+
+Everything scraped is untrusted.  It reaches HTML only through Jinja's autoescape or through
+`marked`, which escapes every piece of text itself and adds nothing but ``<mark>`` elements.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from datasette import hookimpl as _hookimpl
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from markupsafe import Markup, escape
+
+from archive.read import comment_threads
+from archive.search import highlight_ranges, query_error, register_functions
+from archive.web import SEARCHES
+
+F = TypeVar("F", bound=Callable[..., Any])
+hookimpl: Callable[[F], F] = _hookimpl
+META_TABLE = "_newsarchive_meta"
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+
+
+def marked(text: str | None, ranges: Sequence[Sequence[int]] = ()) -> Markup:
+    """`text` as HTML: escaped, with each [start, end) range in <mark>."""
+    text = text or ""
+    out, pos = [], 0
+    for start, end in sorted((int(a), int(b)) for a, b in ranges):
+        if start < pos or end > len(text) or start >= end:
+            continue
+        out += [escape(text[pos:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def _snippet(value: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _highlighted(text: str | None, query: str, lang: str | None, column: str) -> Markup:
+    return marked(text, highlight_ranges(query, lang, column, text))
+
+
+def _paragraphs(text: str | None, query: str, lang: str | None, column: str) -> list[Markup]:
+    """Body text as paragraphs (blank lines or line breaks), the query's words marked."""
+    return [_highlighted(p.strip(), query, lang, column) for p in _PARAGRAPH.split(text or "") if p.strip()]
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    register_functions(conn)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    env.filters["newsarchive_snippet"] = _snippet
+    env.globals["newsarchive_marked"] = marked
+    env.globals["newsarchive_query_error"] = query_error
+    env.globals["newsarchive_searches"] = SEARCHES
+
+
+async def _is_archive(datasette: Any, database: str | None) -> bool:
+    if not database:
+        return False
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        return False
+    return bool(await db.table_exists(META_TABLE))
+
+
+def _comment_html(comments: list[dict[str, Any]], query: str, lang: str | None) -> list[dict[str, Any]]:
+    for c in comments:
+        c["text_html"] = _paragraphs(c["text"], query, lang, "comments")
+        _comment_html(c["replies"], query, lang)
+    return comments
+
+
+async def _article(datasette: Any, database: str, pk: str, query: str) -> dict[str, Any] | None:
+    if not pk.isdigit():
+        return None
+    db = datasette.get_database(database)
+    rows = (await db.execute("SELECT * FROM articles WHERE id = ?", [int(pk)])).rows
+    if not rows:
+        return None
+    article = dict(rows[0])
+    lang = article.get("language")
+    for column in ("authors", "tags"):
+        try:
+            article[column] = json.loads(article[column] or "[]")
+        except ValueError:
+            article[column] = []
+    article["title_html"] = _highlighted(article["title"], query, lang, "title")
+    article["body_html"] = _paragraphs(article["body"], query, lang, "body")
+    captions = (
+        await db.execute(
+            "SELECT position, image_url, text, credit, credit_url FROM captions WHERE article_id = ? ORDER BY position",
+            [int(pk)],
+        )
+    ).rows
+    article["captions"] = [{**dict(c), "text_html": _highlighted(c["text"], query, lang, "captions")} for c in captions]
+    comments = (
+        await db.execute(
+            "SELECT comment_id, parent_id, author, published, published_raw, text FROM comments "
+            "WHERE article_id = ? ORDER BY id",
+            [int(pk)],
+        )
+    ).rows
+    article["comment_threads"] = _comment_html(comment_threads([dict(c) for c in comments]), query, lang)
+    article["comment_total"] = len(comments)
+    return article
+
+
+@hookimpl
+def extra_template_vars(
+    template: str, database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
+) -> Callable[[], Any]:
+    async def inner() -> dict[str, Any]:
+        if template != "row.html" or table != "articles" or request is None:
+            return {}
+        if not await _is_archive(datasette, database):
+            return {}
+        query = request.args.get("q") or ""
+        article = await _article(datasette, str(database), str(request.url_vars.get("pks", "")), query)
+        return {"newsarchive_article": article, "newsarchive_q": query} if article else {}
+
+    return inner
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
+    """Search results shown as a table (canned query, no custom template): the snippet marked."""
+    if column == "snippet" and table is None and isinstance(value, str) and value.startswith("{"):
+        data = _snippet(value)
+        if "text" in data:
+            return marked(data.get("text"), data.get("highlights") or [])
+    return None
+
+
+class MonthFacet(Facet):  # type: ignore[misc]
+    """``{"month": "published"}``: counts per YYYY-MM of an ISO date column, newest first;
+    a value filters with ``column__startswith=YYYY-MM``."""
+
+    type = "month"
+
+    async def suggest(self) -> list[Any]:
+        return []
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        results: list[dict[str, Any]] = []
+        timed_out: list[str] = []
+        args = dict(self.get_querystring_pairs())
+        size = self.get_facet_size()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            col = escape_sqlite(column)
+            sql = (
+                f"select substr({col}, 1, 7) as value, count(*) as count from ({self.sql}) "
+                f"where {col} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' "
+                f"group by value order by value desc limit {size + 1}"
+            )
+            try:
+                rows = await self.ds.execute(
+                    self.database, sql, self.params, truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except Exception as exc:  # QueryInterrupted: the facet is skipped, the page still shows
+                if type(exc).__name__ != "QueryInterrupted":
+                    raise
+                timed_out.append(column)
+                continue
+            key = f"{column}__startswith"
+            values = []
+            for row in rows.rows[:size]:
+                selected = args.get(key) == row["value"]
+                toggle = (
+                    path_with_removed_args(self.request, {key: row["value"]})
+                    if selected
+                    else path_with_added_args(self.request, {key: row["value"]})
+                )
+                values.append({
+                    "value": row["value"], "label": row["value"], "count": row["count"],
+                    "toggle_url": self.ds.absolute_url(self.request, toggle), "selected": selected,
+                })
+            results.append({
+                "name": column, "type": self.type, "results": values,
+                "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": path_with_removed_args(self.request, {"_facet_month": column}),
+                "truncated": len(rows.rows) > size,
+            })
+        return results, timed_out
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    return [MonthFacet]

@@ -1,0 +1,156 @@
+"""Extraction quality and speed: our generic path against trafilatura, same machine, same run.
+
+    .venv/bin/python bench/extraction.py                                   # ours only
+    .venv/bin/python bench/extraction.py --trafilatura-python /tmp/trafvenv/bin/python
+    .venv/bin/python bench/extraction.py --sets ../shared/datasets --only wcxb-articles --limit 200
+
+Runs the labelled sets' own scorer (``SETS/score.py``, see ``SETS/README.md``) once per set and
+extractor, in separate processes one after the other (never at the same time: the timings must
+not share the CPU), and prints one table. The runs:
+
+- ``wcxb-articles``: ``wcxb-dev --page-type article`` (body F1, date accuracy, speed)
+- ``wcxb-all``: ``wcxb-dev``, every page type (body F1)
+- ``dragnet``: ``dragnet`` (comments F1 and false alarms, body F1)
+
+Ours is ``scrapers.parsers.evaluation:extract`` (``parse_article`` without a profile). Trafilatura
+runs in its own virtualenv, never in the project's (its dependencies are not the project's):
+
+    python3 -m venv /tmp/trafvenv
+    /tmp/trafvenv/bin/pip install trafilatura==2.3.1 htmldate lxml_html_clean
+
+and is called through :func:`trafilatura_extract` below, the way its documentation recommends for
+full extraction: ``bare_extraction`` with metadata (htmldate, original date, extensive search) and
+comments. When that interpreter is not given or cannot import trafilatura, its column says so.
+
+This module imports nothing outside the standard library at the top, so the other interpreter can
+import :func:`trafilatura_extract` from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SETS = ROOT.parent / "shared" / "datasets"
+OURS = "scrapers.parsers.evaluation:extract"
+THEIRS = "bench.extraction:trafilatura_extract"
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    set_dir: str
+    args: tuple[str, ...]
+
+
+RUNS = (
+    Run("wcxb-articles", "wcxb-dev", ("--page-type", "article")),
+    Run("wcxb-all", "wcxb-dev", ()),
+    Run("dragnet", "dragnet", ()),
+)
+# (label, run, key in the scorer's figures, format, target, higher is better)
+ROWS = (
+    ("body word F1, wcxb-dev articles", "wcxb-articles", "body_f1", "{:.3f}", ">= 0.960"),
+    ("body word F1, wcxb-dev all types", "wcxb-all", "body_f1", "{:.3f}", ">= 0.860"),
+    ("publication date, exact day, wcxb-dev", "wcxb-articles", "date_accuracy", "{:.3f}", ">= 0.920"),
+    ("comments word F1, dragnet (with comments)", "dragnet", "comments_f1", "{:.3f}", ">= 0.850"),
+    ("comment false alarms, dragnet (without)", "dragnet", "comments_false_alarm_rate", "{:.3f}", "<= 0.080"),
+    ("body word F1, dragnet", "dragnet", "body_f1", "{:.3f}", "-"),
+    ("speed, pages/s, wcxb-dev articles", "wcxb-articles", "pages_per_s", "{:.1f}", ">= trafilatura"),
+    ("speed, pages/s, wcxb-dev all types", "wcxb-all", "pages_per_s", "{:.1f}", "-"),
+)
+
+
+def trafilatura_extract(html: str, url: str) -> dict[str, Any]:
+    """The scorer's contract through trafilatura (imported here: only its interpreter has it)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url or None, with_metadata=True, include_comments=True)
+    if doc is None:
+        return {"body": "", "published": None, "comments": []}
+    comments = getattr(doc, "comments", None)
+    return {
+        "body": getattr(doc, "text", None) or "",
+        "published": getattr(doc, "date", None),
+        "comments": [comments] if comments else [],
+    }
+
+
+def score(python: str, callable_: str, sets: Path, run: Run, limit: int | None) -> dict[str, Any] | str:
+    """The scorer's figures for one extractor on one run, or why there are none."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "figures.json"
+        command = [python, str(sets / "score.py"), str(sets / run.set_dir), "--callable", callable_, *run.args]
+        command += ["--json", str(out)] + (["--limit", str(limit)] if limit else [])
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        if result.returncode != 0 or not out.exists():
+            return f"failed: {(result.stderr or result.stdout).strip().splitlines()[-1:] or ['?']}"
+        print(result.stdout.strip().splitlines()[0], file=sys.stderr)
+        figures: dict[str, Any] = json.loads(out.read_text())["figures"]
+        return figures
+
+
+def importable(python: str) -> bool:
+    check = subprocess.run([python, "-c", "import trafilatura"], capture_output=True, check=False)
+    return check.returncode == 0
+
+
+def table(results: dict[str, dict[str, dict[str, Any] | str]], columns: list[str]) -> str:
+    lines = [
+        "| measure | " + " | ".join(columns) + " | target |",
+        "|---|" + "---|" * len(columns) + "---|",
+    ]
+    for label, run, key, fmt, target in ROWS:
+        cells = []
+        for column in columns:
+            figures = results.get(column, {}).get(run)
+            if figures is None:
+                cells.append("not run")
+            elif isinstance(figures, str):
+                cells.append(figures)
+            else:
+                value = figures.get(key)
+                cells.append(fmt.format(value) if isinstance(value, int | float) else "–")
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", type=Path, default=DEFAULT_SETS, help="folder with score.py and the sets")
+    parser.add_argument("--trafilatura-python", help="an interpreter that can import trafilatura")
+    parser.add_argument("--only", action="append", choices=[r.name for r in RUNS], help="run only these (repeat)")
+    parser.add_argument("--limit", type=int, help="only the first N pages of each set (quick runs)")
+    parser.add_argument("--json", type=Path, help="also write every figure there")
+    args = parser.parse_args()
+
+    if not (args.sets / "score.py").exists():
+        print(f"no labelled sets at {args.sets} (score.py missing): nothing to measure", file=sys.stderr)
+        return 2
+    runs = [r for r in RUNS if (not args.only or r.name in args.only) and (args.sets / r.set_dir).is_dir()]
+    extractors = {"ours": (sys.executable, OURS)}
+    if args.trafilatura_python and importable(args.trafilatura_python):
+        extractors["trafilatura 2.3.1"] = (args.trafilatura_python, THEIRS)
+    elif args.trafilatura_python:
+        print(f"{args.trafilatura_python} cannot import trafilatura: ours only", file=sys.stderr)
+
+    results: dict[str, dict[str, dict[str, Any] | str]] = {name: {} for name in extractors}
+    for run in runs:
+        for name, (python, callable_) in extractors.items():  # one after the other, never in parallel
+            print(f"{run.name}: {name} ...", file=sys.stderr)
+            results[name][run.name] = score(python, callable_, args.sets, run, args.limit)
+    print(table(results, list(extractors)))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Search latency and index size on a generated archive (a benchmark, not a test).
+
+Builds an archive of N articles straight from the replica's ground truth through the archive's
+write API (no crawl: the same rows a perfect crawl would write), then times 2-word queries with
+snippets, the way `newsarchive search` runs them, and prints a table:
+
+    .venv/bin/python bench/search.py                       # 20,000 articles
+    .venv/bin/python bench/search.py --articles 100000 --db /tmp/bench-100k.db --keep
+
+Queries: pairs of words drawn (seeded) from the generated titles, so they match like a
+researcher's would: "rare" pairs (both words in under 1 % of articles), "mid", and "common"
+(both words in over 5 %), plus cross-language forms (Aliyev, Алиев, переговоры).  Each query runs
+once to warm the page cache, then `--runs` times; p50/p95 are over all timed runs of a class.
+
+Size: the archive file per article, and what the language-aware index costs, found by copying
+the archive without it (VACUUM INTO, then dropping the index tables and vacuuming again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive.search import search  # noqa: E402
+from archive.search_index import ARTICLES_FTS, COMMENTS_FTS, PENDING  # noqa: E402
+from archive.store import Archive, ArticleRecord  # noqa: E402
+from replica.site import ReplicaSite  # noqa: E402
+from scrapers.parsers.article import Article, Caption, Comment  # noqa: E402
+
+FETCHED = datetime(2025, 3, 1, tzinfo=UTC)
+WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def truth_article(t: dict[str, Any]) -> Article:
+    """A ground-truth record (replica/truth.py) as the parser would have returned it."""
+    return Article(
+        url=t["url"], canonical_url=t["canonical_url"], site=t["site"], article_id=t["article_id"],
+        language=t["language"], section=t["section"], title=t["title"], authors=list(t["authors"]),
+        published=_dt(t["published"]), published_raw=t["published_raw"], modified=_dt(t["modified"]),
+        body=t["body"], tags=list(t["tags"]), is_partial=t["is_partial"],
+        captions=[Caption(c["image_url"], c["text"], c["credit"], c["credit_url"]) for c in t["captions"]],
+        comments=[
+            Comment(c["comment_id"], c["parent_id"], c["author"], _dt(c["published"]), c["published_raw"], c["text"])
+            for c in t["comments"]
+        ],
+    )
+
+
+def truth(articles: int, seed: int) -> Iterator[dict[str, Any]]:
+    return ReplicaSite(seed=seed, articles=articles).ground_truth("https://turan.az")
+
+
+def build(path: Path, articles: int, seed: int, batch: int = 500) -> tuple[int, float]:
+    """Writes the replica's articles into a new archive at `path`: (articles, seconds)."""
+    start, n = time.perf_counter(), 0
+    with Archive.open(path) as archive:
+        pending: list[ArticleRecord] = []
+        for t in truth(articles, seed):
+            pending.append(ArticleRecord(truth_article(t), None, FETCHED))
+            if len(pending) >= batch:
+                archive.write_batch(articles=pending)
+                n += len(pending)
+                pending = []
+                print(f"\r  written {n:,} articles ({n / (time.perf_counter() - start):,.0f}/s)", end="", flush=True)
+        if pending:
+            archive.write_batch(articles=pending)
+            n += len(pending)
+        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print()
+    return n, time.perf_counter() - start
+
+
+def title_sample(path: Path, sample: int = 5000) -> tuple[list[list[str]], Counter[str]]:
+    """Words of a sample of titles, and their document frequency in that sample."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT title FROM articles ORDER BY random() LIMIT ?", (sample,)).fetchall()
+    titles = [sorted({w.lower() for w in WORD.findall(title or "")}) for (title,) in rows]
+    df: Counter[str] = Counter(w for words in titles for w in words)
+    return [t for t in titles if len(t) >= 2], df
+
+
+def queries(path: Path, per_class: int, seed: int) -> dict[str, list[str]]:
+    """Two words of one title (so the pair occurs), classed by how common the rarer one is:
+    rare (in under 0.5 % of articles), mid, common (both in 3 % or more)."""
+    titles, df = title_sample(path)
+    n = sum(1 for _ in titles) or 1
+    rng = random.Random(seed)
+    classes: dict[str, list[str]] = {"rare": [], "mid": [], "common": []}
+    for _ in range(200_000):
+        if all(len(v) >= per_class for v in classes.values()):
+            break
+        words = rng.choice(titles)
+        a, b = sorted(rng.sample(words, 2), key=lambda w: -df[w]) if rng.random() < 0.5 else sorted(
+            words, key=lambda w: -df[w])[:2]
+        share = min(df[a], df[b]) / n
+        cls = "rare" if share < 0.005 else "common" if share >= 0.03 else "mid"
+        query = f"{a} {b}"
+        if len(classes[cls]) < per_class and query not in classes[cls]:
+            classes[cls].append(query)
+    classes["cross-language"] = ["Aliyev Putin", "Алиев переговоры", "Əliyev Bakı", "Eliyev Baki",
+                                 "Erdogan visit", "переговоры Москве", "Pashinyan talks", "Şuşa Qarabağ"]
+    return classes
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+Row = tuple[str, int, float, float, float]
+
+
+def time_queries(path: Path, classes: dict[str, list[str]], runs: int, limit: int) -> list[Row]:
+    rows = []
+    with Archive.open(path, create=False, readonly=True) as archive:
+        for cls, qs in classes.items():
+            timings: list[float] = []
+            for q in qs:
+                search(archive, q, limit=limit)  # warm
+                for _ in range(runs):
+                    t0 = time.perf_counter()
+                    search(archive, q, limit=limit)
+                    timings.append((time.perf_counter() - t0) * 1000)
+            rows.append((cls, len(qs), statistics.median(timings), percentile(timings, 0.95), max(timings)))
+    return rows
+
+
+def size_without_index(path: Path) -> int:
+    """The archive's size once the language-aware index is dropped (on a vacuumed copy)."""
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        copy = Path(tmp) / "copy.db"
+        with sqlite3.connect(path) as conn:
+            conn.execute("VACUUM INTO ?", (str(copy),))
+        conn = sqlite3.connect(copy)
+        for table in (ARTICLES_FTS, COMMENTS_FTS, PENDING):
+            conn.execute(f"DROP TABLE {table}")
+        conn.commit()
+        conn.execute("VACUUM")
+        conn.close()
+        return copy.stat().st_size
+
+
+def vacuumed_size(path: Path) -> int:
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        copy = Path(tmp) / "copy.db"
+        with sqlite3.connect(path) as conn:
+            conn.execute("VACUUM INTO ?", (str(copy),))
+        return copy.stat().st_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=20_000, help="archive size (default 20,000)")
+    parser.add_argument("--db", type=Path, help="archive file (reused if it exists; default: a temporary file)")
+    parser.add_argument("--keep", action="store_true", help="keep the archive file")
+    parser.add_argument("--queries", type=int, default=30, help="queries per class (default 30)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per query (default 3)")
+    parser.add_argument("--limit", type=int, default=10, help="results per query (default 10)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    tmp = None
+    if args.db is None:
+        tmp = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
+        args.db = tmp / "bench.db"
+    try:
+        if args.db.exists():
+            with sqlite3.connect(args.db) as conn:
+                n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            print(f"reusing {args.db}: {n:,} articles")
+        else:
+            print(f"building {args.db} from the replica's ground truth ({args.articles:,} articles requested)")
+            n, seconds = build(args.db, args.articles, args.seed)
+            print(f"  {n:,} articles in {seconds:.0f} s ({n / seconds:,.0f} articles/s, both full-text indexes)")
+        classes = queries(args.db, args.queries, args.seed)
+        rows = time_queries(args.db, classes, args.runs, args.limit)
+        print(f"\n2-word queries, top {args.limit} with snippets, {n:,} articles, {args.runs} runs each "
+              f"(SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores)")
+        print(f"{'class':<16}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+        for cls, count, p50, p95, worst in rows:
+            print(f"{cls:<16}{count:>8}{p50:>10.1f}{p95:>10.1f}{worst:>10.1f}")
+        with_index = vacuumed_size(args.db)
+        without = size_without_index(args.db)
+        print(f"\narchive size (vacuumed): {with_index / n:,.0f} bytes/article with the language-aware index, "
+              f"{without / n:,.0f} without; the index costs {(with_index - without) / n:,.0f} bytes/article "
+              f"(+{(with_index - without) / without:.0%})")
+    finally:
+        if tmp is not None and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"archive kept at {args.db}")
+
+
+if __name__ == "__main__":
+    main()

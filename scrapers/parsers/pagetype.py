@@ -1,0 +1,219 @@
+"""Is this page an article? Tells one news article from a listing, section, tag, author, search,
+video or static page, from the page alone (no profile), so a crawl of an unknown site does not
+archive its listings as articles.
+
+Signals, each worth a few points for or against: structured data (JSON-LD types, ``og:type``,
+``article:published_time``), the CMS's body classes (``single-post`` vs ``archive``, ``tag``,
+``search``), repeated teasers (many headline links or ``<article>`` blocks), the amount of prose in
+one place, a stated publication date, and pagination links. A page is an article when the points
+add up to :data:`ARTICLE_AT` or more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Literal
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import Tag
+
+from .boilerplate import Furniture, furniture, is_furniture
+from .dateparse import search_loose
+from .encoding import decode_html
+from .page import ARTICLE_TYPES, Page, jsonld_types
+from .text import is_text_string, never_text, squash
+
+Kind = Literal["article", "listing", "other"]
+_Note = Callable[[float, str], None]
+
+ARTICLE_AT = 1.0
+LISTING_TYPES = frozenset(
+    {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage", "Blog", "WebSite", "Periodical",
+     "VideoObject", "VideoGallery", "ImageGallery", "MediaGallery", "Product", "FAQPage", "AboutPage", "ContactPage"}
+)  # fmt: skip
+_SINGLE_CLASSES = re.compile(
+    r"^(?:single|single-post|single-article|postid-\d+|node-type-article|page-node-type-article|article-page"
+    r"|story-page|template-article|layout-article|is-article)$",
+    re.I,
+)
+_LISTING_CLASSES = re.compile(
+    r"^(?:archive|category|category-[\w-]+|tag|tag-[\w-]+|author|author-[\w-]+|search|search-results|search-no-results"
+    r"|home|blog|paged|date|tax-[\w-]+|term-[\w-]+|section-front|page-section|listing|list-page|error404)$",
+    re.I,
+)
+_STATIC_CLASSES = re.compile(r"^(?:page|page-template-default|page-id-\d+)$", re.I)
+_SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
+_PROSE_P = 100  # characters: a paragraph this long, with few links, is written text
+_TEASERS = 4  # this many headline links (or article blocks) make a list of stories
+_BYLINE_WINDOW = 200  # characters of text after the headline where a byline's date is looked for
+
+
+@dataclass(frozen=True)
+class PageType:
+    kind: Kind
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def is_article(self) -> bool:
+        return self.kind == "article"
+
+
+def page_type(html: str | bytes, url: str, content_type: str | None = None) -> PageType:
+    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    return classify(Page.from_text(text, url))
+
+
+def classify(page: Page) -> PageType:
+    points: list[tuple[float, str]] = []
+
+    def note(value: float, reason: str) -> None:
+        points.append((value, reason))
+
+    _structured(page, note)
+    _body_classes(page, note)
+    teasers = _teasers(page)
+    if teasers >= _TEASERS:
+        note(-2.5, f"{teasers} teasers")
+    prose = _prose(page)
+    if prose >= 1500:
+        note(2.0, f"{prose} characters of prose in one block")
+    elif prose >= 700:
+        note(1.0, f"{prose} characters of prose in one block")
+    elif prose < 250:
+        note(-1.0, f"only {prose} characters of prose in one block")
+    byline_date = _date_after_headline(page)
+    if byline_date:
+        note(1.0, "a date under the headline")
+    elif not _has_date(page):
+        note(-1.0, "no publication date")
+    if page.soup.find("link", rel="next") is not None and teasers >= 2:
+        note(-1.0, "paginated list")
+    query = {k.lower() for k in parse_qs(urlsplit(page.url).query)}
+    if query & _SEARCH_PARAMS:
+        note(-3.0, "search query in the URL")
+    score = sum(value for value, _ in points)
+    reasons = tuple(f"{value:+g} {reason}" for value, reason in points)
+    if score >= ARTICLE_AT:
+        return PageType("article", score, reasons)
+    listing = teasers >= _TEASERS or any("listing type" in r or "listing class" in r for r in reasons)
+    return PageType("listing" if listing else "other", score, reasons)
+
+
+def _structured(page: Page, note: _Note) -> None:
+    types: set[str] = set()
+    for obj in page.jsonld:
+        types |= jsonld_types(obj)
+    if types & ARTICLE_TYPES:
+        note(3.0, "JSON-LD " + "/".join(sorted(types & ARTICLE_TYPES)))
+    elif types & LISTING_TYPES:
+        note(-3.0, "JSON-LD listing type " + "/".join(sorted(types & LISTING_TYPES)))
+    elif _microdata_article(page):
+        note(2.0, "microdata article")
+    og = (page.meta_first("og:type") or "").lower()
+    if og == "article":
+        note(1.0, "og:type article")
+    elif og and og not in ("article", "newsarticle"):
+        note(-1.5, f"og:type {og}")
+    if page.meta_first("article:published_time", "og:article:published_time"):
+        note(1.0, "article:published_time")
+
+
+def _microdata_article(page: Page) -> bool:
+    """One schema.org article item (``itemscope itemtype=…/NewsArticle``), or a marked article body."""
+    items = [t for t in page.soup.select("[itemscope][itemtype]") if _schema_type(t) in ARTICLE_TYPES]
+    return len(items) == 1 or (not items and len(page.soup.select("[itemprop=articleBody]")) == 1)
+
+
+def _schema_type(tag: Tag) -> str:
+    value = tag.get("itemtype")
+    return value.rstrip("/").rsplit("/", 1)[-1] if isinstance(value, str) else ""
+
+
+def _body_classes(page: Page, note: _Note) -> None:
+    body = page.soup.find("body")
+    names = body.get_attribute_list("class") if isinstance(body, Tag) else []
+    names = [n for n in names if n]
+    if any(_SINGLE_CLASSES.match(n) for n in names):
+        note(1.5, "article class on <body>")
+    elif any(_LISTING_CLASSES.match(n) for n in names):
+        note(-2.0, "listing class on <body>")
+    elif any(_STATIC_CLASSES.match(n) for n in names):
+        note(-2.5, "static page class on <body>")
+
+
+def _outside_furniture(tag: Tag) -> bool:
+    return not any(is_furniture(parent) for parent in tag.parents if parent.name not in ("html", "[document]"))
+
+
+def _teasers(page: Page) -> int:
+    """Story teasers: headings that are a link, and ``<article>`` blocks, outside page furniture."""
+    headline_links = 0
+    for heading in page.soup.find_all(["h2", "h3", "h4"]):
+        link = heading.find("a", href=True)
+        text = squash(heading.get_text())
+        linked = isinstance(link, Tag) and text and len(squash(link.get_text())) >= 0.8 * len(text)
+        if linked and _outside_furniture(heading):
+            headline_links += 1
+    blocks = [a for a in page.soup.find_all("article") if a.find_parent("article") is None]
+    articles = sum(1 for a in blocks if _outside_furniture(a))
+    return max(headline_links, articles if articles > 1 else 0)
+
+
+def _prose(page: Page) -> int:
+    """Characters of prose paragraphs under the one element that holds most of them."""
+    by_parent: dict[int, int] = {}
+    for p in page.soup.find_all("p"):
+        text = squash(p.get_text())
+        if len(text) < _PROSE_P:
+            continue
+        links = sum(len(squash(a.get_text())) for a in p.find_all("a"))
+        if links > 0.3 * len(text) or not _outside_furniture(p):
+            continue
+        parent = p.parent
+        while parent is not None and parent.name in ("blockquote", "span", "em", "strong", "b", "i", "font"):
+            parent = parent.parent
+        key = id(parent) if parent is not None else 0
+        by_parent[key] = by_parent.get(key, 0) + len(text)
+    return max(by_parent.values(), default=0)
+
+
+def _date_after_headline(page: Page) -> bool:
+    """A date in the first few lines after the page's ``<h1>``, where a byline puts it."""
+    h1 = next((h for h in page.soup.find_all("h1") if not never_text(h)), None)
+    if h1 is None:
+        return False
+    window: list[str] = []
+    size = 0
+    for node in h1.next_elements:
+        if size > _BYLINE_WINDOW:
+            break
+        if is_text_string(node) and isinstance(node.parent, Tag) and not never_text(node.parent):
+            text = squash(str(node))
+            window.append(text)
+            size += len(text)
+    return search_loose(" ".join(window), UTC, month_first=True) is not None or _time_in(h1)
+
+
+def _time_in(h1: Tag) -> bool:
+    """A ``<time>`` right after the headline (its text may say "2 hours ago")."""
+    following = h1.find_next("time")
+    return following is not None and following.find_previous("h1") is h1 and bool(following.get("datetime"))
+
+
+def _has_date(page: Page) -> bool:
+    if page.jsonld_value("datePublished") or page.meta_first(
+        "article:published_time", "og:article:published_time", "datepublished", "pubdate", "publish-date",
+        "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date",
+    ):  # fmt: skip
+        return True
+    if page.soup.select_one("[itemprop=datePublished]") is not None:
+        return True
+    # A byline's date sits in a header or a "meta" block: only sure furniture (menus, comments) is left out.
+    return any(
+        not any(furniture(p) is Furniture.SURE for p in time.parents if p.name not in ("html", "[document]"))
+        for time in page.soup.find_all("time")
+    )
