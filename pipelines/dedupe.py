@@ -28,6 +28,6 @@ class DeduplicatePipeline:
         keys = {article.key, article.canonical_url or article.url}
         if keys & self.seen:
             self.stats.inc_value("archive/dropped/duplicate")
-            raise DropItem(f"duplicate of an article already archived in this run: {item.url}")
+            raise DropItem(f"duplicate of an article already archived in this run: {item.url}", log_level="INFO")
         self.seen |= keys
         return item

@@ -18,7 +18,7 @@ class ItemRejected(DropItem):
     """A dropped page that is still recorded in the archive as a failure with ``reason``."""
 
     def __init__(self, reason: str, url: str) -> None:
-        super().__init__(f"{reason}: {url}")
+        super().__init__(f"{reason}: {url}", log_level="INFO")  # our own warning says it once
         self.reason = reason
 
 

@@ -16,8 +16,8 @@ from scrapers.parsers.article import Article
 class PageItem:
     url: str
     status: int
-    headers: dict[str, str]
-    body: bytes
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)  # logs of dropped items must not carry whole pages
     fetched_at: datetime
     kind: str  # "article", "listing" or "feed"
     final_url: str | None = None
@@ -33,3 +33,4 @@ class FailureItem:
     status: int | None = None
     detail: str | None = None
     page: PageItem | None = field(default=None, repr=False)
+    attempts: int = 1  # requests sent for the URL in this run (first try and retries)

@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scrapers.conditional import REVISIT_STATUSES, is_revisit, revisit_answer, revisit_meta_of
-from scrapers.failures import failure_reason
+from scrapers.failures import attempts_of, failure_reason
 from scrapers.items import FailureItem, PageItem
 from scrapers.sites import SiteProfile, UrlMatch, load_profile
 
@@ -74,6 +74,9 @@ class ProfileSpider(scrapy.Spider):
         self.allowed_domains = [self.host]
         self.languages = _as_list(languages) or list(self.profile.languages)
         self.sections = set(_as_list(sections))
+        # Links already turned into requests: every article repeats the same teasers and menus, and
+        # dropping a repeat here is far cheaper than building a Request for the duplicate filter.
+        self.followed: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ProfileSpider:
@@ -121,9 +124,11 @@ class ProfileSpider(scrapy.Spider):
         if isinstance(failure.value, HttpError):
             page = page_item(failure.value.response, request.meta.get("page_kind", "article"))
         self.logger.info("failed %s: %s", request.url, detail)
+        # The URL the spider asked for, not the last hop of its redirects: that is what the frontier knows.
+        url = request.meta.get("redirect_urls", [request.url])[0]
         yield FailureItem(
-            url=request.url, reason=reason, status=status, detail=detail,
-            fetched_at=datetime.now(UTC), page=page,
+            url=url, reason=reason, status=status, detail=detail,
+            fetched_at=datetime.now(UTC), page=page, attempts=attempts_of(failure),
         )
 
     def wanted(self, match: UrlMatch) -> bool:
@@ -133,13 +138,16 @@ class ProfileSpider(scrapy.Spider):
 
     def _follow(self, response: Response, hrefs: Iterable[str]) -> Iterator[scrapy.Request]:
         for href in hrefs:
-            url = response.urljoin(href)
+            url = response.urljoin(href).split("#")[0]
+            if url in self.followed:
+                continue
+            self.followed.add(url)
             parsed = urlparse(url)
             if parsed.hostname != self.host or parsed.scheme not in ("http", "https"):
                 continue
             match = self.profile.classify_path(parsed.path)
             if match is not None and self.wanted(match):
-                yield self._request(url.split("#")[0], match.kind)
+                yield self._request(url, match.kind)
 
     def revisit_request(self, url: str, meta: dict[str, Any]) -> scrapy.Request:
         """A request for an archived article with the frontier's re-visit meta (scrapers/conditional.py)."""
