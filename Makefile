@@ -7,7 +7,7 @@ ARTICLES ?= 300
 PORT ?= 8765
 DB ?= data/archive.db
 
-.PHONY: install demo test lint typecheck pytest clean
+.PHONY: install demo test lint typecheck pytest bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ pytest: install
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Speed, memory and size against issue 7's limits (bench/README.md). BENCH_ARGS: e.g. --articles 20000;
+# TRAFILATURA_PYTHON: an interpreter with trafilatura (a throwaway venv) for the parse reference.
+BENCH_ARGS ?=
+TRAFILATURA_PYTHON ?= $(wildcard /tmp/trafvenv/bin/python)
+bench: install
+	$(PY) bench/run.py $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

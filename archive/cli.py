@@ -6,6 +6,7 @@ used, so these commands work, fast, in a process without Scrapy.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import importlib.util
 import json
@@ -44,6 +45,7 @@ LAZY_COMMANDS = {
     "schedule": ("archive.schedule", "schedule"),
     "serve": ("archive.serve_cli", "serve"),  # needs Datasette
     "ingest": ("archive.ingest_cli", "ingest"),  # distributed crawls; needs redis
+    "reparse": ("archive.reparse_cli", "reparse_cmd"),  # needs the parsers, not Scrapy
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,6 +94,21 @@ class ArchiveGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except sqlite3.Error as exc:
             raise click.ClickException(f"database error: {exc}") from None
+
+
+def calendar_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: YYYY, YYYY-MM or YYYY-MM-DD that exists on the calendar (not 2024-13-45)."""
+    if value is None:
+        return None
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(parts) > 3 or len(parts[0]) != 4 or any(len(p) != 2 for p in parts[1:]):
+            raise ValueError(value)
+        datetime.date(*numbers, *[1] * (3 - len(numbers)))
+    except (TypeError, ValueError):
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return value
 
 
 def db_option(f: F) -> F:
@@ -193,8 +210,10 @@ def _print_facets(counts: dict[str, dict[str, int]]) -> None:
 @click.argument("query", required=False, default="")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Results to show.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results first.")
-@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Published on or before DATE (a whole month or year when shorter).")
+@click.option("--since", metavar="DATE", callback=calendar_date,
+              help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", callback=calendar_date,
+              help="Published on or before DATE (a whole month or year when shorter).")
 @click.option("--lang", help="Only articles in this language (e.g. en, az, ru).")
 @click.option("--site", help="Only articles from this site (e.g. turan).")
 @click.option("--section", help="Only articles in this section.")

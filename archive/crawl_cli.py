@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from archive.cli import calendar_date
 from archive.errors import ArchiveError
 from archive.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
 from archive.lock import JobLock, LockBusyError
@@ -60,7 +61,8 @@ def _exit_code(result: object) -> int:
 @click.option("--profile", help="Site profile (name or .toml file) for a --start crawl.")
 @click.option("--profiles", "profile_dirs", multiple=True, envvar="NEWSARCHIVE_PROFILES",
               type=click.Path(exists=True, file_okay=False), help="Folder with your own site profiles (repeatable).")
-@click.option("--since", metavar="DATE", help="Skip sitemap and feed items older than DATE (YYYY-MM-DD).")
+@click.option("--since", metavar="DATE", callback=calendar_date,
+              help="Skip sitemap and feed items older than DATE (YYYY-MM-DD).")
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after N responses (0: no limit).")
 @click.option("--depth", type=click.IntRange(min=0), default=0, help="Follow links at most N hops (0: no limit).")
 @click.option("--base-url", help="Crawl this address instead of the site's own (e.g. the replica).")
@@ -135,6 +137,9 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
     finally:
         lock.release()
     click.echo(_summary(result, db, time.monotonic() - started), err=False)
+    write_error = getattr(result, "stats", {}).get("run/write_error")
+    if write_error:  # a full disk, a read-only archive: said on stderr too, in one line
+        click.echo(f"newsarchive crawl: stopped: archive write failed: {write_error}", err=True)
     sys.exit(_exit_code(result))
 
 

@@ -112,7 +112,8 @@ def article_message(record: ArticleRecord) -> bytes:
 
 def failure_message(failure: FailureRecord, page: PageRecord | None = None) -> bytes:
     return _message("failure", url=failure.url, reason=failure.reason, status=failure.status,
-                    detail=failure.detail, at=_dt(failure.failed_at), page=encode_page(page) if page else None)
+                    detail=failure.detail, at=_dt(failure.failed_at), attempts=failure.attempts,
+                    page=encode_page(page) if page else None)
 
 
 def revisit_message(revisit: RevisitRecord, page: PageRecord | None = None) -> bytes:
@@ -146,7 +147,7 @@ class Batch:
             at = _parse_dt(message["at"])
             assert at is not None
             self.failures.append(FailureRecord(str(message["url"]), str(message["reason"]), message.get("status"),
-                                               message.get("detail"), at))
+                                               message.get("detail"), at, int(message.get("attempts", 1))))
             if page is not None:
                 self.pages.append(page)
         elif kind == "revisit":

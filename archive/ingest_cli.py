@@ -107,9 +107,10 @@ def ingest(site: str, redis_url: str, db: str, batch_size: int, redis_wait: floa
             sys.exit(EXIT_COULD_NOT_RUN)
         result = ingester.run()
     except (ArchiveError, RedisError) as exc:
+        # An archive that cannot be written is unusable (4, as for `crawl`); a lost Redis is an error (1).
         click.echo(f"newsarchive ingest: stopped after {time.monotonic() - started:.0f}s: {exc}; what is written "
                    "is committed, the rest waits in Redis: the same command continues", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(EXIT_COULD_NOT_RUN if isinstance(exc, ArchiveError) else EXIT_ERROR)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
+from archive import search_index
 from archive.store import Archive
 
 _JSON_COLUMNS = ("authors", "tags")
@@ -184,7 +185,8 @@ def check(archive: Archive) -> list[str]:
         for row in archive.conn.execute("PRAGMA integrity_check")
         if row[0] != "ok"
     ]
-    problems += [p for p in (_fts_problem(archive, t) for t in ("articles_fts", "comments_fts")) if p]
+    fts_tables = ("articles_fts", "comments_fts", search_index.ARTICLES_FTS, search_index.COMMENTS_FTS)
+    problems += [p for p in (_fts_problem(archive, t) for t in fts_tables) if p]
     for description, sql in _ROW_CHECKS:
         count = int(archive.conn.execute(sql).fetchone()[0])
         if count:
@@ -194,4 +196,16 @@ def check(archive: Archive) -> list[str]:
         indexed = archive.conn.execute(f"SELECT count(*) FROM {table}_fts_docsize").fetchone()[0]
         if rows != indexed:
             problems.append(f"{table}_fts indexes {indexed} rows but {table} has {rows}")
+    # The language-aware index (archive/search_index.py): one row per article and comment, same ids,
+    # and nothing left waiting in its queue (every write flushes it in the same transaction).
+    for table, fts in (("articles", search_index.ARTICLES_FTS), ("comments", search_index.COMMENTS_FTS)):
+        missing, extra = archive.conn.execute(
+            f"SELECT (SELECT count(*) FROM {table} WHERE id NOT IN (SELECT rowid FROM {fts})), "
+            f"(SELECT count(*) FROM {fts} WHERE rowid NOT IN (SELECT id FROM {table}))"
+        ).fetchone()
+        if missing or extra:
+            problems.append(f"{fts}: {missing} {table} not indexed, {extra} index rows without their row")
+    waiting = search_index.pending(archive.conn)
+    if waiting:
+        problems.append(f"{search_index.PENDING}: {waiting} rows wait to be indexed")
     return problems

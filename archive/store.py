@@ -31,7 +31,6 @@ from archive.schema import check_version
 from archive.versions import save_article_versions, save_comment_versions
 from scrapers.parsers.article import Article, Caption, Comment
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 # Measured on 300 real pages (240 KB average): level 1/3/6 store 23/21/19 % of the size in
 # 1.5/1.8/3.9 ms a page.  The crawler is CPU-bound and writes in its own process, so 3.
@@ -78,6 +77,7 @@ class FailureRecord:
     status: int | None
     detail: str | None
     failed_at: datetime
+    attempts: int = 1  # requests sent for the URL (a first try and its retries); summed over runs
 
 
 @dataclass
@@ -302,10 +302,10 @@ _COUNT_COMMENTS = (
 )
 _UPSERT_FAILURE = """
 INSERT INTO failures (url, reason, status, detail, attempts, first_failed, last_failed, run_id)
-VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (url) DO UPDATE SET
     reason = excluded.reason, status = excluded.status, detail = excluded.detail,
-    attempts = failures.attempts + 1, last_failed = max(failures.last_failed, excluded.last_failed),
+    attempts = failures.attempts + excluded.attempts, last_failed = max(failures.last_failed, excluded.last_failed),
     run_id = coalesce(excluded.run_id, failures.run_id)
 """
 _CLEAR_FAILURE = "DELETE FROM failures WHERE url = ? AND last_failed <= ?"
@@ -490,7 +490,8 @@ def _write_failures(
     conn.executemany(
         _UPSERT_FAILURE,
         (
-            (f.url, f.reason, f.status, f.detail, fetch_time(f.failed_at), fetch_time(f.failed_at), run_id)
+            (f.url, f.reason, f.status, f.detail, max(1, f.attempts), fetch_time(f.failed_at),
+             fetch_time(f.failed_at), run_id)
             for f in failures
         ),
     )
@@ -561,13 +562,11 @@ def _check_file(path: Path, *, create: bool, readonly: bool) -> None:
         except OSError as exc:
             raise ArchiveError(f"cannot create folder {path.parent}: {exc.strerror}") from None
         return
-    try:
-        with path.open("rb") as f:
-            header = f.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise ArchiveError(f"cannot read {path}: {exc.strerror}") from None
-    if header and header != SQLITE_HEADER:
-        raise NotAnArchiveError(f"{path} is not a SQLite database (so not a newsarchive archive)")
+    # The header is NOT read here with a plain open(): closing any descriptor of the file drops every
+    # POSIX lock this process holds on it, including the SHARED lock a live connection (the crawl's
+    # writer) keeps in WAL mode; another process closing the archive then believes it is the last
+    # one, checkpoints and deletes the WAL under the writer (readers saw "database disk image is
+    # malformed"; tests/test_concurrent_reads.py). SQLite itself says when a file is not a database.
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
@@ -580,10 +579,13 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     if readonly:
         conn.execute("PRAGMA query_only = ON")
-    else:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode, much faster
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL, once the file is known to be ours: a foreign file must not be switched to WAL."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode, much faster
 
 
 class Archive:
@@ -605,6 +607,8 @@ class Archive:
         try:
             conn = _connect(path, readonly=readonly)
             check_version(conn, str(path), readonly=readonly)
+            if not readonly:
+                _use_wal(conn)
         except ArchiveError:
             if conn is not None:
                 conn.close()
@@ -612,6 +616,8 @@ class Archive:
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(exc):
+                raise NotAnArchiveError(f"{path} is not a SQLite database (so not a newsarchive archive)") from None
             raise ArchiveError(f"cannot open {path}: {exc}") from None
         return cls(conn, path, readonly=readonly)
 

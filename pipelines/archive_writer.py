@@ -16,7 +16,16 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
-from archive.health import HealthSettings, Verdict, Yield, previous_yields, verdict, yield_drops
+from archive.errors import ArchiveError
+from archive.health import (
+    EXIT_COULD_NOT_RUN,
+    HealthSettings,
+    Verdict,
+    Yield,
+    previous_yields,
+    verdict,
+    yield_drops,
+)
 from archive.lock import holds
 from archive.store import Archive, ArticleRecord, FailureRecord, PageRecord, RevisitRecord
 from scrapers.conditional import RevisitItem
@@ -71,6 +80,8 @@ class ArchiveWriterPipeline:
         self.failed_by_reason: Counter[str] = Counter()
         self.totals: Counter[str] = Counter()
         self._flusher: task.LoopingCall | None = None
+        self.write_error: str | None = None  # set when a batch could not be written: the crawl stops
+        self.unwritten = 0  # items of the failed batch and everything after it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -119,7 +130,7 @@ class ArchiveWriterPipeline:
         if isinstance(item, PageItem):
             self._add_page(item)
         elif isinstance(item, FailureItem):
-            self._add_failure(item.url, item.reason, item.status, item.detail, item)
+            self._add_failure(item.url, item.reason, item.status, item.detail, item, item.attempts)
         elif isinstance(item, RevisitItem):
             self.revisits.append(RevisitRecord(item.url, item.outcome, item.fetched_at, item.reason))
             if item.page is not None:  # a takedown's 404 page is kept as evidence
@@ -135,12 +146,13 @@ class ArchiveWriterPipeline:
             self.pages.append(page_record(item))
 
     def _add_failure(
-        self, url: str, reason: str, status: int | None, detail: str | None, item: FailureItem | PageItem
+        self, url: str, reason: str, status: int | None, detail: str | None, item: FailureItem | PageItem,
+        attempts: int = 1,
     ) -> None:
         page = item.page if isinstance(item, FailureItem) else item
         if page is not None:
             self.pages.append(page_record(page))
-        self.failures.append(FailureRecord(url, reason, status, detail, item.fetched_at))
+        self.failures.append(FailureRecord(url, reason, status, detail, item.fetched_at, attempts))
         self.failed_by_reason[reason] += 1
         self.stats.inc_value(f"archive/failed/{reason}")
 
@@ -153,14 +165,45 @@ class ArchiveWriterPipeline:
     def flush(self) -> None:
         if self.archive is None or not (self.pages or self.articles or self.failures or self.revisits):
             return
-        result = self.archive.write_batch(
-            self.pages, self.articles, self.failures, run_id=self.run_id, revisits=self.revisits
-        )
+        if self.write_error is not None:  # the crawl is stopping: nothing more is written
+            self._drop_buffers()
+            return
+        try:
+            result = self.archive.write_batch(
+                self.pages, self.articles, self.failures, run_id=self.run_id, revisits=self.revisits
+            )
+        except ArchiveError as exc:  # a full disk, a read-only file: the batch rolled back as a whole
+            self._write_failed(exc)
+            return
         self.pages, self.articles, self.failures, self.revisits = [], [], [], []
         for name, stat in TOTALS.items():
             value = getattr(result, name)
             self.totals[name] += value
             self.stats.inc_value(stat, value)
+
+    def _drop_buffers(self) -> None:
+        self.unwritten += len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits)
+        self.pages, self.articles, self.failures, self.revisits = [], [], [], []
+
+    def _write_failed(self, exc: ArchiveError) -> None:
+        """No silent loss: the crawl stops at once with the reason, exit 4; the archive keeps every
+        batch written before, and the next run fetches again what this one could not write."""
+        self.write_error = str(exc)
+        self._drop_buffers()
+        self.stats.set_value("run/write_error", self.write_error)
+        logger.error("archive write failed, stopping the crawl: %s", exc)
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(self._stop_crawl())
+
+    async def _stop_crawl(self) -> None:
+        engine = self.crawler.engine
+        if engine is None:
+            return
+        try:
+            await engine.close_spider_async(reason="archive_write_failed")
+        except RuntimeError as exc:  # the failed write was the final one: the crawl is closing already
+            logger.info("crawl already closing (%s)", exc)
 
     def _judge(self, reason: str, pages: int) -> tuple[Yield | None, Verdict]:
         """This run's extraction yield and its verdict against the site's previous runs."""
@@ -179,6 +222,9 @@ class ArchiveWriterPipeline:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.archive is None or self.run_id is None:
+            return
+        if self.write_error is not None:
+            self._close_after_write_error(reason)
             return
         pages = self.stats.get_value("response_received_count", 0)
         counts = {
@@ -203,5 +249,21 @@ class ArchiveWriterPipeline:
         if judged.exit_code:
             logger.warning("run %s: %s", self.run_id, judged.message)
         self.archive.finish_run(self.run_id, reason, counts)
+        self.archive.close()
+        self.archive = None
+
+    def _close_after_write_error(self, reason: str) -> None:
+        assert self.archive is not None and self.run_id is not None
+        message = (f"archive write failed: {self.write_error}; {self.unwritten} item(s) not written "
+                   "(the archive keeps what was written before; a later run fetches the rest)")
+        self.stats.set_value("archive/unwritten", self.unwritten)
+        for key, value in (("outcome", "write_failed"), ("exit_code", EXIT_COULD_NOT_RUN), ("message", message)):
+            self.stats.set_value(f"run/{key}", value)
+        try:  # may fail too (the disk is still full): the run then stays "running", then "interrupted"
+            self.archive.finish_run(self.run_id, "write_failed", {
+                "outcome": "write_failed", "exit_code": EXIT_COULD_NOT_RUN, "message": message,
+            })
+        except ArchiveError as exc:
+            logger.error("could not record the end of run %s: %s", self.run_id, exc)
         self.archive.close()
         self.archive = None

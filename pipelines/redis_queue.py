@@ -29,27 +29,38 @@ from archive.store import ArticleRecord, FailureRecord, RevisitRecord
 from pipelines.archive_writer import page_record
 from scrapers.conditional import RevisitItem
 from scrapers.distributed.config import DistributedSettings
-from scrapers.distributed.state import RedisCrawl
+from scrapers.distributed.state import DUPLICATE, OVER, RedisCrawl
 from scrapers.items import FailureItem, PageItem
 
 logger = logging.getLogger(__name__)
 
 
 class RedisItemQueuePipeline:
-    def __init__(self, crawler: Crawler, stats: StatsCollector, crawl: RedisCrawl, config: DistributedSettings) -> None:
+    def __init__(self, crawler: Crawler, stats: StatsCollector, config: DistributedSettings) -> None:
         self.crawler = crawler
         self.stats = stats
-        self.crawl = crawl
         self.config = config
+        self._crawl: RedisCrawl | None = None
         self.waiting = 0  # items waiting for the ingester, as of the last send
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         config = DistributedSettings.from_settings(crawler.settings)  # NotConfigured: not distributed
         assert crawler.stats is not None
-        pipeline = cls(crawler, crawler.stats, config.crawl(crawler), config)
+        pipeline = cls(crawler, crawler.stats, config)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
+
+    def open_spider(self) -> None:
+        crawl = getattr(self._scheduler(), "crawl", None)
+        if not isinstance(crawl, RedisCrawl):
+            raise RuntimeError("RedisItemQueuePipeline needs the Redis scheduler (DISTRIBUTED_REDIS_URL)")
+        self._crawl = crawl  # the scheduler's: items name the crawl it joined
+
+    @property
+    def crawl(self) -> RedisCrawl:
+        assert self._crawl is not None, "open_spider first"
+        return self._crawl
 
     def message(self, item: Any) -> tuple[str, bytes, list[str]] | None:
         """(kind, message, dedupe keys) for an item, None for anything else."""
@@ -61,7 +72,7 @@ class RedisItemQueuePipeline:
             return "page", page_message(page_record(item)), []
         if isinstance(item, FailureItem):
             page = page_record(item.page) if item.page is not None else None
-            failure = FailureRecord(item.url, item.reason, item.status, item.detail, item.fetched_at)
+            failure = FailureRecord(item.url, item.reason, item.status, item.detail, item.fetched_at, item.attempts)
             self.stats.inc_value(f"archive/failed/{item.reason}")
             return "failure", failure_message(failure, page), []
         if isinstance(item, RevisitItem):
@@ -74,21 +85,30 @@ class RedisItemQueuePipeline:
         message = self.message(item)
         if message is None:
             return item
-        if self.waiting > self.config.items_max:
+        if self.waiting > self.config.items_max and not self._broken():
             await self._wait_for_ingester()
         kind, data, dedupe = message
         self._send(kind, data, dedupe)
         return item
 
     def _send(self, kind: str, data: bytes, dedupe: list[str]) -> None:
+        if self._broken():  # no new wait for each item: the request stays in flight in Redis
+            self.stats.inc_value("distributed/items/unsent")
+            raise DropItem("not sent: Redis is unreachable (the request is fetched again by another worker)",
+                           log_level="INFO")
         try:
             waiting = self.crawl.push_item(data, dedupe)
         except RedisError as exc:
-            self._failed(exc)
-            raise
-        if waiting < 0:
+            self._failed(exc)  # said once, there; the request stays in flight in Redis, fetched again
+            self.stats.inc_value("distributed/items/unsent")
+            raise DropItem(f"not sent: Redis is unreachable ({exc})", log_level="INFO") from None
+        if waiting == DUPLICATE:
             self.stats.inc_value("archive/dropped/duplicate")
-            raise DropItem("duplicate of an article already sent in this crawl")
+            # INFO: after a worker is taken over, refetched articles are expected duplicates.
+            raise DropItem("duplicate of an article already sent in this crawl", log_level="INFO")
+        if waiting == OVER:
+            self.stats.inc_value("distributed/items/crawl_over")
+            raise DropItem("not sent: the crawl this worker joined is over", log_level="INFO")
         self.waiting = waiting
         self.stats.inc_value(f"distributed/items/{kind}")
 
@@ -120,12 +140,17 @@ class RedisItemQueuePipeline:
             return
         failure = FailureRecord(item.url, reason, item.status, str(exception), item.fetched_at)
         self.stats.inc_value(f"archive/failed/{reason}")
-        # On a Redis error (said by _failed) the request stays in flight in Redis and is fetched again.
-        with contextlib.suppress(RedisError):
+        # Redis unreachable (said by _failed): the request stays in flight in Redis and is fetched again.
+        with contextlib.suppress(RedisError, DropItem):
             self._send("failure", failure_message(failure, page_record(item)), [])
 
+    def _scheduler(self) -> Any:
+        return self.crawler.engine.scheduler if self.crawler.engine is not None else None
+
+    def _broken(self) -> bool:
+        return bool(getattr(self._scheduler(), "broken", None))
+
     def _failed(self, exc: Exception) -> None:
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine is not None else None
-        fail = getattr(scheduler, "fail", None)
+        fail = getattr(self._scheduler(), "fail", None)
         if callable(fail):
             fail(exc)  # the worker stops, leaving its unfinished requests in Redis

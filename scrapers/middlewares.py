@@ -11,12 +11,17 @@ from urllib.parse import urlparse
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet import task
 
 from archive.frontier import KnownArticle, known_articles, recent_failures
 from archive.store import Archive
-from scrapers.conditional import revisit_meta
+from scrapers.conditional import REDIRECTS, is_revisit, revisit_meta
+from scrapers.failures import TOO_LARGE_META, RefusedPage
 from scrapers.recrawl import RecrawlPolicy, build_policy, parse_ages, parse_duration
 
 logger = logging.getLogger(__name__)
@@ -165,3 +170,115 @@ class ArchiveFrontierMiddleware:
         async for obj in result:
             if self._keep(obj):
                 yield obj
+
+
+# --- fault handling (issue 6): what a hostile server or page cannot do to a crawl ------------------
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date); None if unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries (RETRY_TIMES, RETRY_HTTP_CODES), honouring ``Retry-After`` on a retried status
+    (429, 503...): the retry waits what the server asks, at most ``RETRY_AFTER_MAX`` seconds."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        if wait:
+            from twisted.internet import reactor  # the reactor Scrapy installed, not a default one
+
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("retry/retry_after")
+            await deferred_to_future(task.deferLater(reactor, min(wait, self.retry_after_max), lambda: None))
+        return retry
+
+
+class RedirectGuardMiddleware:
+    """Turns redirects the crawl must not follow into failures with a reason, instead of Scrapy's
+    silent drops: a loop (``redirect_loop``: the dupe filter would drop it) and a redirect to another
+    site (``redirected_offsite``: the offsite filter would drop it). Also marks downloads that outgrow
+    ``DOWNLOAD_MAXSIZE``, which Scrapy cancels without a reason (``too_large``, scrapers/failures.py).
+    Sits before (above) Scrapy's RedirectMiddleware."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        mw = cls(crawler)
+        crawler.signals.connect(mw.bytes_received, signal=signals.bytes_received)
+        return mw
+
+    def bytes_received(self, data: bytes, request: Request, spider: Any) -> None:
+        received = int(request.meta.get("download_bytes", 0)) + len(data)
+        request.meta["download_bytes"] = received
+        maxsize = int(request.meta.get("download_maxsize", self.maxsize) or 0)
+        if maxsize and received > maxsize:
+            request.meta[TOO_LARGE_META] = True
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if (
+            response.status not in REDIRECTS
+            or request.meta.get("dont_redirect")
+            or is_revisit(request)
+            or response.status in request.meta.get("handle_httpstatus_list", ())
+        ):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        target = response.urljoin(location.decode("latin-1")).split("#")[0]
+        seen = [*request.meta.get("redirect_urls", []), request.url]
+        if target in seen:
+            raise RefusedPage("redirect_loop", f"redirect loop: {' -> '.join([*seen, target])}")
+        spider = self.crawler.spider
+        domains = [d.lower() for d in getattr(spider, "allowed_domains", None) or [] if d]
+        host = (urlparse(target).hostname or "").lower()
+        if domains and not any(host == d or host.endswith("." + d) for d in domains):
+            raise RefusedPage("redirected_offsite", f"redirected to another site: {target}")
+        return response
+
+
+class HtmlOnlyMiddleware:
+    """Spider middleware: an article request answered with something that is not HTML (a PDF, an
+    image) goes to the errback as ``not_html``, before any callback or parser sees it."""
+
+    def process_spider_input(self, response: Response, spider: Any = None) -> None:
+        request = response.request
+        if request is None or request.meta.get("page_kind") != "article" or response.status != 200:
+            return
+        raw = response.headers.get(b"Content-Type")
+        media = (raw.decode("latin-1") if raw else "").split(";")[0].strip().lower()
+        if media in HTML_TYPES or (not media and isinstance(response, TextResponse)):
+            return
+        raise RefusedPage("not_html", f"not HTML: {media or 'no Content-Type'}, {len(response.body)} bytes")

@@ -30,11 +30,20 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
 SPIDER_MIDDLEWARES = {
+    "scrapers.middlewares.HtmlOnlyMiddleware": 650,  # a PDF or image where an article was expected: not_html
     "scrapers.pagetype_filter.PageTypeFilter": 700,
     "scrapers.middlewares.ArchiveFrontierMiddleware": 800,
 }
 # Re-visits of archived articles carry If-None-Match / If-Modified-Since (scrapers/conditional.py).
-DOWNLOADER_MIDDLEWARES = {"scrapers.conditional.ConditionalRequestMiddleware": 560}
+# Faults (scrapers/middlewares.py): retries honour Retry-After (at most RETRY_AFTER_MAX seconds);
+# redirect loops and redirects to another site become failures instead of silent drops.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapers.conditional.ConditionalRequestMiddleware": 560,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.RetryAfterMiddleware": 550,
+    "scrapers.middlewares.RedirectGuardMiddleware": 610,
+}
+RETRY_AFTER_MAX = 60.0
 ITEM_PIPELINES = {
     "pipelines.parse.ParseArticlePipeline": 100,
     "pipelines.validate.ValidateArticlePipeline": 200,
@@ -71,6 +80,11 @@ CRAWL_START_URLS: list[str] = []  # generic spider: homepages, sitemaps or feeds
 CRAWL_PROFILE = None  # generic spider: a site profile to use (name or .toml path)
 CRAWL_SINCE = None  # generic spider: skip sitemap/feed items older than this date (YYYY-MM-DD)
 PAGETYPE_ENABLED = True  # confirm the generic spider's article candidates with the page-type check
+# Parsing (pipelines/parse.py): in worker processes, off the reactor thread; a page over a limit is a
+# failure (too_large / parse_timeout), the crawl goes on.
+PARSE_WORKERS = None  # None: one per core; 0: parse in the crawl's own process
+PARSE_TIMEOUT = 20.0  # seconds per page; the stuck worker is killed and the pool replaced
+PARSE_MAX_BYTES = 5 * 1024 * 1024  # larger pages are kept raw, not parsed
 PROGRESS_ENABLED = False
 PROGRESS_INTERVAL = 2.0
 
@@ -85,3 +99,4 @@ DISTRIBUTED_START_TIMEOUT = 60.0  # seconds to wait for `newsarchive ingest` to 
 DISTRIBUTED_REDIS_WAIT = 30.0  # Redis unreachable this long (not a restart): the worker stops, exit 1
 DISTRIBUTED_ITEMS_MAX = 10000  # more items than this waiting for the ingester: workers wait for it
 DISTRIBUTED_POLL = 0.5  # seconds between an idle worker's looks at the queue
+DISTRIBUTED_PREFETCH = 8  # requests a worker takes from Redis at once

@@ -150,4 +150,4 @@ def test_check_on_a_read_only_archive_says_what_it_could_not_check(tmp_path: Pat
         a.write_batch(articles=[ArticleRecord(make_article(), None, T0)])
     with Archive.open(path, readonly=True) as a:
         problems = check(a)
-    assert len(problems) == 2 and all("could not run" in p for p in problems)
+    assert len(problems) == 4 and all("could not run" in p for p in problems)

@@ -22,6 +22,7 @@ class DistributedSettings:
     redis_wait: float = 30.0  # DISTRIBUTED_REDIS_WAIT: Redis unreachable this long: the worker stops
     items_max: int = 10_000  # DISTRIBUTED_ITEMS_MAX: more items waiting for the ingester: workers wait
     poll: float = 0.5  # DISTRIBUTED_POLL: an idle worker looks at the queue this often
+    prefetch: int = 8  # DISTRIBUTED_PREFETCH: requests taken from Redis at once (one round trip)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> DistributedSettings:
@@ -38,6 +39,7 @@ class DistributedSettings:
             redis_wait=settings.getfloat("DISTRIBUTED_REDIS_WAIT", cls.redis_wait),
             items_max=settings.getint("DISTRIBUTED_ITEMS_MAX", cls.items_max),
             poll=settings.getfloat("DISTRIBUTED_POLL", cls.poll),
+            prefetch=max(1, settings.getint("DISTRIBUTED_PREFETCH", cls.prefetch)),
         )
         if config.worker_timeout <= config.heartbeat * 2:
             raise ValueError("DISTRIBUTED_WORKER_TIMEOUT must be more than twice DISTRIBUTED_HEARTBEAT")

@@ -3,6 +3,7 @@ and trying a distributed crawl on one machine. Never the system's Redis service.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,8 @@ from types import TracebackType
 from typing import Self
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 CANDIDATES = ("redis-server", "/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server")
 
@@ -76,10 +79,9 @@ class LocalRedis:
         if self.process is None:
             return
         if self.process.poll() is None:
-            try:
-                redis.Redis(port=self.port, socket_connect_timeout=1).shutdown()
-            except redis.exceptions.RedisError:
-                pass  # SHUTDOWN closes the connection: that is the answer
+            # No retries: the connection SHUTDOWN closes is its answer.
+            with contextlib.suppress(redis.exceptions.RedisError):
+                redis.Redis(port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)).shutdown()
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:

@@ -29,6 +29,7 @@ import logging
 import os
 import socket
 import time
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -45,7 +46,16 @@ from twisted.internet import task
 from twisted.internet.defer import Deferred
 
 from scrapers.distributed.config import DistributedSettings
-from scrapers.distributed.state import FINISHED, INGESTED, RUNNING, RedisCrawl, redact, sha1_hex, worker_id
+from scrapers.distributed.state import (
+    FINISHED,
+    INGESTED,
+    OVER,
+    RUNNING,
+    RedisCrawl,
+    redact,
+    sha1_hex,
+    worker_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +126,7 @@ def _check_method(spider: Spider, name: Any) -> None:
 
 class RequestQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis is untyped
     """scrapy-redis's priority queue (a sorted set by -priority) with JSON requests. Taking a request
-    goes through RedisCrawl.pop_request (with in-flight tracking), not through ``pop``."""
+    goes through RedisCrawl.pop_requests (with in-flight tracking), not through ``pop``."""
 
     def __init__(self, server: Any, spider: Spider, key: str, serializer: JsonSerializer, stats: Any) -> None:
         super().__init__(server, spider, key, serializer)
@@ -187,9 +197,12 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         self.config = config
         self.worker = worker_id()
         self.inflight: dict[str, Request] = {}  # in-flight id -> the request the engine is working on
-        # Fingerprints known to be in the crawl's duplicate filter (which only grows during a crawl):
-        # a link seen again is dropped here, without asking Redis.
+        # Taken from Redis (in flight there) but not yet handed to the engine.
+        self.prefetched: deque[tuple[str, Request]] = deque()
+        # Fingerprints (and plain GET URLs) known to be in the crawl's duplicate filter, which only
+        # grows during a crawl: a link seen again is dropped here, without asking Redis.
         self.seen: set[str] = set()
+        self.seen_urls: set[str] = set()
         self.broken: str | None = None  # why Redis is given up on
         self.joined = False
         self.started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -217,12 +230,13 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
                                "(the engine has no _slot.inprogress / _slot.nextcall)")
         try:
             await self._wait_for_crawl()
-            self._beat()
+            self.crawl.beat(self.worker, self._info(), self.config.worker_timeout)
             self.joined = True
-            taken = self.crawl.reap(exclude=self.worker)
+            taken = self.crawl.reap(exclude=self.worker, grace=self.config.worker_timeout)
             logger.warning(
-                "worker %s joined the crawl of %s in %s: %d requests queued, %d workers%s", self.worker,
-                self.crawl.site, redact(self.config.url), self.crawl.queued(), len(self.crawl.workers()),
+                "worker %s joined the crawl of %s (run %s) in %s: %d requests queued, %d workers%s", self.worker,
+                self.crawl.site, self.crawl.run_id, redact(self.config.url), self.crawl.queued(),
+                len(self.crawl.workers()),
                 f"; took over the requests of {len(taken)} stopped worker(s)" if taken else "",
             )
         except RedisError as exc:
@@ -238,9 +252,9 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         deadline = time.monotonic() + self.config.start_timeout
         said = False
         while True:
-            status = self.crawl.status()
-            if status == RUNNING:
+            if self.crawl.join() is not None:
                 return
+            status = self.crawl.status()
             if time.monotonic() >= deadline:
                 done = status in (FINISHED, INGESTED)
                 message = (
@@ -264,9 +278,13 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
     def enqueue_request(self, request: Request) -> bool:
         if self.broken:
             return False
+        plain = None if request.dont_filter or request.method != "GET" or request.body else request.url
+        if plain is not None and plain in self.seen_urls:
+            self.stats.inc_value("dupefilter/filtered")
+            return False
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         if fingerprint is not None and fingerprint in self.seen:
-            queued = False
+            queued = 0
         else:
             try:
                 data = self.queue._encode_request(request)
@@ -279,8 +297,13 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             except RedisError as exc:
                 self.fail(exc)
                 return False
+            if queued == OVER:
+                self.stats.inc_value("distributed/requests/crawl_over")
+                return False
             if fingerprint is not None:
                 self.seen.add(fingerprint)
+        if plain is not None:
+            self.seen_urls.add(plain)
         if not queued:
             self.df.log(request, self.spider)
             self.stats.inc_value("dupefilter/filtered")
@@ -291,28 +314,36 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
     def next_request(self) -> Request | None:
         if self.broken or not self.joined:
             return None
-        try:
-            data = self.crawl.pop_request(self.worker)
-        except RedisError as exc:
-            self.fail(exc)
+        if not self.prefetched:
+            try:
+                self._prefetch()
+            except RedisError as exc:
+                self.fail(exc)
+                return None
+        if not self.prefetched:
             return None
-        if data is None:
-            return None
-        ident = sha1_hex(data)
-        try:
-            request = self.queue._decode_request(data)
-        except Exception as exc:  # a damaged or foreign entry must not stop the worker
-            logger.error("dropped an unreadable request from the queue: %s", exc)
-            self.stats.inc_value("distributed/requests/unreadable")
-            self.crawl.ack(self.worker, [ident])
-            return None
-        self.inflight[ident] = request
+        ident, request = self.prefetched.popleft()
+        self.inflight[ident] = request  # from now on the engine has it
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _prefetch(self) -> None:
+        unreadable = []
+        for data in self.crawl.pop_requests(self.worker, self.config.prefetch):
+            ident = sha1_hex(data)
+            try:
+                self.prefetched.append((ident, self.queue._decode_request(data)))
+            except Exception as exc:  # a damaged or foreign entry must not stop the worker
+                logger.error("dropped an unreadable request from the queue: %s", exc)
+                self.stats.inc_value("distributed/requests/unreadable")
+                unreadable.append(ident)
+        self.crawl.ack(self.worker, unreadable)
 
     def has_pending_requests(self) -> bool:
         if self.broken or not self.joined:
             return False
+        if self.prefetched:
+            return True
         try:
             return self.crawl.queued() > 0
         except RedisError as exc:
@@ -320,7 +351,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             return False
 
     def __len__(self) -> int:
-        return self.crawl.queued() if self.joined and not self.broken else 0
+        return len(self.prefetched) + (self.crawl.queued() if self.joined and not self.broken else 0)
 
     # --- in flight, heartbeat, idle ---
 
@@ -355,18 +386,18 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
     def _beat(self) -> None:
         if self.broken:
             return
-        info = {
-            "pid": os.getpid(), "host": socket.gethostname(), "started": self.started,
-            "pages": self.stats.get_value("response_received_count", 0), "in_flight": len(self.inflight),
-        }
         try:
-            self.crawl.beat(self.worker, info, self.config.worker_timeout)
+            self.crawl.beat(self.worker, self._info(), self.config.worker_timeout)
             self._take_over()
         except RedisError as exc:
             self.fail(exc)
 
+    def _info(self) -> dict[str, Any]:
+        return {"pid": os.getpid(), "host": socket.gethostname(), "started": self.started,
+                "pages": self.stats.get_value("response_received_count", 0), "in_flight": len(self.inflight)}
+
     def _take_over(self) -> None:
-        for worker, n in self.crawl.reap(exclude=self.worker).items():
+        for worker, n in self.crawl.reap(exclude=self.worker, grace=self.config.worker_timeout).items():
             self.stats.inc_value("distributed/requests/taken_over", n)
             logger.warning("worker %s is gone (no heartbeat for %.0f s): its %d unfinished request(s) are "
                            "queued again", worker, self.config.worker_timeout, n)
@@ -380,13 +411,14 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             return
         try:
             self._ack_done()
-            orphans = self.crawl.in_flight_ids(self.worker) - set(self.inflight)
+            orphans = (self.crawl.in_flight_ids(self.worker) - set(self.inflight)
+                       - {ident for ident, _ in self.prefetched})
             if orphans:  # taken in Redis but the answer never reached us (a cut connection)
                 self.crawl.requeue(self.worker, orphans)
             self._take_over()
-            status = self.crawl.status()
-            if status != RUNNING:
-                logger.warning("the crawl of %s is %s: this worker stops", self.crawl.site, status or "gone")
+            if not self.crawl.still_running():
+                logger.warning("the crawl of %s (run %s) is over: this worker stops", self.crawl.site,
+                               self.crawl.run_id)
                 return
             if not self.crawl.drained():
                 self._drained_since = None
@@ -426,7 +458,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             return
         try:
             self._ack_done()  # the engine has finished every request it took
-            back = self.crawl.requeue(self.worker)  # left in Redis only if never delivered: queued again
+            self.prefetched.clear()
+            back = self.crawl.requeue(self.worker)  # prefetched, or never delivered: queued again
             self.crawl.leave(self.worker)
         except RedisError as exc:
             logger.error("could not leave the crawl cleanly (%s); the other workers take over", exc)

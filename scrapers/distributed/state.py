@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RUNNING, FINISHED, INGESTED = "running", "finished", "ingested"
+OVER, DUPLICATE = -1, -2  # answers of push_request / push_item
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -110,6 +111,34 @@ class CrawlKeys:
                 self.ingester, self.frontier_articles, self.frontier_failures]
 
 
+class _Outage:
+    """This process's view of Redis being unreachable. redis-py nests retries (a command's, and its
+    connection's), so the outage is noted once here, not once per retry loop."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.recovered_at = float("-inf")
+
+    def failed(self, url: str, error: Exception, wait: float) -> None:
+        if self.since is None:
+            self.since = time.monotonic()
+            logger.warning("Redis at %s unreachable (%s): retrying for up to %.0f s", url, error, wait)
+
+    def succeeded(self, url: str) -> None:
+        if self.since is not None:
+            logger.warning("Redis at %s is back after %.1f s", url, time.monotonic() - self.since)
+            self.since = None
+            self.recovered_at = time.monotonic()
+
+
+OUTAGE = _Outage()
+
+
+def recovered_within(seconds: float) -> bool:
+    """Whether Redis came back (after an outage) less than `seconds` ago, in this process."""
+    return time.monotonic() - OUTAGE.recovered_at < seconds
+
+
 class WaitingRetry(Retry):
     """Retries a Redis command on connection errors for up to `wait` seconds (a restart, a network
     blip), saying so once in the log, then gives up with the last error."""
@@ -140,17 +169,14 @@ class WaitingRetry(Retry):
                     fail(error, failures)
                 else:
                     fail(error)
+                OUTAGE.failed(self.url, error, self.wait)
                 now = time.monotonic()
-                if started is None:
-                    started = now
-                    logger.warning("Redis at %s unreachable (%s): retrying for up to %.0f s", self.url, error,
-                                   self.wait)
+                started = now if started is None else started
                 if now - started >= self.wait:
                     raise
                 time.sleep(self.step)
             else:
-                if started is not None:
-                    logger.warning("Redis at %s is back after %.1f s", self.url, time.monotonic() - started)
+                OUTAGE.succeeded(self.url)
                 return result
 
 
@@ -168,24 +194,36 @@ def connect(url: str, wait: float = 30.0) -> redis.Redis:
 
 # --- the atomic steps -----------------------------------------------------------------------------
 
-# A new request: queued only if its fingerprint is new to the crawl (ARGV[1] '' = dont_filter).
+# Every step a worker takes names the crawl it joined (its run id): once that crawl is over (or
+# replaced by the next one), a worker that was frozen or cut off can no longer queue, take or put
+# back anything in it. Returns -1 then. KEYS[#KEYS] is the state hash, ARGV[1] the run id.
+_SAME_CRAWL = """
+local st = redis.call('HMGET', KEYS[#KEYS], 'status', 'run_id')
+if st[2] ~= ARGV[1] or (st[1] ~= 'running' and not (ALLOW_FINISHED and st[1] == 'finished')) then
+  return -1
+end
+"""
+# A new request: queued only if its fingerprint is new to the crawl (ARGV[2] '' = dont_filter).
 # One step: a worker killed between "seen" and "queued" would otherwise lose the request for good.
-_PUSH_REQUEST = """
-if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+_PUSH_REQUEST = _SAME_CRAWL.replace("ALLOW_FINISHED", "false") + """
+if ARGV[2] ~= '' and redis.call('SADD', KEYS[1], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1
 """
-# Take the best request and note it as in flight for this worker, in one step.
-_POP_REQUEST = """
-local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #found == 0 then return false end
-redis.call('ZREM', KEYS[1], found[1])
-redis.call('HSET', KEYS[2], redis.sha1hex(found[1]), found[2] .. '\\n' .. found[1])
-return found[1]
+# Take the best ARGV[2] requests and note them as in flight for this worker, in one step.
+_POP_REQUESTS = _SAME_CRAWL.replace("ALLOW_FINISHED", "false") + """
+local found = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+local taken = {}
+for i = 1, #found, 2 do
+  redis.call('ZREM', KEYS[1], found[i])
+  redis.call('HSET', KEYS[2], redis.sha1hex(found[i]), found[i + 1] .. '\\n' .. found[i])
+  taken[#taken + 1] = found[i]
+end
+return taken
 """
-# Put in-flight requests back in the queue (ARGV: their ids; none: all of them).
-_REQUEUE = """
-local ids = ARGV
+# Put in-flight requests back in the queue (ARGV[2..]: their ids; none: all of them).
+_REQUEUE = _SAME_CRAWL.replace("ALLOW_FINISHED", "false") + """
+local ids = {unpack(ARGV, 2)}
 if #ids == 0 then ids = redis.call('HKEYS', KEYS[1]) end
 local n = 0
 for _, id in ipairs(ids) do
@@ -212,13 +250,14 @@ local n = 0
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do n = n + redis.call('HLEN', ARGV[1] .. w) end
 return n
 """
-# An item for the ingester; with dedupe keys (an article), only if none was sent before in this crawl.
-_PUSH_ITEM = """
-for i = 2, #ARGV do
-  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 1 then return -1 end
+# An item for the ingester; with dedupe keys (an article), only if none was sent before in this crawl
+# (-2 then). Also while the crawl is finished but not yet ingested: the ingester is still draining.
+_PUSH_ITEM = _SAME_CRAWL.replace("ALLOW_FINISHED", "true") + """
+for i = 3, #ARGV do
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 1 then return -2 end
 end
-for i = 2, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
-return redis.call('RPUSH', KEYS[1], ARGV[1])
+for i = 3, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
+return redis.call('RPUSH', KEYS[1], ARGV[2])
 """
 # The ingester's next batch: moved, not removed, until it is committed to the archive.
 _TAKE_ITEMS = """
@@ -229,8 +268,9 @@ if #taken > 0 then
 end
 return taken
 """
-_FINISH = """
-if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
+_MARK = """
+local st = redis.call('HMGET', KEYS[1], 'status', 'run_id')
+if st[1] ~= ARGV[1] or (ARGV[5] ~= '' and st[2] ~= ARGV[5]) then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], ARGV[3], ARGV[4])
 return 1
 """
@@ -264,14 +304,15 @@ class RedisCrawl:
         self.redis = client
         self.keys = CrawlKeys(site)
         self.site = site
+        self.run_id = ""  # the crawl a worker joined (its run id): every step it takes names it
         self._push_request = client.register_script(_PUSH_REQUEST)
-        self._pop_request = client.register_script(_POP_REQUEST)
+        self._pop_requests = client.register_script(_POP_REQUESTS)
         self._requeue = client.register_script(_REQUEUE)
         self._drained = client.register_script(_DRAINED)
         self._in_flight = client.register_script(_IN_FLIGHT)
         self._push_item = client.register_script(_PUSH_ITEM)
         self._take_items = client.register_script(_TAKE_ITEMS)
-        self._finish = client.register_script(_FINISH)
+        self._mark = client.register_script(_MARK)
 
     # --- the run state ---
 
@@ -287,7 +328,7 @@ class RedisCrawl:
 
     def mark(self, expected: str, new: str) -> bool:
         """Moves the status from `expected` to `new` (and stamps the time); False if it was not `expected`."""
-        return bool(self._finish(keys=[self.keys.state], args=[expected, new, f"{new}_at", _now()]))
+        return bool(self._mark(keys=[self.keys.state], args=[expected, new, f"{new}_at", _now(), self.run_id]))
 
     def reset(self) -> None:
         """Forgets the previous crawl (its queue, seen requests, workers, frontier), keeping any items."""
@@ -300,13 +341,35 @@ class RedisCrawl:
 
     # --- requests (workers) ---
 
-    def push_request(self, fingerprint: str | None, score: float, data: bytes) -> bool:
-        """Queues a serialised request unless its fingerprint was queued before (None: always)."""
-        return bool(self._push_request(keys=[self.keys.dupefilter, self.keys.requests],
-                                       args=[fingerprint or "", score, data]))
+    def current(self) -> tuple[str | None, str | None]:
+        """(status, run id) of the crawl in Redis."""
+        status, run_id = self.redis.hmget(self.keys.state, ["status", "run_id"])
+        return _text(status), _text(run_id)
 
-    def pop_request(self, worker: str) -> bytes | None:
-        return cast(bytes | None, self._pop_request(keys=[self.keys.requests, self.keys.inflight(worker)]))
+    def join(self) -> str | None:
+        """The run id of the crawl open in Redis (None: none is running); later steps name it."""
+        status, run_id = self.current()
+        if status != RUNNING or not run_id:
+            return None
+        self.run_id = run_id
+        return run_id
+
+    def still_running(self) -> bool:
+        """Whether the crawl joined is still the one running."""
+        return self.current() == (RUNNING, self.run_id)
+
+    def push_request(self, fingerprint: str | None, score: float, data: bytes) -> int:
+        """Queues a serialised request unless its fingerprint was queued before (None: always).
+        Returns 1 (queued), 0 (queued before) or -1 (the crawl joined is over)."""
+        return int(self._push_request(keys=[self.keys.dupefilter, self.keys.requests, self.keys.state],
+                                      args=[self.run_id, fingerprint or "", score, data]))
+
+    def pop_requests(self, worker: str, n: int = 1) -> list[bytes]:
+        """The best `n` queued requests (or fewer), now in flight for `worker`; none when the queue is
+        empty (or the crawl joined is over)."""
+        found = self._pop_requests(keys=[self.keys.requests, self.keys.inflight(worker), self.keys.state],
+                                   args=[self.run_id, n])
+        return list(found) if isinstance(found, list) else []
 
     def ack(self, worker: str, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -315,7 +378,8 @@ class RedisCrawl:
 
     def requeue(self, worker: str, ids: Iterable[str] = ()) -> int:
         """Puts `worker`'s in-flight requests (`ids`, or all) back in the queue; returns how many."""
-        return int(self._requeue(keys=[self.keys.inflight(worker), self.keys.requests], args=list(ids)))
+        return max(0, int(self._requeue(keys=[self.keys.inflight(worker), self.keys.requests, self.keys.state],
+                                        args=[self.run_id, *ids])))
 
     def in_flight_ids(self, worker: str) -> set[str]:
         return {_text(k) or "" for k in cast(list[bytes], self.redis.hkeys(self.keys.inflight(worker)))}
@@ -351,9 +415,14 @@ class RedisCrawl:
         beats = cast(list[bytes | None], self.redis.mget([self.keys.heartbeat(w) for w in names]))
         return {w: json.loads(b) for w, b in zip(names, beats, strict=True) if b is not None}
 
-    def reap(self, exclude: str | None = None) -> dict[str, int]:
+    def reap(self, exclude: str | None = None, grace: float = 0.0) -> dict[str, int]:
         """Takes over the requests of workers whose heartbeat expired (killed, or cut off): back in
-        the queue, worker forgotten. Returns {worker: requests requeued}."""
+        the queue, worker forgotten. Returns {worker: requests requeued}.
+
+        Not within `grace` seconds of Redis coming back: every heartbeat may have expired during the
+        outage, and the live workers need a moment to say so again."""
+        if recovered_within(grace):
+            return {}
         alive = self.alive()
         taken: dict[str, int] = {}
         for worker in self.workers():
@@ -376,8 +445,9 @@ class RedisCrawl:
 
     def push_item(self, payload: bytes, dedupe: Iterable[str] = ()) -> int:
         """Sends an item; with `dedupe` keys, only if none of them was sent before in this crawl.
-        Returns the number of items waiting (-1: a duplicate, not sent)."""
-        return int(self._push_item(keys=[self.keys.items, self.keys.seen], args=[payload, *dedupe]))
+        Returns the number of items waiting, or DUPLICATE, or OVER (the crawl joined is over)."""
+        return int(self._push_item(keys=[self.keys.items, self.keys.seen, self.keys.state],
+                                   args=[self.run_id, payload, *dedupe]))
 
     def items_waiting(self) -> int:
         return int(self.redis.llen(self.keys.items))
