@@ -2,58 +2,24 @@
 
 from __future__ import annotations
 
-import re
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import cast
 from urllib.parse import unquote, urlsplit
 
+from replica.httpd import SiteHandler, SiteServer
 from replica.pages import Response, article_head, respond
 from replica.site import ReplicaSite
 from replica.timefmt import http_date, parse_http_date
 
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True  # keep-alive connections must not block shutdown
-
-    def __init__(self, address: tuple[str, int], replica: ReplicaServer) -> None:
-        self.replica = replica
-        super().__init__(address, _Handler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that goes away mid-request (a killed crawl) is not an error of the server."""
-        exc = sys.exc_info()[1]
-        if not isinstance(exc, ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 30  # idle keep-alive connections are closed after this many seconds
-    # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds 40 ms.
-    disable_nagle_algorithm = True
-
+class _Handler(SiteHandler):
     def version_string(self) -> str:
         return "TuranReplica/1.0"
 
-    def do_GET(self) -> None:
-        self._handle(head=False)
-
-    def do_HEAD(self) -> None:
-        self._handle(head=True)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the request log lives in ReplicaServer.requests."""
-
-    def _handle(self, head: bool) -> None:
-        replica = cast(_HTTPServer, self.server).replica
+    def handle_request(self, head: bool) -> None:
+        replica = self.owner
         parts = urlsplit(self.path)
-        path, base = unquote(parts.path) or "/", self._base(replica)
+        path, base = unquote(parts.path) or "/", self.base()
         validators = article_head(replica.site, path, base)  # a 304 needs no rendering
         if validators is not None and self._not_modified(validators):
             response, status = validators, 304
@@ -76,11 +42,6 @@ class _Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
-    def _base(self, replica: ReplicaServer) -> str:
-        """Absolute URLs follow the Host the client used, else the bound address."""
-        host = self.headers.get("Host", "")
-        return f"http://{host}" if _HOST.match(host) else replica.base_url
-
     def _not_modified(self, response: Response) -> bool:
         if response.status != 200:
             return False
@@ -95,41 +56,13 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
 
-class ReplicaServer:
+class ReplicaServer(SiteServer):
     """A bound replica server; `requests` logs (method, path with query, status) of every request."""
 
+    site: ReplicaSite
+
     def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.site = site
-        self.requests: list[tuple[str, str, int]] = []
-        self._lock = threading.Lock()
-        self._httpd = _HTTPServer((host, port), self)
-        self._thread: threading.Thread | None = None
-        self.host = host
-        self.port = int(self._httpd.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def log(self, method: str, path: str, status: int) -> None:
-        with self._lock:
-            self.requests.append((method, path, status))
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever(poll_interval=0.1)
-
-    def start(self) -> ReplicaServer:
-        """Serve from a background daemon thread."""
-        self._thread = threading.Thread(target=self.serve_forever, name="replica-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
+        super().__init__(site, _Handler, host, port)
 
 
 class ReplicaURL(str):

@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import cast
 from urllib.parse import unquote, urlsplit
 
+from replica.httpd import SiteHandler, SiteServer
 from replica.wordpress.routes import respond
 from replica.wordpress.site import WordPressSite
 
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], owner: WordPressServer) -> None:
-        self.owner = owner
-        super().__init__(address, _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 30
-    disable_nagle_algorithm = True
-
+class _Handler(SiteHandler):
     def version_string(self) -> str:
         return "Apache"
 
-    def do_GET(self) -> None:
-        self._handle(head=False)
-
-    def do_HEAD(self) -> None:
-        self._handle(head=True)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the request log is WordPressServer.requests."""
-
-    def _handle(self, head: bool) -> None:
-        owner = cast(_HTTPServer, self.server).owner
+    def handle_request(self, head: bool) -> None:
+        owner = self.owner
         parts = urlsplit(self.path)
-        host = self.headers.get("Host", "")
-        base = f"http://{host}" if _HOST.match(host) else owner.base_url
-        response = respond(owner.site, unquote(parts.path) or "/", parts.query, base)
+        response = respond(owner.site, unquote(parts.path) or "/", parts.query, self.base())
         owner.log(self.command, self.path, response.status)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -59,40 +31,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
 
-class WordPressServer:
+class WordPressServer(SiteServer):
     """A bound server; ``requests`` logs (method, path with query, status) of every request."""
 
+    site: WordPressSite
+
     def __init__(self, site: WordPressSite, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.site = site
-        self.requests: list[tuple[str, str, int]] = []
-        self._lock = threading.Lock()
-        self._httpd = _HTTPServer((host, port), self)
-        self._thread: threading.Thread | None = None
-        self.host = host
-        self.port = int(self._httpd.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def log(self, method: str, path: str, status: int) -> None:
-        with self._lock:
-            self.requests.append((method, path, status))
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever(poll_interval=0.1)
-
-    def start(self) -> WordPressServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="wordpress-replica", daemon=True)
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
+        super().__init__(site, _Handler, host, port)
 
 
 class WordPressURL(str):
