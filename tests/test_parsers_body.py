@@ -80,8 +80,8 @@ def test_br_starts_a_new_line_inside_a_paragraph() -> None:
 
 
 def test_profile_without_a_body_match_falls_back_to_the_generic_extractor() -> None:
-    html = f"<html><body><nav>Home News Sport</nav><article><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
-    assert parse_article(html, "https://turan.az/en/politics/x-779784", turan()).body == f"{PROSE}\n\n{PROSE}"
+    html = f"<html><body><nav>Home News Sport</nav><article><p>{PROSE}</p><p>{PROSE} Again.</p></article></body></html>"
+    assert parse_article(html, "https://turan.az/en/politics/x-779784", turan()).body == f"{PROSE}\n\n{PROSE} Again."
 
 
 # --- generic path -------------------------------------------------------------------------------

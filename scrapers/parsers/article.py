@@ -51,6 +51,10 @@ class Article:
     tags: list[str] = field(default_factory=list)
     is_partial: bool = False
     extractor_version: str = EXTRACTOR_VERSION
+    # Where each date was read (the evidence): "profile", "byline", "text", "time", "element" and
+    # "dateline" are what a reader sees; "jsonld", "meta" and "microdata" the page's metadata; "url".
+    published_source: str | None = None
+    modified_source: str | None = None
 
     @property
     def key(self) -> str:

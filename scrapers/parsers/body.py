@@ -11,10 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .boilerplate import Furniture, furniture, has_prose
+from .boilerplate import Furniture, furniture, has_prose, is_comments
 from .density import Scores, score_elements
-from .page import Page
-from .text import CONTROLS, NEVER_TEXT, Block, Element, Skip, blocks, is_hidden, never_text, squash, text_of
+from .page import Page, jsonld_types
+from .text import (
+    CONTROLS,
+    NEVER_TEXT,
+    Block,
+    Element,
+    Skip,
+    blocks,
+    classes,
+    has_ancestor,
+    is_hidden,
+    never_text,
+    squash,
+    text_of,
+)
 
 # The usual article containers of CMSs, most specific first.
 KNOWN_CONTAINERS = (
@@ -25,6 +38,37 @@ KNOWN_CONTAINERS = (
     "article",
 )
 _CAPTION_TAGS = frozenset({"figcaption"})
+# Headings of the sections pages put after an article (English; the words recur in most CMS themes):
+# those that always open the page's own sections, and those that do when a list of links follows.
+_TAIL_ALWAYS = re.compile(
+    r"^\W*(?:about\s+the\s+(?:author|reviewer|writer|editor)s?|author\s+bio|meet\s+the\s+author"
+    r"|share\s+(?:this|the)\s+(?:article|post|story|page)|follow\s+us(?:\s+on\s+\w+)?"
+    r"|(?:leave|post|add|write)\s+a\s+(?:reply|comment|review)|\d*\s*(?:comments?|responses?|replies)"
+    r"|tags?|topics?|filed\s+under)\W*$",
+    re.I,
+)
+_TAIL_LINKS = re.compile(
+    r"^\W*(?:(?:related|recommended|popular|trending|latest|most\s+(?:read|popular|viewed))(?:\s+(?:articles?|posts?"
+    r"|stories|reading|content|links|news|pages|topics|reads|for\s+you|on\s+\S+))?|you\s+(?:may|might)\s+also\s+"
+    r"(?:like|enjoy|be\s+interested\s+in)|more\s+(?:from|stories|articles|posts|news|like\s+this|to\s+read)\b.{0,40}"
+    r"|read\s+(?:more|next|also)|what\s+to\s+read\s+next|keep\s+reading|recent\s+(?:posts|articles|stories|news)"
+    r"|editor'?s?\s+picks?|explore\s+more|don'?t\s+miss)\W*$",
+    re.I,
+)
+_TAIL_AFTER = 0.5  # ... once this share of the text is read
+_INLINE = frozenset({"span", "code", "em", "i", "b", "strong", "a", "mark", "small", "sup", "sub", "u", "s"})
+_SIBLING = 0.5  # a sibling block with this share of the chosen block's value joins it ...
+_SIBLING_PROSE = 80  # ... when it holds this much prose
+_MAIN_SHARE = 0.25  # <main> is where the article is when it holds this share of the page's text
+THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "Question"})
+_STORY_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "ReportageNews", "OpinionNewsArticle"})
+FORUM_SOFTWARE = ("discourse", "vbulletin", "xenforo", "phpbb", "invision", "mybb", "flarum", "nodebb", "smf")
+_WORD = re.compile(r"\w+")
+_LIKE = 0.2  # a sibling of the chosen block's kind with this share of its text is another item of a list
+_ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
+_SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
+_REPEAT = 40  # characters: a paragraph this long that was already read may be a repeat ...
+_LONG_REPEAT = 80  # ... and is one alone when this long
 _ENOUGH = 0.6  # a marked container is kept when it holds this share of the best block's value
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
 
@@ -33,18 +77,24 @@ GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the
 class BodyRoot:
     elements: tuple[Element, ...]
     skip: Skip
-    source: str  # "profile", "container", "density" or "none": says which rule found the text
+    # "profile", "container", "density", "page" (a page that is no article: its main region) or "none"
+    source: str
 
 
 def extract_body(page: Page) -> str:
     root = body_root(page)
-    found = [b for element in root.elements for b in blocks(element, root.skip)]
-    texts = _clean([b.text for b in _keep(found, root.source)], page)
-    dom_text = "\n\n".join(texts)
+    dom_text = "\n\n".join(_clean([b.text for b in _read(root)], page))
     ld_text = _jsonld_body(page)
-    if ld_text and root.source != "profile" and len(dom_text) < 0.7 * len(ld_text):
+    if ld_text and root.source not in ("profile", "page") and len(dom_text) < 0.7 * len(ld_text):
         return ld_text
     return dom_text
+
+
+def _read(root: BodyRoot) -> list[Block]:
+    found = [b for element in root.elements for b in blocks(element, root.skip)]
+    if root.source == "page":
+        return found
+    return _tail_cut(_keep(found, root.source), root.source)
 
 
 def body_root(page: Page) -> BodyRoot:
@@ -76,15 +126,25 @@ class FurnitureSkip:
     furniture only when it holds no prose.
     """
 
-    def __init__(self, page: Page, reference: Element, kinds: dict[int, Furniture | None]) -> None:
+    def __init__(
+        self, page: Page, reference: Element, kinds: dict[int, Furniture | None], region: bool = False
+    ) -> None:
+        # A page's main region (no article): its headline and its readers' posts are its content too.
+        self.region = region
         self.size = page.text_size
+        self.prose = page.prose_size
+        self.prose_limit = max(_SURE_PROSE, page.prose_size(reference) / 2)
         self.limit = page.text_size(reference) / 3
         self.kinds = kinds  # furniture() of each tag seen, shared by the walks over one page
 
     def __call__(self, tag: Element) -> bool:
         name = tag.tag
-        if name in NEVER_TEXT or name in _CAPTION_TAGS or name == "h1":
+        if name == "noscript":
+            return self.size(tag) < self.limit  # the page itself, for readers without scripts (forums)
+        if name in NEVER_TEXT or name in _CAPTION_TAGS or (name == "h1" and not self.region):
             return True
+        if name == "textarea":
+            return True  # its content is raw text (a form's default, "republish this" HTML), never elements
         if name in CONTROLS or is_hidden(tag):
             return self.size(tag) < self.limit
         key = id(tag)
@@ -93,20 +153,111 @@ class FurnitureSkip:
         kind = self.kinds[key]
         if kind is None or self.size(tag) >= self.limit:
             return False
-        return kind is Furniture.SURE or not has_prose(tag)
+        if name in _INLINE and has_ancestor(tag, "pre", "code"):
+            return False  # syntax highlighting ("token comment"), not page furniture
+        if kind is Furniture.SURE:
+            # A block named for a sidebar or a share bar that holds pages of prose is the article
+            # ("sidebar-content" of a "sidebar-layout"); readers' comments are never the article.
+            if is_comments(tag):
+                return not self.region
+            return self.prose(tag) < self.prose_limit
+        return not has_prose(tag)
 
 
 def _generic_root(page: Page) -> BodyRoot:
-    # From the document, not <body>: lxml moves what follows a stray </body> or a second <html>.
-    top = page.root
+    # From the document, not <body>: lxml moves what follows a stray </body> or a second <html>;
+    # but from <main> when the page marks one that holds a good part of its text (HTML says the
+    # article is in there: what is outside, a cookie dialog or a sidebar, cannot be it).
+    main = _marked_main(page)
+    top = main if main is not None else page.root
     kinds: dict[int, Furniture | None] = {}
-    scores = score_elements(blocks(top, FurnitureSkip(page, top, kinds)), top)
+    scores = score_elements(blocks(top, FurnitureSkip(page, page.root, kinds)), top)
     best = scores.best()
     if best is None:
         return BodyRoot((), never_text, "none")
     marked = _marked_container(page, scores, scores.of(best))
     chosen = marked if marked is not None else best
-    return BodyRoot((chosen,), FurnitureSkip(page, chosen, kinds), "container" if marked is not None else "density")
+    elements = _with_siblings(page, chosen, scores, FurnitureSkip(page, top, kinds))
+    article = BodyRoot(elements, FurnitureSkip(page, chosen, kinds), "container" if marked is not None else "density")
+    region = _main_region(page, kinds)
+    if _is_thread(page, chosen) or _one_of_many(page, chosen):
+        return region  # a discussion: its posts are its content
+    without_posts = BodyRoot(region.elements, FurnitureSkip(page, page.root, kinds), "page")
+    if _words(_read(article)) < _ARTICLE_SHARE * _words(_read(without_posts)):
+        return region  # the "article" is a small part of the page: a listing, a product, a service
+    return article
+
+
+def _is_thread(page: Page, chosen: Element) -> bool:
+    """A forum thread or a question with its answers, not an article with comments: the page says so
+    (schema.org, its forum software), or the text found is itself one of the posts."""
+    types = {t for obj in page.jsonld for t in jsonld_types(obj)}
+    if types & THREAD_TYPES and not types & _STORY_TYPES:
+        return True
+    generator = (page.meta_first("generator") or "").lower()
+    if any(name in generator for name in FORUM_SOFTWARE):
+        return True
+    return any(is_comments(e) for e in (chosen, *chosen.iterancestors()) if e.tag not in ("body", "html"))
+
+
+def _one_of_many(page: Page, chosen: Element) -> bool:
+    """The chosen block is one item of a list of its likes (the posts of a thread, the teasers of a
+    listing): three or more siblings of its kind, each with a good part of its text."""
+    node = chosen
+    parent = node.getparent()
+    while parent is not None and parent is not page.root and page.text_size(parent) <= page.text_size(node) + 20:
+        node, parent = parent, parent.getparent()
+    if parent is None:
+        return False
+    kind = (node.tag, (classes(node) or [""])[0])
+    size = page.text_size(node)
+    likes = [s for s in parent if s is not node and s.tag == kind[0] and (classes(s) or [""])[0] == kind[1]]
+    return sum(1 for s in likes if page.text_size(s) >= _LIKE * size) >= 2
+
+
+def _marked_main(page: Page) -> Element | None:
+    marked = [t for t in page.select("main, [role=main]") if not is_hidden(t)]
+    if len(marked) != 1:
+        return None
+    body = next(iter(page.tags("body")), page.root)
+    return marked[0] if page.text_size(marked[0]) >= _MAIN_SHARE * page.text_size(body) else None
+
+
+def _main_region(page: Page, kinds: dict[int, Furniture | None]) -> BodyRoot:
+    """The page's main region without its furniture: ``<main>`` (or ``role=main``), else ``<body>``."""
+    marked = [t for t in page.select("main, [role=main]") if not is_hidden(t)]
+    body = next(iter(page.tags("body")), None)
+    region = marked[0] if marked else body if body is not None else page.root
+
+    return BodyRoot((region,), FurnitureSkip(page, page.root, kinds, region=True), "page")
+
+
+def _words(found: list[Block]) -> int:
+    return sum(len(_WORD.findall(b.text)) for b in found)
+
+
+def _with_siblings(page: Page, chosen: Element, scores: Scores, skip: Skip) -> tuple[Element, ...]:
+    """The chosen block and the blocks beside it that carry more of the same prose: page builders
+    cut one article into several sibling sections (columns, rows, text modules)."""
+    node = chosen
+    parent = node.getparent()
+    while parent is not None and parent is not page.root and page.text_size(parent) <= page.text_size(node) + 20:
+        node, parent = parent, parent.getparent()  # a wrapper: its other children hold no text
+    if parent is None or parent is page.root:
+        return (chosen,)
+    value = scores.of(chosen)
+    picked: list[Element] = []
+    for sibling in parent:
+        if sibling is node:
+            picked.append(chosen)
+        elif (
+            isinstance(sibling.tag, str)
+            and scores.prose_of(sibling) >= _SIBLING_PROSE
+            and not skip(sibling)
+            and scores.of(sibling) >= _SIBLING * value
+        ):
+            picked.append(sibling)
+    return tuple(picked)
 
 
 def _marked_container(page: Page, scores: Scores, best: float) -> Element | None:
@@ -120,10 +271,52 @@ def _marked_container(page: Page, scores: Scores, best: float) -> Element | None
 
 
 def _keep(found: list[Block], source: str) -> list[Block]:
-    """On pages without a profile, drops link lists left inside the container ("Read more: …")."""
+    """On pages without a profile, drops link lists left inside the container ("Read more: …") and
+    text already read: pages print the same article for phone and desktop, or twice in tabs. A
+    repeat is a run of paragraphs read before, or one long paragraph; a short line that recurs
+    ("Rest day", a refrain) is the article's own."""
     if source == "profile":
         return found
-    return [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300)]
+    kept = [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300)]
+    seen: set[str] = set()
+    repeated = []
+    for block in kept:
+        repeated.append(len(block.text) >= _REPEAT and block.text in seen)
+        seen.add(block.text)
+    drop = set()
+    for n, repeat in enumerate(repeated):
+        if not repeat:
+            continue
+        in_run = (n > 0 and repeated[n - 1]) or (n + 1 < len(repeated) and repeated[n + 1])
+        if in_run or len(kept[n].text) >= _LONG_REPEAT:
+            drop.add(n)
+    return [b for n, b in enumerate(kept) if n not in drop]
+
+
+def _tail_cut(found: list[Block], source: str) -> list[Block]:
+    """Drops what follows the article's end: a heading that opens the page's own sections ("Related
+    articles", "About the author", "More from …", "Leave a reply") once most of the text is read."""
+    if source == "profile" or len(found) < 3:
+        return found
+    total = sum(len(b.text) for b in found)
+    read = 0
+    for n, block in enumerate(found):
+        short_tail = read >= _TAIL_AFTER * total and len(block.text) <= 80
+        if short_tail and (
+            _TAIL_ALWAYS.match(block.text) or (_TAIL_LINKS.match(block.text) and _teasers(found[n + 1 : n + 6]))
+        ):
+            return found[:n]
+        read += len(block.text)
+    return found
+
+
+def _teasers(following: list[Block]) -> bool:
+    """Links, or short lines: the teasers of other pages, not more of the article."""
+    if not following:
+        return True
+    text = sum(len(b.text) for b in following)
+    links = sum(b.link_chars for b in following)
+    return links >= 0.3 * text or text / len(following) < 100
 
 
 def _clean(texts: list[str], page: Page) -> list[str]:

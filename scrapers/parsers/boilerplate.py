@@ -13,6 +13,8 @@ import re
 from enum import Enum
 from typing import Any
 
+from bs4 import Tag
+
 from .text import Element, classes, squash, tag_name, text_of
 
 
@@ -30,7 +32,8 @@ SURE_WORDS = frozenset(
         "replies", "sidebar", "breadcrumb", "breadcrumbs", "advert", "advertisement", "ad", "ads",
         "adslot", "sponsor", "sponsored", "outbrain", "taboola", "popup", "modal", "cookie",
         "cookies", "navbar", "footer", "pagination", "pager", "sr", "screenreader", "visually",
-        "skiplink", "login", "paywall", "donate",
+        "skiplink", "login", "paywall", "donate", "consent", "onetrust", "cookiebot", "didomi", "usercentrics",
+        "gdpr", "cookielaw", "cookienotice",
     }
 )  # fmt: skip
 LIKELY_WORDS = frozenset(
@@ -66,6 +69,8 @@ def names_of(tag: Any) -> list[str]:
 def furniture(tag: Any) -> Furniture | None:
     """How sure it is that ``tag`` (lxml, or a BeautifulSoup tag) is page furniture (None: it is not)."""
     name = tag_name(tag)
+    if name in ("header", "footer") and _in_article(tag):
+        return None  # an article's own header (headline, byline) or footer: HTML5 sectioning
     if name in SURE_TAGS:
         return Furniture.SURE
     if name in ("body", "main", "article", "html"):
@@ -76,7 +81,7 @@ def furniture(tag: Any) -> Furniture | None:
     role = tag.get("role")
     found = _ROLES.get(role) if isinstance(role, str) else None
     for value in names:
-        words = _words(value)
+        words = words_of(value)
         if words & SURE_WORDS:
             return Furniture.SURE
         if words & LIKELY_WORDS:
@@ -86,11 +91,26 @@ def furniture(tag: Any) -> Furniture | None:
     return found
 
 
+READER_WORDS = frozenset({"comment", "comments", "commentlist", "disqus", "respond", "replies"})
+
+
+def is_comments(tag: Element) -> bool:
+    """A block of readers' comments (or the form to write one)."""
+    return any(words_of(name) & READER_WORDS for name in names_of(tag))
+
+
+def _in_article(tag: Any) -> bool:
+    if isinstance(tag, Tag):
+        return tag.find_parent("article") is not None
+    return next(tag.iterancestors("article"), None) is not None
+
+
 def is_furniture(tag: Any) -> bool:
     return furniture(tag) is not None
 
 
-def _words(name: str) -> set[str]:
+def words_of(name: str) -> set[str]:
+    """The words of a class name or id ("relatedPosts" → related, posts, relatedposts)."""
     name = name.split("--")[0]  # a BEM modifier describes the block it modifies, not its role
     lowered = name.lower()
     if lowered.startswith(_STATE_PREFIX):

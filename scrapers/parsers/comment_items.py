@@ -17,14 +17,18 @@ from .boilerplate import names_of
 from .page import Page
 from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
 
-_ID = re.compile(r"^(?:li-|div-)?comments?[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$", re.I)
-_NOT_ITEM_WORDS = re.compile(r"form|reply|respond|count|link|button|nav|page", re.I)
+# "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", and Blogger's "c1234567"
+_ID = re.compile(
+    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$|^c(?P<blogger>\d{6,})$", re.I
+)
+_NOT_ITEM_WORDS = re.compile(r"form|reply|respond|count|link|button|nav|page|widget|most|recent|popular|latest", re.I)
 ITEM_CLASSES = (
     "li.comment, article.comment, div.comment, [itemtype*='schema.org/Comment'], .comment-item,"
     " #disqus_thread li.post, #disqus_thread .post"
 )
 _CONTAINER = re.compile(r"comment|discussion|responses|reactions|disqus", re.I)
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
+_UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
 _MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all"), not a comment
@@ -51,7 +55,7 @@ def item_key(element: Element) -> str | None:
         if isinstance(value, str) and value:
             match = _ID.match(value)
             if match:
-                return match["id"]
+                return match["id"] or match["blogger"]
             if attr != "id":
                 return value
     return None
@@ -64,6 +68,8 @@ def _by_id(page: Page) -> list[Element]:
         ident = str(tag.get("id"))
         if key is None or key in found or tag.tag in ("a", "span", "form", "input", "textarea"):
             continue
+        if not page.text_size(tag):
+            continue  # an empty placeholder of the comment ("comment_status_12"), not the comment
         if _NOT_ITEM_WORDS.search(ident.rsplit(key, 1)[0]):
             continue
         found[key] = tag
@@ -78,7 +84,7 @@ def _by_class(page: Page) -> list[Element]:
 def _unseen(element: Element) -> bool:
     """In a hidden block or a client-side template (a comment skeleton waiting for data)."""
     for tag in (element, *element.iterancestors()):
-        if never_text(tag) or {"hide", "hidden", "template"} & set(classes(tag)):
+        if never_text(tag) or any(name.lower() in _UNSEEN for name in classes(tag)):
             return True
     return False
 

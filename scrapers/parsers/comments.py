@@ -18,7 +18,7 @@ from .comment_items import Item, generic_items, item_key
 from .dateparse import parse_iso, zone
 from .dates import read_element
 from .page import Page, jsonld_types
-from .text import Element, classes, inline_text, never_text, paragraphs, squash
+from .text import Element, classes, inline_text, never_text, paragraphs, squash, text_of
 
 # Most specific first: the first selector that matches inside an item wins.
 GENERIC_TEXT = (
@@ -40,6 +40,18 @@ _META_WORDS = re.compile(
     r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share)(?:$|[-_\s])",
     re.I,
 )
+
+
+_LINKBACK = re.compile(r"^\W*(?:pingback|trackback|linkback)\s*:|\breblogged this on\b", re.I)
+_NOTICE = re.compile(
+    r"your comment (?:has been|could not|was|is awaiting|will)|comments? (?:are|is) (?:closed|moderated|disabled)"
+    r"|open for comments|(?:sign|log) ?in (?:to|or)|you must be logged in|join the discussion|be the first to comment"
+    r"|no comments yet|leave a (?:reply|comment)|post a comment|your participation|will not be published"
+    r"|\(required\)|comments feed|rss feed|all rights reserved|^\W*(?:©|copyright)\b|^\W*recommend\?",
+    re.I,
+)
+_PARAGRAPH = 40  # characters of a paragraph of a comment's own text
+_NOTICE_LENGTH = 200  # characters: a notice is a line or two, a comment that quotes one is longer
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,7 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
     for item in items:
         own = _owned_by(item.element, ids)
         text = _text(page, item, parts, own)
-        if not text:
+        if not text or (not page.profile and _not_a_comment(text)):
             continue
         author = _first_own(page, parts.author, item, own)
         raw, published = _date(page, _first_own_tag(page, parts.published, item, own), tz)
@@ -129,11 +141,21 @@ def _text(page: Page, item: Item, parts: Parts, own: Callable[[Element], bool]) 
     return "\n\n".join(p for part in item.parts for p in paragraphs(part, skip))
 
 
+def _not_a_comment(text: str) -> bool:
+    """What comment lists hold besides comments: linkbacks ("Pingback: …", "Reblogged this on …") and
+    the system's own lines ("Your comment is awaiting moderation", "Sign in to join the discussion")."""
+    return bool(_LINKBACK.search(text)) or (len(text) < _NOTICE_LENGTH and bool(_NOTICE.search(text)))
+
+
 def _is_meta(tag: Element) -> bool:
+    """An element around the text (author, date, toolbar); one that holds a paragraph of text is not
+    (the comment's text can sit inside its author block)."""
     if tag.tag in ("form", "nav", "footer", "header", "img"):
         return True
     names = " ".join(classes(tag))
-    return bool(names and _META_WORDS.search(names))
+    if not names or not _META_WORDS.search(names):
+        return False
+    return not any(len(squash(text_of(p))) >= _PARAGRAPH for p in tag.iter("p"))
 
 
 def _date(page: Page, tag: Element | None, tz: tzinfo) -> tuple[str | None, datetime | None]:

@@ -1,34 +1,64 @@
-"""Publication and modification dates, each with the string it was read from.
+"""Publication and modification dates, each with the string it was read from and where that was.
 
-Sources, most trusted first: the profile's selector (read with its formats and timezone), JSON-LD,
-meta tags, ``itemprop`` and ``<time>`` elements, the profile's dateline, a date in the URL, a date
-written in a date-like element (``.post-date``, a byline), then one written just under the headline.
-A source that gives only a day (a URL, a dateline) takes its time from a later source of the same day.
-Dates without an offset are read in the profile's timezone, else UTC.
+What a reader sees wins over what the page's metadata says: CMSs fill JSON-LD and meta tags with
+import times, cache refreshes and UTC instants a day off, while the date printed under the headline
+is the one the site stands by. So, in order:
+
+1. the profile's selectors (read with its formats and timezone);
+2. an explicit statement in the text ("This article was originally published on 26 Sep 2019");
+3. the byline: dates written next to the headline (``<time>``, "By X · March 3, 2024",
+   "Updated 2 hours ago"), each called published or updated by the words and markup around it;
+4. structured data: JSON-LD, meta tags, ``itemprop``;
+5. ``<time>`` elements of the article, the profile's dateline, a date in the URL, and last an element
+   whose class says it holds a date.
+
+An unlabelled byline date that is the day of the structured ``dateModified`` (and not of
+``datePublished``) is the modification date the page chose to show. A date that gives only a day
+takes its time from another source of the same day. Dates without an offset are read in the
+profile's timezone, else UTC; relative ones ("вчера", "2 saat əvvəl") need the fetch time.
+
+Each date's ``source`` names its evidence: ``profile``, ``text``, ``byline``, ``jsonld``, ``meta``,
+``microdata``, ``time``, ``dateline``, ``url`` or ``element``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, tzinfo
 from typing import Any
+from urllib.parse import unquote
 
-from .boilerplate import names_of
-from .dateparse import parse_iso, parse_with_formats, search_loose, zone
+from lxml import etree
+
+from .boilerplate import names_of, words_of
+from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
+from .months import month_number
 from .page import Page
-from .text import Element, classes, has_ancestor, inline_text, squash, texts_from
+from .text import NEVER_TEXT, Element, classes, has_ancestor, inline_text, squash
+
+# Sources a reader sees on the page (the others are metadata or the address).
+VISIBLE_SOURCES = frozenset({"profile", "text", "byline", "time", "dateline", "element"})
 
 
 @dataclass(frozen=True)
 class FoundDate:
     value: datetime
     raw: str
+    source: str = ""
 
     @property
     def has_time(self) -> bool:
         return bool(self.value.hour or self.value.minute or ":" in self.raw)
+
+    @property
+    def visible(self) -> bool:
+        return self.source in VISIBLE_SOURCES
+
+    @property
+    def day(self) -> date:
+        return self.value.date()
 
 
 @dataclass(frozen=True)
@@ -51,128 +81,592 @@ MODIFIED_META = (
     "parsely-updated", "article.updated", "lastmod",
 )  # fmt: skip
 _URL_DATE = re.compile(
-    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
+    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2]|[a-z]{3,9})[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
     r"|[/_-](?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
+_PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
+_MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
+_ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+_QUOTE = r"(?:\"|\\\"|&quot;|&#34;)"
+_SCRIPT_KEYS = {
+    key: re.compile(rf"{_QUOTE}{key}{_QUOTE}\s*:\s*{_QUOTE}(?P<value>\d{{4}}-\d{{2}}-\d{{2}}[^\"\\&]{{0,30}})")
+    for key in ("datePublished", "dateModified")
+}
 _DATE_LIKE = re.compile(r"date|time|publish|posted|byline|dateline|timestamp|meta|updated", re.I)
-_UPDATED = re.compile(r"updat|modif|edited", re.I)
+_UPDATED = re.compile(r"updat|modif|edited|revis", re.I)
+# Words that say what a written date is, in the languages of :mod:`months`.
+UPDATED_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:updated?|last\s+updated|modified|revised|edited|refreshed|reviewed|обновлен\w*|обновлено"
+    r"|изменен\w*|yenilən\w*|güncellen\w*|güncelleme|aktualisiert|geändert|mis\s+à\s+jour|actualizad\w*"
+    r"|actualización|aggiornat\w*|atualizad\w*|zaktualizowan\w*|aktualizacja|оновлен\w*|bijgewerkt|uppdaterad"
+    r"|opdateret)(?![^\W\d_])",
+    re.I,
+)
+PUBLISHED_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:published|posted|publish|released|created|written|dated|опубликован\w*|публикаци\w*"
+    r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
+    r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet)(?![^\W\d_])",
+    re.I,
+)
+_ORIGINALLY = re.compile(
+    r"(?:originally|first)\s+(?:published|posted|appeared|ran)\b|впервые\s+опубликован\w*"
+    r"|ursprünglich\s+veröffentlicht|publié\s+(?:initialement|à\s+l'origine)|publicad[oa]\s+originalmente",
+    re.I,
+)
+# Blocks whose dates belong to other stories or to readers: teasers, menus, comments, footers.
+_ELSEWHERE_WORDS = frozenset(
+    {"related", "recommended", "recommendations", "trending", "popular", "promo", "teaser", "teasers", "comment",
+     "comments", "commentlist", "footer", "breadcrumb", "breadcrumbs", "morestories", "readnext", "alsoread",
+     "carousel", "slider", "nav", "navbar", "menu"}
+)  # fmt: skip
+_UPDATED_LINE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|reviewed|revised)\b", re.I)
+# Words that make a short line something else than a dated byline ("Offer ends March 3, 2024").
+_NOT_A_LABEL = re.compile(
+    r"(?<![^\W\d_])(?:ends?|until|till|deadline|expires?|event|starts?|from|to|through|since|before|after|due"
+    r"|copyright|©|season|episode|issue|vol|volume|edition|born|died|opens?|closes?|register)(?![^\W\d_])",
+    re.I,
+)
 _MAX_VISIBLE_CANDIDATES = 60
-_HEADLINE_WINDOW = 300  # characters of text after the headline searched for a byline date
-
-Source = Callable[[Page, tzinfo, str], FoundDate | None]
-
-
-def extract_dates(page: Page, body: str = "") -> Dates:
-    tz = zone(page.profile.timezone if page.profile else None)
-    published = _first(PUBLISHED_SOURCES, page, tz, body)
-    modified = _first(MODIFIED_SOURCES, page, tz, body)
-    if modified and published and modified.value < published.value:
-        modified = None  # an "update" before the publication is some other date of the page
-    return Dates(published, modified)
+_BYLINE_AFTER = 320  # characters of short text after the headline where bylines put their date
+_BYLINE_BEFORE = 120  # ... and before it, inside the headline's own block (kickers, "NEWS | 3 March")
+_PROSE = 110  # a string this long is running text, not a byline
+_LABEL_REACH = 48  # characters before a date where its label ("Updated:", "Posted on") is looked for
 
 
-def _first(sources: tuple[Source, ...], page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    """The first source's date; a day without a time (a URL, a dateline) takes the time of a later
-    source that agrees on the day."""
-    best: FoundDate | None = None
-    for source in sources:
-        found = source(page, tz, body)
-        if found is None:
-            continue
-        if best is None:
-            best = found
-            if best.has_time:
-                return best
-        elif found.has_time and found.value.date() == best.value.date():
-            return found
-    return best
+def extract_dates(page: Page, body: str = "", fetched_at: datetime | None = None) -> Dates:
+    return _Reader(page, body, fetched_at).dates()
 
 
-def _read(raw: str | None, page: Page, tz: tzinfo) -> FoundDate | None:
-    """A date string from anywhere: profile formats, then ISO, then the common written forms."""
-    if not raw or not raw.strip():
-        return None
-    raw = squash(raw)
-    formats = page.profile.date_formats if page.profile else ()
-    value = parse_with_formats(raw, formats, tz) or parse_iso(raw, tz)
-    if value:
-        return FoundDate(value, raw)
-    found = search_loose(raw, tz, _month_first(page))  # a date inside other words: keep only the date
-    return FoundDate(*found) if found else None
+class _Reader:
+    def __init__(self, page: Page, body: str, fetched_at: datetime | None) -> None:
+        self.page = page
+        self.body = body
+        self.tz = zone(page.profile.timezone if page.profile else None)
+        self.fetched_at = fetched_at
+        self.month_first = _month_first(page)
+        self.cache: dict[str, object] = {}
+        self.h1 = headline(page)
+        self.article = _around(self.h1) if self.h1 is not None else frozenset()
 
+    # --- the decision ------------------------------------------------------------------------
+    def dates(self) -> Dates:
+        structured_published = self.structured_published()
+        structured_modified = self.structured_modified()
+        byline_published, byline_modified = self.byline(structured_published, structured_modified)
+        published = _first_of(
+            self.profile("published"),
+            self.originally(),
+            byline_published,
+            structured_published,
+            lambda: self.times(),
+            lambda: self.dateline(),
+            lambda: self.url_date(),
+            lambda: self.standalone(updated=False),
+            lambda: self.elements(updated=False),
+        )
+        modified = _first_of(
+            self.profile("modified"),
+            byline_modified,
+            structured_modified,
+            lambda: self.standalone(updated=True),
+            lambda: self.elements(updated=True) if published is None or not published.visible else None,
+        )
+        others = [d for d in (structured_published, structured_modified, self.times()) if d is not None]
+        published = _with_time(published, others)
+        modified = _with_time(modified, others)
+        if modified and published and modified.day < published.day and (published.visible or not modified.visible):
+            modified = None  # an "update" before the publication is some other date of the page
+        return Dates(published, modified)
 
-def _month_first(page: Page) -> bool:
-    lang = (page.html_lang or "").lower()
-    return lang in ("", "en", "en-us")
+    # --- sources -----------------------------------------------------------------------------
+    def read(self, raw: str | None, source: str) -> FoundDate | None:
+        """A date string from anywhere: profile formats, then ISO, then the common written forms,
+        then a relative date when the fetch time is known."""
+        if not raw or not raw.strip():
+            return None
+        raw = squash(raw)
+        formats = self.page.profile.date_formats if self.page.profile else ()
+        value = parse_with_formats(raw, formats, self.tz) or parse_iso(raw, self.tz)
+        if value:
+            return FoundDate(value, raw, source)
+        found = find_all_loose(raw, self.tz, self.month_first)
+        if found:
+            return FoundDate(found[0].value, found[0].raw, source)
+        relative = find_relative(raw, self.fetched_at, self.tz) if self.fetched_at else None
+        return FoundDate(relative.value, relative.raw, source) if relative else None
 
+    def read_element(self, tag: Element, source: str) -> FoundDate | None:
+        """A date element: the reader's text, with the value of its machine-readable attribute
+        (which carries the time and offset the text leaves out) when both name the same day."""
+        text = inline_text(tag)
+        shown = self.read(text, source) if text else None
+        for attr in ("datetime", "content", "data-datetime", "title"):
+            if attr == "title" and shown is not None:
+                break  # a title is only read when the text says nothing
+            machine = self.read(tag.get(attr), source)
+            if machine is None:
+                continue
+            if shown is None or shown.day == machine.day or not _has_year(shown.raw):
+                return FoundDate(machine.value, text or machine.raw, source)
+            if abs((shown.day - machine.day).days) <= 1:
+                return shown  # the instant in UTC, the day as the site shows it: the day is the reader's
+            return FoundDate(machine.value, text or machine.raw, source)
+        return shown
 
-# --- published -------------------------------------------------------------------------------
-def _profile_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _from_elements(page.select_profile("published"), page, tz)
-
-
-def _jsonld_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _read(_as_text(page.jsonld_value("datePublished")), page, tz) or _read(
-        _as_text(page.jsonld_value("dateCreated")), page, tz
-    )
-
-
-def _meta_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _from_meta(page, PUBLISHED_META, tz)
-
-
-def _itemprop_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _from_elements(page.select("[itemprop=datePublished]"), page, tz)
-
-
-def _time_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    times = [t for t in page.tags("time") if not page.skip(t)]
-    marked = [t for t in times if t.get("pubdate") is not None or _publish_class(t)]
-    in_article = [t for t in times if has_ancestor(t, "article") and not _updated(t)]
-    return (
-        _from_elements(marked, page, tz)
-        or _from_elements(in_article, page, tz)
-        or _from_elements([t for t in times if not _updated(t)][:1], page, tz)
-    )
-
-
-def _dateline_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    profile = page.profile
-    if not profile or not profile.dateline_pattern or not profile.dateline_date_format:
-        return None
-    match = profile.dateline_pattern.search(body)
-    if not match or "date" not in match.groupdict():
-        return None
-    value = parse_with_formats(match["date"], (profile.dateline_date_format,), tz)
-    return FoundDate(value, match["date"]) if value else None
-
-
-def _url_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    match = _URL_DATE.search(page.url)
-    if not match:
-        return None
-    year, month, day = (match["y"], match["m"], match["d"]) if match["y"] else (match["y2"], match["m2"], match["d2"])
-    try:
-        return FoundDate(datetime(int(year), int(month), int(day), tzinfo=tz), match.group(0).strip("/_-."))
-    except ValueError:
-        return None
-
-
-def _visible_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    """A date written in an element whose class or id says it holds one (a byline, a post meta)."""
-    for tag in _date_like_elements(page):
-        text = inline_text(tag, page.skip)
-        if 6 <= len(text) <= 120 and not _UPDATED.search(text):
-            found = _read(text, page, tz)
+    def profile(self, name: str) -> FoundDate | None:
+        for tag in self.page.select_profile(name):
+            found = self.read_element(tag, "profile")
             if found:
                 return found
+        return None
+
+    def structured_published(self) -> FoundDate | None:
+        if "published" not in self.cache:
+            self.cache["published"] = self._structured_published()
+        return self.cache["published"]  # type: ignore[return-value]
+
+    def structured_modified(self) -> FoundDate | None:
+        if "modified" not in self.cache:
+            self.cache["modified"] = self._structured_modified()
+        return self.cache["modified"]  # type: ignore[return-value]
+
+    def _structured_published(self) -> FoundDate | None:
+        page = self.page
+        return (
+            self.read(_as_text(page.jsonld_value("datePublished")), "jsonld")
+            or self.read(_as_text(page.jsonld_value("dateCreated")), "jsonld")
+            or self.meta(PUBLISHED_META)
+            or self.marked("[itemprop=datePublished]")
+            or self.meta_like(_PUBLISHED_META_NAME)
+            or self.in_scripts("datePublished")
+        )
+
+    def _structured_modified(self) -> FoundDate | None:
+        return (
+            self.read(_as_text(self.page.jsonld_value("dateModified")), "jsonld")
+            or self.meta(MODIFIED_META)
+            or self.marked("[itemprop=dateModified]")
+            or self.meta_like(_MODIFIED_META_NAME)
+            or self.in_scripts("dateModified")
+        )
+
+    def meta_like(self, name: re.Pattern[str]) -> FoundDate | None:
+        """A meta tag named in the site's own way ("w-published-date", "article.created")."""
+        for key, values in self.page.meta.items():
+            if name.search(key):
+                for content in values:
+                    found = self.read(content, "meta") if _ISO_START.match(content) else None
+                    if found:
+                        return found
+        return None
+
+    def in_scripts(self, key: str) -> FoundDate | None:
+        """``"datePublished": "…"`` in the page's scripts or data attributes (app state, escaped JSON),
+        where single-page apps keep what other pages state in JSON-LD."""
+        pattern = _SCRIPT_KEYS.get(key)
+        match = pattern.search(self.page.markup) if pattern else None
+        return self.read(match["value"], "script") if match else None
+
+    def meta(self, names: tuple[str, ...]) -> FoundDate | None:
+        for name in names:
+            for content in self.page.meta.get(name, ()):
+                found = self.read(content, "meta")
+                if found:
+                    return found
+        return None
+
+    def marked(self, selector: str) -> FoundDate | None:
+        for tag in self.page.select(selector):
+            found = self.read_element(tag, "microdata")
+            if found:
+                return found
+        return None
+
+    def originally(self) -> FoundDate | None:
+        """"This article was originally published on 26 Sep 2019": the text says it outright."""
+        for match in _ORIGINALLY.finditer(self.body):
+            tail = self.body[match.end() : match.end() + 40]
+            found = find_all_loose(tail, self.tz, self.month_first)
+            if found and found[0].start <= 8:
+                return FoundDate(found[0].value, found[0].raw, "text")
+        return None
+
+    def times(self) -> FoundDate | None:
+        page = self.page
+        times = [t for t in page.tags("time") if not page.skip(t) and not _elsewhere(t, self.article, aside=False)]
+        marked = [t for t in times if t.get("pubdate") is not None or _publish_class(t)]
+        in_article = [t for t in times if has_ancestor(t, "article") and not _updated(t)]
+        for group in (marked, in_article, [t for t in times if not _updated(t)][:1]):
+            for tag in group:
+                found = self.read_element(tag, "time")
+                if found:
+                    return found
+        return None
+
+    def dateline(self) -> FoundDate | None:
+        profile = self.page.profile
+        if not profile or not profile.dateline_pattern or not profile.dateline_date_format:
+            return None
+        match = profile.dateline_pattern.search(self.body)
+        if not match or "date" not in match.groupdict():
+            return None
+        value = parse_with_formats(match["date"], (profile.dateline_date_format,), self.tz)
+        return FoundDate(value, match["date"], "dateline") if value else None
+
+    def url_date(self) -> FoundDate | None:
+        """A date in the page's address, or in its canonical address."""
+        for url in (self.page.url, self.page.canonical_url or ""):
+            match = _URL_DATE.search(unquote(url))
+            if not match:
+                continue
+            groups = (match["y"], match["m"], match["d"]) if match["y"] else (match["y2"], match["m2"], match["d2"])
+            month = int(groups[1]) if groups[1].isdigit() else month_number(groups[1])
+            try:
+                value = datetime(int(groups[0]), month or 0, int(groups[2]), tzinfo=self.tz)
+            except ValueError:
+                continue
+            return FoundDate(value, match.group(0).strip("/_-."), "url")
+        return None
+
+    def elements(self, updated: bool) -> FoundDate | None:
+        """A date written in an element whose class or id says it holds one (a post meta line)."""
+        for tag in _date_like_elements(self.page, self.article):
+            text = inline_text(tag, self.page.skip)[:120]
+            if len(text) >= 6 and bool(UPDATED_WORDS.search(text) or _updated(tag)) == updated:
+                found = self.read(text, "element")
+                if found:
+                    return found
+        return None
+
+    def standalone(self, updated: bool) -> FoundDate | None:
+        """A line of the article that is a date and little else ("Nov 21, 2018", "Posted on …",
+        "Last updated: …"), outside menus, teasers and comments, before the article's text ends."""
+        for found, label in self._standalone_dates():
+            if (label == "modified") == updated:
+                return found
+        return None
+
+    def _standalone_dates(self) -> list[tuple[FoundDate, str | None]]:
+        """Date lines in page order: before the article's text ends, any; after it, only a line that
+        says it is an update ("Last updated: November 13, 2025" at the foot of the page)."""
+        cached = self.cache.get("standalone")
+        if isinstance(cached, list):
+            return cached
+        found: list[tuple[FoundDate, str | None]] = []
+        end = self.body_end()
+        known = [d.day for d in (self.structured_published(), self.structured_modified(), self.url_date()) if d]
+        for string, owner in _strings_of(self.page.root):
+            after = end is not None and self.page.position.get(id(owner), 0) > end
+            text = squash(string)
+            if not 6 <= len(text) <= 60 or not any(c.isdigit() for c in text):
+                continue
+            if after and not _UPDATED_LINE.search(text):
+                continue
+            dates = find_all_loose(text, self.tz, self.month_first)
+            if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or _elsewhere(owner, self.article, aside=False):
+                continue
+            if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")):
+                continue
+            context = text
+            previous = owner.getprevious()
+            if dates[0].start == 0 and previous is not None:
+                context = squash(inline_text(previous))[-30:] + " " + text
+            date_found = find_all_loose(context, self.tz, self.month_first)[-1]
+            label = _label(context, date_found, owner)
+            if after and label != "modified":
+                continue
+            date_value = _disambiguated(FoundDate(dates[0].value, dates[0].raw, "text"), known)
+            found.append((date_value, label))
+            if len(found) >= 4:
+                break
+        self.cache["standalone"] = found
+        return found
+
+    def body_end(self) -> int | None:
+        """Where the article's text ends, in page order (the last element of its body)."""
+        from .body import body_root
+
+        elements = body_root(self.page).elements
+        if not elements:
+            return None
+        last = elements[-1]
+        descendants = list(last.iterdescendants())
+        return self.page.position.get(id(descendants[-1] if descendants else last))
+
+    # --- the byline --------------------------------------------------------------------------
+    def byline(
+        self, published: FoundDate | None, modified: FoundDate | None
+    ) -> tuple[FoundDate | None, FoundDate | None]:
+        """The first published and the first updated date written next to the headline."""
+        h1 = self.h1
+        if h1 is None:
+            return None, None
+        first_published: FoundDate | None = None
+        first_modified: FoundDate | None = None
+        known = [d.day for d in (published, modified, self.url_date()) if d is not None]
+        for found, label in self._byline_dates(h1):
+            found = _disambiguated(found, known)
+            same_as_modified = modified is not None and found.day == modified.day
+            if label is None and same_as_modified and (not published or published.day != found.day):
+                label = "modified"  # the page shows the day it was updated
+            if label == "modified":
+                first_modified = first_modified or found
+            else:
+                first_published = first_published or found
+            if first_published and first_modified:
+                break
+        return first_published, first_modified
+
+    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None]]:
+        for segment in (_before(h1), _after(h1)):
+            text, owners = _joined(segment)
+            previous_end = 0
+            for date_found in self._dates_in(text):
+                owner = owners(date_found.start)
+                yield self._byline_date(date_found, owner), _label(text, date_found, owner, previous_end)
+                previous_end = date_found.end
+
+    def _dates_in(self, text: str) -> list[Loose]:
+        found = find_all_loose(text, self.tz, self.month_first)
+        if self.fetched_at:
+            relative = find_relative(text, self.fetched_at, self.tz)
+            if relative and not any(f.start <= relative.start < f.end for f in found):
+                found = sorted([*found, relative], key=lambda f: f.start)
+        return found
+
+    def _byline_date(self, found: Loose, owner: Element | None) -> FoundDate:
+        """A byline date; inside a ``<time datetime>`` of the same day, the attribute's exact value."""
+        time = owner if owner is not None and owner.tag == "time" else None
+        if time is None and owner is not None:
+            time = next(owner.iterancestors("time"), None)
+        if time is not None:
+            shown = inline_text(time)
+            raw = shown if found.raw in shown and len(shown) <= 2 * len(found.raw) + 12 else found.raw
+            machine = self.read(time.get("datetime"), "byline")
+            if machine and machine.day == found.value.date():
+                return FoundDate(machine.value, raw, "byline")
+            return FoundDate(found.value, raw, "byline")
+        return FoundDate(found.value, found.raw, "byline")
+
+
+def headline(page: Page) -> Element | None:
+    """The article's headline: the ``<h1>`` that says what the title says, else the first ``<h1>``
+    outside menus and footers, else the first heading or title-like element that says what the
+    title says (pages built without an ``<h1>``)."""
+    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
+    title = _title_words(page)
+    if title:
+        for h1 in candidates:
+            if _says(inline_text(h1), title, 0.5):
+                return h1
+    if candidates:
+        return candidates[0]
+    if not title:
+        return None
+    for tag in page.select("h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"):
+        if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
+            text = inline_text(tag)
+            if len(text) < 300 and _says(text, title, 0.7):
+                return tag
     return None
 
 
-def _date_like_elements(page: Page) -> Iterator[Element]:
+def _says(text: str, title: set[str], share: float) -> bool:
+    words = _words(text)
+    return bool(words) and len(words & title) >= share * min(len(words), len(title))
+
+
+def _title_words(page: Page) -> set[str]:
+    title = page.jsonld_value("headline") or page.meta_first("og:title", "twitter:title")
+    if not isinstance(title, str):
+        tag = next(iter(page.tags("title")), None)
+        title = tag.text if tag is not None else None
+    return _words(title) if isinstance(title, str) else set()
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 2}
+
+
+def _in_chrome(tag: Element) -> bool:
+    return any(p.tag in ("nav", "footer", "aside") for p in tag.iterancestors())
+
+
+# --- text around the headline ----------------------------------------------------------------
+Segment = list[tuple[str, Element]]  # strings as read, each with the element that holds it
+
+
+def _around(h1: Element) -> frozenset[int]:
+    return frozenset(id(e) for e in (h1, *h1.iterancestors()))
+
+
+def _after(h1: Element) -> Segment:
+    """Short strings after the headline (long ones are the article's text, and are passed over)."""
+    article = _around(h1)
+    found: Segment = []
+    size = prose = 0
+    for string, owner in _strings(h1, "following"):
+        text = squash(string)
+        if not text:
+            continue
+        if len(text) >= _PROSE and re.search(r"[.!?;]\s", text):
+            prose += 1
+            if prose >= 2:
+                break
+            continue
+        if _elsewhere(owner, article):
+            continue
+        found.append((text, owner))
+        size += len(text) + 1
+        if size > _BYLINE_AFTER:
+            break
+    return found
+
+
+def _before(h1: Element) -> Segment:
+    """Short strings just before the headline inside its own block (a kicker, a date above it)."""
+    block = h1.getparent()
+    block = block.getparent() if block is not None and block.getparent() is not None else block
+    if block is None or block.tag in ("body", "html"):
+        return []
+    article = _around(h1)
+    found: Segment = []
+    size = 0
+    for string, owner in reversed(_strings(h1, "preceding")):
+        if not any(p is block for p in owner.iterancestors()) and owner is not block:
+            break
+        text = squash(string)
+        if not text:
+            continue
+        if len(text) >= _PROSE or _elsewhere(owner, article):
+            break
+        found.insert(0, (text, owner))
+        size += len(text) + 1
+        if size > _BYLINE_BEFORE:
+            break
+    return found
+
+
+_AXES = {"following": etree.XPath("following::text()"), "preceding": etree.XPath("preceding::text()")}
+
+
+def _strings(element: Element, axis: str) -> list[tuple[str, Element]]:
+    result = _AXES[axis](element)
+    out: list[tuple[str, Element]] = []
+    if not isinstance(result, list):
+        return out
+    for string in result:
+        parent = string.getparent() if hasattr(string, "getparent") else None
+        if parent is None:
+            continue
+        owner = parent.getparent() if getattr(string, "is_tail", False) else parent
+        if owner is None or owner.tag in NEVER_TEXT or (axis == "preceding" and _inside(owner, element)):
+            continue
+        out.append((str(string), owner))
+    return out
+
+
+def _strings_of(root: Element) -> list[tuple[str, Element]]:
+    """Every text string under ``root`` in page order, with the element that holds it."""
+    out: list[tuple[str, Element]] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in NEVER_TEXT:
+            continue
+        if element.text and element.text.strip():
+            out.append((element.text, element))
+        for child in element:
+            if child.tail and child.tail.strip():
+                out.append((child.tail, element))
+    return out
+
+
+def _inside(tag: Element, ancestor: Element) -> bool:
+    return tag is ancestor or any(p is ancestor for p in tag.iterancestors())
+
+
+def _joined(segment: Segment) -> tuple[str, Any]:
+    """The segment as one text, and a function from a position in it to the element that holds it."""
+    starts: list[tuple[int, Element]] = []
+    parts: list[str] = []
+    position = 0
+    for text, owner in segment:
+        starts.append((position, owner))
+        parts.append(text)
+        position += len(text) + 1
+
+    def owner_at(index: int) -> Element | None:
+        found = None
+        for start, owner in starts:
+            if start > index:
+                break
+            found = owner
+        return found
+
+    return " ".join(parts), owner_at
+
+
+def _label(text: str, found: Loose, owner: Element | None, since: int = 0) -> str | None:
+    """"modified", "published" or None, from the words just before the date (after the previous
+    date, ``since``), else its markup."""
+    before = text[max(since, found.start - _LABEL_REACH) : found.start]
+    updated = [m.end() for m in UPDATED_WORDS.finditer(before)]
+    published = [m.end() for m in PUBLISHED_WORDS.finditer(before)]
+    if updated or published:
+        return "modified" if max(updated, default=-1) > max(published, default=-1) else "published"
+    for tag in [owner, *(owner.iterancestors() if owner is not None else [])][:3]:
+        if tag is None:
+            continue
+        names = " ".join(names_of(tag)) + " " + str(tag.get("itemprop") or "")
+        if _UPDATED.search(names):
+            return "modified"
+        if re.search(r"publish|datePublished|posted|created", names, re.I):
+            return "published"
+    return None
+
+
+# --- helpers ---------------------------------------------------------------------------------
+_AMBIGUOUS = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)\d{2,4}(?!\d)")
+
+
+def _disambiguated(found: FoundDate, known: list[date]) -> FoundDate:
+    """"09.10.2024" is 9 October or September 10: when only the other reading is a day the page states
+    elsewhere (its metadata, its address), that reading is the one."""
+    match = _AMBIGUOUS.search(found.raw)
+    if not match or int(match["a"]) > 12 or int(match["b"]) > 12 or match["a"] == match["b"]:
+        return found
+    value = found.value
+    try:
+        other = value.replace(month=value.day, day=value.month)
+    except ValueError:
+        return found
+    if other.date() in known and value.date() not in known:
+        return replace(found, value=other)
+    return found
+
+
+def _first_of(*sources: Any) -> FoundDate | None:
+    """The first date of the sources (dates, or functions giving one, called only when needed)."""
+    for source in sources:
+        found = source() if callable(source) else source
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return None
+
+
+def _with_time(found: FoundDate | None, others: list[FoundDate]) -> FoundDate | None:
+    """A day without a time (a URL, a byline) takes the time of another source of the same day."""
+    if found is None or found.has_time:
+        return found
+    for other in others:
+        if other.has_time and other.day == found.day:
+            return replace(found, value=other.value)
+    return found
+
+
+def _date_like_elements(page: Page, article: frozenset[int]) -> Iterator[Element]:
     seen = 0
     for tag in filter(_has_date_like_name, page.all_tags()):
-        if page.skip(tag) or any(_not_the_articles(p) for p in tag.iterancestors()):
+        if page.skip(tag) or _elsewhere(tag, article) or any(_not_the_articles(p) for p in tag.iterancestors()):
             continue
         seen += 1
         if seen > _MAX_VISIBLE_CANDIDATES:
@@ -187,6 +681,22 @@ def _not_the_articles(tag: Element) -> bool:
     return any("comment" in name.lower() for name in names_of(tag))
 
 
+def _elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool = True) -> bool:
+    """Inside a block of other stories, of readers' comments, or of the site's menus (and, with
+    ``aside``, in an ``<aside>``); ``article`` holds the elements around the article itself (the
+    headline's), whose names say nothing here."""
+    for element in (tag, *tag.iterancestors()):
+        if element.tag in ("body", "html") or id(element) in article:
+            return False
+        page_footer = element.tag == "footer" and not has_ancestor(element, "article")
+        if element.tag == "nav" or (aside and element.tag == "aside") or page_footer:
+            return True  # (an article's own <footer> holds its byline)
+        # A BEM element ("article-header__footer") is part of its block: the block's name is what counts.
+        if any(words_of(name.split("__")[0]) & _ELSEWHERE_WORDS for name in names_of(element)):
+            return True
+    return False
+
+
 def _has_date_like_name(tag: Element) -> bool:
     if tag.tag in ("html", "body", "head", "meta", "script", "link", "style"):
         return False
@@ -194,71 +704,13 @@ def _has_date_like_name(tag: Element) -> bool:
     return bool(_DATE_LIKE.search(names))
 
 
-def _near_headline_published(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    """A date written just under the headline, where bylines put it ("By X - Mar 27, 2024")."""
-    h1 = next((h for h in page.tags("h1") if not page.skip(h)), None)
-    if h1 is None:
-        return None
-    window: list[str] = []
-    size = 0
-    for string in texts_from(h1):
-        if size > _HEADLINE_WINDOW:
-            break
-        text = squash(string)
-        window.append(text)
-        size += len(text)
-    found = search_loose(" ".join(window), tz, _month_first(page))
-    return FoundDate(*found) if found else None
+def _has_year(text: str) -> bool:
+    return bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2}", text))
 
 
-# --- modified --------------------------------------------------------------------------------
-def _profile_modified(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _from_elements(page.select_profile("modified"), page, tz)
-
-
-def _jsonld_modified(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _read(_as_text(page.jsonld_value("dateModified")), page, tz)
-
-
-def _meta_modified(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _from_meta(page, MODIFIED_META, tz)
-
-
-def _itemprop_modified(page: Page, tz: tzinfo, body: str) -> FoundDate | None:
-    return _from_elements(page.select("[itemprop=dateModified]"), page, tz)
-
-
-# --- shared ----------------------------------------------------------------------------------
-def _from_meta(page: Page, names: tuple[str, ...], tz: tzinfo) -> FoundDate | None:
-    for name in names:
-        for content in page.meta.get(name, ()):
-            found = _read(content, page, tz)
-            if found:
-                return found
-    return None
-
-
-def _from_elements(tags: list[Element], page: Page, tz: tzinfo) -> FoundDate | None:
-    """The first element with a readable date: its machine-readable attribute, else its text.
-
-    The raw string is what the reader sees (the text), the value comes from the attribute when the
-    element has one, since it carries the timezone the text leaves out.
-    """
-    for tag in tags:
-        found = read_element(tag, page, tz)
-        if found:
-            return found
-    return None
-
-
-def read_element(tag: Element, page: Page, tz: tzinfo) -> FoundDate | None:
-    text = inline_text(tag)
-    for attr in ("datetime", "content"):
-        value = tag.get(attr)
-        found = _read(value if isinstance(value, str) else None, page, tz)
-        if found:
-            return FoundDate(found.value, text or found.raw)
-    return _read(text, page, tz)
+def _month_first(page: Page) -> bool:
+    lang = (page.html_lang or "").lower()
+    return lang in ("", "en", "en-us")
 
 
 def _as_text(value: Any) -> str | None:
@@ -277,8 +729,6 @@ def _updated(tag: Element) -> bool:
     return bool(_UPDATED.search(names))
 
 
-PUBLISHED_SOURCES: tuple[Source, ...] = (
-    _profile_published, _jsonld_published, _meta_published, _itemprop_published, _time_published,
-    _dateline_published, _url_published, _visible_published, _near_headline_published,
-)  # fmt: skip
-MODIFIED_SOURCES: tuple[Source, ...] = (_profile_modified, _jsonld_modified, _meta_modified, _itemprop_modified)
+def read_element(tag: Element, page: Page, tz: tzinfo | None = None) -> FoundDate | None:
+    """A date element's date (a comment's, say), read as :meth:`_Reader.read_element` reads it."""
+    return _Reader(page, "", None).read_element(tag, "element")

@@ -14,6 +14,7 @@ from .text import Block, Element
 _SHORT = 25  # a paragraph this short is a label, a button or a byline, not article text
 _LINK_WEIGHT = 2.5
 _WIDEN = 1.25
+_REACH = 3  # levels up where a wider container is looked for
 
 
 def value(block: Block) -> float:
@@ -47,17 +48,26 @@ class Scores:
         """The highest-valued element, widened to an ancestor that holds clearly more prose.
 
         Link lists inside an article (sources, changelogs) cost value and can leave a single
-        paragraph on top; the ancestor that adds a quarter more prose is the article.
+        paragraph on top; an ancestor a few levels up (wrappers in between) that adds a quarter
+        more prose without losing most of the value is the article.
         """
         if not self.value:
             return None
         node = self.elements[max(self.value, key=lambda k: self.value[k])]
-        parent = node.getparent()
-        while parent is not None and id(parent) in self.value:
-            if self.prose_of(parent) < _WIDEN * self.prose_of(node):
-                break
-            node, parent = parent, parent.getparent()
-        return node
+        while True:
+            wider = self._wider(node)
+            if wider is None:
+                return node
+            node = wider
+
+    def _wider(self, node: Element) -> Element | None:
+        prose = self.prose_of(node)
+        for depth, parent in enumerate(node.iterancestors(), start=1):
+            if depth > _REACH or id(parent) not in self.value:
+                return None
+            if self.prose_of(parent) >= _WIDEN * prose:
+                return parent
+        return None
 
 
 def score_elements(found: list[Block], root: Element) -> Scores:

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from scrapers.sites import ProfileError, SiteProfile, UrlMatch
 
 from .select import SelectorError, select
-from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text
+from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text, squash, text_of
 
 JsonObject = dict[str, Any]
 
@@ -86,6 +86,24 @@ class Page:
 
     def text_size(self, element: Element) -> int:
         return self.text_sizes.get(id(element), 0)
+
+    @cached_property
+    def prose_sizes(self) -> dict[int, int]:
+        """Characters of written prose under each element: paragraphs (``<p>``) of 150 characters or
+        more with sentence punctuation and few links, summed up the tree in one pass."""
+        sizes: dict[int, int] = {}
+        for p in self.tags("p"):
+            text = squash(text_of(p))
+            if len(text) < 150 or not any(mark in text for mark in ".!?;,"):
+                continue
+            if sum(len(squash(text_of(a))) for a in p.iter("a")) >= 0.3 * len(text):
+                continue
+            for element in (p, *p.iterancestors()):
+                sizes[id(element)] = sizes.get(id(element), 0) + len(text)
+        return sizes
+
+    def prose_size(self, element: Element) -> int:
+        return self.prose_sizes.get(id(element), 0)
 
     # --- selection -------------------------------------------------------------------------
     def select(self, selector: str | None, root: Element | None = None) -> list[Element]:

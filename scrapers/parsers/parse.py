@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from scrapers.sites import SiteProfile
 
 from .article import Article
@@ -19,16 +21,20 @@ def parse_article(
     url: str,
     profile: SiteProfile | None = None,
     content_type: str | None = None,
+    *,
+    fetched_at: datetime | None = None,
 ) -> Article:
     """Parses an article page; without a profile every field comes from the generic extractors.
 
     ``content_type`` is the HTTP Content-Type header, whose charset decides how bytes are read.
+    ``fetched_at`` (timezone-aware) is when the page was fetched: relative dates ("2 hours ago",
+    "вчера") are read against it, and are left unread without it (the parser never reads the clock).
     """
     text = decode_html(html, content_type) if isinstance(html, bytes) else html
     page = Page.from_text(text, url, profile)
     meta = extract_metadata(page)
     body = extract_body(page)
-    dates = extract_dates(page, body)
+    dates = extract_dates(page, body, fetched_at)
     return Article(
         url=url,
         canonical_url=meta.canonical_url,
@@ -40,8 +46,10 @@ def parse_article(
         authors=meta.authors,
         published=dates.published.value if dates.published else None,
         published_raw=dates.published.raw if dates.published else None,
+        published_source=dates.published.source if dates.published else None,
         modified=dates.modified.value if dates.modified else None,
         modified_raw=dates.modified.raw if dates.modified else None,
+        modified_source=dates.modified.source if dates.modified else None,
         body=body,
         captions=extract_captions(page),
         comments=extract_comments(page),

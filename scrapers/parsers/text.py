@@ -47,6 +47,7 @@ SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 _LINE_BREAK = "\x1e"  # an internal marker for <br>; control characters do not occur in page text
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
 NO_TEXT_OF = frozenset({"script", "style", "template"})  # what BeautifulSoup's get_text() leaves out
+_STREAMED = re.compile(r"^S:\d+$")
 _CLOSE_PAGE = re.compile(r"</(?:body|html)\s*>", re.I)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -98,14 +99,13 @@ def is_text_string(node: object) -> bool:
 
 
 def is_hidden(tag: Any) -> bool:
-    if isinstance(tag, Tag):
-        if tag.has_attr("hidden"):
-            return True
-        style = tag.get("style")
-    else:
-        if tag.get("hidden") is not None:
-            return True
-        style = tag.get("style")
+    """Hidden from readers (``hidden``, ``display: none``). React's streamed segments
+    (``<div hidden id="S:0">``) are not: the page's script shows them at once."""
+    hidden = tag.has_attr("hidden") if isinstance(tag, Tag) else tag.get("hidden") is not None
+    if hidden:
+        ident = tag.get("id")
+        return not (isinstance(ident, str) and _STREAMED.match(ident))
+    style = tag.get("style")
     return isinstance(style, str) and "display:none" in style.replace(" ", "").lower()
 
 
@@ -154,12 +154,16 @@ def paragraphs(root: Element, skip: Skip = never_text) -> list[str]:
 
 
 def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
-    """Like :func:`paragraphs`, keeping for each paragraph its link text and its block element."""
+    """Like :func:`paragraphs`, keeping for each paragraph its link text and its block element.
+
+    As a browser shows them: the items of an ordered list are numbered ("1. …"), and the lines of
+    preformatted text (``<pre>``: code, poems) stay lines."""
     out: list[Block] = []
     buffer: list[str] = []
     links = 0  # characters of link text in the buffer
     owners: list[Element] = [root]
-    in_link = 0
+    in_link = in_pre = 0
+    numbers: dict[int, int] = {}  # the next number of each ordered list
 
     def flush() -> None:
         nonlocal links
@@ -175,6 +179,8 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
         nonlocal links
         if text:
             text = text.replace(_LINE_BREAK, " ")
+            if in_pre:
+                text = text.replace("\n", _LINE_BREAK)
             buffer.append(text)
             if in_link:
                 links += len(squash(text)) + 1
@@ -190,6 +196,8 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
                 owners.pop()
             elif name == "a":
                 in_link -= 1
+            if name == "pre":
+                in_pre -= 1
             if node is not root:
                 add(node.tail)
             continue
@@ -204,6 +212,12 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
         if name in BLOCK:
             flush()
             owners.append(node)
+            if name == "li":
+                number = _list_number(node, numbers)
+                if number is not None:
+                    buffer.append(f"{number}. ")
+            elif name == "pre":
+                in_pre += 1
         elif name == "a":
             in_link += 1
         elif name in CELL:
@@ -213,6 +227,21 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
         stack.extend((child, False) for child in reversed(node))
     flush()
     return out
+
+
+def _list_number(item: Element, numbers: dict[int, int]) -> int | None:
+    """The number a browser shows before an item of an ordered list (None in other lists)."""
+    parent = item.getparent()
+    if parent is None or parent.tag != "ol":
+        return None
+    key = id(parent)
+    if key not in numbers:
+        start = parent.get("start") or "1"
+        numbers[key] = int(start) if start.strip().lstrip("-").isdigit() else 1
+    value = item.get("value")
+    number = int(value) if value and value.strip().isdigit() else numbers[key]
+    numbers[key] = number + 1
+    return number
 
 
 _FOLLOWING_TEXT = etree.XPath("descendant::text() | following::text()")
