@@ -141,3 +141,103 @@ def test_is_partial_from_jsonld() -> None:
         f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body><p>x</p></body></html>'
     )
     assert parse_article(html, "https://x.example/a").is_partial is True
+
+
+# --- generic path: what else is not the article, and pages that are no articles ---------------------
+def prose(n: int) -> str:
+    return f"Paragraph {n} of the story tells what happened at the port this week, who said what, and why it matters."
+
+
+def test_text_printed_twice_is_read_once() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    html = f'<html><body><article><div class="mobile">{story}</div><div class="desktop">{story}</div></article>'
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_a_short_line_that_recurs_is_kept() -> None:
+    rows = "".join(f"<h3>Week {n}</h3><p>Rest day.</p><p>{prose(n)}</p>" for n in range(3))
+    body = parse_article(f"<html><body><article>{rows}</article></body></html>", "https://x.example/a").body
+    assert body.count("Rest day.") == 3
+
+
+def test_sections_after_the_article_are_cut() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(5))
+    tail = (
+        "<h2>About the author</h2><p>Ann Lee writes about ports and shipping for the paper, and has for years.</p>"
+        '<h2>Related articles</h2><ul><li><a href="/1">Other story one</a></li><li><a href="/2">Other two</a></li></ul>'
+    )
+    body = parse_article(f"<html><body><article>{story}{tail}</article></body></html>", "https://x.example/a").body
+    assert body == "\n\n".join(prose(n) for n in range(5))
+
+
+def test_a_related_heading_followed_by_prose_is_not_the_end() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    more = f"<h2>Recommended approach</h2><p>{prose(9)}</p><p>{prose(10)}</p>"
+    body = parse_article(f"<html><body><article>{story}{more}</article></body></html>", "https://x.example/a").body
+    assert body.endswith(prose(10))
+
+
+def test_ordered_lists_are_numbered_and_preformatted_lines_kept() -> None:
+    story = f"<p>{prose(1)}</p><ol start='3'><li>Check the tide.</li><li>Cast off.</li></ol>"
+    code = "<pre><code>git init\ngit add -A\n<span class='token comment'># commit it</span></code></pre>"
+    body = parse_article(f"<html><body><article>{story}{code}<p>{prose(2)}</p></article></body></html>", "https://x.example/a").body
+    assert "3. Check the tide.\n\n4. Cast off." in body
+    assert "git init\ngit add -A\n# commit it" in body
+
+
+def test_a_republish_textarea_is_not_read() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(3))
+    textarea = f"<textarea>&lt;h1&gt;Copy this story&lt;/h1&gt;{'&lt;p&gt;' + prose(7) * 5}</textarea>"
+    body = parse_article(f"<html><body><article>{story}</article>{textarea}</body></html>", "https://x.example/a").body
+    assert "Copy this story" not in body and body.startswith(prose(0))
+
+
+def test_streamed_react_segments_are_visible_and_other_hidden_blocks_are_not() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(3))
+    html = f'<html><body><div hidden id="S:0"><article>{story}</article></div><div hidden><p>{prose(9)}</p></div>'
+    body = parse_article(html, "https://x.example/a").body
+    assert body.startswith(prose(0)) and prose(9) not in body
+
+
+def test_a_block_named_like_a_sidebar_that_holds_the_prose_is_the_article() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(6))
+    html = f"""<html><body><div class="sidebar-layout"><div class="sidebar-content">{story}</div>
+    <div class="sidebar"><p>Subscribe to our newsletter for weekly updates on ports and shipping.</p></div>
+    </div></body></html>"""
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(6))
+
+
+def test_the_article_is_looked_for_inside_main() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(3))
+    dialog = "".join(f"<p>{prose(n).replace('port', 'cookie')} We use cookies for this.</p>" for n in range(6))
+    html = f'<html><body><div id="privacy-center">{dialog}</div><main><article>{story}</article></main></body></html>'
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(3))
+
+
+def test_noscript_that_holds_the_page_is_read() -> None:
+    posts = "".join(f'<div class="crawler-post"><span>user{n}</span><p>{prose(n)}</p></div>' for n in range(3))
+    html = f"<html><body><noscript><div id='main-outlet'>{posts}</div></noscript><section id='main'></section>"
+    assert prose(2) in parse_article(html, "https://forum.example/t/x/1").body
+
+
+def test_a_listing_is_read_as_its_main_region() -> None:
+    teasers = "".join(
+        f'<article class="teaser"><h2><a href="/s{n}">Story number {n} about the port and its new quay</a></h2>'
+        f"<p>By Ann Lee, {n + 1} May 2024</p></article>"
+        for n in range(8)
+    )
+    html = f"<html><body><nav><a href='/'>Home</a></nav><main><h1>Ports</h1>{teasers}</main><footer>©</footer>"
+    body = parse_article(html, "https://x.example/topic/ports").body
+    assert body.startswith("Ports") and "Story number 7 about the port" in body and "Home" not in body
+
+
+def test_a_forum_thread_is_read_with_all_its_posts() -> None:
+    posts = "".join(
+        f'<article class="message"><header class="message-attribution">user{n} · Jan {n + 1}, 2024</header>'
+        f"<div class='message-body'><p>{prose(n)}</p></div></article>"
+        for n in range(4)
+    )
+    ld = '<script type="application/ld+json">{"@type": "DiscussionForumPosting", "headline": "Ports?"}</script>'
+    html = f"<html><head>{ld}</head><body><main><h1>Ports?</h1>{posts}</main></body></html>"
+    body = parse_article(html, "https://forum.example/threads/ports.1/").body
+    assert all(prose(n) in body for n in range(4))

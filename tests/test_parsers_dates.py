@@ -207,3 +207,175 @@ def test_naive_dates_get_the_profile_timezone() -> None:
     profile = profile_from_dict({"name": "x", "timezone": "Europe/Berlin", "selectors": {"published": ".d"}})
     article = parse_article('<div class="d">2024-01-10 12:00</div>', "https://x.example/a", profile)
     assert article.published is not None and article.published.utcoffset() == timedelta(hours=1)
+
+
+# --- what a reader sees: bylines, labels, evidence -------------------------------------------------
+def page_with(byline: str, head: str = "", lang: str = "en", body: str = "<p>Text of the story.</p>") -> str:
+    return f"""<html lang="{lang}"><head><title>Port reopens</title>{head}</head><body>
+    <header class="site"><nav><a href="/">Home</a></nav></header>
+    <article><h1>Port reopens</h1>{byline}{body}</article>
+    <aside class="related"><h3>Related</h3>
+    <ul><li><a href="/b">Other story</a> <time datetime="2020-01-01">1 Jan 2020</time></li></ul></aside>
+    </body></html>"""
+
+
+def test_the_byline_date_wins_over_metadata_and_says_where_it_came_from() -> None:
+    head = '<meta property="article:published_time" content="2024-03-02T01:30:00+00:00">'
+    article = parse_article(page_with('<p class="meta">By Ann Lee · March 1, 2024</p>', head), "https://x.example/a")
+    assert article.published == datetime(2024, 3, 1, tzinfo=UTC)
+    assert (article.published_raw, article.published_source) == ("March 1, 2024", "byline")
+
+
+def test_metadata_alone_is_the_evidence_when_the_page_shows_no_date() -> None:
+    head = '<meta property="article:published_time" content="2024-03-02T01:30:00+00:00">'
+    article = parse_article(page_with(""), "https://x.example/a")
+    assert article.published is None
+    article = parse_article(page_with("", head), "https://x.example/a")
+    assert (article.published_source, article.published_raw) == ("meta", "2024-03-02T01:30:00+00:00")
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang"),
+    [
+        ("Published: 12 May 2024 · Updated: 14 May 2024", "en"),
+        ("12 мая 2024 · Обновлено 14 мая 2024", "ru"),
+        ("12 may 2024 · Yenilənib: 14 may 2024", "az"),
+        ("12. Mai 2024 — aktualisiert am 14. Mai 2024", "de"),
+        ("12 mayıs 2024 · Güncelleme: 14 mayıs 2024", "tr"),
+    ],
+)
+def test_published_and_updated_bylines_are_kept_apart(byline: str, lang: str) -> None:
+    article = parse_article(page_with(f"<p>{byline}</p>", lang=lang), "https://x.example/a")
+    assert article.published is not None and article.published.date().isoformat() == "2024-05-12"
+    assert article.modified is not None and article.modified.date().isoformat() == "2024-05-14"
+    assert (article.published_source, article.modified_source) == ("byline", "byline")
+
+
+def test_an_updated_date_shown_alone_is_the_modification_and_metadata_keeps_the_publication() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-02-01"}</script>'
+    article = parse_article(page_with("<p>Last updated: June 3, 2024</p>", head), "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2019, 2, 1, tzinfo=UTC), "jsonld")
+    assert (article.modified, article.modified_raw) == (datetime(2024, 6, 3, tzinfo=UTC), "June 3, 2024")
+
+
+def test_an_unlabelled_date_that_is_the_day_of_date_modified_is_the_update() -> None:
+    data = '{"@type": "Article", "datePublished": "2012-09-12T16:45:28Z", "dateModified": "2021-09-08T18:02:10Z"}'
+    head = f'<script type="application/ld+json">{data}</script>'
+    article = parse_article(page_with("<p>September 8, 2021</p>", head), "https://x.example/a")
+    assert article.published == datetime(2012, 9, 12, 16, 45, 28, tzinfo=UTC)
+    assert article.modified == datetime(2021, 9, 8, 18, 2, 10, tzinfo=UTC)
+    assert article.modified_source == "byline"
+
+
+def test_a_time_element_keeps_its_exact_value_when_it_names_the_same_day() -> None:
+    byline = '<p>By Ann <time datetime="2025-12-18T21:46:01-05:00">December 18, 2025</time></p>'
+    head = '<meta property="article:published_time" content="2025-12-19T02:46:01+00:00">'
+    article = parse_article(page_with(byline, head), "https://x.example/a")
+    assert article.published == datetime(2025, 12, 18, 21, 46, 1, tzinfo=timezone(timedelta(hours=-5)))
+    assert article.published_raw == "December 18, 2025"
+
+
+def test_a_date_above_the_headline_in_its_block_is_a_byline() -> None:
+    html = """<html><body><article><div class="head"><span class="kicker">Economy | 7 July 2023</span>
+    <h1>Rates rise</h1></div><p>Text of the story.</p></article></body></html>"""
+    assert parse_article(html, "https://x.example/a").published == datetime(2023, 7, 7, tzinfo=UTC)
+
+
+def test_originally_published_statement_is_the_publication() -> None:
+    body = "<p>This article was originally published on 26 Sep 2019 and has been updated since.</p>"
+    article = parse_article(page_with("<p>30 Sep 2022, 11:07am</p>", body=body), "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2019, 9, 26, tzinfo=UTC), "text")
+
+
+def test_a_standalone_date_line_of_the_article_and_a_last_updated_footer() -> None:
+    html = """<html><body><div class="wrap"><div class="intro"><p>Intro line.</p></div>
+    <div class="author-box"><span>Posted on</span> <span class="green">Nov 21, 2018</span></div>
+    <div class="content"><p>Text of the story.</p></div></div></body></html>"""
+    article = parse_article(html, "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2018, 11, 21, tzinfo=UTC), "text")
+    footer = "<html><body><main><p>Text.</p><p>Last updated: November 13, 2025</p></main></body></html>"
+    article = parse_article(footer, "https://x.example/a")
+    assert (article.published, article.modified) == (None, datetime(2025, 11, 13, tzinfo=UTC))
+
+
+def test_a_line_that_dates_something_else_is_not_the_article_date() -> None:
+    html = "<html><body><main><p>Text.</p><p>Offer ends March 3, 2024</p></main></body></html>"
+    assert parse_article(html, "https://x.example/a").published is None
+
+
+def test_an_ambiguous_numeric_date_takes_the_reading_the_metadata_confirms() -> None:
+    head = '<script type="application/ld+json">{"@type": "Article", "datePublished": "2024-09-10T16:07:00Z"}</script>'
+    article = parse_article(page_with("<p>By Block · 09.10.2024</p>", head), "https://x.example/a")
+    assert article.published is not None and article.published.date().isoformat() == "2024-09-10"
+    assert article.published_raw == "09.10.2024"
+
+
+def test_dates_in_script_state_and_site_specific_meta_names() -> None:
+    app = '<script>window.__DATA__ = {"post": {"datePublished": "2025-11-17T09:00:00-05:00"}}</script>'
+    assert parse_article(f"<html><head>{app}</head><body><p>x</p></body></html>", "https://x.example/a").published == (
+        datetime(2025, 11, 17, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    )
+    escaped = '<div data-props="{&quot;datePublished&quot;:&quot;2024-02-01&quot;}"></div>'
+    assert parse_article(f"<html><body>{escaped}</body></html>", "https://x.example/a").published == datetime(
+        2024, 2, 1, tzinfo=UTC
+    )
+    meta = '<meta name="w-published-date" content="2025-05-27T06:03:43.274Z">'
+    published = parse_article(f"<html><head>{meta}</head><body></body></html>", "https://x.example/a").published
+    assert published is not None and published.date().isoformat() == "2025-05-27"
+
+
+def test_url_dates_with_month_names_and_in_the_canonical_address() -> None:
+    article = parse_article("<html><body><p>x</p></body></html>", "https://x.example/blog/2023/october/03/wine")
+    assert article.published == datetime(2023, 10, 3, tzinfo=UTC)
+    canonical = '<link rel="canonical" href="https://x.example/2022/11/03/story">'
+    article = parse_article(f"<html><head>{canonical}</head><body></body></html>", "https://x.example/?p=12")
+    assert (article.published, article.published_source) == (datetime(2022, 11, 3, tzinfo=UTC), "url")
+
+
+# --- relative dates, read against the fetch time -------------------------------------------------------
+FETCHED = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang", "expected"),
+    [
+        ("3 hours ago", "en", datetime(2025, 3, 10, 13, 0, tzinfo=BAKU)),
+        ("2 saat əvvəl", "az", datetime(2025, 3, 10, 14, 0, tzinfo=BAKU)),
+        ("вчера в 14:20", "ru", datetime(2025, 3, 9, 14, 20, tzinfo=BAKU)),
+        ("yesterday", "en", datetime(2025, 3, 9, tzinfo=BAKU)),
+        ("dünən, 09:15", "az", datetime(2025, 3, 9, 9, 15, tzinfo=BAKU)),
+        ("5 dakika önce", "tr", datetime(2025, 3, 10, 15, 55, tzinfo=BAKU)),
+        ("vor 2 Tagen", "de", datetime(2025, 3, 8, tzinfo=BAKU)),
+        ("hace 3 horas", "es", datetime(2025, 3, 10, 13, 0, tzinfo=BAKU)),
+        ("il y a 5 minutes", "fr", datetime(2025, 3, 10, 15, 55, tzinfo=BAKU)),
+        ("3 часа назад", "ru", datetime(2025, 3, 10, 13, 0, tzinfo=BAKU)),
+    ],
+)
+def test_relative_dates_are_read_against_the_fetch_time_in_the_site_timezone(
+    byline: str, lang: str, expected: datetime
+) -> None:
+    profile = profile_from_dict({"name": "x", "timezone": "Asia/Baku"})
+    html = page_with(f"<p>{byline}</p>", lang=lang)
+    article = parse_article(html, "https://x.example/a", profile, fetched_at=FETCHED)
+    assert (article.published, article.published_raw) == (expected, byline)
+
+
+def test_relative_dates_without_a_fetch_time_or_too_vague_are_not_dates() -> None:
+    assert parse_article(page_with("<p>3 hours ago</p>"), "https://x.example/a").published is None
+    vague = parse_article(page_with("<p>2 years ago</p>"), "https://x.example/a", fetched_at=FETCHED)
+    assert vague.published is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025年12月18日 10:00", datetime(2025, 12, 18, 10, 0)),
+        ("14:20, 23.04.2024", datetime(2024, 4, 23, 14, 20)),
+        ("10:15 | 23.04.2024", datetime(2024, 4, 23, 10, 15)),
+        ("2024. 03. 05.", datetime(2024, 3, 5)),
+        ("Opublikowano 5 grudnia 2024", datetime(2024, 12, 5)),
+        ("18 de diciembre de 2025", datetime(2025, 12, 18)),
+    ],
+)
+def test_more_written_forms(raw: str, expected: datetime) -> None:
+    assert parse_loose(raw, UTC) == expected.replace(tzinfo=UTC)

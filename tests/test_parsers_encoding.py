@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import json
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +66,25 @@ def test_charset_readers() -> None:
 def test_parse_article_takes_bytes_and_the_content_type() -> None:
     article = parse_article(page(RU).encode("cp1251"), "https://x.example/a", content_type="text/html; charset=cp1251")
     assert RU in article.body
+
+
+# --- byte fixtures: whole pages in each encoding, declared, undeclared and mislabelled -----------
+FIXTURES = Path(__file__).parent / "fixtures" / "encoding"
+BYTE_CASES = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(BYTE_CASES["cases"]))
+def test_byte_fixture_reads_as_its_text(name: str) -> None:
+    case = BYTE_CASES["cases"][name]
+    data = (FIXTURES / f"{name}.html").read_bytes()
+    assert case["text"] in decode_html(data, case["content_type"])
+    article = parse_article(data, BYTE_CASES["url"], content_type=case["content_type"])
+    assert (article.title, article.body.split("\n\n")[0]) == (case["title"], case["text"])
+
+
+def test_valid_utf8_wins_over_a_declared_single_byte_charset() -> None:
+    data = page("Grüße aus Köln", '<meta charset="iso-8859-1">').encode("utf-8")
+    assert "Grüße aus Köln" in decode_html(data)
+    assert "Grüße aus Köln" in decode_html(data, "text/html; charset=windows-1251")
+    ascii_only = page("plain", '<meta charset="iso-8859-1">').encode("ascii")
+    assert "plain" in decode_html(ascii_only)

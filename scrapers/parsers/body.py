@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .boilerplate import Furniture, furniture, has_prose, is_comments
+from .dates import shows_byline_date
 from .density import Scores, score_elements
 from .page import Page, jsonld_types
 from .text import (
@@ -63,7 +64,11 @@ _MAIN_SHARE = 0.25  # <main> is where the article is when it holds this share of
 THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "Question"})
 _STORY_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "ReportageNews", "OpinionNewsArticle"})
 FORUM_SOFTWARE = ("discourse", "vbulletin", "xenforo", "phpbb", "invision", "mybb", "flarum", "nodebb", "smf")
+_PROSE_PAGE = 2000  # characters of prose of a page's region ...
+_PROSE_SHARE = 0.5  # ... of which an article holds at least this share
 _WORD = re.compile(r"\w+")
+# Levels above the chosen block where its likes (other items of the same list) are looked for.
+_LIST_REACH = 4
 _LIKE = 0.2  # a sibling of the chosen block's kind with this share of its text is another item of a list
 _ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
 _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
@@ -85,7 +90,7 @@ def extract_body(page: Page) -> str:
     root = body_root(page)
     dom_text = "\n\n".join(_clean([b.text for b in _read(root)], page))
     ld_text = _jsonld_body(page)
-    if ld_text and root.source not in ("profile", "page") and len(dom_text) < 0.7 * len(ld_text):
+    if ld_text and root.source != "profile" and len(dom_text) < 0.7 * len(ld_text):
         return ld_text
     return dom_text
 
@@ -181,11 +186,30 @@ def _generic_root(page: Page) -> BodyRoot:
     article = BodyRoot(elements, FurnitureSkip(page, chosen, kinds), "container" if marked is not None else "density")
     region = _main_region(page, kinds)
     if _is_thread(page, chosen) or _one_of_many(page, chosen):
-        return region  # a discussion: its posts are its content
+        return region  # a discussion (its posts are its content), or one item of a list
     without_posts = BodyRoot(region.elements, FurnitureSkip(page, page.root, kinds), "page")
-    if _words(_read(article)) < _ARTICLE_SHARE * _words(_read(without_posts)):
-        return region  # the "article" is a small part of the page: a listing, a product, a service
+    small = _words(_read(article)) < _ARTICLE_SHARE * _words(_read(without_posts))
+    small = small and not _most_prose(page, article, region)
+    if (scores.of(chosen) <= 0 or small) and not _stands_as_article(page, region, marked):
+        return region  # no prose at all, or the "article" is a small part of the page: a listing, a product
     return article
+
+
+def _stands_as_article(page: Page, region: BodyRoot, marked: Element | None) -> bool:
+    """A short text is still the article when the page says so and does not mark a main region that
+    holds more: the CMS marks the text as the entry's content, or the page dates it under its headline."""
+    main = region.elements[0]
+    if main.tag == "main" or main.get("role") == "main":
+        return False
+    return marked is not None or shows_byline_date(page)
+
+
+def _most_prose(page: Page, article: BodyRoot, region: BodyRoot) -> bool:
+    """The article holds most of the written prose of the page's region (which has plenty): what else
+    the region holds (link lists, product cards) is more words, not more text to read."""
+    prose = page.prose_size(region.elements[0])
+    mine = sum(page.prose_size(e) for e in article.elements)
+    return prose >= _PROSE_PAGE and mine >= _PROSE_SHARE * prose
 
 
 def _is_thread(page: Page, chosen: Element) -> bool:
@@ -201,18 +225,21 @@ def _is_thread(page: Page, chosen: Element) -> bool:
 
 
 def _one_of_many(page: Page, chosen: Element) -> bool:
-    """The chosen block is one item of a list of its likes (the posts of a thread, the teasers of a
-    listing): three or more siblings of its kind, each with a good part of its text."""
+    """The chosen block is (inside) one item of a list of its likes, the posts of a thread or the
+    teasers of a listing: it, or one of its first few ancestors, has two or more siblings of its
+    kind (tag and first class), each with a good part of its text."""
     node = chosen
-    parent = node.getparent()
-    while parent is not None and parent is not page.root and page.text_size(parent) <= page.text_size(node) + 20:
-        node, parent = parent, parent.getparent()
-    if parent is None:
-        return False
-    kind = (node.tag, (classes(node) or [""])[0])
-    size = page.text_size(node)
-    likes = [s for s in parent if s is not node and s.tag == kind[0] and (classes(s) or [""])[0] == kind[1]]
-    return sum(1 for s in likes if page.text_size(s) >= _LIKE * size) >= 2
+    for _ in range(_LIST_REACH):
+        parent = node.getparent()
+        if parent is None or parent is page.root or node.tag in ("body", "main"):
+            return False
+        kind = (node.tag, (classes(node) or [""])[0])
+        size = page.text_size(node)
+        likes = [s for s in parent if s is not node and s.tag == kind[0] and (classes(s) or [""])[0] == kind[1]]
+        if kind[0] not in ("p", "li", "tr", "td") and sum(1 for s in likes if page.text_size(s) >= _LIKE * size) >= 2:
+            return True
+        node = parent
+    return False
 
 
 def _marked_main(page: Page) -> Element | None:
@@ -253,8 +280,8 @@ def _with_siblings(page: Page, chosen: Element, scores: Scores, skip: Skip) -> t
         elif (
             isinstance(sibling.tag, str)
             and scores.prose_of(sibling) >= _SIBLING_PROSE
-            and not skip(sibling)
             and scores.of(sibling) >= _SIBLING * value
+            and not skip(sibling)
         ):
             picked.append(sibling)
     return tuple(picked)
@@ -301,13 +328,14 @@ def _tail_cut(found: list[Block], source: str) -> list[Block]:
     total = sum(len(b.text) for b in found)
     read = 0
     for n, block in enumerate(found):
-        short_tail = read >= _TAIL_AFTER * total and len(block.text) <= 80
-        if short_tail and (
-            _TAIL_ALWAYS.match(block.text) or (_TAIL_LINKS.match(block.text) and _teasers(found[n + 1 : n + 6]))
-        ):
+        if read >= _TAIL_AFTER * total and len(block.text) <= 80 and _ends_article(block, found[n + 1 : n + 6]):
             return found[:n]
         read += len(block.text)
     return found
+
+
+def _ends_article(heading: Block, following: list[Block]) -> bool:
+    return bool(_TAIL_ALWAYS.match(heading.text)) or (bool(_TAIL_LINKS.match(heading.text)) and _teasers(following))
 
 
 def _teasers(following: list[Block]) -> bool:

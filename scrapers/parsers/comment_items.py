@@ -158,8 +158,10 @@ def _is_comment_like(tag: Element) -> bool:
     links = sum(b.link_chars for b in found)
     if not text or links >= 0.5 * text:
         return False
-    return text >= _MIN_TEXT or _has(tag, "time") or any(
-        _SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e)
+    return (
+        text >= _MIN_TEXT
+        or _has(tag, "time")
+        or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
     )
 
 

@@ -283,7 +283,7 @@ class _Reader:
         return None
 
     def originally(self) -> FoundDate | None:
-        """"This article was originally published on 26 Sep 2019": the text says it outright."""
+        """ "This article was originally published on 26 Sep 2019": the text says it outright."""
         for match in _ORIGINALLY.finditer(self.body):
             tail = self.body[match.end() : match.end() + 40]
             found = find_all_loose(tail, self.tz, self.month_first)
@@ -406,8 +406,8 @@ class _Reader:
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
         for found, label in self._byline_dates(h1):
             found = _disambiguated(found, known)
-            same_as_modified = modified is not None and found.day == modified.day
-            if label is None and same_as_modified and (not published or published.day != found.day):
+            shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
+            if label is None and shown_update:
                 label = "modified"  # the page shows the day it was updated
             if label == "modified":
                 first_modified = first_modified or found
@@ -447,6 +447,12 @@ class _Reader:
                 return FoundDate(machine.value, raw, "byline")
             return FoundDate(found.value, raw, "byline")
         return FoundDate(found.value, found.raw, "byline")
+
+
+def shows_byline_date(page: Page) -> bool:
+    """Whether the page prints a date next to its headline, as articles do."""
+    published, modified = _Reader(page, "", None).byline(None, None)
+    return published is not None or modified is not None
 
 
 def headline(page: Page) -> Element | None:
@@ -556,8 +562,7 @@ def _strings(element: Element, axis: str) -> list[tuple[str, Element]]:
     if not isinstance(result, list):
         return out
     for string in result:
-        getparent = getattr(string, "getparent", None)  # lxml "smart strings" know their element
-        parent = getparent() if getparent is not None else None
+        parent = string.getparent() if hasattr(string, "getparent") else None
         if parent is None:
             continue
         owner = parent.getparent() if getattr(string, "is_tail", False) else parent
@@ -607,7 +612,7 @@ def _joined(segment: Segment) -> tuple[str, Any]:
 
 
 def _label(text: str, found: Loose, owner: Element | None, since: int = 0) -> str | None:
-    """"modified", "published" or None, from the words just before the date (after the previous
+    """ "modified", "published" or None, from the words just before the date (after the previous
     date, ``since``), else its markup."""
     before = text[max(since, found.start - _LABEL_REACH) : found.start]
     updated = [m.end() for m in UPDATED_WORDS.finditer(before)]
@@ -630,7 +635,7 @@ _AMBIGUOUS = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=s
 
 
 def _disambiguated(found: FoundDate, known: list[date]) -> FoundDate:
-    """"09.10.2024" is 9 October or September 10: when only the other reading is a day the page states
+    """ "09.10.2024" is 9 October or September 10: when only the other reading is a day the page states
     elsewhere (its metadata, its address), that reading is the one."""
     match = _AMBIGUOUS.search(found.raw)
     if not match or int(match["a"]) > 12 or int(match["b"]) > 12 or match["a"] == match["b"]:
@@ -689,9 +694,9 @@ def _elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool 
     for element in (tag, *tag.iterancestors()):
         if element.tag in ("body", "html") or id(element) in article:
             return False
-        page_footer = element.tag == "footer" and not has_ancestor(element, "article")
-        if element.tag == "nav" or (aside and element.tag == "aside") or page_footer:
-            return True  # (an article's own <footer> holds its byline)
+        own_footer = element.tag == "footer" and has_ancestor(element, "article")  # an article's footer: its byline
+        if element.tag == "nav" or (aside and element.tag == "aside") or (element.tag == "footer" and not own_footer):
+            return True
         # A BEM element ("article-header__footer") is part of its block: the block's name is what counts.
         if any(words_of(name.split("__")[0]) & _ELSEWHERE_WORDS for name in names_of(element)):
             return True

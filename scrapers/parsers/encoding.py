@@ -2,6 +2,9 @@
 then a guess among the encodings the archive's sites have used (UTF-8, cp1251, windows-1254).
 
 A declared charset that cannot decode the bytes is a mistake of the site: the next signal wins.
+So is a single-byte charset (Latin-1, cp1251…) declared for bytes that are valid UTF-8 with
+non-ASCII characters in them: such bytes are UTF-8 (a legacy text practically never is valid
+UTF-8 by chance), and reading them as declared would print "Ã¼" for "ü".
 """
 
 from __future__ import annotations
@@ -36,11 +39,27 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     for declared in (http_charset(content_type), meta_charset(data)):
         codec = _codec(declared)
         if codec:
+            if codec != "utf-8" and _single_byte(codec) and _utf8_with_non_ascii(data):
+                return data.decode("utf-8")
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:
                 continue
     return data.decode(guess_encoding(data), errors="replace")
+
+
+def _single_byte(codec: str) -> bool:
+    return codec.startswith(("cp", "iso8859", "latin", "koi8", "mac", "windows"))
+
+
+def _utf8_with_non_ascii(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def http_charset(content_type: str | None) -> str | None:
@@ -92,3 +111,41 @@ def guess_encoding(data: bytes) -> str:
 
 def _ascii_letter(byte: int) -> bool:
     return 0x41 <= byte <= 0x5A or 0x61 <= byte <= 0x7A
+
+
+# UTF-8 read as cp1252 or Latin-1 ("doesnâ€™t", "Ã¼ber"): a lead byte of a multi-byte sequence
+# (Â-ô) followed by continuation bytes (U+0080-U+00BF, or the cp1252 characters that stand for them).
+_CONTINUATION = (
+    "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019"
+    "\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]{{1,3}}")
+_MIN_MOJIBAKE = 3  # sequences: fewer may be real text ("Â£" in a price list)
+
+
+def repair_mojibake(text: str) -> str:
+    """Text whose UTF-8 was read as cp1252 or Latin-1 somewhere on its way (a mislabelled page, a
+    CMS that encoded twice), put back: each such sequence is re-read as UTF-8 when it is one."""
+    found = _MOJIBAKE.findall(text, 0, len(text))
+    if len(found) < _MIN_MOJIBAKE:
+        return text
+    fixed = sum(1 for sequence in found if _reread(sequence) is not None)
+    if fixed < 0.8 * len(found):
+        return text
+    return _MOJIBAKE.sub(lambda m: _reread(m.group(0)) or m.group(0), text)
+
+
+def _reread(sequence: str) -> str | None:
+    try:
+        data = b"".join(_byte(char) for char in sequence)
+        return data.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def _byte(char: str) -> bytes:
+    """The byte a cp1252 (or, for the five bytes it leaves undefined, Latin-1) reader made ``char`` of."""
+    try:
+        return char.encode("cp1252")
+    except UnicodeEncodeError:
+        return char.encode("latin-1")

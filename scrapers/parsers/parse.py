@@ -11,7 +11,7 @@ from .body import extract_body, is_partial
 from .captions import extract_captions
 from .comments import extract_comments
 from .dates import extract_dates
-from .encoding import decode_html
+from .encoding import decode_html, repair_mojibake
 from .metadata import extract_metadata
 from .page import Page
 
@@ -30,7 +30,7 @@ def parse_article(
     ``fetched_at`` (timezone-aware) is when the page was fetched: relative dates ("2 hours ago",
     "вчера") are read against it, and are left unread without it (the parser never reads the clock).
     """
-    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    text = repair_mojibake(decode_html(html, content_type) if isinstance(html, bytes) else html)
     page = Page.from_text(text, url, profile)
     meta = extract_metadata(page)
     body = extract_body(page)
