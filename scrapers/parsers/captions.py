@@ -265,8 +265,8 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
         credit_text = _strip_label(inline_text(marked))
         text = squash(full.replace(inline_text(marked), " "))
         return _tidy(text), Credit(credit_text or None, _link_in(marked, page))
-    text, credit_text = split_credit_text(full)
-    return text, Credit(credit_text, _link_for(holder, credit_text, page) if credit_text else None)
+    text, credit = split_credit_text(full)
+    return text, Credit(credit, _link_for(holder, credit, page) if credit else None)
 
 
 def split_credit_text(full: str) -> tuple[str, str | None]:
