@@ -7,7 +7,7 @@ ARTICLES ?= 300
 PORT ?= 8765
 DB ?= data/archive.db
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo test lint typecheck pytest bench eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ BENCH_ARGS ?=
 TRAFILATURA_PYTHON ?= $(wildcard /tmp/trafvenv/bin/python)
 bench: install
 	$(PY) bench/run.py $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON)) $(BENCH_ARGS)
+
+# Extraction quality against the labelled sets beside the project (bench/extraction.py), with
+# trafilatura's figures from the same run when TRAFILATURA_PYTHON is there. SETS: where they are.
+SETS ?= ../shared/datasets
+EVAL_ARGS ?=
+eval: install
+	@if [ -f "$(SETS)/score.py" ]; then \
+		$(PY) bench/extraction.py --sets $(SETS) $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON)) $(EVAL_ARGS); \
+	else \
+		echo "make eval: no labelled sets at $(SETS) (score.py missing), nothing measured; SETS=path to point elsewhere"; \
+	fi
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -29,11 +29,14 @@ import :func:`trafilatura_extract` from it.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +125,58 @@ def table(results: dict[str, dict[str, dict[str, Any] | str]], columns: list[str
     return "\n".join(lines)
 
 
+def labelled_pages(set_dir: Path, limit: int | None) -> Iterator[tuple[dict[str, Any], str]]:
+    """The set's labels and HTML, page by page."""
+    with (set_dir / "pages.jsonl").open(encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            if limit is not None and n >= limit:
+                return
+            page = json.loads(line)
+            html = gzip.decompress((set_dir / "html" / f"{page['id']}.html.gz").read_bytes())
+            yield page, html.decode("utf-8", "replace")
+
+
+def page_type_figures(set_dir: Path, limit: int | None) -> str:
+    """Precision and recall of "article" by our page-type classifier against the set's labels."""
+    from scrapers.parsers.pagetype import page_type
+
+    hits = false_alarms = misses = 0
+    for page, html in labelled_pages(set_dir, limit):
+        said, truth = page_type(html, page["url"] or "").kind == "article", page["page_type"] == "article"
+        hits += said and truth
+        false_alarms += said and not truth
+        misses += truth and not said
+    precision = hits / max(1, hits + false_alarms)
+    recall = hits / max(1, hits + misses)
+    return (
+        f'page type "article", {set_dir.name}: precision {precision:.3f}, recall {recall:.3f} '
+        f"({hits} hits, {false_alarms} false alarms, {misses} missed)"
+    )
+
+
+def _day_forms(day: date) -> tuple[str, ...]:
+    month, short = day.strftime("%B"), day.strftime("%b")
+    return (
+        day.isoformat(), day.strftime("%Y%m%d"), f"{day.month}/{day.day}/{day.year}", day.strftime("%m/%d/%Y"),
+        day.strftime("%m/%d/%y"), f"{day.day}.{day.month}.{day.year}", day.strftime("%d.%m.%Y"),
+        day.strftime("%d/%m/%Y"), f"{month} {day.day}", f"{short} {day.day}", f"{short}. {day.day}",
+        f"{day.day} {month}", f"{day.day} {short}", f"{day.year} {short} {day.day}",
+    )  # fmt: skip
+
+
+def date_label_audit(set_dir: Path, limit: int | None) -> str:
+    """How many labelled dates the page itself states, in any common form: the ceiling of any
+    extractor that reads only the page."""
+    labelled = stated = 0
+    for page, html in labelled_pages(set_dir, limit):
+        if page["page_type"] != "article" or not page.get("published"):
+            continue
+        labelled += 1
+        lowered = html.lower()
+        stated += any(form.lower() in lowered for form in _day_forms(date.fromisoformat(page["published"][:10])))
+    return f"date labels of {set_dir.name} articles that the page states anywhere in its HTML: {stated} of {labelled}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", type=Path, default=DEFAULT_SETS, help="folder with score.py and the sets")
@@ -147,6 +202,10 @@ def main() -> int:
             print(f"{run.name}: {name} ...", file=sys.stderr)
             results[name][run.name] = score(python, callable_, args.sets, run, args.limit)
     print(table(results, list(extractors)))
+    wcxb = args.sets / "wcxb-dev"
+    if wcxb.is_dir() and (not args.only or "wcxb-all" in args.only):
+        print(page_type_figures(wcxb, args.limit))
+        print(date_label_audit(wcxb, args.limit))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
     return 0

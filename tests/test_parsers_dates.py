@@ -220,10 +220,57 @@ def page_with(byline: str, head: str = "", lang: str = "en", body: str = "<p>Tex
 
 
 def test_the_byline_date_wins_over_metadata_and_says_where_it_came_from() -> None:
-    head = '<meta property="article:published_time" content="2024-03-02T01:30:00+00:00">'
+    head = '<meta property="article:published_time" content="2024-03-05T01:30:00+00:00">'
     article = parse_article(page_with('<p class="meta">By Ann Lee · March 1, 2024</p>', head), "https://x.example/a")
     assert article.published == datetime(2024, 3, 1, tzinfo=UTC)
     assert (article.published_raw, article.published_source) == ("March 1, 2024", "byline")
+
+
+def test_a_shown_day_takes_the_metadata_instant_that_falls_on_it_in_some_timezone() -> None:
+    # 01:30 UTC on 2 March is still 1 March west of UTC-01:30: one moment, and only the metadata has its time.
+    head = '<meta property="article:published_time" content="2024-03-02T01:30:00+00:00">'
+    article = parse_article(page_with('<p class="meta">By Ann Lee · March 1, 2024</p>', head), "https://x.example/a")
+    assert article.published == datetime(2024, 3, 2, 1, 30, tzinfo=UTC)
+    assert (article.published_raw, article.published_source) == ("March 1, 2024", "byline")
+
+
+def test_a_metadata_time_without_a_stated_offset_does_not_move_the_shown_day() -> None:
+    head = '<meta property="article:published_time" content="2024-03-02T01:30:00">'
+    article = parse_article(page_with('<p class="meta">By Ann Lee · March 1, 2024</p>', head), "https://x.example/a")
+    assert article.published == datetime(2024, 3, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Cureus. 2023 Jan 7;15(1):e33475", datetime(2023, 1, 7)),
+        ("Received 2022 Oct 12; accepted", datetime(2022, 10, 12)),
+    ],
+)
+def test_year_first_dates_with_month_names(raw: str, expected: datetime) -> None:
+    assert parse_loose(raw, UTC) == expected.replace(tzinfo=UTC)
+
+
+def test_a_citation_date_in_meta_is_read() -> None:
+    head = '<meta name="citation_publication_date" content="2023 Jan 7">'
+    article = parse_article(page_with("", head), "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2023, 1, 7, tzinfo=UTC), "meta")
+
+
+def test_the_date_in_the_articles_own_footer_is_its_date() -> None:
+    footer = '<div class="article-template-footer"><time datetime="2025-08-12T11:15:06Z">August 12, 2025</time></div>'
+    html = f"""<html><body><nav><a href="/">Home</a></nav><main><h1>Puppy training</h1>
+    <p>{"Teach one command at a time and keep sessions short. " * 8}</p>{footer}</main>
+    <div class="site-footer"><time datetime="2019-01-01">1 January 2019</time></div></body></html>"""
+    article = parse_article(html, "https://x.example/blog/puppy")
+    assert article.published == datetime(2025, 8, 12, 11, 15, 6, tzinfo=UTC)
+
+
+def test_an_update_shown_months_before_the_publication_is_some_other_date() -> None:
+    head = '<meta property="article:published_time" content="2024-06-30T08:00:00+00:00">'
+    html = page_with('<p class="meta">Received <span class="updated-date">2024 Mar 18</span></p>', head)
+    article = parse_article(html, "https://x.example/a")
+    assert article.modified is None
 
 
 def test_metadata_alone_is_the_evidence_when_the_page_shows_no_date() -> None:

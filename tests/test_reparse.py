@@ -18,7 +18,7 @@ from archive.search import search
 from archive.store import Archive
 from replica.server import running_replica
 from scrapers.parsers import parse_article
-from scrapers.parsers.article import Article
+from scrapers.parsers.article import EXTRACTOR_VERSION, Article
 from tests.conftest import newsarchive
 
 ARTICLES = 40
@@ -100,17 +100,19 @@ def test_a_changed_parser_output_is_counted_versioned_and_searchable(
 def test_a_new_extractor_version_restamps_and_since_version_selects(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    current, following = EXTRACTOR_VERSION, str(int(EXTRACTOR_VERSION) + 1)
+
     def bump(article: Article) -> None:
-        article.extractor_version = "2"
+        article.extractor_version = following
 
     monkeypatch.setattr(reparse_module, "parse_article", patched(bump))
-    assert reparse(db, workers=0, since_version="1").articles == 0  # all were parsed by version 1
-    stamped = reparse(db, workers=0, since_version="2")
+    assert reparse(db, workers=0, since_version=current).articles == 0  # all were parsed by this version
+    stamped = reparse(db, workers=0, since_version=following)
     assert stamped.articles == counts(db)["articles"]
     assert (stamped.changed, stamped.restamped) == (0, stamped.articles)  # same content, new stamp
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT DISTINCT extractor_version FROM articles").fetchall() == [("2",)]
-    assert reparse(db, workers=0, since_version="2").articles == 0
+        assert conn.execute("SELECT DISTINCT extractor_version FROM articles").fetchall() == [(following,)]
+    assert reparse(db, workers=0, since_version=following).articles == 0
     assert reparse(db, workers=0, site="nosuchsite").articles == 0
 
 

@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-EXTRACTOR_VERSION = "1"
+# Stamped on every article; bump it when the parsers' output changes, so `newsarchive reparse
+# --since-version N` finds what older parsers wrote. 2: body, dates, captions and encoding of 2026-11-28.
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass

@@ -40,6 +40,10 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     r"(?P<mon>[^\W\d_]{3,}\.?)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)",
 )
+# Year first: "2023 Jan 7" (citations: PubMed, NLM), "2023. január 7." (Hungarian).
+_YEAR_MONTH_DAY = re.compile(
+    r"(?<![\d.:/-])(?P<y>\d{4})\.?,?\s+(?P<mon>[^\W\d_]{3,}\.?)\s+(?P<d>\d{1,2})(?![\d:])",
+)
 _JOINT = re.compile(r"\s*(?:at|um|à|a las|alle|в|saat|@|-|–|,)\s*", re.I)
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
@@ -181,7 +185,7 @@ def _search_date(raw: str, month_first: bool, pos: int = 0) -> tuple[tuple[int, 
     iso = _ISO.search(raw, pos) or _YMD.search(raw, pos) or _CJK.search(raw, pos)
     if iso:
         hits.append((iso.start(), (int(iso["y"]), int(iso["m"]), int(iso["d"])), iso.end()))
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
+    for pattern in (_DAY_MONTH, _MONTH_DAY, _YEAR_MONTH_DAY):
         for match in pattern.finditer(raw, pos):
             month = month_number(match["mon"])
             if month:

@@ -14,7 +14,9 @@ is the one the site stands by. So, in order:
 
 An unlabelled byline date that is the day of the structured ``dateModified`` (and not of
 ``datePublished``) is the modification date the page chose to show. A date that gives only a day
-takes its time from another source of the same day. Dates without an offset are read in the
+takes its time from another source of the same day, or the instant the metadata states for it
+when that instant is the shown day in some timezone (the page shows the day, only the metadata says
+the moment). Dates without an offset are read in the
 profile's timezone, else UTC; relative ones ("вчера", "2 saat əvvəl") need the fetch time.
 
 Each date's ``source`` names its evidence: ``profile``, ``text``, ``byline``, ``jsonld``, ``meta``,
@@ -26,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
@@ -130,6 +132,7 @@ _MAX_VISIBLE_CANDIDATES = 60
 _BYLINE_AFTER = 320  # characters of short text after the headline where bylines put their date
 _BYLINE_BEFORE = 120  # ... and before it, inside the headline's own block (kickers, "NEWS | 3 March")
 _PROSE = 110  # a string this long is running text, not a byline
+_LAG = timedelta(days=7)  # how late a metadata publication date may run behind the page's own date
 _LABEL_REACH = 48  # characters before a date where its label ("Updated:", "Posted on") is looked for
 
 
@@ -172,9 +175,9 @@ class _Reader:
             lambda: self.elements(updated=True) if published is None or not published.visible else None,
         )
         others = [d for d in (structured_published, structured_modified, self.times()) if d is not None]
-        published = _with_time(published, others)
-        modified = _with_time(modified, others)
-        if modified and published and modified.day < published.day and (published.visible or not modified.visible):
+        published = _with_time(published, others, structured_published)
+        modified = _with_time(modified, others, structured_modified)
+        if modified and published and modified.day < published.day and not _metadata_lag(published, modified):
             modified = None  # an "update" before the publication is some other date of the page
         return Dates(published, modified)
 
@@ -650,6 +653,12 @@ def _disambiguated(found: FoundDate, known: list[date]) -> FoundDate:
     return found
 
 
+def _metadata_lag(published: FoundDate, modified: FoundDate) -> bool:
+    """A shown update days before the metadata's publication: the metadata is late (an import, a
+    republication), not the update wrong. Months before, it is some other date ("Received ...")."""
+    return modified.visible and not published.visible and published.day - modified.day <= _LAG
+
+
 def _first_of(*sources: Any) -> FoundDate | None:
     """The first date of the sources (dates, or functions giving one, called only when needed)."""
     for source in sources:
@@ -659,14 +668,31 @@ def _first_of(*sources: Any) -> FoundDate | None:
     return None
 
 
-def _with_time(found: FoundDate | None, others: list[FoundDate]) -> FoundDate | None:
-    """A day without a time (a URL, a byline) takes the time of another source of the same day."""
+def _with_time(found: FoundDate | None, others: list[FoundDate], instant: FoundDate | None) -> FoundDate | None:
+    """A day without a time (a URL, a byline) takes the time of another source of the same day, or
+    the instant the metadata states for the same role when that instant falls on the shown day in
+    some timezone: "July 4" under the headline of a site in California and ``2025-07-05T00:04:00Z``
+    in its JSON-LD are one moment, and only the metadata says which."""
     if found is None or found.has_time:
         return found
     for other in others:
         if other.has_time and other.day == found.day:
             return replace(found, value=other.value)
+    if instant is not None and instant.has_time and _same_moment(found.day, instant):
+        return replace(found, value=instant.value)
     return found
+
+
+_STATED_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2}))\s*$", re.I)
+_ZONE_RANGE = range(-12, 15)  # hours: the offsets of the world's timezones, UTC-12 to UTC+14
+
+
+def _same_moment(day: date, instant: FoundDate) -> bool:
+    """Whether a stated instant (with its UTC offset written out) is ``day`` somewhere on Earth."""
+    if not _STATED_OFFSET.search(instant.raw) or instant.value.tzinfo is None:
+        return False
+    utc = instant.value.astimezone(UTC)
+    return any((utc + timedelta(hours=hours)).date() == day for hours in _ZONE_RANGE)
 
 
 def _date_like_elements(page: Page, article: frozenset[int]) -> Iterator[Element]:
@@ -698,9 +724,21 @@ def _elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool 
         if element.tag == "nav" or (aside and element.tag == "aside") or (element.tag == "footer" and not own_footer):
             return True
         # A BEM element ("article-header__footer") is part of its block: the block's name is what counts.
-        if any(words_of(name.split("__")[0]) & _ELSEWHERE_WORDS for name in names_of(element)):
+        if any(_names_elsewhere(words_of(name.split("__")[0])) for name in names_of(element)):
             return True
     return False
+
+
+def _names_elsewhere(words: set[str]) -> bool:
+    """A block named for teasers, menus or comments; the article's own footer ("entry-footer",
+    "article-footer") holds its byline, as an ``<article>``'s ``<footer>`` does."""
+    found = words & _ELSEWHERE_WORDS
+    if found == {"footer"} and words & _OWN_FOOTER:
+        return False
+    return bool(found)
+
+
+_OWN_FOOTER = frozenset({"article", "post", "entry", "story"})
 
 
 def _has_date_like_name(tag: Element) -> bool:
