@@ -334,6 +334,18 @@ def test_originally_published_statement_is_the_publication() -> None:
     assert (article.published, article.published_source) == (datetime(2019, 9, 26, tzinfo=UTC), "text")
 
 
+def test_originally_published_note_outside_the_article_body_counts_but_not_in_a_teaser() -> None:
+    story = "<p>" + "Tiny homes cost less to heat and to clean, and ask for fewer things. " * 6 + "</p>"
+    note = '<p class="disclaimer">This article was originally published on 26 Sep 2019 at 4:12pm.</p>'
+    teaser = '<aside class="related"><p>Originally published on 1 Jan 2015 in our print edition.</p></aside>'
+    html = f"""<html><body><article><h1>Living in a tiny home</h1><p>30 Sep 2022, 11:07am</p>{story}</article>
+    {{}}</body></html>"""
+    article = parse_article(html.format(note), "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2019, 9, 26, 16, 12, tzinfo=UTC), "text")
+    article = parse_article(html.format(teaser), "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2022, 9, 30, 11, 7, tzinfo=UTC), "byline")
+
+
 def test_a_standalone_date_line_of_the_article_and_a_last_updated_footer() -> None:
     html = """<html><body><div class="wrap"><div class="intro"><p>Intro line.</p></div>
     <div class="author-box"><span>Posted on</span> <span class="green">Nov 21, 2018</span></div>

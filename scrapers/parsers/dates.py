@@ -132,6 +132,8 @@ _MAX_VISIBLE_CANDIDATES = 60
 _BYLINE_AFTER = 320  # characters of short text after the headline where bylines put their date
 _BYLINE_BEFORE = 120  # ... and before it, inside the headline's own block (kickers, "NEWS | 3 March")
 _PROSE = 110  # a string this long is running text, not a byline
+_NOTE_TAGS = ("p", "small", "em", "i")  # where a page states its first publication outside the body
+_NOTE_LENGTH = 400
 _LAG = timedelta(days=7)  # how late a metadata publication date may run behind the page's own date
 _LABEL_REACH = 48  # characters before a date where its label ("Updated:", "Posted on") is looked for
 
@@ -286,9 +288,23 @@ class _Reader:
         return None
 
     def originally(self) -> FoundDate | None:
-        """ "This article was originally published on 26 Sep 2019": the text says it outright."""
-        for match in _ORIGINALLY.finditer(self.body):
-            tail = self.body[match.end() : match.end() + 40]
+        """ "This article was originally published on 26 Sep 2019": the text says it outright, in the
+        body or in a note of its own next to it (outside menus, teasers and comments)."""
+        found = self._originally_in(self.body)
+        if found is not None or not _ORIGINALLY.search(self.page.markup):
+            return found
+        for name in _NOTE_TAGS:
+            for tag in self.page.tags(name):
+                if self.page.skip(tag) or _elsewhere(tag, self.article):
+                    continue
+                found = self._originally_in(inline_text(tag)[:_NOTE_LENGTH])
+                if found is not None:
+                    return found
+        return None
+
+    def _originally_in(self, text: str) -> FoundDate | None:
+        for match in _ORIGINALLY.finditer(text):
+            tail = text[match.end() : match.end() + 40]
             found = find_all_loose(tail, self.tz, self.month_first)
             if found and found[0].start <= 8:
                 return FoundDate(found[0].value, found[0].raw, "text")
