@@ -34,6 +34,7 @@ LISTING_TYPES = frozenset(
     {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage", "Blog", "WebSite", "Periodical",
      "VideoObject", "VideoGallery", "ImageGallery", "MediaGallery", "Product", "FAQPage", "AboutPage", "ContactPage"}
 )  # fmt: skip
+_SITE_TYPES = frozenset({"WebSite", "Blog", "Periodical"})
 _SINGLE_CLASSES = re.compile(
     r"^(?:single|single-post|single-article|postid-\d+|node-type-article|page-node-type-article|article-page"
     r"|story-page|template-article|layout-article|is-article)$",
@@ -47,6 +48,7 @@ _LISTING_CLASSES = re.compile(
 _STATIC_CLASSES = re.compile(r"^(?:page|page-template-default|page-id-\d+)$", re.I)
 _SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
 _PROSE_P = 100  # characters: a paragraph this long, with few links, is written text
+_LONG_PROSE = 3000  # characters of prose in one block: a long text, whatever else is on the page
 _TEASERS = 4  # this many headline links (or article blocks) make a list of stories
 _BYLINE_WINDOW = 200  # characters of text after the headline where a byline's date is looked for
 
@@ -76,9 +78,10 @@ def classify(page: Page) -> PageType:
     _structured(page, note)
     _body_classes(page, note)
     teasers = _teasers(page)
-    if teasers >= _TEASERS:
-        note(-2.5, f"{teasers} teasers")
     prose = _prose(page)
+    if teasers >= _TEASERS:
+        # Beside a long text, linked headings are its own sections or a "related" box, not a list of stories.
+        note(-1.0 if prose >= _LONG_PROSE else -2.5, f"{teasers} teasers")
     if prose >= 1500:
         note(2.0, f"{prose} characters of prose in one block")
     elif prose >= 700:
@@ -107,6 +110,8 @@ def _structured(page: Page, note: _Note) -> None:
     types: set[str] = set()
     for obj in page.jsonld:
         types |= jsonld_types(obj)
+    if urlsplit(page.url or "").path.strip("/"):
+        types -= _SITE_TYPES  # every page of a Yoast or Rank Math site describes its site: only the home page is it
     if types & ARTICLE_TYPES:
         note(3.0, "JSON-LD " + "/".join(sorted(types & ARTICLE_TYPES)))
     elif types & LISTING_TYPES:
