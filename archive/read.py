@@ -100,8 +100,11 @@ def stats(archive: Archive) -> dict[str, Any]:
     """Counts for a quick look at what the archive holds and how the crawls went."""
     one = archive.conn.execute
     pages = one("SELECT count(*), coalesce(sum(fetch_count), 0), count(DISTINCT url) FROM pages").fetchone()
+    # The per-site compression dictionaries count as stored bytes: the bodies cannot be read without them.
     bodies = one(
-        "SELECT count(*), coalesce(sum(size), 0), coalesce(sum(length(body)), 0) FROM page_bodies"
+        "SELECT count(*), coalesce(sum(size), 0), "
+        "coalesce(sum(length(body)), 0) + (SELECT coalesce(sum(length(dict)), 0) FROM compression_dicts) "
+        "FROM page_bodies"
     ).fetchone()
     by = "SELECT {c}, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
     return {
@@ -169,6 +172,11 @@ _ROW_CHECKS: tuple[tuple[str, str], ...] = (
         "pages whose body is missing",
         "SELECT count(*) FROM pages WHERE content_hash IS NOT NULL "
         "AND content_hash NOT IN (SELECT hash FROM page_bodies)",
+    ),
+    (
+        "page bodies whose compression dictionary is missing",
+        "SELECT count(*) FROM page_bodies WHERE compression = 'zlib-dict' "
+        "AND (dict_id IS NULL OR dict_id NOT IN (SELECT id FROM compression_dicts))",
     ),
     (
         "comment counts that disagree with the comments stored",

@@ -247,6 +247,22 @@ _V2_STATEMENTS = (
     "CREATE INDEX crawl_runs_site ON crawl_runs (site, id)",
 )
 
+# Version 4: per-site preset dictionaries for page bodies (archive/compression.py).  Old bodies keep
+# compression 'zlib' and no dict_id; bodies compressed against a dictionary say 'zlib-dict' and
+# which one, so a dictionary can never be dropped while a body needs it (foreign keys are on).
+_V4_STATEMENTS = (
+    """CREATE TABLE compression_dicts (
+    id INTEGER PRIMARY KEY,
+    host TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sample_count INTEGER NOT NULL,
+    dict BLOB NOT NULL
+)""",
+    "CREATE INDEX compression_dicts_host ON compression_dicts (host, id)",
+    "ALTER TABLE page_bodies ADD COLUMN dict_id INTEGER REFERENCES compression_dicts(id)",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -267,6 +283,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         search_index.STATEMENTS,
         then=search_index.flush,
     ),
+    Migration(4, "page bodies compressed with a preset dictionary per site", _V4_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

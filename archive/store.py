@@ -12,7 +12,6 @@ import hashlib
 import json
 import sqlite3
 import threading
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,15 +25,13 @@ from typing import Any, Self
 import sqlite_utils
 
 from archive import search_index
+from archive.compression import by_site, compress_body, dictionary_for, read_body
 from archive.errors import ArchiveError, NotAnArchiveError
 from archive.schema import check_version
 from archive.versions import save_article_versions, save_comment_versions
 from scrapers.parsers.article import Article, Caption, Comment
 
 BUSY_TIMEOUT_MS = 10_000
-# Measured on 300 real pages (240 KB average): level 1/3/6 store 23/21/19 % of the size in
-# 1.5/1.8/3.9 ms a page.  The crawler is CPU-bound and writes in its own process, so 3.
-ZLIB_LEVEL = 3
 RUN_COUNT_FIELDS = (
     "pages", "articles_new", "articles_changed", "articles_unchanged", "failed", "not_modified", "gone",
     "comments_new",
@@ -235,7 +232,7 @@ def comment_row(article_id: int, comment: Comment, seen: str) -> tuple[Any, ...]
 
 # --- SQL --------------------------------------------------------------------------------------
 
-_INSERT_BODY = "INSERT OR IGNORE INTO page_bodies (hash, compression, size, body) VALUES (?, 'zlib', ?, ?)"
+_INSERT_BODY = "INSERT OR IGNORE INTO page_bodies (hash, compression, size, body, dict_id) VALUES (?, ?, ?, ?, ?)"
 # A replay of a fetch already recorded (same URL, content and time) changes nothing, so a
 # re-sent batch or a reparse is idempotent; a later fetch only moves last_fetched/fetch_count.
 _UPSERT_PAGE = """
@@ -329,10 +326,19 @@ def _write_bodies(conn: sqlite3.Connection, pages: Sequence[PageRecord]) -> None
         )
     }
     # Compressing is the costly part, so bodies already stored are not compressed again.
-    conn.executemany(
-        _INSERT_BODY,
-        ((h, len(b), zlib.compress(b, ZLIB_LEVEL)) for h, b in by_hash.items() if h not in known),
-    )
+    new: dict[str, tuple[str, str, bytes]] = {}
+    for p in pages:
+        if p.sha256 not in known:
+            new.setdefault(p.sha256, (p.url, p.sha256, p.body))  # a body's site: the first URL that brought it
+    rows = []
+    for host, bodies in by_site(new.values()):
+        # The site's dictionary, built here once the site has enough pages (archive/compression.py).
+        zdict = dictionary_for(conn, host, [b for _, b in bodies])
+        for h, b in bodies:
+            stored = compress_body(b, zdict)
+            rows.append((h, stored.compression, len(b), stored.blob, stored.dict_id))
+    if rows:  # nothing new: the statement is not even prepared (an archive being migrated has no dict_id yet)
+        conn.executemany(_INSERT_BODY, rows)
 
 
 def _existing_pages(conn: sqlite3.Connection, pages: Sequence[PageRecord]) -> set[tuple[str, str]]:
@@ -754,13 +760,9 @@ class Archive:
 
     def page_body(self, content_hash: str) -> bytes:
         """The raw bytes of a fetched page, as they came from the server (for reparsing)."""
-        row = self.conn.execute(
-            "SELECT compression, body FROM page_bodies WHERE hash = ?", (content_hash,)
-        ).fetchone()
-        if row is None:
+        body = read_body(self.conn, content_hash)
+        if body is None:
             raise ArchiveError(f"no page body with hash {content_hash}")
-        compression, stored = str(row[0]), bytes(row[1])
-        body = zlib.decompress(stored) if compression == "zlib" else stored
         if sha256_hex(body) != content_hash:
             raise ArchiveError(f"page body {content_hash} is damaged (its hash does not match)")
         return body

@@ -42,7 +42,7 @@ SETTINGS: dict[str, Any] = {
     "truncate_cells_html": 160,
     "allow_download": False,
 }
-HIDDEN = ("page_bodies", "norm_fts_pending", "_newsarchive_meta")
+HIDDEN = ("page_bodies", "compression_dicts", "norm_fts_pending", "_newsarchive_meta")
 
 SYNTAX_HTML = (
     "<p>Words (all must match), <code>\"exact phrases\"</code>, <code>prefix*</code>, "
