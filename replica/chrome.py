@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from replica.labels import SECTION_NAMES, SECTIONS_BY_LANG, SOCIAL_LINKS, UI
 from replica.timefmt import visible
+from replica.weight import heavy_body_end, heavy_body_start, heavy_head
 
 if TYPE_CHECKING:
     from replica.site import ReplicaSite
@@ -27,13 +28,16 @@ _ANALYTICS = ("window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.p
 def document(site: ReplicaSite, lang: str, base: str, title: str, main: str, *, head: str = "",
              home: bool = False) -> str:
     """A whole page around `main` (already HTML)."""
+    real = site.weight == "real"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} | Turan</title>"
         f'<link rel="alternate" type="application/rss+xml" title="Turan" href="{base}/{lang}/rss.xml">'
-        f"{head}<style>{_STYLE}</style><script>{_ANALYTICS}</script></head>\n<body>\n"
-        f"{header(lang)}\n{main}\n{newsline(site, lang, base)}\n{footer(site, lang, home)}\n"
+        f"{head}<style>{_STYLE}</style><script>{_ANALYTICS}</script>{heavy_head(site) if real else ''}</head>\n"
+        f"<body>\n{heavy_body_start(site, lang) if real else ''}"
+        f"{header(lang)}\n{main}\n{newsline(site, lang, base)}\n"
+        f"{heavy_body_end(site, lang, base, title) if real else ''}{footer(site, lang, home)}\n"
         "</body></html>\n"
     )
 

@@ -8,6 +8,7 @@ import click
 
 from replica.server import ReplicaServer
 from replica.site import ReplicaSite
+from replica.weight import WEIGHTS
 
 
 @click.group(name="replica")
@@ -25,7 +26,12 @@ def replica() -> None:
               help="Write the ground truth (JSON lines, URLs on the served base URL) before serving.")
 @click.option("--kind", type=click.Choice(["turan", "wordpress"]), default="turan", show_default=True,
               help="turan.az, or a WordPress-style news site (replica/wordpress; --articles posts).")
-def serve(host: str, port: int, articles: int, seed: int, ground_truth: str | None, kind: str = "turan") -> None:
+@click.option("--weight", type=click.Choice(WEIGHTS), default="light", show_default=True,
+              help="light: ~16 KB pages; real: ~86 KB, the weight of a real news page (turan only).")
+def serve(
+    host: str, port: int, articles: int, seed: int, ground_truth: str | None, kind: str = "turan",
+    weight: str = "light",
+) -> None:
     """Serve the replica until Ctrl-C.
 
     \b
@@ -39,7 +45,7 @@ def serve(host: str, port: int, articles: int, seed: int, ground_truth: str | No
         serve_wordpress(host, port, articles, seed, ground_truth)
         return
     started = time.perf_counter()
-    site = ReplicaSite(seed=seed, articles=articles)
+    site = ReplicaSite(seed=seed, articles=articles, weight=weight)
     server = ReplicaServer(site, host, port)
     click.echo(f"Built {articles} articles (seed {seed}) in {time.perf_counter() - started:.2f}s", err=True)
     if ground_truth:

@@ -94,12 +94,14 @@ def running_server(site: ReplicaSite, host: str = "127.0.0.1", port: int = 0) ->
 
 
 @contextmanager
-def running_replica(articles: int = 300, seed: int = 1, port: int = 0) -> Iterator[ReplicaURL]:
+def running_replica(
+    articles: int = 300, seed: int = 1, port: int = 0, weight: str = "light"
+) -> Iterator[ReplicaURL]:
     """Build a site, serve it on 127.0.0.1 (port 0: any free port) and yield its base URL.
 
     The yielded value is a str; `.server.requests` is the request log and `.site` the model.
     """
-    site = ReplicaSite(seed=seed, articles=articles)
+    site = ReplicaSite(seed=seed, articles=articles, weight=weight)
     with running_server(site, port=port) as server:
         url = ReplicaURL(server.base_url)
         url.server, url.site = server, site

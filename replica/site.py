@@ -20,6 +20,7 @@ from replica.content import ArticleContent, article_content
 from replica.labels import LANGS, LEGACY_SECTIONS, SECTION_SLUGS
 from replica.textgen import Topic, between, make_topic, mix, slugify, title_for
 from replica.timefmt import baku, epoch
+from replica.weight import WEIGHTS
 
 PAGE_SIZE = 20
 FIRST_ID = 700_000
@@ -81,10 +82,13 @@ class Story:
 class ReplicaSite:
     """A deterministic turan.az stand-in: `articles` article pages (legacy and 404 ones included)."""
 
-    def __init__(self, seed: int = 1, articles: int = 300) -> None:
+    def __init__(self, seed: int = 1, articles: int = 300, weight: str = "light") -> None:
         if articles < 1:
             raise ValueError("articles must be >= 1")
+        if weight not in WEIGHTS:
+            raise ValueError(f"weight must be one of {', '.join(WEIGHTS)}")
         self.seed = seed
+        self.weight = weight  # "real": pages of a real news page's size (replica/weight.py)
         rng = Random(mix(seed, articles))
         n_legacy = rng.randint(2, 4) if articles >= 40 else 0
         self.stories = _plan_stories(rng, articles - n_legacy) + _plan_legacy(rng, n_legacy)
