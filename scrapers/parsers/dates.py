@@ -581,7 +581,8 @@ def _strings(element: Element, axis: str) -> list[tuple[str, Element]]:
     if not isinstance(result, list):
         return out
     for string in result:
-        parent = string.getparent() if hasattr(string, "getparent") else None
+        getparent = getattr(string, "getparent", None)  # lxml "smart strings" know their element
+        parent = getparent() if getparent is not None else None
         if parent is None:
             continue
         owner = parent.getparent() if getattr(string, "is_tail", False) else parent
