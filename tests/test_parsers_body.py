@@ -241,3 +241,116 @@ def test_a_forum_thread_is_read_with_all_its_posts() -> None:
     html = f"<html><head>{ld}</head><body><main><h1>Ports?</h1>{posts}</main></body></html>"
     body = parse_article(html, "https://forum.example/threads/ports.1/").body
     assert all(prose(n) in body for n in range(4))
+
+
+def test_a_story_beside_two_link_columns_is_not_one_of_a_list() -> None:
+    paragraphs = [f"{prose(n)} {prose(n + 10)}" for n in range(4)]
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    links = "".join(f'<li><a href="/p{n}">Archive page number {n} of this blog</a></li>' for n in range(8))
+    html = f"""<html><body><div id="container"><div id="alpha"><h3>Archives</h3><ul>{links}</ul></div>
+    <div id="beta"><div class="entry"><h3>A short post</h3><div class="entry-body">{story}</div></div></div>
+    <div id="gamma"><h3>Blogroll</h3><ul>{links}</ul></div></div></body></html>"""
+    assert parse_article(html, "https://blog.example/2012/11/a-short-post.html").body == "\n\n".join(paragraphs)
+
+
+def test_regions_of_a_layout_named_by_id_are_not_items_of_a_list() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(3))
+    links = "".join(f'<a href="/s{n}">Section {n}</a> ' for n in range(12))
+    html = f"""<html><body><div class="container" id="pageHeader"><p>{links}</p></div>
+    <div class="container"><div class="post"><h2>A short post</h2><div class="text">{story}</div></div></div>
+    <div class="container" id="footer"><p>{links}</p></div></body></html>"""
+    assert parse_article(html, "https://blog.example/a-short-post").body == "\n\n".join(prose(n) for n in range(3))
+
+
+def test_a_short_dated_entry_in_a_main_region_full_of_links_is_the_article() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(2))
+    links = "".join(f'<li><a href="/p{n}">Another post about the harbour, number {n}</a></li>' for n in range(40))
+    html = f"""<html><head><title>A short post</title></head><body><section role="main">
+    <article><h1>A short post</h1><p class="byline">Posted on 12 November 2012</p>
+    <div class="entry-content">{story}</div></article>
+    <div class="more"><h3>More posts</h3><ul>{links}</ul></div></section></body></html>"""
+    assert parse_article(html, "https://blog.example/a-short-post").body == "\n\n".join(prose(n) for n in range(2))
+
+
+def test_a_thread_of_forum_software_named_on_the_root_element_is_read_with_all_its_posts() -> None:
+    posts = "".join(
+        f'<li class="post"><div class="userinfo">user{n}</div>'
+        '<div class="a"><div class="b"><div class="c"><div class="d"><article class="message-body">'
+        f"<p>{prose(n)}</p>{''.join(f'<p>{prose(10 + k)}</p>' for k in range(3 if n == 0 else 0))}"
+        "</article></div></div></div></div></li>"
+        for n in range(4)
+    )
+    html = f'<html id="XF"><body><div class="p-body"><h1>Ports?</h1><ol class="posts">{posts}</ol></div></body></html>'
+    body = parse_article(html, "https://forum.example/threads/ports.1/").body
+    assert all(prose(n) in body for n in range(4))
+
+
+def test_a_consent_dialog_full_of_legal_prose_is_never_the_article() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(2))
+    legal = "".join(
+        f"<p>We and our {n} partners process personal data such as cookies, device identifiers and browsing data, "
+        "to personalise content and ads, to measure them, and to develop and improve our products.</p>"
+        for n in range(12)
+    )
+    html = f"""<html><body><main><h1>Harbour news</h1>{story}</main>
+    <div id="onetrust-consent-sdk"><div class="ot-sdk-container"><h2>Privacy Preference Center</h2>{legal}</div></div>
+    </body></html>"""
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(2))
+
+
+def test_a_thread_is_read_from_its_list_of_posts() -> None:
+    posts = "".join(
+        f'<div class="post"><div class="a"><div class="b"><div class="c"><div class="d"><div class="e">'
+        f'<div class="text"><p>{prose(n)}</p>{"".join(f"<p>{prose(10 + k)}</p>" for k in range(3 if n == 0 else 0))}'
+        "</div></div></div></div></div></div></div>"
+        for n in range(4)
+    )
+    ld = '<script type="application/ld+json">{"@type": "DiscussionForumPosting", "headline": "Ports?"}</script>'
+    similar = "".join(f'<li><a href="/threads/{n}">Similar thread number {n} about ships</a></li>' for n in range(5))
+    stats = f"<div class='similar'><h3>Similar threads</h3><ul>{similar}</ul></div>"
+    thread = f"<main><h1>Ports?</h1><div class='thread'>{posts}</div>{stats}</main>"
+    html = f"<html><head>{ld}</head><body>{thread}</body></html>"
+    body = parse_article(html, "https://forum.example/threads/ports.1/").body
+    assert all(prose(n) in body for n in range(4)) and "Similar thread" not in body
+
+
+def test_a_short_post_beside_long_lists_of_links_is_the_article() -> None:
+    paragraphs = [f"{prose(n)} {prose(n + 10)}" for n in range(2)]
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    months = "".join(f'<li><a href="/2012/{n}">Archive of month number {n} of this blog</a></li>' for n in range(40))
+    html = f"""<html><body><div id="wrap"><div id="col1"><div class="hentry"><h2>A short post</h2>{story}</div></div>
+    <div id="col2"><h3>Archives</h3><ul>{months}</ul></div></div></body></html>"""
+    body = parse_article(html, "https://blog.example/2012/11/a-short-post.html").body
+    assert body == "\n\n".join(["A short post", *paragraphs])
+
+
+def test_the_page_footer_is_never_the_article_however_much_text_it_holds() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(2))
+    policy = "".join(
+        f"<p>Section {n} of our privacy policy explains which personal data we collect when you shop with us, "
+        "why we keep it, for how long, and whom we share it with.</p>"
+        for n in range(12)
+    )
+    html = f"""<html><body><div class="page"><div class="product"><h1>Wool runner</h1>{story}</div></div>
+    <footer><div class="legal"><h2>Privacy policy</h2>{policy}</div></footer></body></html>"""
+    assert parse_article(html, "https://shop.example/products/wool-runner").body == "\n\n".join(
+        prose(n) for n in range(2)
+    )
+
+
+def test_lines_that_are_only_a_control_label_are_not_read() -> None:
+    labels = ["Read More »", "Reply"]
+    story = "".join(f"<p>{prose(n)}</p><div class='x'>{label}</div>" for n, label in enumerate(labels))
+    html = f"""<html><body><article><div>Table of Contents</div>{story}<p>{prose(2)}</p><p>{prose(3)}</p>
+    </article></body></html>"""
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_jsonld_article_body_is_read_when_the_page_adds_only_a_little_around_the_same_text() -> None:
+    paragraphs = [prose(n) for n in range(5)]
+    data = {"@type": "NewsArticle", "headline": "Port", "articleBody": "\n\n".join(paragraphs)}
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    box = "<div class='x'><p>Get our port newsletter every Friday, free of charge.</p><p>Sign me up now</p></div>"
+    html = f"""<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>
+    <body><article>{story}{box}</article></body></html>"""
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(paragraphs)

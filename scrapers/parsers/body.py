@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .boilerplate import Furniture, furniture, has_prose, is_comments
+from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
 from .dates import shows_byline_date
 from .density import Scores, score_elements
 from .page import Page, jsonld_types
@@ -39,6 +39,7 @@ KNOWN_CONTAINERS = (
     "article",
 )
 _CAPTION_TAGS = frozenset({"figcaption"})
+_SEMANTIC_CHROME = frozenset({"footer", "dialog"})
 # Headings of the sections pages put after an article (English; the words recur in most CMS themes):
 # those that always open the page's own sections, and those that do when a list of links follows.
 _TAIL_ALWAYS = re.compile(
@@ -56,6 +57,12 @@ _TAIL_LINKS = re.compile(
     r"|editor'?s?\s+picks?|explore\s+more|don'?t\s+miss)\W*$",
     re.I,
 )
+# A line that is only a control's label: a button or a toggle the page draws as text.
+_UI_LABEL = re.compile(
+    r"^\W*(?:read\s+more|continue\s+reading|show\s+(?:more|less)|load\s+more|see\s+more|view\s+more"
+    r"|table\s+of\s+contents?(?:\s+(?:show|hide))?|reply|print|advertisement)\W*$",
+    re.I,
+)
 _TAIL_AFTER = 0.5  # ... once this share of the text is read
 _INLINE = frozenset({"span", "code", "em", "i", "b", "strong", "a", "mark", "small", "sup", "sub", "u", "s"})
 _SIBLING = 0.5  # a sibling block with this share of the chosen block's value joins it ...
@@ -64,17 +71,26 @@ _MAIN_SHARE = 0.25  # <main> is where the article is when it holds this share of
 THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "Question"})
 _STORY_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "ReportageNews", "OpinionNewsArticle"})
 FORUM_SOFTWARE = ("discourse", "vbulletin", "xenforo", "phpbb", "invision", "mybb", "flarum", "nodebb", "smf")
+_FORUM_NAMES = frozenset({*FORUM_SOFTWARE, "xf", "ipsapp"}) - {"smf"}  # as root ids/classes ("smf" is too short)
 _PROSE_PAGE = 2000  # characters of prose of a page's region ...
 _PROSE_SHARE = 0.5  # ... of which an article holds at least this share
 _WORD = re.compile(r"\w+")
 # Levels above the chosen block where its likes (other items of the same list) are looked for.
 _LIST_REACH = 4
+_POST_REACH = 10  # ... and where the posts of a thread are
+_THREAD_SHARE = 0.5  # a block with this share of the region's text is the list of a thread's posts
 _LIKE = 0.2  # a sibling of the chosen block's kind with this share of its text is another item of a list
+_LIKE_PROSE = 500  # ... and of its prose, when it holds this many characters of prose
+_AMID_WORDS = 50  # a short post beside links has at least this many words ...
+_AMID_PROSE = 150  # ... this many characters of prose ...
+_AMID_SHARE = 0.5  # ... and this share of the words of the page outside links
 _ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
 _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
 _REPEAT = 40  # characters: a paragraph this long that was already read may be a repeat ...
 _LONG_REPEAT = 80  # ... and is one alone when this long
 _ENOUGH = 0.6  # a marked container is kept when it holds this share of the best block's value
+_LD_MORE = 0.7  # JSON-LD articleBody is read when the page shows less than this share of it ...
+_LD_CLOSE = 1.3  # ... or at most this much more (in paragraphs, as the page has them)
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
 
 
@@ -90,8 +106,12 @@ def extract_body(page: Page) -> str:
     root = body_root(page)
     dom_text = "\n\n".join(_clean([b.text for b in _read(root)], page))
     ld_text = _jsonld_body(page)
-    if ld_text and root.source != "profile" and len(dom_text) < 0.7 * len(ld_text):
-        return ld_text
+    if not ld_text or root.source == "profile":
+        return dom_text
+    if len(dom_text) < _LD_MORE * len(ld_text):
+        return ld_text  # the page shows less than its own statement of the text (a teaser, a script-built page)
+    if len(dom_text) <= _LD_CLOSE * len(ld_text) and ld_text.count("\n\n") >= min(2, dom_text.count("\n\n")):
+        return ld_text  # the same text, where what the page adds around it is chrome (bylines, boxes, buttons)
     return dom_text
 
 
@@ -156,6 +176,8 @@ class FurnitureSkip:
         if key not in self.kinds:
             self.kinds[key] = furniture(tag)
         kind = self.kinds[key]
+        if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
+            return True  # a consent dialog's legal text, the page's footer: however long
         if kind is None or self.size(tag) >= self.limit:
             return False
         if name in _INLINE and has_ancestor(tag, "pre", "code"):
@@ -185,22 +207,50 @@ def _generic_root(page: Page) -> BodyRoot:
     elements = _with_siblings(page, chosen, scores, FurnitureSkip(page, top, kinds))
     article = BodyRoot(elements, FurnitureSkip(page, chosen, kinds), "container" if marked is not None else "density")
     region = _main_region(page, kinds)
-    if _is_thread(page, chosen) or _one_of_many(page, chosen):
-        return region  # a discussion (its posts are its content), or one item of a list
+    if _is_thread(page, chosen):
+        # A discussion: its posts are its content. Read the list of posts, or the block found when it
+        # is that list already (it holds most of the region's text), else the whole region.
+        posts = _posts(page, chosen)
+        if posts is None and page.text_size(chosen) >= _THREAD_SHARE * page.text_size(region.elements[0]):
+            posts = chosen
+        if posts is None:
+            return region
+        return BodyRoot((posts,), FurnitureSkip(page, page.root, kinds, region=True), "page")
+    if _one_of_many(page, chosen):
+        return region  # one item of a list
     without_posts = BodyRoot(region.elements, FurnitureSkip(page, page.root, kinds), "page")
-    small = _words(_read(article)) < _ARTICLE_SHARE * _words(_read(without_posts))
+    mine, theirs = _read(article), _read(without_posts)
+    small = _words(mine) < _ARTICLE_SHARE * _words(theirs)
     small = small and not _most_prose(page, article, region)
-    if (scores.of(chosen) <= 0 or small) and not _stands_as_article(page, region, marked):
+    weak = (scores.of(chosen) <= 0 or small) and not _stands_as_article(page, region, marked)
+    if weak and not _amid_links(page, article, mine, theirs, region):
         return region  # no prose at all, or the "article" is a small part of the page: a listing, a product
     return article
 
 
+def _amid_links(page: Page, article: BodyRoot, mine: list[Block], theirs: list[Block], region: BodyRoot) -> bool:
+    """A short post on a page whose other text is links (blogroll, archives, menus of an old blog
+    theme): the post holds written prose and at least half of the words the page has outside links,
+    and the page neither marks a main region nor says it is something else than an article."""
+    main = region.elements[0]
+    if main.tag == "main" or main.get("role") == "main" or any(e.tag in ("html", "body") for e in article.elements):
+        return False
+    kind = (page.meta_first("og:type") or "article").strip().lower()
+    words = _words(mine)
+    if kind != "article" or words < _AMID_WORDS or sum(page.prose_size(e) for e in article.elements) < _AMID_PROSE:
+        return False
+    plain = sum(len(_WORD.findall(b.text)) for b in theirs if b.link_density < 0.5)
+    return words >= _AMID_SHARE * plain
+
+
 def _stands_as_article(page: Page, region: BodyRoot, marked: Element | None) -> bool:
     """A short text is still the article when the page says so and does not mark a main region that
-    holds more: the CMS marks the text as the entry's content, or the page dates it under its headline."""
+    holds more: the CMS marks the text as the entry's content, or the page dates it under its headline.
+    Both together make it the article even inside a marked main region (a short post beside blocks of
+    links the page puts in its ``<main>`` too)."""
     main = region.elements[0]
     if main.tag == "main" or main.get("role") == "main":
-        return False
+        return marked is not None and shows_byline_date(page)
     return marked is not None or shows_byline_date(page)
 
 
@@ -221,25 +271,71 @@ def _is_thread(page: Page, chosen: Element) -> bool:
     generator = (page.meta_first("generator") or "").lower()
     if any(name in generator for name in FORUM_SOFTWARE):
         return True
+    if _forum_root(page):
+        return True
     return any(is_comments(e) for e in (chosen, *chosen.iterancestors()) if e.tag not in ("body", "html"))
+
+
+def _forum_root(page: Page) -> bool:
+    """The forum software names itself on the page's root elements (XenForo's ``<html id="XF">``,
+    phpBB's ``<body id="phpbb">``) where it prints no generator."""
+    for element in (page.root, next(iter(page.tags("body")), None)):
+        if element is None:
+            continue
+        names = {w for name in names_of(element) for w in words_of(name)}
+        if names & _FORUM_NAMES:
+            return True
+    return False
+
+
+def _posts(page: Page, chosen: Element) -> Element | None:
+    """The list of a thread's posts: the parent of the first block around the chosen one (a post,
+    or inside one) that has two or more siblings of its kind."""
+    node = chosen
+    for _ in range(_POST_REACH):
+        parent = node.getparent()
+        if parent is None or parent is page.root or node.tag in ("body", "main"):
+            return None
+        if node.tag != "p" and _likes(page, parent, node) >= 2:
+            return parent
+        node = parent
+    return None
 
 
 def _one_of_many(page: Page, chosen: Element) -> bool:
     """The chosen block is (inside) one item of a list of its likes, the posts of a thread or the
     teasers of a listing: it, or one of its first few ancestors, has two or more siblings of its
-    kind (tag and first class), each with a good part of its text."""
+    kind (tag and first class), each with a good part of its text. The regions of a layout are not
+    items of a list: a sibling named by an id without a number ("header", "sidebar"; items are
+    numbered, "post-12"), nor, among blocks without a class, one with little of the prose of a block
+    that holds a good deal of it (a story beside two columns of links)."""
     node = chosen
     for _ in range(_LIST_REACH):
         parent = node.getparent()
         if parent is None or parent is page.root or node.tag in ("body", "main"):
             return False
-        kind = (node.tag, (classes(node) or [""])[0])
-        size = page.text_size(node)
-        likes = [s for s in parent if s is not node and s.tag == kind[0] and (classes(s) or [""])[0] == kind[1]]
-        if kind[0] not in ("p", "li", "tr", "td") and sum(1 for s in likes if page.text_size(s) >= _LIKE * size) >= 2:
+        if node.tag not in ("p", "li", "tr", "td") and _likes(page, parent, node) >= 2:
             return True
         node = parent
     return False
+
+
+def _likes(page: Page, parent: Element, node: Element) -> int:
+    """How many of the children of ``parent`` are of the kind of its child ``node`` (see :func:`_alike`)."""
+    return sum(1 for sibling in parent if _alike(page, sibling, node))
+
+
+def _alike(page: Page, sibling: Element, node: Element) -> bool:
+    kind = (classes(node) or [""])[0]
+    if sibling is node or sibling.tag != node.tag or (classes(sibling) or [""])[0] != kind:
+        return False
+    if page.text_size(sibling) < _LIKE * page.text_size(node):
+        return False
+    ident = sibling.get("id")
+    if ident and not any(c.isdigit() for c in ident):
+        return False
+    prose = page.prose_size(node)
+    return bool(kind) or prose < _LIKE_PROSE or page.prose_size(sibling) >= _LIKE * prose
 
 
 def _marked_main(page: Page) -> Element | None:
@@ -304,7 +400,7 @@ def _keep(found: list[Block], source: str) -> list[Block]:
     ("Rest day", a refrain) is the article's own."""
     if source == "profile":
         return found
-    kept = [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300)]
+    kept = [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300) and not _UI_LABEL.match(b.text)]
     seen: set[str] = set()
     repeated = []
     for block in kept:

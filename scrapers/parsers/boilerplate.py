@@ -33,7 +33,7 @@ SURE_WORDS = frozenset(
         "adslot", "sponsor", "sponsored", "outbrain", "taboola", "popup", "modal", "cookie",
         "cookies", "navbar", "footer", "pagination", "pager", "sr", "screenreader", "visually",
         "skiplink", "login", "paywall", "donate", "consent", "onetrust", "cookiebot", "didomi", "usercentrics",
-        "gdpr", "cookielaw", "cookienotice",
+        "gdpr", "cookielaw", "cookienotice", "cookieconsent", "truste", "trustarc", "quantcast",
     }
 )  # fmt: skip
 LIKELY_WORDS = frozenset(
@@ -97,6 +97,19 @@ READER_WORDS = frozenset({"comment", "comments", "commentlist", "disqus", "respo
 def is_comments(tag: Element) -> bool:
     """A block of readers' comments (or the form to write one)."""
     return any(words_of(name) & READER_WORDS for name in names_of(tag))
+
+
+# Consent managers' dialogs (their own names: OneTrust, Cookiebot, Didomi, …): never the article, however
+# much legal text they hold. Plain "cookie" is not among them ("cookie-recipes").
+CONSENT_WORDS = frozenset(
+    {"consent", "onetrust", "cookiebot", "didomi", "usercentrics", "gdpr", "cookielaw", "cookienotice",
+     "cookieconsent", "truste", "trustarc", "quantcast"}
+)  # fmt: skip
+
+
+def is_consent(tag: Element) -> bool:
+    """A consent manager's dialog or banner."""
+    return any(words_of(name) & CONSENT_WORDS for name in names_of(tag))
 
 
 def _in_article(tag: Any) -> bool:
