@@ -251,6 +251,21 @@ def test_year_first_dates_with_month_names(raw: str, expected: datetime) -> None
     assert parse_loose(raw, UTC) == expected.replace(tzinfo=UTC)
 
 
+@pytest.mark.parametrize("raw", ["Posts: 2395 Jun 04, 2015", "Posts: 2015 Jun 04, 2015"])
+def test_a_number_before_a_written_date_is_not_its_year(raw: str) -> None:
+    assert search_loose(raw, UTC) == (datetime(2015, 6, 4, tzinfo=UTC), "Jun 04, 2015")
+
+
+def test_a_forum_signature_line_with_a_post_count_does_not_break_the_dates() -> None:
+    posts = "".join(
+        f'<div class="post"><div class="meta"><span>Posts: {n}</span><span>Jun 0{n % 9 + 1}, 2015</span></div>'
+        f"<p>Reply number {n} with enough words to be a post of the thread.</p></div>"
+        for n in range(2390, 2394)
+    )
+    html = f"<html><body><h1>Which lens?</h1>{posts}</body></html>"
+    assert parse_article(html, "https://forum.example/t/1").title == "Which lens?"
+
+
 def test_a_citation_date_in_meta_is_read() -> None:
     head = '<meta name="citation_publication_date" content="2023 Jan 7">'
     article = parse_article(page_with("", head), "https://x.example/a")

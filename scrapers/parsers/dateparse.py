@@ -42,7 +42,7 @@ _MONTH_DAY = re.compile(
 )
 # Year first: "2023 Jan 7" (citations: PubMed, NLM), "2023. január 7." (Hungarian).
 _YEAR_MONTH_DAY = re.compile(
-    r"(?<![\d.:/-])(?P<y>\d{4})\.?,?\s+(?P<mon>[^\W\d_]{3,}\.?)\s+(?P<d>\d{1,2})(?![\d:])",
+    r"(?<![\d.:/-])(?P<y>\d{4})\.?,?\s+(?P<mon>[^\W\d_]{3,}\.?)\s+(?P<d>\d{1,2})(?![\d:]|,?\s*\d{4})",
 )
 _JOINT = re.compile(r"\s*(?:at|um|à|a las|alle|в|saat|@|-|–|,)\s*", re.I)
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
@@ -160,7 +160,7 @@ def find_loose(raw: str, tz: tzinfo, month_first: bool = False, pos: int = 0) ->
                 stripped = text.strip(" ,")
                 first += text.index(stripped) if stripped else 0
                 return Loose(value, stripped, first, first + len(stripped))
-        pos = end
+        pos = start + 1  # not `end`: "Posts: 2395 Jun 04, 2015" holds a real date inside a false one
 
 
 def find_all_loose(raw: str, tz: tzinfo, month_first: bool = False) -> list[Loose]:

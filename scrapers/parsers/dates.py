@@ -390,7 +390,8 @@ class _Reader:
             previous = owner.getprevious()
             if dates[0].start == 0 and previous is not None:
                 context = squash(inline_text(previous))[-30:] + " " + text
-            date_found = find_all_loose(context, self.tz, self.month_first)[-1]
+            shift = len(context) - len(text)  # the date as found in `text`, placed in `context`
+            date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
             label = _label(context, date_found, owner)
             if after and label != "modified":
                 continue
