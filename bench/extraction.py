@@ -177,6 +177,42 @@ def date_label_audit(set_dir: Path, limit: int | None) -> str:
     return f"date labels of {set_dir.name} articles that the page states anywhere in its HTML: {stated} of {labelled}"
 
 
+_CPU_RUNNER = """
+import gzip, importlib, json, sys, time
+sys.path.insert(0, ".")
+module, name = sys.argv[1].split(":")
+extract = getattr(importlib.import_module(module), name)
+set_dir, page_type, limit = sys.argv[2], sys.argv[3], int(sys.argv[4])
+pages = []
+for line in open(set_dir + "/pages.jsonl", encoding="utf-8"):
+    page = json.loads(line)
+    if page_type in ("", page["page_type"]) and len(pages) < limit:
+        html = gzip.open(set_dir + "/html/" + page["id"] + ".html.gz").read().decode("utf-8", "replace")
+        pages.append((html, page["url"] or ""))
+extract(*pages[0])  # imports and caches warmed, as in a crawl
+started = time.process_time()
+for html, url in pages:
+    extract(html, url)
+print(json.dumps({"pages": len(pages), "cpu_s": time.process_time() - started}))
+"""
+
+
+def cpu_speeds(extractors: dict[str, tuple[str, str]], set_dir: Path, rounds: int, limit: int) -> dict[str, float]:
+    """Pages per CPU-second of each extractor on the same article pages, in alternating rounds (the
+    CPU time of its own process: other load on the machine moves it much less than wall time)."""
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, (python, callable_) in extractors.items():
+            command = [python, "-c", _CPU_RUNNER, callable_, str(set_dir), "article", str(limit)]
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                print(f"{name}: CPU timing failed: {result.stderr.strip()[-200:]}", file=sys.stderr)
+                continue
+            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            best[name] = max(best.get(name, 0.0), figures["pages"] / figures["cpu_s"])
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", type=Path, default=DEFAULT_SETS, help="folder with score.py and the sets")
@@ -184,6 +220,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", choices=[r.name for r in RUNS], help="run only these (repeat)")
     parser.add_argument("--limit", type=int, help="only the first N pages of each set (quick runs)")
     parser.add_argument("--json", type=Path, help="also write every figure there")
+    parser.add_argument("--cpu-rounds", type=int, default=3, help="rounds of the CPU-time speed comparison (0: none)")
     args = parser.parse_args()
 
     if not (args.sets / "score.py").exists():
@@ -203,6 +240,10 @@ def main() -> int:
             results[name][run.name] = score(python, callable_, args.sets, run, args.limit)
     print(table(results, list(extractors)))
     wcxb = args.sets / "wcxb-dev"
+    if wcxb.is_dir() and args.cpu_rounds:
+        speeds = cpu_speeds(extractors, wcxb, args.cpu_rounds, args.limit or 10**6)
+        shown = ", ".join(f"{name} {value:.1f}" for name, value in speeds.items())
+        print(f"speed, pages per CPU-second, wcxb-dev articles (best of {args.cpu_rounds} alternating rounds): {shown}")
     if wcxb.is_dir() and (not args.only or "wcxb-all" in args.only):
         print(page_type_figures(wcxb, args.limit))
         print(date_label_audit(wcxb, args.limit))

@@ -115,6 +115,17 @@ _ORIGINALLY = re.compile(
     r"|ursprünglich\s+veröffentlicht|publié\s+(?:initialement|à\s+l'origine)|publicad[oa]\s+originalmente",
     re.I,
 )
+# Words without which no _ORIGINALLY phrase can be on the page (a substring test costs a thousandth
+# of running the case-insensitive pattern over the whole markup).
+_ORIGINALLY_WORDS = ("originally", "first published", "first posted", "first appeared", "first ran", "впервые",
+                     "ursprünglich", "publié", "publicad")
+
+
+def _says_first_published(markup: str) -> bool:
+    lowered = markup.lower()
+    return any(word in lowered for word in _ORIGINALLY_WORDS) and _ORIGINALLY.search(markup) is not None
+
+
 # Blocks whose dates belong to other stories or to readers: teasers, menus, comments, footers.
 _ELSEWHERE_WORDS = frozenset(
     {"related", "recommended", "recommendations", "trending", "popular", "promo", "teaser", "teasers", "comment",
@@ -291,7 +302,7 @@ class _Reader:
         """ "This article was originally published on 26 Sep 2019": the text says it outright, in the
         body or in a note of its own next to it (outside menus, teasers and comments)."""
         found = self._originally_in(self.body)
-        if found is not None or not _ORIGINALLY.search(self.page.markup):
+        if found is not None or not _says_first_published(self.page.markup):
             return found
         for name in _NOTE_TAGS:
             for tag in self.page.tags(name):
