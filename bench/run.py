@@ -3,6 +3,7 @@
     make bench                                              # the default, smaller sizes (a few minutes)
     .venv/bin/python bench/run.py --trafilatura-python /tmp/trafvenv/bin/python
     .venv/bin/python bench/run.py --articles 20000 --memory-small 2000 --search-articles 200000
+    .venv/bin/python bench/run.py --only memory --memory-large 100000 --memory-small 10000   # one part
 
 What it does, on the replica served on 127.0.0.1 (``replica.server.running_replica``):
 
@@ -11,7 +12,7 @@ What it does, on the replica served on 127.0.0.1 (``replica.server.running_repli
    crawl's own process (``-s PARSE_WORKERS=0``: how it was before the parse pool; skip with
    ``--no-before``), and a crawl of a ``--memory-small`` replica (the memory reference);
 2. fetches the same URLs with a bare Scrapy spider that does nothing with them (bench/bare_spider.py);
-3. times ``parse_article`` (turan profile) on ``--parse-pages`` archived pages, and trafilatura's
+3. times ``parse_article`` (turan profile, CPU time) on ``--parse-pages`` archived pages, and trafilatura's
    ``extract(include_comments=True)`` on the same bytes in its own interpreter
    (``--trafilatura-python``; trafilatura is not a dependency of the project: install it in a
    throwaway venv, ``python3 -m venv /tmp/trafvenv && /tmp/trafvenv/bin/pip install trafilatura``);
@@ -55,12 +56,14 @@ sys.path.insert(0, str(ROOT))
 from archive.store import Archive  # noqa: E402
 from bench.search import build, queries, time_queries  # noqa: E402
 from replica.server import running_replica  # noqa: E402
+from replica.weight import WEIGHTS  # noqa: E402
 from scrapers.parsers import parse_article  # noqa: E402
 from scrapers.sites import load_profile  # noqa: E402
 
 MB = 1024 * 1024
 
-# Runs in trafilatura's interpreter: times extract() with comments on the pages of a JSON file.
+# Runs in trafilatura's interpreter: times extract() with comments on the pages of a JSON file
+# (CPU time of the process, like time_ours: on a shared machine wall time measures the neighbours).
 TRAFILATURA = r"""
 import json, sys, time
 import trafilatura
@@ -68,10 +71,10 @@ pages = json.load(open(sys.argv[1]))
 blobs = [(url, bytes.fromhex(body)) for url, body in pages]
 for url, body in blobs[:5]:
     trafilatura.extract(body, url=url, include_comments=True)
-start = time.perf_counter()
+start = time.process_time()
 for url, body in blobs:
     trafilatura.extract(body, url=url, include_comments=True)
-print(json.dumps({"pages": len(blobs), "seconds": time.perf_counter() - start,
+print(json.dumps({"pages": len(blobs), "seconds": time.process_time() - start,
                   "version": trafilatura.__version__}))
 """
 
@@ -203,16 +206,20 @@ def article_pages(db: Path, limit: int) -> list[tuple[str, bytes, str | None]]:
 
 
 def time_ours(pages: list[tuple[str, bytes, str | None]], runs: int = 3) -> float:
-    """Seconds per page of the full parse (turan profile), median of `runs` passes."""
+    """CPU seconds per page of the full parse (turan profile), median of `runs` passes.
+
+    CPU time, not wall time: parsing is single-threaded, and on a shared machine the wall time of
+    the same pass varied 2.5-fold between runs minutes apart (load 6) while its CPU time stayed
+    within 3 %. trafilatura is timed the same way."""
     profile = load_profile("turan")
     for url, body, ctype in pages[:5]:
         parse_article(body, url, profile, content_type=ctype)
     passes = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         for url, body, ctype in pages:
             parse_article(body, url, profile, content_type=ctype)
-        passes.append((time.perf_counter() - start) / len(pages))
+        passes.append((time.process_time() - start) / len(pages))
     return statistics.median(passes)
 
 
@@ -267,9 +274,14 @@ def sizes(db: Path, tmp: Path) -> tuple[float, float, float, int]:
     return size / articles, gz / max(n, 1), raw / max(n, 1), articles
 
 
-def search_p95(articles: int, tmp: Path, seed: int) -> tuple[float, str, int]:
-    db = tmp / "search.db"
-    n, _ = build(db, articles, seed)
+def search_p95(articles: int, db: Path, seed: int) -> tuple[float, str, int]:
+    """(p95 ms of the worst query class, p95 by class, articles); builds `db` unless it exists."""
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        print(f"      reusing {db}: {n:,} articles", flush=True)
+    else:
+        n, _ = build(db, articles, seed)
     rows = time_queries(db, queries(db, 20, seed), runs=3, limit=10)
     worst = max(rows, key=lambda r: r[3])
     detail = ", ".join(f"{cls} {p95:.1f}" for cls, _, _, p95, _ in rows)
@@ -290,118 +302,168 @@ def verdict(ok: bool | None) -> str:
     return "-" if ok is None else "yes" if ok else "NO"
 
 
+PARTS = ("crawl", "parse", "reparse", "size", "memory", "search")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=3000, help="replica size of the measured crawl (3,000)")
     parser.add_argument("--memory-small", type=int, default=None, help="replica size of the memory reference "
-                        "crawl (default: a tenth of --articles)")
+                        "crawl (default: a tenth of --memory-large)")
+    parser.add_argument("--memory-large", type=int, default=None, help="replica size of the crawl whose peak "
+                        "memory is measured (default: --articles, the measured crawl itself)")
     parser.add_argument("--parse-pages", type=int, default=300, help="pages timed for the parse figure (300)")
     parser.add_argument("--search-articles", type=int, default=20_000, help="archive size for search (20,000)")
+    parser.add_argument("--search-db", type=Path, help="search archive: reused if it exists, else built and kept")
     parser.add_argument("--trafilatura-python", help="an interpreter with trafilatura installed")
     parser.add_argument("--no-before", action="store_true", help="skip the crawl with in-process parsing")
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run, of "
+                        f"{', '.join(PARTS)} (default: all); parse, reparse and size need crawl or --archive")
+    parser.add_argument("--archive", type=Path, help="an archive crawled before (--keep) for parse, reparse and "
+                        "size, instead of crawling; it is copied, not changed")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--weight", choices=WEIGHTS, default="light",
+                        help="replica pages: light (~17 KB) or real (~86 KB, a real news page's weight)")
     parser.add_argument("--keep", type=Path, help="keep the crawled archive at this path")
     args = parser.parse_args()
-    small_n = args.memory_small or max(args.articles // 10, 100)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    if parts - set(PARTS):
+        parser.error(f"--only: unknown part(s) {', '.join(sorted(parts - set(PARTS)))}")
+    if parts & {"parse", "reparse", "size"} and "crawl" not in parts and args.archive is None:
+        parser.error("parse, reparse and size need the crawl part or --archive")
+    large_n = args.memory_large or args.articles
+    small_n = args.memory_small or max(large_n // 10, 100)
     cores = os.cpu_count() or 1
     started = time.perf_counter()
     load_start = loadavg()
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    notes: list[str] = []
     tmp = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
     try:
         db = tmp / "archive.db"
-        print(f"[1/6] crawling a {args.articles:,}-article replica (parse pool) ...", flush=True)
-        with running_replica(articles=args.articles, seed=args.seed) as base:
-            ours = crawl(base, db)
-            urls = [base + path for method, path, _ in list(base.server.requests) if method == "GET"]
-            print(f"      {ours.pages:,} pages in {ours.seconds:.1f} s ({ours.rate:.1f}/s)", flush=True)
-            before = None
-            if not args.no_before:
-                print("      the same crawl, parsing in the crawl's process (PARSE_WORKERS=0) ...", flush=True)
-                before = crawl(base, tmp / "before.db", "PARSE_WORKERS=0")
-                print(f"      {before.pages:,} pages in {before.seconds:.1f} s ({before.rate:.1f}/s)", flush=True)
-            print(f"[2/6] bare Scrapy spider on the same {len(urls):,} URLs ...", flush=True)
-            bare_figures = bare(urls, tmp)
-            print(f"      {bare_figures['pages']:,} pages in {bare_figures['seconds']:.1f} s", flush=True)
-        print(f"[1b]  memory reference: crawling a {small_n:,}-article replica ...", flush=True)
-        with running_replica(articles=small_n, seed=args.seed) as base:
-            small = crawl(base, tmp / "small.db")
+        ours: CrawlFigures | None = None
+        before: CrawlFigures | None = None
+        bare_figures: dict[str, Any] | None = None
+        if "crawl" in parts:
+            print(f"[crawl] crawling a {args.articles:,}-article replica (parse pool) ...", flush=True)
+            with running_replica(articles=args.articles, seed=args.seed, weight=args.weight) as base:
+                ours = crawl(base, db)
+                urls = [base + path for method, path, _ in list(base.server.requests) if method == "GET"]
+                print(f"      {ours.pages:,} pages in {ours.seconds:.1f} s ({ours.rate:.1f}/s)", flush=True)
+                if not args.no_before:
+                    print("      the same crawl, parsing in the crawl's process (PARSE_WORKERS=0) ...", flush=True)
+                    before = crawl(base, tmp / "before.db", "PARSE_WORKERS=0")
+                    print(f"      {before.pages:,} pages in {before.seconds:.1f} s ({before.rate:.1f}/s)", flush=True)
+                print(f"[crawl] bare Scrapy spider on the same {len(urls):,} URLs ...", flush=True)
+                bare_figures = bare(urls, tmp)
+                print(f"      {bare_figures['pages']:,} pages in {bare_figures['seconds']:.1f} s", flush=True)
+            if args.keep:
+                shutil.copy(db, args.keep)
+        elif args.archive is not None:
+            with sqlite3.connect(args.archive) as source, sqlite3.connect(db) as copy:
+                source.backup(copy)
 
-        print(f"[3/6] parse time on {args.parse_pages} archived pages ...", flush=True)
-        pages = article_pages(db, args.parse_pages)
-        page_kb = statistics.mean(len(b) for _, b, _ in pages) / 1024
-        ours_parse = time_ours(pages)
-        theirs_parse, theirs_label = time_trafilatura(args.trafilatura_python, pages, tmp)
+        large = small = None
+        if "memory" in parts:
+            if ours is not None and large_n == args.articles:
+                large = ours
+            else:
+                print(f"[memory] crawling a {large_n:,}-article replica ...", flush=True)
+                with running_replica(articles=large_n, seed=args.seed, weight=args.weight) as base:
+                    large = crawl(base, tmp / "large.db")
+                (tmp / "large.db").unlink()
+            print(f"[memory] reference: crawling a {small_n:,}-article replica ...", flush=True)
+            with running_replica(articles=small_n, seed=args.seed, weight=args.weight) as base:
+                small = crawl(base, tmp / "small.db")
 
-        print("[4/6] reparse: one process, 1 worker, 2 workers ...", flush=True)
-        (reparse_one, cpu_one), (reparse_w1, _), (reparse_two, cpu_two) = (
-            reparse_seconds(db, w) for w in (0, 1, 2))
+        parse_rate = None
+        if "parse" in parts or ("crawl" in parts and ours is not None):
+            print(f"[parse] parse time on {args.parse_pages} archived pages ...", flush=True)
+            pages = article_pages(db, args.parse_pages)
+            page_kb = statistics.mean(len(b) for _, b, _ in pages) / 1024
+            ours_parse = time_ours(pages)
+            parse_rate = 1 / ours_parse
+            if "parse" in parts:
+                theirs_parse, theirs_label = time_trafilatura(args.trafilatura_python, pages, tmp)
+                rows.append((
+                    f"parse time per page, CPU ms ({len(pages)} pages, {page_kb:.0f} KB avg)",
+                    f"{ours_parse * 1000:.2f}",
+                    f"{theirs_label}: {theirs_parse * 1000:.2f}" if theirs_parse else theirs_label,
+                    f"{ours_parse / theirs_parse:.2f} x" if theirs_parse else "-", "<= 1.0 x",
+                    verdict(ours_parse <= theirs_parse if theirs_parse else None),
+                ))
+            notes.append(f"replica article pages average {page_kb:.0f} KB; real turan.az pages are ~86 KB, "
+                         "so the parse time per page is lower here than on the real site.")
+        if ours is not None and bare_figures is not None and parse_rate is not None:
+            ceiling = min(bare_figures["pages_per_s"], cores * parse_rate)
+            rows.insert(0, (
+                f"crawl throughput, pages/s ({args.articles:,}-article replica, {ours.pages:,} pages)",
+                f"{ours.rate:.1f}",
+                f"bare spider {bare_figures['pages_per_s']:.1f}; {cores} x parse rate {cores * parse_rate:.1f}",
+                f"{ours.rate / ceiling:.2f} x min", ">= 0.80 x min", verdict(ours.rate >= 0.8 * ceiling),
+            ))
+            if before is not None:
+                rows.insert(1, (
+                    "  same crawl, parsing in the crawl's process (before)", f"{before.rate:.1f}",
+                    f"parse pool {ours.rate:.1f}", f"pool {ours.rate / before.rate:.2f} x", "-", "-",
+                ))
 
-        print("[5/6] archive size ...", flush=True)
-        per_article, gz_per_article, raw_per_article, n_articles = sizes(db, tmp)
+        if "reparse" in parts:
+            print("[reparse] one process, 1 worker, 2 workers ...", flush=True)
+            (reparse_one, cpu_one), (reparse_w1, _), (reparse_two, cpu_two) = (
+                reparse_seconds(db, w) for w in (0, 1, 2))
+            with sqlite3.connect(db) as conn:
+                n_reparsed = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            rows.append((
+                f"reparse of the archive ({n_reparsed:,} articles), s, 2 workers",
+                f"{reparse_two:.1f} (CPU {cpu_two:.1f})",
+                f"one process {reparse_one:.1f} (CPU {cpu_one:.1f}); 1 worker {reparse_w1:.1f}",
+                f"{reparse_one / reparse_two:.2f} x faster", ">= 1.7 x", verdict(reparse_one / reparse_two >= 1.7),
+            ))
+            notes.append("CPU: user + system seconds of the reparse process and its workers; wall time well "
+                         "above CPU / cores means other processes had the cores.")
 
-        print(f"[6/6] search on {args.search_articles:,} articles ...", flush=True)
-        p95, p95_detail, search_n = search_p95(args.search_articles, tmp, args.seed)
-        if args.keep:
-            shutil.copy(db, args.keep)
+        if large is not None and small is not None:
+            growth = large.peak_tree / small.peak_tree - 1 if small.peak_tree else 0.0
+            rows.append((
+                f"peak memory of a crawl, MB (tree: crawl + parse workers), {large_n:,} articles",
+                f"{large.peak_tree / MB:.0f} (crawl process {large.peak_main / MB:.0f})",
+                f"{small_n:,} articles: {small.peak_tree / MB:.0f} (crawl process {small.peak_main / MB:.0f})",
+                f"{growth:+.0%}", "< +20 %, < 500 MB",
+                verdict(growth < 0.2 and large.peak_tree < 500 * MB),
+            ))
+
+        if "size" in parts:
+            print("[size] archive size ...", flush=True)
+            per_article, gz_per_article, raw_per_article, _ = sizes(db, tmp)
+            rows.append((
+                "archive size per article, raw page kept, bytes",
+                f"{per_article:,.0f}", f"gzip'd raw HTML {gz_per_article:,.0f} (raw {raw_per_article:,.0f})",
+                f"{per_article / gz_per_article:.2f} x", "<= 1.2 x", verdict(per_article <= 1.2 * gz_per_article),
+            ))
+
+        if "search" in parts:
+            print(f"[search] on {args.search_articles:,} articles ...", flush=True)
+            p95, p95_detail, search_n = search_p95(args.search_articles, args.search_db or tmp / "search.db",
+                                                   args.seed)
+            rows.append((
+                f"search p95, 2-word query with snippets, {search_n:,} articles, ms",
+                f"{p95:.1f}", f"worst class; p95 by class: {p95_detail}", "-", "< 50 ms (at 1M)", verdict(p95 < 50),
+            ))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    parse_rate = 1 / ours_parse
-    ceiling = min(bare_figures["pages_per_s"], cores * parse_rate)
-    rows: list[tuple[str, str, str, str, str, str]] = []
-    rows.append((
-        f"crawl throughput, pages/s ({args.articles:,}-article replica, {ours.pages:,} pages)",
-        f"{ours.rate:.1f}",
-        f"bare spider {bare_figures['pages_per_s']:.1f}; {cores} x parse rate {cores * parse_rate:.1f}",
-        f"{ours.rate / ceiling:.2f} x min", ">= 0.80 x min", verdict(ours.rate >= 0.8 * ceiling),
-    ))
-    if before is not None:
-        rows.append((
-            "  same crawl, parsing in the crawl's process (before)", f"{before.rate:.1f}",
-            f"parse pool {ours.rate:.1f}", f"pool {ours.rate / before.rate:.2f} x", "-", "-",
-        ))
-    parse_ratio = f"{ours_parse / theirs_parse:.2f} x" if theirs_parse else "-"
-    rows.append((
-        f"parse time per page, ms ({len(pages)} pages, {page_kb:.0f} KB avg)",
-        f"{ours_parse * 1000:.2f}",
-        f"{theirs_label}: {theirs_parse * 1000:.2f}" if theirs_parse else theirs_label,
-        parse_ratio, "<= 1.0 x", verdict(ours_parse <= theirs_parse if theirs_parse else None),
-    ))
-    rows.append((
-        f"reparse of the archive ({n_articles:,} articles), s, 2 workers",
-        f"{reparse_two:.1f} (CPU {cpu_two:.1f})",
-        f"one process {reparse_one:.1f} (CPU {cpu_one:.1f}); 1 worker {reparse_w1:.1f}",
-        f"{reparse_one / reparse_two:.2f} x faster", ">= 1.7 x", verdict(reparse_one / reparse_two >= 1.7),
-    ))
-    growth = ours.peak_tree / small.peak_tree - 1 if small.peak_tree else 0.0
-    rows.append((
-        f"peak memory of a crawl, MB (tree: crawl + parse workers), {args.articles:,} articles",
-        f"{ours.peak_tree / MB:.0f} (crawl process {ours.peak_main / MB:.0f})",
-        f"{small_n:,} articles: {small.peak_tree / MB:.0f} (crawl process {small.peak_main / MB:.0f})",
-        f"{growth:+.0%}", "< +20 %, < 500 MB",
-        verdict(growth < 0.2 and ours.peak_tree < 500 * MB),
-    ))
-    rows.append((
-        "archive size per article, raw page kept, bytes",
-        f"{per_article:,.0f}", f"gzip'd raw HTML {gz_per_article:,.0f} (raw {raw_per_article:,.0f})",
-        f"{per_article / gz_per_article:.2f} x", "<= 1.2 x", verdict(per_article <= 1.2 * gz_per_article),
-    ))
-    rows.append((
-        f"search p95, 2-word query with snippets, {search_n:,} articles, ms",
-        f"{p95:.1f}", f"worst class; p95 by class: {p95_detail}", "-", "< 50 ms (at 1M)", verdict(p95 < 50),
-    ))
-
     print()
-    print(f"newsarchive bench: {cores} cores, python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}; "
-          f"load average {load_start} at the start, {loadavg()} at the end; {time.perf_counter() - started:.0f} s")
+    print(f"newsarchive bench ({', '.join(p for p in PARTS if p in parts)}): {cores} cores, python "
+          f"{sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}; load average {load_start} at the start, "
+          f"{loadavg()} at the end; {time.perf_counter() - started:.0f} s")
     print("| figure | ours | reference, same run | ratio | target | met |")
     print("|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-    print("\nCPU: user + system seconds of the reparse process and its workers; wall time well above "
-          "CPU / cores means other processes had the cores.")
-    print(f"replica article pages average {page_kb:.0f} KB; real turan.az pages are ~86 KB, "
-          "so the parse time per page is lower here than on the real site.")
+    if notes:
+        print()
+        print("\n".join(notes))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 # One item per response: a high CONCURRENT_ITEMS only adds scheduling overhead.
 CONCURRENT_ITEMS = 8
+# Responses whose items are still in the pipelines (waiting for a parse worker) are held by Scrapy
+# until then, each with its decoded text and item: ~4 x the body. Scrapy stops fetching above this
+# many bytes of such bodies (its default, 5 MB, let ~290 replica pages pile up behind the parse pool,
+# and the crawl's peak memory with them); 2 MB is still ~120 replica pages or ~24 real ones queued
+# for 2 parse workers.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
+# Requests waiting in the scheduler are kept as tuples, not Request objects (a long crawl has tens of
+# thousands waiting): scrapers/queues.py.
+SCHEDULER_MEMORY_QUEUE = "scrapers.queues.CompactLifoMemoryQueue"
 
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
