@@ -354,3 +354,75 @@ def test_jsonld_article_body_is_read_when_the_page_adds_only_a_little_around_the
     html = f"""<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>
     <body><article>{story}{box}</article></body></html>"""
     assert parse_article(html, "https://x.example/a").body == "\n\n".join(paragraphs)
+
+
+def test_an_author_bio_box_under_the_story_is_not_read() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    bio = (
+        "<div class='author-bio'><p>Ann Lee has covered ports, shipping and the sea trade for twenty years, "
+        "first in Rotterdam and now from Baku, where she lives with her family and two cats.</p></div>"
+    )
+    html = f"<html><body><article>{story}{bio}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_the_folded_panels_of_an_accordion_are_read() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    steps = "".join(
+        f'<div class="accordion-item"><button>Step {n}</button>'
+        f'<div class="accordion-panel" style="display: none"><p>{prose(n + 4)}</p></div></div>'
+        for n in range(2)
+    )
+    menu = f'<div style="display:none"><p>{prose(9)}</p></div>'
+    html = f'<html><body><article>{story}<div class="accordion">{steps}</div>{menu}</article></body></html>'
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(6))
+
+
+def test_an_advertising_disclosure_above_the_story_is_not_read() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    notice = (
+        "<div class='advertiser-disclosure'><p>We may earn a commission when you buy through the links on this "
+        "page, which helps us keep writing; it never changes what we recommend to our readers.</p></div>"
+    )
+    html = f"<html><body><article>{notice}{story}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_a_box_about_the_author_is_not_read() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    box = (
+        "<div class='post-author__info'><p>Ann Lee writes about ports and shipping. Before she joined us she "
+        "spent ten years at sea, as a deck officer on container ships sailing between Asia and Europe.</p></div>"
+    )
+    html = f"<html><body><article>{story}{box}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_the_footnotes_under_a_text_are_not_read() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    notes = (
+        "<div class='footnotes'><ol><li id='fn1'>Figures from the port authority's yearly report, which counts "
+        "every ship that called at the port and what it carried, as published in March.</li></ol></div>"
+    )
+    html = f"<html><body><article>{story}{notes}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_a_story_beside_regions_named_as_furniture_is_not_one_of_a_list() -> None:
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
+    footer = "".join(f"<a href='/p{n}'>Page number {n} of the site</a> " for n in range(6))
+    popup = "<p>Get the port newsletter every Friday: the week's news from the quays, free of charge.</p>"
+    html = f"""<html><body><div class="builder builder-10 location-single"><div class="wrap"><h1>Port news</h1>
+    {story}</div></div><div class="builder builder-11 location-footer"><div class="wrap">{footer}</div></div>
+    <div class="builder builder-12 location-popup"><div class="wrap">{popup}</div></div></body></html>"""
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_lines_that_are_only_a_byline_label_or_stamp_are_not_read() -> None:
+    stamps = ("6 min read", "Reviewed by Ann Lee", "Last updated: 3 May 2024")
+    labels = "".join(f"<div class='x'>{t}</div>" for t in stamps)
+    story = "".join(f"<p>{prose(n)}</p>" for n in range(3))
+    letter = "<p>Written by hand, the letter was found in 1901.</p>"
+    html = f"<html><body><article>{labels}{story}{letter}</article></body></html>"
+    paragraphs = [prose(n) for n in range(3)] + ["Written by hand, the letter was found in 1901."]
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(paragraphs)

@@ -40,6 +40,7 @@ KNOWN_CONTAINERS = (
 )
 _CAPTION_TAGS = frozenset({"figcaption"})
 _SEMANTIC_CHROME = frozenset({"footer", "dialog"})
+_FOLDS = frozenset({"accordion", "collapse", "collapsible"})  # names of the folded panels readers open
 # Headings of the sections pages put after an article (English; the words recur in most CMS themes):
 # those that always open the page's own sections, and those that do when a list of links follows.
 _TAIL_ALWAYS = re.compile(
@@ -63,6 +64,16 @@ _UI_LABEL = re.compile(
     r"|table\s+of\s+contents?(?:\s+(?:show|hide))?|reply|print|advertisement)\W*$",
     re.I,
 )
+# A line that is only a byline's label or stamp: the reading time, who wrote, edited or checked the text
+# ("Reviewed by Ann Lee"), when it was last updated; never a sentence (which ends with its stop).
+_BYLINE = re.compile(
+    r"^(?!.*[.!?]\s*$)\W*(?:\d+\s*min(?:ute)?s?\.?\s+read(?:ing)?(?:\s+time)?"
+    r"|(?:written|reviewed|medically\s+reviewed|fact[-\s]checked|edited)\s+by(?:\s*:?\s*[^!?;]{0,60})?"
+    r"|(?:last\s+updated|updated\s+on|updated\s*:)(?:\s*[\w ,.:/-]{0,40})?"
+    r"|updated(?:\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[\w ,.:/-]{0,30})?)\W*$",
+    re.I,
+)
+_BYLINE_LINE = 80  # characters: a byline's line is short
 _TAIL_AFTER = 0.5  # ... once this share of the text is read
 _INLINE = frozenset({"span", "code", "em", "i", "b", "strong", "a", "mark", "small", "sup", "sub", "u", "s"})
 _SIBLING = 0.5  # a sibling block with this share of the chosen block's value joins it ...
@@ -170,7 +181,7 @@ class FurnitureSkip:
             return True
         if name == "textarea":
             return True  # its content is raw text (a form's default, "republish this" HTML), never elements
-        if name in CONTROLS or is_hidden(tag):
+        if name in CONTROLS or (is_hidden(tag) and not _folded(tag)):
             return self.size(tag) < self.limit
         key = id(tag)
         if key not in self.kinds:
@@ -189,6 +200,19 @@ class FurnitureSkip:
                 return not self.region
             return self.prose(tag) < self.prose_limit
         return not has_prose(tag)
+
+
+def _folded(tag: Element) -> bool:
+    """The folded panel of an accordion (steps, questions and answers): hidden until a click opens it,
+    but the article's text all the same. The panel or one of its two nearest ancestors says so."""
+    node: Element | None = tag
+    for _ in range(3):
+        if node is None:
+            return False
+        if any(words_of(name) & _FOLDS for name in names_of(node)):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _generic_root(page: Page) -> BodyRoot:
@@ -307,8 +331,9 @@ def _one_of_many(page: Page, chosen: Element) -> bool:
     teasers of a listing: it, or one of its first few ancestors, has two or more siblings of its
     kind (tag and first class), each with a good part of its text. The regions of a layout are not
     items of a list: a sibling named by an id without a number ("header", "sidebar"; items are
-    numbered, "post-12"), nor, among blocks without a class, one with little of the prose of a block
-    that holds a good deal of it (a story beside two columns of links)."""
+    numbered, "post-12"), or named as page furniture beside a block that is not ("location-footer",
+    "popup"), nor, among blocks without a class, one with little of the prose of a block that holds
+    a good deal of it (a story beside two columns of links)."""
     node = chosen
     for _ in range(_LIST_REACH):
         parent = node.getparent()
@@ -334,6 +359,8 @@ def _alike(page: Page, sibling: Element, node: Element) -> bool:
     ident = sibling.get("id")
     if ident and not any(c.isdigit() for c in ident):
         return False
+    if furniture(sibling) is Furniture.SURE and furniture(node) is None:
+        return False  # a region the page names as its furniture ("location-footer", "popup") beside the text
     prose = page.prose_size(node)
     return bool(kind) or prose < _LIKE_PROSE or page.prose_size(sibling) >= _LIKE * prose
 
@@ -400,7 +427,7 @@ def _keep(found: list[Block], source: str) -> list[Block]:
     ("Rest day", a refrain) is the article's own."""
     if source == "profile":
         return found
-    kept = [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300) and not _UI_LABEL.match(b.text)]
+    kept = [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300) and not _is_label(b.text)]
     seen: set[str] = set()
     repeated = []
     for block in kept:
@@ -414,6 +441,11 @@ def _keep(found: list[Block], source: str) -> list[Block]:
         if in_run or len(kept[n].text) >= _LONG_REPEAT:
             drop.add(n)
     return [b for n, b in enumerate(kept) if n not in drop]
+
+
+def _is_label(text: str) -> bool:
+    """A control's label, or a line of the byline that says nothing of the story."""
+    return bool(_UI_LABEL.match(text)) or (len(text) <= _BYLINE_LINE and bool(_BYLINE.match(text)))
 
 
 def _tail_cut(found: list[Block], source: str) -> list[Block]:

@@ -34,16 +34,21 @@ SURE_WORDS = frozenset(
         "cookies", "navbar", "footer", "pagination", "pager", "sr", "screenreader", "visually",
         "skiplink", "login", "paywall", "donate", "consent", "onetrust", "cookiebot", "didomi", "usercentrics",
         "gdpr", "cookielaw", "cookienotice", "cookieconsent", "truste", "trustarc", "quantcast",
+        "bio", "authorbio",  # an author's bio box: written prose, but about the writer, not the story
+        "disclosure", "disclaimer",  # the advertiser's or the lawyers' notice that pages print around stories
+        "footnotes",  # the notes and sources listed under a text: apparatus, not its reading text
     }
 )  # fmt: skip
 LIKELY_WORDS = frozenset(
     {
         "related", "recommended", "recommendations", "tags", "taglist", "tagcloud", "promo",
         "banner", "navigation", "nav", "menu", "print", "toolbar", "byline", "caption", "readmore",
-        "jump", "masthead", "trending", "popular", "author", "bio", "meta", "copyright", "credits",
+        "jump", "masthead", "trending", "popular", "author", "meta", "copyright", "credits",
         "rating", "slideshow", "toc",
     }
 )  # fmt: skip
+# With "author", words that name a box about the writer ("author-box", "author__info", "about-the-author").
+AUTHOR_BOX_WORDS = frozenset({"box", "card", "info", "profile", "about", "detail", "details", "description"})
 # Whole class names that mark the article's own text even when a word of them looks like furniture.
 CONTENT_CLASSES = re.compile(
     r"^(?:entry|post|article|story|news|blog|single|main|page)[-_]?(?:content|body|text|entry)$"
@@ -82,7 +87,7 @@ def furniture(tag: Any) -> Furniture | None:
     found = _ROLES.get(role) if isinstance(role, str) else None
     for value in names:
         words = words_of(value)
-        if words & SURE_WORDS:
+        if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS):
             return Furniture.SURE
         if words & LIKELY_WORDS:
             found = found or Furniture.LIKELY
