@@ -178,17 +178,15 @@ def date_label_audit(set_dir: Path, limit: int | None) -> str:
 
 
 _CPU_RUNNER = """
-import gzip, importlib, json, sys, time
+import importlib, json, sys, time
+from pathlib import Path
 sys.path.insert(0, ".")
+from bench.extraction import labelled_pages
 module, name = sys.argv[1].split(":")
 extract = getattr(importlib.import_module(module), name)
-set_dir, page_type, limit = sys.argv[2], sys.argv[3], int(sys.argv[4])
-pages = []
-for line in open(set_dir + "/pages.jsonl", encoding="utf-8"):
-    page = json.loads(line)
-    if page_type in ("", page["page_type"]) and len(pages) < limit:
-        html = gzip.open(set_dir + "/html/" + page["id"] + ".html.gz").read().decode("utf-8", "replace")
-        pages.append((html, page["url"] or ""))
+set_dir, page_type, limit = Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+pages = [(html, page["url"] or "") for page, html in labelled_pages(set_dir, None) if page["page_type"] == page_type]
+pages = pages[:limit]
 extract(*pages[0])  # imports and caches warmed, as in a crawl
 started = time.process_time()
 for html, url in pages:

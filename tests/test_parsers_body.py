@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from scrapers.parsers import parse_article
 from scrapers.sites import SiteProfile, load_profile, profile_from_dict
 
@@ -378,33 +380,30 @@ def test_the_folded_panels_of_an_accordion_are_read() -> None:
     assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(6))
 
 
-def test_an_advertising_disclosure_above_the_story_is_not_read() -> None:
+@pytest.mark.parametrize(
+    ("box", "before"),
+    [
+        pytest.param(
+            "<div class='advertiser-disclosure'><p>We may earn a commission when you buy through the links on this "
+            "page, which helps us keep writing; it never changes what we recommend to our readers.</p></div>",
+            True, id="advertising disclosure",
+        ),
+        pytest.param(
+            "<div class='post-author__info'><p>Ann Lee writes about ports and shipping. Before she joined us she "
+            "spent ten years at sea, as a deck officer on container ships sailing between Asia and Europe.</p></div>",
+            False, id="author box",
+        ),
+        pytest.param(
+            "<div class='footnotes'><ol><li id='fn1'>Figures from the port authority's yearly report, which counts "
+            "every ship that called at the port and what it carried, as published in March.</li></ol></div>",
+            False, id="footnotes",
+        ),
+    ],
+)
+def test_a_box_of_sentences_named_as_furniture_is_not_read(box: str, before: bool) -> None:
     story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
-    notice = (
-        "<div class='advertiser-disclosure'><p>We may earn a commission when you buy through the links on this "
-        "page, which helps us keep writing; it never changes what we recommend to our readers.</p></div>"
-    )
-    html = f"<html><body><article>{notice}{story}</article></body></html>"
-    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
-
-
-def test_a_box_about_the_author_is_not_read() -> None:
-    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
-    box = (
-        "<div class='post-author__info'><p>Ann Lee writes about ports and shipping. Before she joined us she "
-        "spent ten years at sea, as a deck officer on container ships sailing between Asia and Europe.</p></div>"
-    )
-    html = f"<html><body><article>{story}{box}</article></body></html>"
-    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
-
-
-def test_the_footnotes_under_a_text_are_not_read() -> None:
-    story = "".join(f"<p>{prose(n)}</p>" for n in range(4))
-    notes = (
-        "<div class='footnotes'><ol><li id='fn1'>Figures from the port authority's yearly report, which counts "
-        "every ship that called at the port and what it carried, as published in March.</li></ol></div>"
-    )
-    html = f"<html><body><article>{story}{notes}</article></body></html>"
+    inside = box + story if before else story + box
+    html = f"<html><body><article>{inside}</article></body></html>"
     assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
 
 

@@ -263,7 +263,9 @@ def test_a_forum_signature_line_with_a_post_count_does_not_break_the_dates() -> 
         for n in range(2390, 2394)
     )
     html = f"<html><body><h1>Which lens?</h1>{posts}</body></html>"
-    assert parse_article(html, "https://forum.example/t/1").title == "Which lens?"
+    article = parse_article(html, "https://forum.example/t/1")
+    assert article.title == "Which lens?"
+    assert (article.published, article.published_raw) == (datetime(2015, 6, 6, tzinfo=UTC), "Jun 06, 2015")
 
 
 def test_a_citation_date_in_meta_is_read() -> None:
