@@ -19,8 +19,8 @@ class Spider(scrapy.Spider):
     def on_error(self, failure: Any) -> None: ...
 
 
-def queue() -> tuple[CompactLifoMemoryQueue, Spider]:
-    crawler = get_crawler(Spider)
+def queue(spill_after: int | None = None) -> tuple[CompactLifoMemoryQueue, Spider]:
+    crawler = get_crawler(Spider, {"SCHEDULER_SPILL_AFTER": spill_after} if spill_after is not None else None)
     spider = Spider()
     crawler.spider = spider
     return CompactLifoMemoryQueue.from_crawler(crawler), spider
@@ -65,3 +65,58 @@ def test_requests_that_are_not_plain_are_kept_as_they_are() -> None:
         q.push(request)
     assert all(isinstance(item, Request) for item in q.q)
     assert [q.pop() for _ in odd] == list(reversed(odd))  # the very same objects
+
+
+def test_a_long_queue_spills_its_older_half_to_disk_and_keeps_the_lifo_order() -> None:
+    q, spider = queue(spill_after=10)
+    pushed = []
+    for n in range(57):
+        request = Request(f"https://x.example/{n}", callback=spider.parse, meta={"n": n},
+                          headers={"Referer": "https://x.example/"})
+        if n % 7 == 0:  # not plain: kept as a Request, spilled the way Scrapy's disk queues store it
+            request = Request(f"https://x.example/{n}", callback=spider.parse, meta={"n": n},
+                              headers={"If-None-Match": f'"{n}"'})
+        q.push(request)
+        pushed.append(request)
+        assert len(q.q) <= 10  # memory holds at most spill_after entries
+        assert len(q) == n + 1
+    assert q.crawler.stats is not None and q.crawler.stats.get_value("scheduler/spilled") >= 45
+    # Interleaved: pop a few, push more, pop everything; the order is a stack's.
+    popped = [q.pop() for _ in range(3)]
+    expected = list(reversed(pushed))
+    more = Request("https://x.example/late", callback=spider.parse)
+    q.push(more)
+    rest = [q.pop() for _ in range(len(q))]
+    assert q.pop() is None and len(q) == 0
+    assert all(r is not None for r in popped + rest)
+    assert all(same(a, b) for a, b in zip(popped + rest, [*expected[:3], more, *expected[3:]], strict=True))
+    assert rest[-1] is not None and rest[-1].meta == {"n": 0} and rest[-1].headers[b"If-None-Match"] == b'"0"'
+
+
+def test_peek_brings_back_a_spilled_chunk() -> None:
+    q, spider = queue(spill_after=4)
+    for n in range(5):
+        q.push(Request(f"https://x.example/{n}", callback=spider.parse))
+    while len(q.q):
+        q.q.pop()  # empty the memory part only: what is left is on disk
+    assert len(q) == 2
+    peeked = q.peek()
+    assert peeked is not None and peeked.url == "https://x.example/1"
+    assert [r.url for r in (q.pop(), q.pop()) if r is not None] == ["https://x.example/1", "https://x.example/0"]
+
+
+def test_a_request_that_cannot_be_stored_keeps_the_queue_in_memory() -> None:
+    q, spider = queue(spill_after=4)
+    odd = Request("https://x.example/lambda", callback=lambda response: None)
+    q.push(odd)
+    for n in range(9):
+        q.push(Request(f"https://x.example/{n}", callback=spider.parse))
+    assert len(q.q) == 10 and q._file is None  # nothing spilled, nothing lost
+    assert [r.url for r in (q.pop() for _ in range(10)) if r is not None][-1] == odd.url
+
+
+def test_spilling_is_off_at_zero() -> None:
+    q, spider = queue(spill_after=0)
+    for n in range(50):
+        q.push(Request(f"https://x.example/{n}", callback=spider.parse))
+    assert len(q.q) == 50 and q._file is None

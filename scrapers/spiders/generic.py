@@ -41,6 +41,7 @@ from scrapers.discovery import (
 )
 from scrapers.failures import failure_reason
 from scrapers.items import FailureItem
+from scrapers.links import hrefs
 from scrapers.sites import ProfileError, SiteProfile, load_profile
 from scrapers.spiders.profile import _as_list, page_item
 
@@ -237,7 +238,7 @@ class GenericSpider(scrapy.Spider):
             return
         pages: list[str] = []
         articles: dict[str, bool] = {}  # article URL -> older than --since (by its URL's date)
-        for href in response.css("a::attr(href)").getall():
+        for href in hrefs(response.text):
             url = clean_url(response.urljoin(href.strip()))
             if not same_site(url, self.hosts):
                 continue
