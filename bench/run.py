@@ -151,6 +151,8 @@ class CrawlFigures:
     seconds: float
     peak_main: int
     peak_tree: int
+    cpu: float = 0.0  # user + system seconds of the crawl process and its parse workers
+    server_cpu: float = 0.0  # of this process meanwhile: the replica server's threads, mostly
 
     @property
     def rate(self) -> float:
@@ -165,9 +167,11 @@ def crawl(base: str, db: Path, *sets: str) -> CrawlFigures:
     command = [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
     for item in sets:
         command += ["-s", item]
+    cpu_before, server_before = _children_cpu(), time.process_time()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with MemorySampler(process.pid) as memory:
         output, _ = process.communicate()
+    cpu, server_cpu = _children_cpu() - cpu_before, time.process_time() - server_before
     if process.returncode not in (0, 3):
         sys.exit(f"crawl failed ({process.returncode}):\n{output}")
     with sqlite3.connect(db) as conn:
@@ -176,12 +180,19 @@ def crawl(base: str, db: Path, *sets: str) -> CrawlFigures:
         ).fetchone()
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     seconds = (_stamp(finished) - _stamp(started)).total_seconds()
-    return CrawlFigures(int(pages), int(articles), seconds, memory.peak_main, memory.peak_tree)
+    return CrawlFigures(int(pages), int(articles), seconds, memory.peak_main, memory.peak_tree, cpu, server_cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the waited-for child processes (and theirs): the crawl and its workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bare(urls: list[str], tmp: Path) -> dict[str, Any]:
     listing = tmp / "urls.txt"
     listing.write_text("\n".join(urls))
+    cpu_before, server_before = _children_cpu(), time.process_time()
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "bare_spider.py"), str(listing)],
         cwd=ROOT, capture_output=True, text=True, check=False,
@@ -189,6 +200,7 @@ def bare(urls: list[str], tmp: Path) -> dict[str, Any]:
     if result.returncode != 0:
         sys.exit(f"bare spider failed:\n{result.stdout}\n{result.stderr}")
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["cpu"], figures["server_cpu"] = _children_cpu() - cpu_before, time.process_time() - server_before
     return figures
 
 
@@ -402,6 +414,14 @@ def main() -> None:
                 f"bare spider {bare_figures['pages_per_s']:.1f}; {cores} x parse rate {cores * parse_rate:.1f}",
                 f"{ours.rate / ceiling:.2f} x min", ">= 0.80 x min", verdict(ours.rate >= 0.8 * ceiling),
             ))
+            crawl_ms, server_ms = 1000 * ours.cpu / ours.pages, 1000 * ours.server_cpu / ours.pages
+            bare_ms = 1000 * bare_figures["cpu"] / bare_figures["pages"]
+            notes.append(
+                f"CPU per page, same run: our crawl {crawl_ms:.2f} ms (crawl process and parse workers), the "
+                f"bare spider {bare_ms:.2f} ms, the replica server {server_ms:.2f} ms (it shares the {cores} "
+                f"cores): with every core busy all the time, this crawl could reach at most "
+                f"{cores * 1000 / (crawl_ms + server_ms):.0f} pages/s here "
+                f"({cores * 1000 / (crawl_ms + server_ms) / ceiling:.2f} x min).")
             if before is not None:
                 rows.insert(1, (
                     "  same crawl, parsing in the crawl's process (before)", f"{before.rate:.1f}",
