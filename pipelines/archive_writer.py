@@ -1,7 +1,7 @@
 """The single archive writer: buffers pages, articles and failures and writes them in batches.
 
-One transaction per batch keeps FTS upkeep cheap; a crash loses at most the unflushed batch,
-which the next run fetches again because it is not in the archive.
+One transaction per batch keeps FTS upkeep cheap; a crash loses at most the batch being written
+and the one filling, which the next run fetches again because they are not in the archive.
 
 Batches are written in a thread of their own (``ARCHIVE_WRITE_THREAD``, on by default), one at a
 time, in order: SQLite, the full-text tokenizer and zlib release the GIL, so most of a batch's
