@@ -27,6 +27,8 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
 # Requests waiting in the scheduler are kept as tuples, not Request objects (a long crawl has tens of
 # thousands waiting): scrapers/queues.py.
 SCHEDULER_MEMORY_QUEUE = "scrapers.queues.CompactLifoMemoryQueue"
+# Request fingerprints kept as 64-bit ints: scrapers/dupefilter.py.
+DUPEFILTER_CLASS = "scrapers.dupefilter.CompactDupeFilter"
 # Past this many waiting requests (per priority), the older half goes to a temporary file (0: never).
 SCHEDULER_SPILL_AFTER = 4000
 
