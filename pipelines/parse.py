@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapers.items import FailureItem, PageItem
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import Article
+from scrapers.parsers.pagetype import PageType
+from scrapers.parsers.parse import parse_candidate
 from scrapers.sites import SiteProfile
 
 if TYPE_CHECKING:
@@ -59,16 +61,26 @@ PARSE_ERROR = "parse_error"
 # --- the worker side: runs in its own process -------------------------------------------------------
 
 
+def parse_page(
+    body: bytes, url: str, profile: SiteProfile | None, content_type: str | None, confirm: bool
+) -> Article | PageType:
+    """The Article, or for a candidate the page-type check does not confirm, its PageType."""
+    if confirm:
+        return parse_candidate(body, url, profile, content_type=content_type)
+    return parse_article(body, url, profile, content_type=content_type)
+
+
 def _serve(conn: Connection, profile: SiteProfile | None) -> None:
-    """A worker's life: a page in, ("ok", Article) or ("error", message) out, until the pipe closes."""
+    """A worker's life: a page in, ("ok", Article | PageType) or ("error", message) out, until the pipe
+    closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle, not the workers'
     while True:
         try:
-            body, url, content_type = conn.recv()
+            body, url, content_type, confirm = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: tuple[str, Any] = ("ok", parse_article(body, url, profile, content_type=content_type))
+            answer: tuple[str, Any] = ("ok", parse_page(body, url, profile, content_type, confirm))
         except Exception as exc:
             answer = ("error", f"{type(exc).__name__}: {exc}")
         conn.send(answer)
@@ -132,8 +144,11 @@ class ParsePool:
         self._all[self._all.index(worker)] = fresh
         return fresh
 
-    async def parse(self, body: bytes, url: str, content_type: str | None, timeout: float) -> Article:
-        """Parses one page in an idle worker; TimeoutError after `timeout` s (that worker is replaced)."""
+    async def parse(
+        self, body: bytes, url: str, content_type: str | None, timeout: float, confirm: bool = False
+    ) -> Article | PageType:
+        """Parses one page in an idle worker (:func:`parse_page`); TimeoutError after `timeout` s (that
+        worker is replaced)."""
         loop = asyncio.get_running_loop()
         if self._idle is None:  # created in the running loop
             self._idle = asyncio.Queue()
@@ -156,7 +171,7 @@ class ParsePool:
         keep: _Worker | None = worker
         try:
             try:
-                worker.conn.send((body, url, content_type))
+                worker.conn.send((body, url, content_type, confirm))
             except OSError as exc:
                 raise WorkerDiedError(f"the parse worker is gone ({exc})") from None
             loop.add_reader(worker.conn.fileno(), readable)
@@ -171,7 +186,7 @@ class ParsePool:
                 self._idle.put_nowait(keep)
         if kind == "error":
             raise RuntimeError(value)
-        assert isinstance(value, Article)
+        assert isinstance(value, Article | PageType)
         return value
 
     def close(self) -> None:
@@ -244,7 +259,7 @@ class ParseArticlePipeline:
             logger.warning("not parsed, %d bytes > PARSE_MAX_BYTES %d: %s", len(item.body), self.max_bytes, item.url)
             return self._failure(item, TOO_LARGE, f"{len(item.body)} bytes; PARSE_MAX_BYTES is {self.max_bytes}")
         try:
-            article = await (self._in_pool(item) if self.pool is not None else self._in_process(item))
+            parsed = await (self._in_pool(item) if self.pool is not None else self._in_process(item))
         except TimeoutError:
             logger.warning("parse took over PARSE_TIMEOUT %.1f s: %s", self.timeout, item.url)
             return self._failure(item, PARSE_TIMEOUT, f"parse took over {self.timeout:g} s (PARSE_TIMEOUT)")
@@ -252,20 +267,29 @@ class ParseArticlePipeline:
             logger.error("parse failed for %s: %s: %s", item.url, type(exc).__name__, exc)
             self._inc("archive/failed/parse_error")
             return self._failure(item, PARSE_ERROR, f"{type(exc).__name__}: {exc}")
-        item.article = article
+        if isinstance(parsed, PageType):  # an article candidate that is a listing, tag, author... page
+            item.kind = "listing" if parsed.kind == "listing" else "page"
+            self._inc("archive/dropped/not_article")
+            logger.debug("not an article (%s, %.1f: %s): %s", parsed.kind, parsed.score, "; ".join(parsed.reasons),
+                         item.url)
+            return item
+        if item.confirm_article:
+            self._inc("pagetype/article")
+        item.article = parsed
         self._inc("parse/articles")
         return item
 
-    async def _in_process(self, item: PageItem) -> Article:
+    async def _in_process(self, item: PageItem) -> Article | PageType:
         started = time.perf_counter()
-        article = parse_article(item.body, item.url, self.profile, content_type=item.content_type)
+        parsed = parse_page(item.body, item.url, self.profile, item.content_type, item.confirm_article)
         if time.perf_counter() - started > self.timeout:
             raise TimeoutError
-        return article
+        return parsed
 
-    async def _in_pool(self, item: PageItem) -> Article:
+    async def _in_pool(self, item: PageItem) -> Article | PageType:
         assert self.pool is not None
+        args = (item.body, item.url, item.content_type, self.timeout, item.confirm_article)
         try:
-            return await self.pool.parse(item.body, item.url, item.content_type, self.timeout)
+            return await self.pool.parse(*args)
         except WorkerDiedError:  # it may have died before this page (killed while idle): once more
-            return await self.pool.parse(item.body, item.url, item.content_type, self.timeout)
+            return await self.pool.parse(*args)

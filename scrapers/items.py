@@ -23,6 +23,9 @@ class PageItem:
     final_url: str | None = None
     content_type: str | None = None
     article: Article | None = field(default=None, repr=False)
+    # Its URL only suggests an article (the generic spider's guess): the parse pipeline runs the
+    # page-type check first, on the tree it parses from (scrapers/pagetype_filter.py sets it).
+    confirm_article: bool = False
 
 
 @dataclass

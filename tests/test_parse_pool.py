@@ -124,3 +124,24 @@ def not_running(pid: int) -> bool:
     except ProcessLookupError:
         return True
     return False
+
+
+LISTING = "<html><head><title>World</title></head><body><h1>World</h1>" + "".join(
+    f'<article><h2><a href="/world/story-{i}">Story number {i} of the day</a></h2><p>A short teaser.</p></article>'
+    for i in range(12)
+) + '<a rel="next" href="/world?page=2">Next</a></body></html>'
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_candidates_are_checked_on_the_tree_they_are_parsed_from(pages: list[PageItem], workers: int) -> None:
+    listing = PageItem(url="https://x.example/world/latest", status=200, headers={}, body=LISTING.encode(),
+                       fetched_at=datetime.now(UTC), kind="article", confirm_article=True)
+    article = copies(pages[:1])[0]
+    article.confirm_article = True
+    unconfirmed = PageItem(url=listing.url, status=200, headers={}, body=listing.body, fetched_at=listing.fetched_at,
+                           kind="article")
+    done = run_all(pipeline(workers), [listing, article, unconfirmed])
+    assert done[0] is listing and listing.kind == "listing" and listing.article is None
+    assert done[1].article == parse_article(article.body, article.url, load_profile("turan"),
+                                            content_type=article.content_type)
+    assert done[2].kind == "article" and done[2].article is not None  # no check asked: parsed as told

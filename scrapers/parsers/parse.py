@@ -14,6 +14,28 @@ from .dates import extract_dates
 from .encoding import decode_html, repair_mojibake
 from .metadata import extract_metadata
 from .page import Page
+from .pagetype import PageType, classify
+
+
+def read_page(html: str | bytes, url: str, profile: SiteProfile | None = None, content_type: str | None = None) -> Page:
+    """The page's text (decoded by its charset, mojibake repaired) and tree, for the extractors to share."""
+    text = repair_mojibake(decode_html(html, content_type) if isinstance(html, bytes) else html)
+    return Page.from_text(text, url, profile)
+
+
+def parse_candidate(
+    html: str | bytes,
+    url: str,
+    profile: SiteProfile | None = None,
+    content_type: str | None = None,
+    *,
+    fetched_at: datetime | None = None,
+) -> Article | PageType:
+    """A page whose URL only suggests an article: the page-type check first, then, if it is one, the
+    Article parsed from the same tree; otherwise the :class:`PageType` that says what it is and why."""
+    page = read_page(html, url, profile, content_type)
+    found = classify(page)
+    return article_from(page, fetched_at) if found.is_article else found
 
 
 def parse_article(
@@ -30,8 +52,12 @@ def parse_article(
     ``fetched_at`` (timezone-aware) is when the page was fetched: relative dates ("2 hours ago",
     "вчера") are read against it, and are left unread without it (the parser never reads the clock).
     """
-    text = repair_mojibake(decode_html(html, content_type) if isinstance(html, bytes) else html)
-    page = Page.from_text(text, url, profile)
+    return article_from(read_page(html, url, profile, content_type), fetched_at)
+
+
+def article_from(page: Page, fetched_at: datetime | None = None) -> Article:
+    """Every field of the Article, from a page read by :func:`read_page`."""
+    url = page.url
     meta = extract_metadata(page)
     body = extract_body(page)
     dates = extract_dates(page, body, fetched_at)
