@@ -108,6 +108,16 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _cpu(stat: str) -> float:
+    """User + system CPU seconds of a process or thread (0.0 once it is gone)."""
+    try:
+        with open(stat) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class MemorySampler:
     """Samples the RSS of a process and of its whole tree (the parse workers too) until stopped."""
@@ -116,7 +126,15 @@ class MemorySampler:
     interval: float = 0.2
     peak_main: int = 0
     peak_tree: int = 0
+    thread_cpu: float = 0.0  # CPU seconds of the process's main thread (Scrapy's), last seen
+    # CPU seconds of every process of the tree, last seen: the parse workers are the forkserver's
+    # children, not the crawl's, so the crawl's own rusage does not count them.
+    cpu_by_pid: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def tree_cpu(self) -> float:
+        return sum(self.cpu_by_pid.values())
 
     def run(self) -> None:
         while not self._stop.is_set():
@@ -127,6 +145,9 @@ class MemorySampler:
                 pids.append(pid)
                 todo.extend(tree.get(pid, []))
             main = _rss(self.pid)
+            self.thread_cpu = max(self.thread_cpu, _cpu(f"/proc/{self.pid}/task/{self.pid}/stat"))
+            for pid in pids:
+                self.cpu_by_pid[pid] = max(self.cpu_by_pid.get(pid, 0.0), _cpu(f"/proc/{pid}/stat"))
             self.peak_main = max(self.peak_main, main)
             self.peak_tree = max(self.peak_tree, main + sum(_rss(p) for p in pids[1:]))
             self._stop.wait(self.interval)
@@ -151,7 +172,8 @@ class CrawlFigures:
     seconds: float
     peak_main: int
     peak_tree: int
-    cpu: float = 0.0  # user + system seconds of the crawl process and its parse workers
+    cpu: float = 0.0  # user + system seconds of the crawl process and its parse workers (sampled)
+    thread_cpu: float = 0.0  # of the crawl's main thread (Scrapy's reactor) alone
     server_cpu: float = 0.0  # of this process meanwhile: the replica server's threads, mostly
 
     @property
@@ -167,11 +189,11 @@ def crawl(base: str, db: Path, *sets: str) -> CrawlFigures:
     command = [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
     for item in sets:
         command += ["-s", item]
-    cpu_before, server_before = _children_cpu(), time.process_time()
+    server_before = time.process_time()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with MemorySampler(process.pid) as memory:
         output, _ = process.communicate()
-    cpu, server_cpu = _children_cpu() - cpu_before, time.process_time() - server_before
+    server_cpu = time.process_time() - server_before
     if process.returncode not in (0, 3):
         sys.exit(f"crawl failed ({process.returncode}):\n{output}")
     with sqlite3.connect(db) as conn:
@@ -180,11 +202,12 @@ def crawl(base: str, db: Path, *sets: str) -> CrawlFigures:
         ).fetchone()
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     seconds = (_stamp(finished) - _stamp(started)).total_seconds()
-    return CrawlFigures(int(pages), int(articles), seconds, memory.peak_main, memory.peak_tree, cpu, server_cpu)
+    return CrawlFigures(int(pages), int(articles), seconds, memory.peak_main, memory.peak_tree, memory.tree_cpu,
+                        memory.thread_cpu, server_cpu)
 
 
 def _children_cpu() -> float:
-    """CPU seconds of the waited-for child processes (and theirs): the crawl and its workers."""
+    """CPU seconds of the waited-for child processes: the bare spider (one process)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -417,7 +440,8 @@ def main() -> None:
             crawl_ms, server_ms = 1000 * ours.cpu / ours.pages, 1000 * ours.server_cpu / ours.pages
             bare_ms = 1000 * bare_figures["cpu"] / bare_figures["pages"]
             notes.append(
-                f"CPU per page, same run: our crawl {crawl_ms:.2f} ms (crawl process and parse workers), the "
+                f"CPU per page, same run: our crawl {crawl_ms:.2f} ms (crawl process and parse workers; "
+                f"Scrapy's thread {1000 * ours.thread_cpu / ours.pages:.2f} ms of it), the "
                 f"bare spider {bare_ms:.2f} ms, the replica server {server_ms:.2f} ms (it shares the {cores} "
                 f"cores): with every core busy all the time, this crawl could reach at most "
                 f"{cores * 1000 / (crawl_ms + server_ms):.0f} pages/s here "
