@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -120,3 +123,21 @@ def test_spilling_is_off_at_zero() -> None:
     for n in range(50):
         q.push(Request(f"https://x.example/{n}", callback=spider.parse))
     assert len(q.q) == 50 and q._file is None
+
+
+def test_a_crawl_that_spills_its_queue_archives_every_article_once(tmp_path: Path) -> None:
+    from replica.server import running_replica
+    from tests.conftest import newsarchive
+
+    with running_replica(articles=150, seed=7) as base:
+        done = newsarchive("crawl", "turan", "--base-url", base, "--db", str(tmp_path / "a.db"),
+                           "-s", "SCHEDULER_SPILL_AFTER=10", "-s", "LOG_LEVEL=INFO")
+        assert done.returncode == 0, done.stdout + done.stderr
+        spilled = re.search(r"'scheduler/spilled': (\d+)", done.stdout + done.stderr)
+        assert spilled is not None and int(spilled.group(1)) > 50  # the disk part was used, a lot
+        paths = [path for _, path, _ in base.server.requests]
+        assert len(paths) == len(set(paths))  # nothing asked twice, nothing lost from the queue
+        truth = {t["url"] for t in base.site.ground_truth(base)}
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        archived = {url for (url,) in conn.execute("SELECT url FROM articles")}
+    assert archived == truth
