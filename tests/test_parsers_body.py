@@ -425,3 +425,42 @@ def test_lines_that_are_only_a_byline_label_or_stamp_are_not_read() -> None:
     html = f"<html><body><article>{labels}{story}{letter}</article></body></html>"
     paragraphs = [prose(n) for n in range(3)] + ["Written by hand, the letter was found in 1901."]
     assert parse_article(html, "https://x.example/a").body == "\n\n".join(paragraphs)
+
+
+def test_a_call_to_action_box_in_the_story_is_not_read() -> None:
+    story = [prose(n) for n in range(4)]
+    cta = "<div class='post-cta'><h3>Ship smarter with Acme</h3><p>Start your free 14-day trial today.</p></div>"
+    html = f"<html><body><article><p>{story[0]}</p><p>{story[1]}</p>{cta}<p>{story[2]}</p><p>{story[3]}</p></article>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(story)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param(
+            "<h2>Related Posts</h2><div class='card'><h3><a href='/other'>Ten more things to see at the port</a></h3>"
+            "<p>The old quay, the fish market and the lighthouse: a walk along the harbour for a sunny day, "
+            "with the best places to eat on the way.</p></div>",
+            id="other posts with their excerpts",
+        ),
+        pytest.param(
+            "<p>Contributing Writer</p><p>Ann Lee writes about ports, ships and the people who work on them.</p>",
+            id="a writer's role over a bio",
+        ),
+    ],
+)
+def test_what_follows_a_heading_naming_other_posts_at_the_very_end_is_not_read(tail: str) -> None:
+    story = [prose(n) for n in range(12)]
+    html = f"<html><body><article>{''.join(f'<p>{p}</p>' for p in story)}{tail}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(story)
+
+
+def test_linked_headings_of_the_story_s_sections_are_read_and_teasers_titles_are_not() -> None:
+    intro = prose(0)
+    items = [(f"{n}. The Acme {n}00 harbour crane", " ".join(prose(n + k) for k in (0, 10, 20, 30))) for n in (1, 2)]
+    sections = "".join(f"<h2><a href='/shop'>{title}</a></h2><p>{text}</p>" for title, text in items)
+    teaser = "<h3><a href='/other'>Another story about cranes</a></h3><p>A short excerpt.</p>"
+    html = f"<html><body><article><p>{intro}</p>{sections}{teaser}</article></body></html>"
+    body = parse_article(html, "https://x.example/best-cranes").body
+    assert body.startswith("\n\n".join([intro, items[0][0], items[0][1], items[1][0], items[1][1]]))
+    assert "Another story about cranes" not in body

@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 
 # Stamped on every article; bump it when the parsers' output changes, so `newsarchive reparse
-# --since-version N` finds what older parsers wrote. 2: body, dates, captions and encoding of 2026-11-28.
-EXTRACTOR_VERSION = "2"
+# --since-version N` finds what older parsers wrote. 2: body, dates, captions and encoding of 2026-11-28;
+# 3: call-to-action boxes, "other posts" tails and linked section titles in the generic body.
+EXTRACTOR_VERSION = "3"
 
 
 @dataclass

@@ -39,8 +39,11 @@ KNOWN_CONTAINERS = (
     "article",
 )
 _CAPTION_TAGS = frozenset({"figcaption"})
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SECTION = 400  # characters of prose under a heading: a section of the text, not a teaser
 _SEMANTIC_CHROME = frozenset({"footer", "dialog"})
 _FOLDS = frozenset({"accordion", "collapse", "collapsible"})  # names of the folded panels readers open
+_CTA_WORDS = frozenset({"cta", "calltoaction"})  # names of a call-to-action box ("post-cta", "callToAction")
 # Headings of the sections pages put after an article (English; the words recur in most CMS themes):
 # those that always open the page's own sections, and those that do when a list of links follows.
 _TAIL_ALWAYS = re.compile(
@@ -56,6 +59,18 @@ _TAIL_LINKS = re.compile(
     r"(?:like|enjoy|be\s+interested\s+in)|more\s+(?:from|stories|articles|posts|news|like\s+this|to\s+read)\b.{0,40}"
     r"|read\s+(?:more|next|also)|what\s+to\s+read\s+next|keep\s+reading|recent\s+(?:posts|articles|stories|news)"
     r"|editor'?s?\s+picks?|explore\s+more|don'?t\s+miss)\W*$",
+    re.I,
+)
+# At the very end of the text, headings that name other posts of the site ("Related articles that may
+# interest you", "More from Ann", "Other posts you'll love", "Read next"), whose teasers can hold as much
+# prose as the text, and the line of a writer's role that opens an author box ("Contributing Writer").
+_TAIL_OTHERS = re.compile(
+    r"^\W*(?:(?:related|recent|similar|other|latest|more)\b.{0,30}\b(?:posts|articles|stories|guides)\b.{0,30}"
+    r"|more\s+from\s+.{1,30}|(?:related|recent)\s+(?:post|article|story)"
+    r"|you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)|(?:read|up)\s+next|keep\s+reading"
+    r"|(?:(?:senior|associate|contributing|staff|deputy|managing|executive|freelance|guest|chief)\s+)*"
+    r"(?:writer|editor|reporter|correspondent|contributor|journalist|columnist)s?"
+    r"|meet\s+(?:the|your)\s+(?:author|writer|guide))\W*$",
     re.I,
 )
 # A line that is only a control's label: a button or a toggle the page draws as text.
@@ -75,6 +90,7 @@ _BYLINE = re.compile(
 )
 _BYLINE_LINE = 80  # characters: a byline's line is short
 _TAIL_AFTER = 0.5  # ... once this share of the text is read
+_OTHERS_AFTER = 0.85  # ... and a heading naming other posts, followed by their excerpts, at the very end
 _INLINE = frozenset({"span", "code", "em", "i", "b", "strong", "a", "mark", "small", "sup", "sub", "u", "s"})
 _SIBLING = 0.5  # a sibling block with this share of the chosen block's value joins it ...
 _SIBLING_PROSE = 80  # ... when it holds this much prose
@@ -163,10 +179,18 @@ class FurnitureSkip:
     """
 
     def __init__(
-        self, page: Page, reference: Element, kinds: dict[int, Furniture | None], region: bool = False
+        self,
+        page: Page,
+        reference: Element,
+        kinds: dict[int, Furniture | None],
+        region: bool = False,
+        article: bool = False,
     ) -> None:
         # A page's main region (no article): its headline and its readers' posts are its content too.
         self.region = region
+        # The article's own text, once found: a call-to-action box in it is the site's pitch ("Try it
+        # free"), where on a landing page, and while the article is looked for, such boxes are content.
+        self.article = article
         self.size = page.text_size
         self.prose = page.prose_size
         self.prose_limit = max(_SURE_PROSE, page.prose_size(reference) / 2)
@@ -187,6 +211,8 @@ class FurnitureSkip:
         if key not in self.kinds:
             self.kinds[key] = furniture(tag)
         kind = self.kinds[key]
+        if kind is None and self.article and _is_call_to_action(tag):
+            kind = Furniture.SURE
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
             return True  # a consent dialog's legal text, the page's footer: however long
         if kind is None or self.size(tag) >= self.limit:
@@ -200,6 +226,14 @@ class FurnitureSkip:
                 return not self.region
             return self.prose(tag) < self.prose_limit
         return not has_prose(tag)
+
+
+def _is_call_to_action(tag: Element) -> bool:
+    """A call-to-action box ("cta", "call-to-action"): the site's pitch between or after the paragraphs."""
+    named = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
+    if "cta" not in named and "action" not in named:
+        return False  # most elements: no need to split their names into words
+    return any(words_of(name) & _CTA_WORDS for name in names_of(tag))
 
 
 def _folded(tag: Element) -> bool:
@@ -229,7 +263,8 @@ def _generic_root(page: Page) -> BodyRoot:
     marked = _marked_container(page, scores, scores.of(best))
     chosen = marked if marked is not None else best
     elements = _with_siblings(page, chosen, scores, FurnitureSkip(page, top, kinds))
-    article = BodyRoot(elements, FurnitureSkip(page, chosen, kinds), "container" if marked is not None else "density")
+    article_skip = FurnitureSkip(page, chosen, kinds, article=True)
+    article = BodyRoot(elements, article_skip, "container" if marked is not None else "density")
     region = _main_region(page, kinds)
     if _is_thread(page, chosen):
         # A discussion: its posts are its content. Read the list of posts, or the block found when it
@@ -427,7 +462,8 @@ def _keep(found: list[Block], source: str) -> list[Block]:
     ("Rest day", a refrain) is the article's own."""
     if source == "profile":
         return found
-    kept = [b for b in found if not (b.link_density > 0.6 and len(b.text) < 300) and not _is_label(b.text)]
+    titles = _section_titles(found)
+    kept = [b for n, b in enumerate(found) if not (_link_line(b) and n not in titles) and not _is_label(b.text)]
     seen: set[str] = set()
     repeated = []
     for block in kept:
@@ -441,6 +477,30 @@ def _keep(found: list[Block], source: str) -> list[Block]:
         if in_run or len(kept[n].text) >= _LONG_REPEAT:
             drop.add(n)
     return [b for n, b in enumerate(kept) if n not in drop]
+
+
+def _section_titles(found: list[Block]) -> set[int]:
+    """The headings made of a link that open a section of the article's own prose: listicles link
+    each item's name ("3. The Acme 200") above paragraphs about it. The linked titles of teasers
+    stand above a line or two of excerpt, not above a section."""
+    titles: set[int] = set()
+    for n, block in enumerate(found):
+        if block.element.tag not in _HEADINGS or not _link_line(block):
+            continue
+        prose = 0
+        for following in found[n + 1 :]:
+            if following.element.tag in _HEADINGS or prose >= _SECTION:
+                break
+            if following.link_density < 0.5:
+                prose += len(following.text)
+        if prose >= _SECTION:
+            titles.add(n)
+    return titles
+
+
+def _link_line(block: Block) -> bool:
+    """A short line that is mostly a link: a menu's entry, a teaser's title, "Read more: …"."""
+    return block.link_density > 0.6 and len(block.text) < 300
 
 
 def _is_label(text: str) -> bool:
@@ -457,6 +517,8 @@ def _tail_cut(found: list[Block], source: str) -> list[Block]:
     read = 0
     for n, block in enumerate(found):
         if read >= _TAIL_AFTER * total and len(block.text) <= 80 and _ends_article(block, found[n + 1 : n + 6]):
+            return found[:n]
+        if read >= _OTHERS_AFTER * total and len(block.text) <= 80 and _TAIL_OTHERS.match(block.text):
             return found[:n]
         read += len(block.text)
     return found
