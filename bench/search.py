@@ -42,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.search import search  # noqa: E402
+from archive.search import fts_query, search  # noqa: E402
 from archive.search_index import ARTICLES_FTS, COMMENTS_FTS, PENDING  # noqa: E402
 from archive.store import Archive, ArticleRecord  # noqa: E402
 from replica.site import ReplicaSite  # noqa: E402
@@ -192,6 +192,40 @@ def time_queries(path: Path, classes: dict[str, list[str]], runs: int, limit: in
     return rows
 
 
+def bounded_ranking(path: Path, classes: dict[str, list[str]], windows: list[int], limit: int) -> list[str]:
+    """What ranking only the newest `window` matches (by rowid, i.e. archive order) would cost and
+    change: the ranking query's p95 alone (no snippets), and the share of the exact top `limit` kept.
+    A measure for the decision of bounding the ranking; `newsarchive search` ranks every match."""
+    exact_sql = (f"SELECT rowid FROM {ARTICLES_FTS} WHERE {ARTICLES_FTS} MATCH ? ORDER BY rank LIMIT ?")
+    cutoff_sql = (f"SELECT rowid FROM {ARTICLES_FTS} WHERE {ARTICLES_FTS} MATCH ? "
+                  "ORDER BY rowid DESC LIMIT 1 OFFSET ?")
+    bounded_sql = (f"SELECT rowid FROM {ARTICLES_FTS} WHERE {ARTICLES_FTS} MATCH ? AND rowid >= ? "
+                   "ORDER BY rank LIMIT ?")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    matches = [fts_query(q) for qs in classes.values() for q in qs]
+
+    def timed(run: Any) -> tuple[float, Any]:
+        run()  # warm
+        start = time.perf_counter()
+        result = run()
+        return (time.perf_counter() - start) * 1000, result
+
+    exact = [timed(lambda m=m: [r[0] for r in conn.execute(exact_sql, (m, limit))]) for m in matches]
+    lines = [f"exact ranking: p95 {percentile([t for t, _ in exact], 0.95):.1f} ms (ranking alone, no snippets)"]
+    def bounded(m: str, window: int) -> list[int]:
+        row = conn.execute(cutoff_sql, (m, window - 1)).fetchone()
+        return [r[0] for r in conn.execute(bounded_sql, (m, row[0] if row else 0, limit))]
+
+    for window in windows:
+        runs = [timed(lambda m=m, w=window: bounded(m, w)) for m in matches]
+        kept = [len(set(b) & set(e)) / len(e) for (_, b), (_, e) in zip(runs, exact, strict=True) if e]
+        lines.append(f"newest {window:,} matches ranked: p95 {percentile([t for t, _ in runs], 0.95):.1f} ms; "
+                     f"exact top {limit} kept: {statistics.mean(kept):.0%} on average, "
+                     f"all {limit} on {sum(k == 1 for k in kept)} of {len(kept)} queries")
+    conn.close()
+    return lines
+
+
 def size_without_index(path: Path) -> int:
     """The archive's size once the language-aware index is dropped (on a vacuumed copy)."""
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
@@ -225,6 +259,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=10, help="results per query (default 10)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--grow-to", type=int, help="then copy articles until the archive holds this many")
+    parser.add_argument("--rank-windows", default="", help="e.g. 10000,20000: also measure ranking only the "
+                        "newest N matches (cost and change against the exact ranking)")
+    parser.add_argument("--no-size", action="store_true", help="skip the size figures (two copies of the file)")
     args = parser.parse_args()
 
     tmp = None
@@ -251,6 +288,13 @@ def main() -> None:
         print(f"{'class':<16}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
         for cls, count, p50, p95, worst in rows:
             print(f"{cls:<16}{count:>8}{p50:>10.1f}{p95:>10.1f}{worst:>10.1f}")
+        if args.rank_windows:
+            print(f"\nbounded ranking (the same queries, top {args.limit}):")
+            windows = [int(w) for w in args.rank_windows.split(",")]
+            for line in bounded_ranking(args.db, classes, windows, args.limit):
+                print("  " + line)
+        if args.no_size:
+            return
         with_index = vacuumed_size(args.db)
         without = size_without_index(args.db)
         print(f"\narchive size (vacuumed): {with_index / n:,.0f} bytes/article with the language-aware index, "

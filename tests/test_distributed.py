@@ -247,11 +247,13 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_joins(
     # The killed worker's unfinished requests were queued again by the others, not lost...
     taken = sum(int(n) for out in (out_b, out_c) for n in re.findall(r"(\d+) taken over from stopped workers", out))
     assert taken > 0, out_b + out_c
-    # ...and fetched again: at most what it had in flight is fetched twice.
+    # ...and fetched again: only what it had in flight (taken, not yet acknowledged) is fetched twice.
+    # How much that is depends on timing: up to the responses held behind its parse pool
+    # (SCRAPER_SLOT_MAX_ACTIVE_SIZE) besides those being downloaded; a fixed bound would be flaky.
     fetches = article_fetches(small_replica, seen)
     assert set(fetches) == {t["url"][len(small_replica):] for t in small_replica.site.ground_truth(small_replica)}
     twice = sum(n - 1 for n in fetches.values())
-    assert twice <= 60, f"{twice} articles fetched twice:\n{out_b[-3000:]}\n{out_c[-3000:]}"
+    assert twice <= taken, f"{twice} articles fetched twice, {taken} taken over:\n{out_b[-3000:]}\n{out_c[-3000:]}"
 
 
 def test_redis_restarted_mid_crawl_then_gone_for_good(
