@@ -12,19 +12,19 @@ add up to :data:`ARTICLE_AT` or more.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from bs4 import Tag
+from lxml import etree
 
 from .boilerplate import Furniture, furniture, is_furniture
 from .dateparse import search_loose
 from .encoding import decode_html
 from .page import ARTICLE_TYPES, Page, jsonld_types
-from .text import is_text_string, never_text, squash
+from .text import Element, classes, never_text, squash, tag_name, text_of
 
 Kind = Literal["article", "listing", "other"]
 _Note = Callable[[float, str], None]
@@ -93,7 +93,7 @@ def classify(page: Page) -> PageType:
         note(1.0, "a date under the headline")
     elif not _has_date(page):
         note(-1.0, "no publication date")
-    if page.soup.find("link", rel="next") is not None and teasers >= 2:
+    if any("next" in (link.get("rel") or "").split() for link in page.tags("link")) and teasers >= 2:
         note(-1.0, "paginated list")
     query = {k.lower() for k in parse_qs(urlsplit(page.url).query)}
     if query & _SEARCH_PARAMS:
@@ -129,19 +129,20 @@ def _structured(page: Page, note: _Note) -> None:
 
 def _microdata_article(page: Page) -> bool:
     """One schema.org article item (``itemscope itemtype=…/NewsArticle``), or a marked article body."""
-    items = [t for t in page.soup.select("[itemscope][itemtype]") if _schema_type(t) in ARTICLE_TYPES]
-    return len(items) == 1 or (not items and len(page.soup.select("[itemprop=articleBody]")) == 1)
+    elements = page.all_tags()
+    items = [e for e in elements if e.get("itemscope") is not None and e.get("itemtype") is not None
+             and _schema_type(e) in ARTICLE_TYPES]
+    return len(items) == 1 or (not items and sum(1 for e in elements if e.get("itemprop") == "articleBody") == 1)
 
 
-def _schema_type(tag: Tag) -> str:
+def _schema_type(tag: Element) -> str:
     value = tag.get("itemtype")
     return value.rstrip("/").rsplit("/", 1)[-1] if isinstance(value, str) else ""
 
 
 def _body_classes(page: Page, note: _Note) -> None:
-    body = page.soup.find("body")
-    names = body.get_attribute_list("class") if isinstance(body, Tag) else []
-    names = [n for n in names if n]
+    bodies = page.tags("body")
+    names = classes(bodies[0]) if bodies else []
     if any(_SINGLE_CLASSES.match(n) for n in names):
         note(1.5, "article class on <body>")
     elif any(_LISTING_CLASSES.match(n) for n in names):
@@ -150,20 +151,24 @@ def _body_classes(page: Page, note: _Note) -> None:
         note(-2.5, "static page class on <body>")
 
 
-def _outside_furniture(tag: Tag) -> bool:
-    return not any(is_furniture(parent) for parent in tag.parents if parent.name not in ("html", "[document]"))
+def _ancestors(tag: Element) -> Iterator[Element]:
+    return (parent for parent in tag.iterancestors() if tag_name(parent) != "html")
+
+
+def _outside_furniture(tag: Element) -> bool:
+    return not any(is_furniture(parent) for parent in _ancestors(tag))
 
 
 def _teasers(page: Page) -> int:
     """Story teasers: headings that are a link, and ``<article>`` blocks, outside page furniture."""
     headline_links = 0
-    for heading in page.soup.find_all(["h2", "h3", "h4"]):
-        link = heading.find("a", href=True)
-        text = squash(heading.get_text())
-        linked = isinstance(link, Tag) and text and len(squash(link.get_text())) >= 0.8 * len(text)
+    for heading in page.root.iter("h2", "h3", "h4"):
+        link = next((a for a in heading.iter("a") if a.get("href") is not None), None)
+        text = squash(text_of(heading))
+        linked = link is not None and text and len(squash(text_of(link))) >= 0.8 * len(text)
         if linked and _outside_furniture(heading):
             headline_links += 1
-    blocks = [a for a in page.soup.find_all("article") if a.find_parent("article") is None]
+    blocks = [a for a in page.tags("article") if not any(tag_name(p) == "article" for p in a.iterancestors())]
     articles = sum(1 for a in blocks if _outside_furniture(a))
     return max(headline_links, articles if articles > 1 else 0)
 
@@ -171,42 +176,65 @@ def _teasers(page: Page) -> int:
 def _prose(page: Page) -> int:
     """Characters of prose paragraphs under the one element that holds most of them."""
     by_parent: dict[int, int] = {}
-    for p in page.soup.find_all("p"):
-        text = squash(p.get_text())
+    for p in page.tags("p"):
+        text = squash(text_of(p))
         if len(text) < _PROSE_P:
             continue
-        links = sum(len(squash(a.get_text())) for a in p.find_all("a"))
+        links = sum(len(squash(text_of(a))) for a in p.iter("a"))
         if links > 0.3 * len(text) or not _outside_furniture(p):
             continue
-        parent = p.parent
-        while parent is not None and parent.name in ("blockquote", "span", "em", "strong", "b", "i", "font"):
-            parent = parent.parent
+        parent = p.getparent()
+        while parent is not None and tag_name(parent) in ("blockquote", "span", "em", "strong", "b", "i", "font"):
+            parent = parent.getparent()
         key = id(parent) if parent is not None else 0
         by_parent[key] = by_parent.get(key, 0) + len(text)
     return max(by_parent.values(), default=0)
 
 
+def _text_from(page: Page, start: Element) -> Iterator[tuple[Element, str]]:
+    """The page's text strings from ``start``'s own text on, in document order, each with the
+    element it is written in (comments' own text left out)."""
+    started = False
+    for event, element in etree.iterwalk(page.root, events=("start", "end")):
+        if element is start:
+            started = True
+        if not started:
+            continue
+        if event == "start":
+            if isinstance(element.tag, str) and element.text:
+                yield element, element.text
+        else:
+            parent = element.getparent()
+            if element.tail and parent is not None:
+                yield parent, element.tail
+
+
 def _date_after_headline(page: Page) -> bool:
     """A date in the first few lines after the page's ``<h1>``, where a byline puts it."""
-    h1 = next((h for h in page.soup.find_all("h1") if not never_text(h)), None)
+    h1 = next((h for h in page.tags("h1") if not never_text(h)), None)
     if h1 is None:
         return False
     window: list[str] = []
     size = 0
-    for node in h1.next_elements:
+    for owner, string in _text_from(page, h1):
         if size > _BYLINE_WINDOW:
             break
-        if is_text_string(node) and isinstance(node.parent, Tag) and not never_text(node.parent):
-            text = squash(str(node))
+        if not never_text(owner):
+            text = squash(string)
             window.append(text)
             size += len(text)
-    return search_loose(" ".join(window), UTC, month_first=True) is not None or _time_in(h1)
+    return search_loose(" ".join(window), UTC, month_first=True) is not None or _time_in(page, h1)
 
 
-def _time_in(h1: Tag) -> bool:
+def _time_in(page: Page, h1: Element) -> bool:
     """A ``<time>`` right after the headline (its text may say "2 hours ago")."""
-    following = h1.find_next("time")
-    return following is not None and following.find_previous("h1") is h1 and bool(following.get("datetime"))
+    position = page.position
+    at = position[id(h1)]
+    following = next((t for t in page.tags("time") if position[id(t)] > at), None)
+    if following is None or not following.get("datetime"):
+        return False
+    before = [h for h in page.tags("h1") if position[id(h)] < position[id(following)]]
+    return before[-1] is h1
 
 
 def _has_date(page: Page) -> bool:
@@ -215,10 +243,7 @@ def _has_date(page: Page) -> bool:
         "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date",
     ):  # fmt: skip
         return True
-    if page.soup.select_one("[itemprop=datePublished]") is not None:
+    if any(e.get("itemprop") == "datePublished" for e in page.all_tags()):
         return True
     # A byline's date sits in a header or a "meta" block: only sure furniture (menus, comments) is left out.
-    return any(
-        not any(furniture(p) is Furniture.SURE for p in time.parents if p.name not in ("html", "[document]"))
-        for time in page.soup.find_all("time")
-    )
+    return any(not any(furniture(p) is Furniture.SURE for p in _ancestors(time)) for time in page.tags("time"))
