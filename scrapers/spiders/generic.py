@@ -43,7 +43,7 @@ from scrapers.failures import failure_reason
 from scrapers.items import FailureItem
 from scrapers.links import hrefs
 from scrapers.sites import ProfileError, SiteProfile, load_profile
-from scrapers.spiders.profile import _as_list, page_item
+from scrapers.spiders.profile import _as_list, beyond_depth, page_item
 
 # Discovery documents first, then articles, then pages that only lead to articles.
 PRIORITY = {"discovery": 30, "article": 10, "listing": 0, "page": 0}
@@ -105,6 +105,10 @@ class GenericSpider(scrapy.Spider):
         self.since = Since(parse_since(since)) if since else None
         self.probed: set[str] = set()  # sites whose robots.txt and feeds were looked up
         self.too_old: set[str] = set()
+        # Links already turned into requests, as hash(url) (see ProfileSpider.followed): a repeated
+        # menu link costs a lookup here instead of a Request and its fingerprint in the dupefilter.
+        self.followed: set[int] = set()
+        self.depth_limit = 0  # DEPTH_LIMIT (from_crawler)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -131,6 +135,7 @@ class GenericSpider(scrapy.Spider):
         kwargs.setdefault("base_url", settings.get("CRAWL_BASE_URL"))
         kwargs.setdefault("profile_dirs", tuple(Path(p) for p in settings.getlist("SITE_PROFILE_DIRS")))
         spider: GenericSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.depth_limit = settings.getint("DEPTH_LIMIT")
         return spider
 
     # --- start -------------------------------------------------------------------------------
@@ -234,7 +239,7 @@ class GenericSpider(scrapy.Spider):
 
     # --- following -----------------------------------------------------------------------------
     def _follow(self, response: Response) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or beyond_depth(response, self.depth_limit):
             return
         pages: list[str] = []
         articles: dict[str, bool] = {}  # article URL -> older than --since (by its URL's date)
@@ -250,13 +255,22 @@ class GenericSpider(scrapy.Spider):
         for url, old in articles.items():
             if old:
                 self._skip_old(url)
-            else:
+            elif self._first(url):
                 yield self._request(url, "article")
         if self.since is not None and self._stale(response, articles):
             self._count("discovery/skipped/stale_page")
             return
         for url in pages:
-            yield self._request(url, "listing")
+            if self._first(url):
+                yield self._request(url, "listing")
+
+    def _first(self, url: str) -> bool:
+        """The first time this link is followed in this crawl."""
+        key = hash(url)
+        if key in self.followed:
+            return False
+        self.followed.add(key)
+        return True
 
     def _stale(self, response: TextResponse, articles: dict[str, bool]) -> bool:
         """With --since: a page whose own stories (menus and sidebars left out) are all older than

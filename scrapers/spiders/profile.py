@@ -34,6 +34,11 @@ def _hrefs(response: Response) -> list[str]:
     return hrefs(response.text)
 
 
+def beyond_depth(response: Response, limit: int) -> bool:
+    """Links on this page are more than DEPTH_LIMIT hops from the start (0: no limit)."""
+    return bool(limit) and int(response.meta.get("depth", 0)) >= limit
+
+
 def _as_list(value: str | Iterable[str] | None) -> list[str]:
     if value is None:
         return []
@@ -89,6 +94,7 @@ class ProfileSpider(scrapy.Spider):
         # Kept as hash(url) (an int, not the URL string: a third of the memory on a long crawl);
         # two URLs with one 64-bit hash in one crawl are about as likely as n^2 / 2^65.
         self.followed: set[int] = set()
+        self.depth_limit = 0  # DEPTH_LIMIT (from_crawler): links found beyond it are not followed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ProfileSpider:
@@ -98,6 +104,7 @@ class ProfileSpider(scrapy.Spider):
         kwargs.setdefault("sections", settings.get("CRAWL_SECTIONS"))
         kwargs.setdefault("profile_dirs", tuple(Path(p) for p in settings.getlist("SITE_PROFILE_DIRS")))
         spider: ProfileSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.depth_limit = settings.getint("DEPTH_LIMIT")
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -149,6 +156,10 @@ class ProfileSpider(scrapy.Spider):
         return not (self.sections and match.section and match.section not in self.sections)
 
     def _follow(self, response: Response, hrefs: Iterable[str]) -> Iterator[scrapy.Request]:
+        if beyond_depth(response, self.depth_limit):
+            # Scrapy's DepthMiddleware would drop these requests; remembered as followed, the same
+            # links found later nearer the start would be skipped.
+            return
         for href in hrefs:
             url = response.urljoin(href).split("#")[0]
             key = hash(url)
