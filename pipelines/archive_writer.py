@@ -245,7 +245,7 @@ class ArchiveWriterPipeline:
             self.stats.inc_value(stat, value)
 
     def _drop_buffers(self) -> None:
-        self.unwritten += len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits)
+        self.unwritten += self._buffered()
         self.pages, self.articles, self.failures, self.revisits = [], [], [], []
 
     def _write_failed(self, exc: ArchiveError, items: int) -> None:

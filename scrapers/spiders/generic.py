@@ -43,7 +43,7 @@ from scrapers.failures import failure_reason
 from scrapers.items import FailureItem
 from scrapers.links import hrefs
 from scrapers.sites import ProfileError, SiteProfile, load_profile
-from scrapers.spiders.profile import _as_list, beyond_depth, page_item
+from scrapers.spiders.profile import Followed, _as_list, beyond_depth, page_item
 
 # Discovery documents first, then articles, then pages that only lead to articles.
 PRIORITY = {"discovery": 30, "article": 10, "listing": 0, "page": 0}
@@ -105,9 +105,7 @@ class GenericSpider(scrapy.Spider):
         self.since = Since(parse_since(since)) if since else None
         self.probed: set[str] = set()  # sites whose robots.txt and feeds were looked up
         self.too_old: set[str] = set()
-        # Links already turned into requests, as hash(url) (see ProfileSpider.followed): a repeated
-        # menu link costs a lookup here instead of a Request and its fingerprint in the dupefilter.
-        self.followed: set[int] = set()
+        self.followed = Followed()  # links already turned into requests
         self.depth_limit = 0  # DEPTH_LIMIT (from_crawler)
 
     @classmethod
@@ -255,22 +253,14 @@ class GenericSpider(scrapy.Spider):
         for url, old in articles.items():
             if old:
                 self._skip_old(url)
-            elif self._first(url):
+            elif self.followed.first(url):
                 yield self._request(url, "article")
         if self.since is not None and self._stale(response, articles):
             self._count("discovery/skipped/stale_page")
             return
         for url in pages:
-            if self._first(url):
+            if self.followed.first(url):
                 yield self._request(url, "listing")
-
-    def _first(self, url: str) -> bool:
-        """The first time this link is followed in this crawl."""
-        key = hash(url)
-        if key in self.followed:
-            return False
-        self.followed.add(key)
-        return True
 
     def _stale(self, response: TextResponse, articles: dict[str, bool]) -> bool:
         """With --since: a page whose own stories (menus and sidebars left out) are all older than

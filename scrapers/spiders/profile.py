@@ -34,6 +34,24 @@ def _hrefs(response: Response) -> list[str]:
     return hrefs(response.text)
 
 
+class Followed:
+    """The links a spider already turned into requests: every article repeats the same teasers and
+    menus, and dropping a repeat here is far cheaper than building a Request for the duplicate
+    filter. Kept as hash(url) (an int, not the URL string: a third of the memory on a long crawl);
+    two URLs with one 64-bit hash in one crawl are about as likely as n^2 / 2^65."""
+
+    def __init__(self) -> None:
+        self._keys: set[int] = set()
+
+    def first(self, url: str) -> bool:
+        """True the first time `url` is seen in this crawl (and remembers it)."""
+        key = hash(url)
+        if key in self._keys:
+            return False
+        self._keys.add(key)
+        return True
+
+
 def beyond_depth(response: Response, limit: int) -> bool:
     """Links on this page are more than DEPTH_LIMIT hops from the start (0: no limit)."""
     return bool(limit) and int(response.meta.get("depth", 0)) >= limit
@@ -89,11 +107,7 @@ class ProfileSpider(scrapy.Spider):
         self.allowed_domains = [self.host]
         self.languages = _as_list(languages) or list(self.profile.languages)
         self.sections = set(_as_list(sections))
-        # Links already turned into requests: every article repeats the same teasers and menus, and
-        # dropping a repeat here is far cheaper than building a Request for the duplicate filter.
-        # Kept as hash(url) (an int, not the URL string: a third of the memory on a long crawl);
-        # two URLs with one 64-bit hash in one crawl are about as likely as n^2 / 2^65.
-        self.followed: set[int] = set()
+        self.followed = Followed()
         self.depth_limit = 0  # DEPTH_LIMIT (from_crawler): links found beyond it are not followed
 
     @classmethod
@@ -162,10 +176,8 @@ class ProfileSpider(scrapy.Spider):
             return
         for href in hrefs:
             url = response.urljoin(href).split("#")[0]
-            key = hash(url)
-            if key in self.followed:
+            if not self.followed.first(url):
                 continue
-            self.followed.add(key)
             parsed = urlparse(url)
             if parsed.hostname != self.host or parsed.scheme not in ("http", "https"):
                 continue
