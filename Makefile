@@ -7,7 +7,7 @@ ARTICLES ?= 300
 PORT ?= 8765
 DB ?= data/archive.db
 
-.PHONY: install demo test lint typecheck pytest bench eval clean
+.PHONY: install demo test test-fast lint typecheck pytest pytest-fast bench eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ pytest: install
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The quick lane: everything but the tests that start a real crawl, a browser or redis (marked `crawl`).
+pytest-fast: install
+	$(BIN)/pytest -q -m "not crawl"
+
+test-fast: lint typecheck pytest-fast
 
 # Speed, memory and size against issue 7's limits (bench/README.md). BENCH_ARGS: e.g. --articles 20000;
 # TRAFILATURA_PYTHON: an interpreter with trafilatura (a throwaway venv) for the parse reference.

@@ -1,4 +1,4 @@
-"""``newsarchive history URL_OR_ID``: how an article changed, when, with a readable diff.
+"""How an article changed, when, with a readable diff (``newsarchive history URL_OR_ID`` prints it).
 
 Built from the article's current row, its earlier states (``article_versions``), its comments
 (each with the time it was first archived) and the earlier texts of edited comments
@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
-
-import click
 
 from archive.errors import ArticleNotFoundError
 from archive.read import find_article_id
@@ -177,27 +175,3 @@ def render(history: History) -> str:
         out.append(f"{event.at[:19].replace('T', ' ')} UTC  {event.summary}")
         out += [f"    {line}" for line in event.lines]
     return "\n".join(out)
-
-
-@click.command("history")
-@click.argument("url_or_id")
-@click.option("--json", "as_json", is_flag=True, help="The events and their diffs as JSON.")
-@click.option("--db", "db", metavar="PATH", default=None, help="Archive file (default: the group's --db).")
-@click.pass_context
-def history_cmd(ctx: click.Context, url_or_id: str, as_json: bool, db: str | None) -> None:
-    """How an article changed and when: edits (a diff of title, dates, body, captions), comments
-    added or edited, a takedown. Nothing archived is ever overwritten without its old state kept.
-
-    \b
-    Examples:
-      newsarchive history 42
-      newsarchive history https://turan.az/en/politics/some-article-779784 --json
-    """
-    from archive.cli import open_archive
-
-    with open_archive(ctx, db) as archive:
-        found = article_history(archive, url_or_id)
-    if as_json:
-        click.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2))
-    else:
-        click.echo(render(found))

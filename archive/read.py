@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from archive import search_index
+from archive.search import index as search_index
 from archive.store import Archive
 
 _JSON_COLUMNS = ("authors", "tags")
@@ -204,7 +204,7 @@ def check(archive: Archive) -> list[str]:
         indexed = archive.conn.execute(f"SELECT count(*) FROM {table}_fts_docsize").fetchone()[0]
         if rows != indexed:
             problems.append(f"{table}_fts indexes {indexed} rows but {table} has {rows}")
-    # The language-aware index (archive/search_index.py): one row per article and comment, same ids,
+    # The language-aware index (archive/search/index.py): one row per article and comment, same ids,
     # and nothing left waiting in its queue (every write flushes it in the same transaction).
     for table, fts in (("articles", search_index.ARTICLES_FTS), ("comments", search_index.COMMENTS_FTS)):
         missing, extra = archive.conn.execute(

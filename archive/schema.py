@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from archive import search_index
 from archive.errors import ArchiveError, NotAnArchiveError, SchemaTooNewError
+from archive.search import index as search_index
 
 APP = "newsarchive"
 META_TABLE = "_newsarchive_meta"

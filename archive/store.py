@@ -24,10 +24,10 @@ from typing import Any, Self
 
 import sqlite_utils
 
-from archive import search_index
 from archive.compression import by_site, compress_body, dictionary_for, read_body
 from archive.errors import ArchiveError, NotAnArchiveError
 from archive.schema import check_version
+from archive.search import index as search_index
 from archive.versions import save_article_versions, save_comment_versions
 from scrapers.parsers.article import Article, Caption, Comment
 
@@ -36,7 +36,7 @@ RUN_COUNT_FIELDS = (
     "pages", "articles_new", "articles_changed", "articles_unchanged", "failed", "not_modified", "gone",
     "comments_new",
 )
-# Set once, when a run ends (see archive/health.py): the extraction yield and the verdict.
+# Set once, when a run ends (see scrapers/health.py): the extraction yield and the verdict.
 RUN_HEALTH_FIELDS = (
     "yield_articles", "yield_body", "yield_date", "yield_author", "outcome", "exit_code", "message",
 )
@@ -731,7 +731,7 @@ class Archive:
 
     def interrupt_running_runs(self, site: str, status: str = "interrupted") -> list[int]:
         """Closes the runs of `site` still marked running: call it only while holding the site's
-        job lock (archive/lock.py), when no other run of the site can be alive.  Returns their ids."""
+        job lock (scrapers/lock.py), when no other run of the site can be alive.  Returns their ids."""
         with self._transaction("close interrupted runs") as conn:
             ids = [
                 int(r[0])

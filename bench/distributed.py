@@ -50,7 +50,7 @@ def newsarchive(*args: str) -> tuple[subprocess.Popen[str], Path, str]:
     """The command in its own process, its output in a file (no pipe left unread to freeze it)."""
     log = Path(tempfile.mkstemp(prefix="newsarchive-bench-", suffix=".log")[1])
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "archive", *args], cwd=ROOT, stdout=out,
+        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", *args], cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT, text=True)
     return proc, log, " ".join(args[:2])
 

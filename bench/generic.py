@@ -28,7 +28,7 @@ def crawl_once(posts: int, seed: int, tmp: Path) -> str:
     db = tmp / "generic.db"
     db.unlink(missing_ok=True)
     with running_wordpress(posts=posts, seed=seed) as base:
-        command = [sys.executable, "-m", "archive", "crawl", "--start", base + "/", "--db", str(db), "--quiet"]
+        command = [sys.executable, "-m", "newsarchive", "crawl", "--start", base + "/", "--db", str(db), "--quiet"]
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         with MemorySampler(process.pid) as sampler:
             output, _ = process.communicate()

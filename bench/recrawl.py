@@ -29,7 +29,7 @@ from replica.server import running_replica  # noqa: E402
 def crawl(base: str, db: Path, *extra: str) -> float:
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet", *extra],
+        [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet", *extra],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     seconds = time.perf_counter() - started

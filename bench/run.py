@@ -186,7 +186,7 @@ def _stamp(value: str) -> datetime:
 
 
 def crawl(base: str, db: Path, *sets: str) -> CrawlFigures:
-    command = [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
+    command = [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
     for item in sets:
         command += ["-s", item]
     server_before = time.process_time()
@@ -278,7 +278,7 @@ def reparse_seconds(db: Path, workers: int) -> tuple[float, float]:
     """(wall seconds of the reparse itself, CPU seconds of its process and workers)."""
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
-        [sys.executable, "-m", "archive", "reparse", "--db", str(db), "--workers", str(workers), "--json"],
+        [sys.executable, "-m", "newsarchive", "reparse", "--db", str(db), "--workers", str(workers), "--json"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.search import fts_query, search  # noqa: E402
-from archive.search_index import ARTICLES_FTS, COMMENTS_FTS, PENDING  # noqa: E402
+from archive.search.index import ARTICLES_FTS, COMMENTS_FTS, PENDING  # noqa: E402
 from archive.store import Archive, ArticleRecord  # noqa: E402
 from replica.site import ReplicaSite  # noqa: E402
 from scrapers.parsers.article import Article, Caption, Comment  # noqa: E402

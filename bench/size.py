@@ -30,7 +30,7 @@ from replica.weight import WEIGHTS  # noqa: E402
 
 
 def crawl(base: str, db: Path) -> None:
-    command = [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
+    command = [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode not in (0, 3):  # 3: finished with some failed URLs, still measurable
         sys.exit(f"crawl failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")

@@ -25,7 +25,9 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from archive.errors import ArchiveError
-from archive.health import (
+from archive.store import Archive, ArticleRecord, BatchResult, FailureRecord, PageRecord, RevisitRecord
+from scrapers.conditional import RevisitItem
+from scrapers.health import (
     EXIT_COULD_NOT_RUN,
     HealthSettings,
     Verdict,
@@ -34,11 +36,9 @@ from archive.health import (
     verdict,
     yield_drops,
 )
-from archive.lock import holds
-from archive.store import Archive, ArticleRecord, BatchResult, FailureRecord, PageRecord, RevisitRecord
-from scrapers.conditional import RevisitItem
 from scrapers.items import FailureItem, PageItem
 from scrapers.joblock import job_name
+from scrapers.lock import holds
 
 logger = logging.getLogger(__name__)
 

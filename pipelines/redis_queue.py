@@ -2,7 +2,7 @@
 
 Takes the archive writer's place when ``DISTRIBUTED_REDIS_URL`` is set (scrapers/distributed/addon.py):
 the same pages, articles, failures and re-visit outcomes the writer would write, each as one
-message (archive/ingest.py), and also the pages that validation rejected, as failures with their
+message (scrapers/distributed/messages.py), and also the pages that validation rejected, as failures with their
 reason. It is the crawl-wide duplicate check too: an article (by key, or canonical URL) is sent once
 per crawl whichever worker fetched it, decided in the same Redis step that sends it, so a worker
 killed in between neither loses it nor sends it twice.
@@ -24,11 +24,11 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
-from archive.ingest import article_message, failure_message, page_message, revisit_message
 from archive.store import ArticleRecord, FailureRecord, RevisitRecord
 from pipelines.archive_writer import page_record
 from scrapers.conditional import RevisitItem
 from scrapers.distributed.config import DistributedSettings
+from scrapers.distributed.messages import article_message, failure_message, page_message, revisit_message
 from scrapers.distributed.state import DUPLICATE, OVER, RedisCrawl
 from scrapers.items import FailureItem, PageItem
 

@@ -1,4 +1,4 @@
-"""Scrapy extension: the (archive, site) job lock for the whole crawl (archive/lock.py).
+"""Scrapy extension: the (archive, site) job lock for the whole crawl (scrapers/lock.py).
 
 Plain ``scrapy crawl`` and scrapyd jobs get the same guarantee as ``newsarchive crawl``: never two
 jobs of one site on one archive. A second job does not start (LockBusyError, with who holds the
@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
-from archive.lock import JobLock
+from scrapers.lock import JobLock
 
 logger = logging.getLogger(__name__)
 

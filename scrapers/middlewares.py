@@ -22,7 +22,7 @@ from archive.frontier import KnownArticle, known_articles, recent_failures
 from archive.store import Archive
 from scrapers.conditional import REDIRECTS, is_revisit, revisit_meta
 from scrapers.failures import TOO_LARGE_META, RefusedPage
-from scrapers.recrawl import RecrawlPolicy, build_policy, parse_ages, parse_duration
+from scrapers.sites.recrawl import RecrawlPolicy, build_policy, parse_ages, parse_duration
 
 logger = logging.getLogger(__name__)
 

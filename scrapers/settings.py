@@ -74,20 +74,20 @@ CRAWL_LANGUAGES: list[str] = []  # empty: every language of the profile
 CRAWL_SECTIONS: list[str] = []  # empty: every section
 CRAWL_LIMIT = 0  # at most this many article requests per run; 0: no limit
 CRAWL_SKIP_ARCHIVED = None  # deprecated switch: True = RECRAWL_MODE "skip", False = "refetch"
-# Re-crawls (scrapers/recrawl.py): age (the site's [recrawl] policy), always, skip or refetch.
+# Re-crawls (scrapers/sites/recrawl.py): age (the site's [recrawl] policy), always, skip or refetch.
 RECRAWL_MODE = "age"
 RECRAWL_AGES = None  # e.g. "2d:1h,14d:1d,90d:7d" (younger than AGE: every EVERY); None: the profile's
 RECRAWL_OLDER = None  # "180d", or "never", for articles older than every age; None: the profile's
 RECRAWL_CONDITIONAL = True  # re-visits send the archived ETag / Last-Modified
 RECRAWL_PERMANENT_FAILURES = ["http_404", "http_410"]  # URLs that failed so are not asked again for...
 RECRAWL_RETRY_FAILED_AFTER = "7d"
-# Run health (archive/health.py): exit 3 above this share of failed requests, 5 on a yield drop.
+# Run health (scrapers/health.py): exit 3 above this share of failed requests, 5 on a yield drop.
 HEALTH_FAILURE_THRESHOLD = 0.10
 HEALTH_IGNORE_FAILURES = ["http_404", "http_410"]  # dead links are the site's failures, not the crawl's
 HEALTH_MIN_ARTICLES = 20
 HEALTH_YIELD_DROP = 0.5
 HEALTH_BASELINE_RUNS = 5
-JOBLOCK_ENABLED = True  # one job per (archive, site) at a time: archive/lock.py
+JOBLOCK_ENABLED = True  # one job per (archive, site) at a time: scrapers/lock.py
 SITE_PROFILE_DIRS: list[str] = []  # folders with a user's own site profiles (*.toml)
 CRAWL_START_URLS: list[str] = []  # generic spider: homepages, sitemaps or feeds to start from
 CRAWL_PROFILE = None  # generic spider: a site profile to use (name or .toml path)

@@ -17,7 +17,7 @@ def newsarchive(*args: str, timeout: float = 300, cwd: Path = ROOT) -> subproces
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NEWSARCHIVE_DB", None)
     return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "newsarchive", *args],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
 

@@ -25,11 +25,11 @@ from archive.compression import (
 )
 from archive.errors import ArchiveError
 from archive.read import check
-from archive.reparse import reparse
 from archive.store import Archive, ArticleRecord, PageRecord, RevisitRecord
 from replica.pages import respond
 from replica.site import ReplicaSite
 from scrapers.parsers import parse_article
+from scrapers.reparse import reparse
 from scrapers.sites import load_profile
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

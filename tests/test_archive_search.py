@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from archive import schema, search_index
+from archive import schema
 from archive.errors import QueryError
-from archive.normalize import normalize_text, word_variants
-from archive.query import And, Not, Or, Term, compile_query, parse
 from archive.search import count, render_snippet, search, search_captions, search_comments
+from archive.search import index as search_index
+from archive.search.normalize import normalize_text, word_variants
+from archive.search.query import And, Not, Or, Term, compile_query, parse
 from archive.store import Archive, ArticleRecord
 from scrapers.parsers.article import Article, Caption, Comment
 

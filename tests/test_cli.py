@@ -13,9 +13,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from archive import cli
-from archive.cli import main
 from archive.store import Archive, ArticleRecord
+from newsarchive import cli
+from newsarchive.cli import main
+from newsarchive.cli import search as search_cli
 from scrapers.parsers.article import Article, Caption, Comment
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -108,7 +109,7 @@ def test_search_in_colour(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("search", "welders", "--db", db, "--color")
     assert result.exit_code == 0
     assert "\x1b[" in result.stdout and "[Welders]" not in result.stdout
-    monkeypatch.setattr(cli, "_stdout_is_tty", lambda: True)
+    monkeypatch.setattr(search_cli, "_stdout_is_tty", lambda: True)
     assert "\x1b[" in run("search", "welders", "--db", db).stdout
     assert "\x1b[" not in run("search", "welders", "--db", db, "--no-color").stdout
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import main
 from archive.store import Archive
+from newsarchive.cli import main
 from tests.conftest import newsarchive
 
 ARCHIVE_COMMANDS: list[tuple[str, ...]] = [
@@ -108,6 +108,7 @@ def test_malformed_date_is_one_line(files: dict[str, Path], option: str, value: 
     assert value in one_clear_line(output)
 
 
+@pytest.mark.crawl
 def test_crawl_refuses_bad_input_in_one_line(files: dict[str, Path], tmp_path: Path) -> None:
     # Usage errors: exit 2 before anything runs.
     for args in (("--no-such-flag",), ("--since", "2024-99-01"), ("--recrawl", "sometimes"), ("-s", "NOVALUE")):

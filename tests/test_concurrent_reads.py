@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from archive.errors import ArchiveError
 from archive.read import check, stats
 from archive.search import count, search, search_comments
@@ -32,6 +34,7 @@ READS: tuple[tuple[str, Callable[[Archive], int]], ...] = (
 FAST = ("-s", "ARCHIVE_FLUSH_SECONDS=0.2", "-s", "ARCHIVE_BATCH_SIZE=10", "-s", "AUTOTHROTTLE_ENABLED=False")
 
 
+@pytest.mark.crawl
 def test_searches_and_stats_run_while_a_crawl_writes(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     Archive.open(db).close()  # readers need a set-up archive; the crawl then writes into it
@@ -42,7 +45,7 @@ def test_searches_and_stats_run_while_a_crawl_writes(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("NEWSARCHIVE_DB", None)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet",
+            [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet",
              *FAST],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )

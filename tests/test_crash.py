@@ -27,6 +27,8 @@ from replica.server import ReplicaURL, running_replica
 from tests.conftest import ROOT, newsarchive
 from tests.test_resume import FAST, snapshot
 
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
+
 ARTICLES = 60
 SEED = 6006
 KILLS = 20
@@ -39,7 +41,7 @@ def start_crawl(base: str, db: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NEWSARCHIVE_DB", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet", *FAST],
+        [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet", *FAST],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 

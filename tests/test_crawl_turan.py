@@ -17,6 +17,8 @@ from archive.store import Archive
 from replica.server import running_replica
 from tests.conftest import ROOT, newsarchive
 
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
+
 ARTICLES = 160
 TABLES = ("articles", "comments", "captions", "pages", "page_bodies", "failures")
 CHROME = ("Leave a review", "Follow us on social networks", "News Line", "Want to say", "Rəy yaz",

@@ -117,7 +117,7 @@ class Proc:
         env.pop("NEWSARCHIVE_DB", None)
         with self.log.open("w") as out:
             self.popen: subprocess.Popen[str] = subprocess.Popen(
-                [sys.executable, "-m", "archive", *args], cwd=ROOT, env=env, text=True, stdout=out,
+                [sys.executable, "-m", "newsarchive", *args], cwd=ROOT, env=env, text=True, stdout=out,
                 stderr=subprocess.STDOUT,
             )
         self.command = " ".join(args[:2])

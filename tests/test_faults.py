@@ -19,6 +19,8 @@ from archive.store import Archive
 from replica.hostile import FAULTS, WORDS, Fault, HostileServer, by_slug, fault_path, running_hostile
 from tests.conftest import newsarchive
 
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
+
 # Short limits keep the suite fast: 3 tries (RETRY_TIMES=2), a 3 s download timeout, Retry-After
 # capped at 2 s. DOWNLOAD_MAXSIZE (20 MiB) and PARSE_MAX_BYTES stay at their defaults on purpose.
 SETTINGS = ("-s", "RETRY_TIMES=2", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_AFTER_MAX=2",

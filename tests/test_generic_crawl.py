@@ -19,6 +19,8 @@ from replica.wordpress import running_wordpress
 from replica.wordpress.site import WordPressSite
 from tests.conftest import newsarchive
 
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
+
 POSTS = 80
 SEED = 5
 FIELDS = ("title", "body", "published", "authors", "captions", "comments")

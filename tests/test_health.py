@@ -1,10 +1,11 @@
-"""Run health (archive/health.py): extraction yield, its drop against the site's usual, verdicts."""
+"""Run health (scrapers/health.py): extraction yield, its drop against the site's usual, verdicts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from archive.health import (
+from archive.store import Archive
+from scrapers.health import (
     EXIT_ERROR,
     EXIT_OK,
     EXIT_PARTLY_FAILED,
@@ -15,7 +16,6 @@ from archive.health import (
     verdict,
     yield_drops,
 )
-from archive.store import Archive
 
 SETTINGS = HealthSettings()
 USUAL = [Yield(100, 1.0, 0.98, 0.35), Yield(80, 1.0, 0.97, 0.33), Yield(120, 0.99, 0.99, 0.40)]

@@ -22,6 +22,8 @@ from archive.store import Archive
 from replica.server import ReplicaURL, running_replica
 from tests.conftest import ROOT, newsarchive
 
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
+
 ARTICLES = 150
 
 

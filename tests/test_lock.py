@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ArchiveError
-from archive.health import EXIT_COULD_NOT_RUN
-from archive.lock import JobLock, LockBusyError, holds, lock_path
 from replica.server import running_replica
+from scrapers.health import EXIT_COULD_NOT_RUN
+from scrapers.lock import JobLock, LockBusyError, holds, lock_path
 from tests.conftest import ROOT, newsarchive
 
 HOLD = """
 import sys, time
-from archive.lock import JobLock
+from scrapers.lock import JobLock
 lock = JobLock(sys.argv[1], sys.argv[2]).acquire()
 print("locked", flush=True)
 time.sleep(float(sys.argv[3]))
@@ -83,6 +83,7 @@ def test_lock_file_that_cannot_be_made(tmp_path: Path) -> None:
         JobLock(blocker / "archive.db", "turan").acquire()
 
 
+@pytest.mark.crawl
 def test_crawl_exits_busy_while_another_job_runs(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     proc = hold_elsewhere(db, "turan")
@@ -106,10 +107,11 @@ def test_crawl_exits_busy_while_another_job_runs(tmp_path: Path) -> None:
         proc.wait()
 
 
+@pytest.mark.crawl
 def test_two_jobs_started_together(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     with running_replica(articles=80, seed=4) as base:
-        args = [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
+        args = [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
         env = {k: v for k, v in os.environ.items() if k != "NEWSARCHIVE_DB"}
         jobs = [subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]
@@ -118,12 +120,13 @@ def test_two_jobs_started_together(tmp_path: Path) -> None:
     assert codes == [0, EXIT_COULD_NOT_RUN], results
     busy = next(err for code, _, err in results if code == EXIT_COULD_NOT_RUN)
     assert "busy" in busy and "exit 4" in busy
-    with_runs = subprocess.run([sys.executable, "-m", "archive", "stats", "--db", str(db), "--json"],
+    with_runs = subprocess.run([sys.executable, "-m", "newsarchive", "stats", "--db", str(db), "--json"],
                                cwd=ROOT, capture_output=True, text=True, check=True)
     runs = json.loads(with_runs.stdout)["runs"]
     assert [r["status"] for r in runs] == ["finished"]  # the busy job left no run behind
 
 
+@pytest.mark.crawl
 def test_other_reasons_a_crawl_could_not_run(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("not an archive\n" * 20)

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 import scrapy
 from scrapy import Request
 from scrapy.utils.test import get_crawler
@@ -125,6 +126,7 @@ def test_spilling_is_off_at_zero() -> None:
     assert len(q.q) == 50 and q._file is None
 
 
+@pytest.mark.crawl
 def test_a_crawl_that_spills_its_queue_archives_every_article_once(tmp_path: Path) -> None:
     from replica.server import running_replica
     from tests.conftest import newsarchive

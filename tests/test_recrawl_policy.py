@@ -1,4 +1,4 @@
-"""The re-crawl policy (scrapers/recrawl.py) and the profile's [recrawl] section."""
+"""The re-crawl policy (scrapers/sites/recrawl.py) and the profile's [recrawl] section."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from scrapers.recrawl import PolicyError, build_policy, format_duration, parse_ages, parse_duration
 from scrapers.sites import ProfileError, load_profile, profile_from_dict
+from scrapers.sites.recrawl import PolicyError, build_policy, format_duration, parse_ages, parse_duration
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 

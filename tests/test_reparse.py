@@ -11,15 +11,17 @@ from typing import Any
 
 import pytest
 
-import archive.reparse as reparse_module
+import scrapers.reparse as reparse_module
 from archive.read import check
-from archive.reparse import reparse
 from archive.search import search
 from archive.store import Archive
 from replica.server import running_replica
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import EXTRACTOR_VERSION, Article
+from scrapers.reparse import reparse
 from tests.conftest import newsarchive
+
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
 
 ARTICLES = 40
 

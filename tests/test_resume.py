@@ -14,10 +14,14 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+import pytest
+
 from archive.read import check
 from archive.store import Archive
 from replica.server import ReplicaURL, running_replica
 from tests.conftest import ROOT, newsarchive
+
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
 
 ARTICLES = 220
 SEED = 20240501
@@ -62,7 +66,7 @@ def start_crawl(base: str, db: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NEWSARCHIVE_DB", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet", *FAST],
+        [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet", *FAST],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.schedule import cron_schedule
+from newsarchive.cli.schedule import cron_schedule
 from replica.server import running_replica
 from tests.conftest import ROOT, newsarchive
 
@@ -55,6 +55,7 @@ def _units(text: str) -> dict[str, configparser.ConfigParser]:
     return units
 
 
+@pytest.mark.crawl
 def test_printed_cron_line_and_units_work(tmp_path: Path) -> None:
     db = tmp_path / "data" / "archive.db"
     with running_replica(articles=40, seed=9) as base:

@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import main
 from archive.errors import QueryError
 from archive.search import count, facets, search, search_captions, search_comments
 from archive.store import Archive
+from newsarchive.cli import main
 from replica.server import running_replica
 from tests.conftest import newsarchive
+
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
 
 ARTICLES = 200
 ALL = 10_000  # a limit above the number of articles: every hit

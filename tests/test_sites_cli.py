@@ -55,6 +55,7 @@ def test_user_profiles_are_listed_with_their_file(profiles: Path, monkeypatch: p
     assert "harbour" in newsarchive("sites").stdout
 
 
+@pytest.mark.crawl
 def test_a_profile_file_is_picked_up_and_used_by_a_crawl(profiles: Path, tmp_path: Path) -> None:
     """`crawl NAME` for a profile with no spider class: the generic spider with that profile."""
     db = tmp_path / "profiled.db"
@@ -73,6 +74,7 @@ def test_a_profile_file_is_picked_up_and_used_by_a_crawl(profiles: Path, tmp_pat
     assert all(share >= 0.95 for share in shares.values()), report("with a profile", shares)
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize(
     ("content", "field"),
     [

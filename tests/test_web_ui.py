@@ -33,6 +33,8 @@ from replica.site import ReplicaSite
 from scrapers.parsers.article import Article, Caption, Comment
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.crawl  # every test here starts a real crawl (or a browser)
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MARKER = "xsspayloadmarker"
 SCRIPT = "<script>window.__pwned=1;document.title='pwned'</script>"
@@ -106,7 +108,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"

@@ -157,7 +157,8 @@ def test_server_logs_every_request() -> None:
 
 def test_serve_command_serves_the_wordpress_replica() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "replica", "serve", "--kind", "wordpress", "--port", "0", "--articles", "5"],
+        [sys.executable, "-m", "newsarchive", "replica", "serve", "--kind", "wordpress", "--port", "0",
+         "--articles", "5"],
         cwd=ROOT, stderr=subprocess.PIPE, text=True,
     )
     try:

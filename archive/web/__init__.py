@@ -7,7 +7,7 @@
   type, see plugin.py), newest first, Datasette's own full-text search box on it;
 - canned queries ``search``, ``search_by_date``, ``search_comments``, ``search_captions``,
   ``search_count``, ``search_facets`` and ``search_check``: the very SQL of the command line
-  (archive/search.py), so ``/archive/search.json?q=Aliyev&lang=en`` is the CLI's search over HTTP;
+  (archive/search/__init__.py), so ``/archive/search.json?q=Aliyev&lang=en`` is the CLI's search over HTTP;
 - a search page and an article page (templates/): body, captions and threaded comments, the
   query's words marked, every scraped string escaped by Jinja's autoescape (no ``|safe``).
 """

@@ -2,7 +2,7 @@
 
 How the parts fit (README "Distributed crawling"):
 
-- ``newsarchive ingest SITE --redis URL --db PATH`` (archive/ingest.py) owns the crawl: it opens it
+- ``newsarchive ingest SITE --redis URL --db PATH`` (scrapers/distributed/ingest.py) owns the crawl: it opens it
   in Redis (publishing the archive's frontier, scrapers/distributed/state.py), writes every item the
   workers send through ``Archive.write_batch``, and stops once the crawl is finished and drained.
 - ``newsarchive crawl SITE --distributed URL`` (any number, on any machine) is a worker: the add-on

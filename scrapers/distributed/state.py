@@ -1,7 +1,7 @@
 """A distributed crawl's state in Redis: key names, the connection and every atomic step.
 
 No Scrapy here: the workers (scheduler.py, frontier.py, pipelines/redis_queue.py) and the ingester
-(archive/ingest.py) share it. Everything a crawl knows lives under ``newsarchive:SITE:``:
+(scrapers/distributed/ingest.py) share it. Everything a crawl knows lives under ``newsarchive:SITE:``:
 
 =====================  ======  =================================================================
 key                    type    what
@@ -11,7 +11,7 @@ key                    type    what
 ``dupefilter``         set     fingerprints of every request ever queued in this crawl
 ``inflight:WORKER``    hash    requests a worker took and has not finished: sha1 -> "score\\ndata"
 ``workers``            set     worker ids; ``worker:WORKER`` (string, expires) is its heartbeat
-``items``              list    items for the ingester (JSON, archive/ingest.py), oldest first
+``items``              list    items for the ingester (JSON, scrapers/distributed/ingest.py), oldest first
 ``ingesting``          list    the batch the ingester is writing (kept until it is committed)
 ``seen``               set     article keys sent in this crawl (one copy of an article per crawl)
 ``frontier:articles``  hash    the archive's articles when the crawl opened (url -> JSON)

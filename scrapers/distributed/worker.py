@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from archive.health import EXIT_COULD_NOT_RUN, EXIT_ERROR, EXIT_OK
 from scrapers.distributed.scheduler import CRAWL_DONE, NO_CRAWL, REDIS_UNAVAILABLE
 from scrapers.distributed.state import RedisCrawl, connect, redact
+from scrapers.health import EXIT_COULD_NOT_RUN, EXIT_ERROR, EXIT_OK
 
 DONE = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scrapers.sites.recrawl import PolicyError, age_rules, build_policy
+
 BUILTIN_DIR = Path(__file__).parent
 
 
@@ -60,7 +62,7 @@ class SiteProfile:
     download_delay: float | None = None
     concurrency: int | None = None
     # [recrawl]: how often archived articles are visited again, by age ((age, every) pairs);
-    # None: the defaults of scrapers/recrawl.py.
+    # None: the defaults of scrapers/sites/recrawl.py.
     recrawl_ages: tuple[tuple[str, str], ...] | None = None
     recrawl_older: str | None = None
     source: str = ""
@@ -163,8 +165,6 @@ def _css(selector: str, where: str) -> str:
 
 def _recrawl(table: dict[str, Any], source: str) -> tuple[tuple[tuple[str, str], ...] | None, str | None]:
     """[recrawl]: ages = [{ younger_than = "2d", every = "1h" }, ...], older = "180d" (or "never")."""
-    from scrapers.recrawl import PolicyError, age_rules, build_policy
-
     unknown = sorted(set(table) - {"ages", "older"})
     if unknown:
         raise ProfileError(f"{source}: recrawl.{unknown[0]}: unknown field (known: ages, older)")

@@ -1,7 +1,7 @@
 """``newsarchive schedule SITE --every 1h``: ready-to-use cron and systemd timer units for a crawl.
 
 Overlapping runs need no care in either: a crawl still running holds the (archive, site) lock
-(archive/lock.py) and the next one exits at once with code 4.
+(scrapers/lock.py) and the next one exits at once with code 4.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from scrapers.recrawl import MODES, PolicyError, format_duration, parse_duration
+from scrapers.sites.recrawl import MODES, PolicyError, format_duration, parse_duration
 
 SYSTEMD_DIR = "~/.config/systemd/user"
 
@@ -36,9 +36,9 @@ class Job:
 
 
 def newsarchive_executable() -> list[str]:
-    """The newsarchive entry point of this installation (absolute), else `python -m archive`."""
+    """The newsarchive entry point of this installation (absolute), else `python -m newsarchive`."""
     script = Path(sys.executable).parent / "newsarchive"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "archive"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "newsarchive"]
 
 
 def make_job(site: str, every: str, db: str, base_url: str | None = None, lang: str | None = None,

@@ -1,7 +1,7 @@
 """Full-text search over articles, comments and captions: ranked, filtered, language-aware.
 
-A query (archive/query.py) is written out as an FTS5 query over the normalised index
-(archive/search_index.py); the SQL that runs it is built here, once, and is the same text for
+A query (archive/search/query.py) is written out as an FTS5 query over the normalised index
+(archive/search/index.py); the SQL that runs it is built here, once, and is the same text for
 the command line and for Datasette's canned queries (archive/web/): both call the SQL functions
 ``newsarchive_match``, ``newsarchive_snippet`` and ``newsarchive_hit`` that `register_functions`
 adds to a connection.  Filters are bound parameters whose empty value means "any", so one SQL
@@ -17,13 +17,21 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from archive.errors import QueryError
-from archive.normalize import Token, analyze
-from archive.query import Compiled, Highlight, compile_query
-from archive.search_index import ARTICLES_FTS, COMMENTS_FTS
-from archive.store import Archive
+from archive.search.index import ARTICLES_FTS, COMMENTS_FTS
+from archive.search.normalize import Token, analyze
+from archive.search.query import Compiled, Highlight, compile_query
+
+
+class Archive(Protocol):
+    """What a search reads: an open archive (archive.store.Archive), named here by what it offers
+    so that the store, which keeps the search index in step, and the search do not import each other."""
+
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+
 
 SNIPPET_TOKENS = 24
 COMMENT_SNIPPET_TOKENS = 40

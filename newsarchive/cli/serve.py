@@ -1,15 +1,15 @@
 """`newsarchive serve`: the archive in Datasette, read-only, configured by archive/web/.
 
-Kept out of archive/cli.py so the other commands start fast and work without Datasette.
+Kept out of newsarchive/cli/__init__.py so the other commands start fast and work without Datasette.
 """
 
 from __future__ import annotations
 
 import click
 
-from archive.cli import DEFAULT_DB, db_option
 from archive.errors import ArchiveError
 from archive.store import Archive
+from newsarchive.cli.common import archive_path, db_option
 
 
 @click.command("serve")
@@ -36,7 +36,7 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
 
     from archive.web import build
 
-    path = db or ctx.find_root().params.get("db") or DEFAULT_DB
+    path = archive_path(ctx, db)
     # Opening read-write once brings an older archive up to date (e.g. builds the search index);
     # Datasette itself only ever reads.
     try:

@@ -1,6 +1,6 @@
 """The normalised full-text index: language-aware keys of every article and comment (schema v3).
 
-Two FTS5 tables hold the keys of archive/normalize.py, not the words themselves:
+Two FTS5 tables hold the keys of archive/search/normalize.py, not the words themselves:
 
 - ``articles_norm_fts`` (rowid = articles.id): title, body, captions, comments (all of the
   article's comments), authors; ranked by bm25 with title > authors > body > captions > comments.
@@ -12,7 +12,7 @@ changed in ``norm_fts_pending`` (kind, id), whoever wrote it, and ``flush`` (cal
 archive's write path at the end of every batch, inside its transaction, and by the migration that
 creates the tables) re-indexes the queued rows.  The FTS tables keep their own copy of the keys
 (not contentless), so a row is replaced by rowid and FTS5's integrity-check works; snippets are
-still cut from the original text (archive/search.py).
+still cut from the original text (archive/search/__init__.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from archive.normalize import normalize_text, normalize_texts
+from archive.search.normalize import normalize_text, normalize_texts
 
 ARTICLES_FTS = "articles_norm_fts"
 COMMENTS_FTS = "comments_norm_fts"

@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 
-from archive.cli import calendar_date
 from archive.errors import ArchiveError
-from archive.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
-from archive.lock import JobLock, LockBusyError
 from archive.store import Archive
-from scrapers.recrawl import MODE_HELP, MODES, PolicyError, check_settings
+from newsarchive.cli.common import calendar_date
+from scrapers.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
+from scrapers.lock import JobLock, LockBusyError
+from scrapers.sites.recrawl import MODE_HELP, MODES, PolicyError, check_settings
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
 RECRAWL_HELP = "\b\nRe-crawl modes (--recrawl):\n" + "\n".join(f"  {m:<8} {MODE_HELP[m]}" for m in MODES)
@@ -48,7 +48,7 @@ def _summary(result: object, db: str, seconds: float) -> str:
 
 
 def _exit_code(result: object) -> int:
-    """The run's verdict (archive/health.py) as the writer recorded it; 1 when it has none."""
+    """The run's verdict (scrapers/health.py) as the writer recorded it; 1 when it has none."""
     stats = getattr(result, "stats", {})
     code = stats.get("run/exit_code")
     return int(code) if code is not None else EXIT_ERROR

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from archive.reparse import ReparseResult, as_dict, describe, reparse
+from newsarchive.cli.common import archive_path
+from scrapers.reparse import ReparseResult, as_dict, describe, reparse
 
 
 @click.command("reparse")
@@ -38,9 +39,7 @@ def reparse_cmd(
       newsarchive reparse --site turan --workers 2
       newsarchive reparse --since-version 2 --json
     """
-    from archive.cli import DEFAULT_DB
-
-    path = db or ctx.find_root().params.get("db") or DEFAULT_DB
+    path = archive_path(ctx, db)
     if not Path(path).exists():
         raise click.ClickException(f"no archive at {path}")
     show = not quiet and not as_json and sys.stderr.isatty()

@@ -11,7 +11,7 @@
 
 Operators are upper case; "and", "or", "not" are ordinary words.  Inside a word, quotes and
 brackets are plain characters (`NEAR(` is the word "near").  Nothing the user types reaches FTS5
-as syntax: every word becomes the quoted keys of archive/normalize.py, and the operators are
+as syntax: every word becomes the quoted keys of archive/search/normalize.py, and the operators are
 written out by `render`, so a query either means what the table above says or is refused with a
 ``QueryError`` that says, in one line, what is wrong.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.errors import QueryError
-from archive.normalize import prefix_variants, query_words, word_variants
+from archive.search.normalize import prefix_variants, query_words, word_variants
 
 MAX_TERMS = 32
 MIN_PREFIX = 2

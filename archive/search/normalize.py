@@ -1,7 +1,7 @@
 """Language-aware normal forms of words: what the search index stores and what queries look up.
 
 Every word of an article (title, body, captions, comments, authors) becomes one *key*, a plain
-lower-case Latin form, and the keys go into a second full-text index (see archive/search_index.py).
+lower-case Latin form, and the keys go into a second full-text index (see archive/search/index.py).
 A query word is turned into the few keys it may have in an Azerbaijani, English or Russian text,
 so one query finds all three spellings.  The rules, in order:
 

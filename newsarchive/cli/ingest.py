@@ -1,4 +1,4 @@
-"""``newsarchive ingest``: the single archive writer of a distributed crawl (archive/ingest.py)."""
+"""``newsarchive ingest``: the single archive writer of a distributed crawl (scrapers/distributed/ingest.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from types import FrameType
 import click
 
 from archive.errors import ArchiveError
-from archive.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
-from archive.ingest import Ingester, IngestResult, IngestSettings
-from archive.lock import JobLock, LockBusyError
 from archive.store import Archive
+from scrapers.distributed.ingest import Ingester, IngestResult, IngestSettings
+from scrapers.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
+from scrapers.lock import JobLock, LockBusyError
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
 

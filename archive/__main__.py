@@ -1,5 +1,0 @@
-"""`python -m archive` runs the newsarchive CLI."""
-
-from archive.cli import main
-
-main()

@@ -1,0 +1,199 @@
+"""``newsarchive search``: full-text search of articles, comments or captions, printed or as JSON."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from archive.search import (
+    SORTS,
+    TARGETS,
+    CaptionHit,
+    CommentHit,
+    SearchHit,
+    count,
+    facets,
+    fts_query,
+    render_snippet,
+    search,
+    search_captions,
+    search_comments,
+)
+from newsarchive.cli.common import calendar_date, counts_line, db_option, echo_json, open_archive
+
+
+def _stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def _mark(text: str, highlights: list[tuple[int, int]], colour: bool) -> str:
+    if not colour:
+        return render_snippet(text, highlights)
+    start = click.style("", fg="yellow", bold=True, reset=False)
+    return render_snippet(text, highlights, start, click.style("", reset=True))
+
+
+def _snippet(hit: SearchHit | CommentHit | CaptionHit, colour: bool) -> str:
+    return _mark(hit.snippet, hit.highlights, colour)
+
+
+def _hit_json(hit: SearchHit | CommentHit | CaptionHit) -> dict[str, Any]:
+    data = dict(vars(hit))
+    data["snippet"] = render_snippet(hit.snippet, hit.highlights)
+    data["snippet_text"] = hit.snippet
+    data["highlights"] = [list(r) for r in hit.highlights]
+    if isinstance(hit, SearchHit):
+        data["title_highlights"] = [list(r) for r in hit.title_highlights]
+    return data
+
+
+def _print_article_hit(n: int, hit: SearchHit, colour: bool) -> None:
+    title = " ".join((hit.title or "(no title)").split())
+    if colour:
+        title = click.style(_mark(title, hit.title_highlights, True), bold=True)
+    meta = " · ".join(x for x in ((hit.published or "")[:10], hit.section, hit.language, hit.site) if x)
+    where = f"  (in {hit.field})" if hit.field not in ("body", "") else ""
+    click.echo(f"{n:>2}. {title}\n    {meta}\n    {hit.url}\n    {_snippet(hit, colour)}{where}", color=colour)
+
+
+def _print_comment_hit(n: int, hit: CommentHit, colour: bool) -> None:
+    click.echo(f"{n:>2}. {hit.author or '(anonymous)'} on: {hit.article_title or hit.article_url}")
+    click.echo(f"    {(hit.published or '')[:16]}  {hit.article_url}")
+    click.echo(f"    {_snippet(hit, colour)}", color=colour)
+
+
+def _print_caption_hit(n: int, hit: CaptionHit, colour: bool) -> None:
+    credit = f" ({hit.credit})" if hit.credit else ""
+    click.echo(f"{n:>2}. caption {hit.position + 1}{credit} in: {hit.article_title or hit.article_url}")
+    click.echo(f"    {(hit.published or '')[:10]}  {hit.article_url}\n    {hit.image_url or ''}")
+    click.echo(f"    {_snippet(hit, colour)}", color=colour)
+
+
+def _print_facets(counts: dict[str, dict[str, int]]) -> None:
+    for name, values in counts.items():
+        click.echo(counts_line(f"  {name}:", values))
+
+
+@click.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Results to show.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results first.")
+@click.option("--since", metavar="DATE", callback=calendar_date,
+              help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", callback=calendar_date,
+              help="Published on or before DATE (a whole month or year when shorter).")
+@click.option("--lang", help="Only articles in this language (e.g. en, az, ru).")
+@click.option("--site", help="Only articles from this site (e.g. turan).")
+@click.option("--section", help="Only articles in this section.")
+@click.option("--author", help="Only articles by this author (matched like the query: Aliyev finds Əliyev).")
+@click.option("--has-comments", is_flag=True, help="Only articles with reader comments.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+    help="relevance (bm25: title > body > captions > comments) or date (newest first).",
+)
+@click.option(
+    "--in", "target", type=click.Choice(TARGETS), default="articles", show_default=True,
+    help="What to search: articles (all their text), comments alone or captions alone.",
+)
+@click.option("--comments", "in_comments", is_flag=True, help="Same as --in comments.")
+@click.option("--captions", "in_captions", is_flag=True, help="Same as --in captions.")
+@click.option("--count", "only_count", is_flag=True, help="Print only how many match.")
+@click.option("--facets", "with_facets", is_flag=True, help="Also count matching articles per year, section, language.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="JSON output; matches marked [like this] and as ranges."
+)
+@click.option(
+    "--color/--no-color", "color", default=None, help="Highlight matches in colour (default: on a terminal)."
+)
+@db_option
+@click.pass_context
+def search_cmd(
+    ctx: click.Context,
+    query: str,
+    limit: int,
+    offset: int,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    site: str | None,
+    section: str | None,
+    author: str | None,
+    has_comments: bool,
+    sort: str,
+    target: str,
+    in_comments: bool,
+    in_captions: bool,
+    only_count: bool,
+    with_facets: bool,
+    as_json: bool,
+    color: bool | None,
+    db: str | None,
+) -> None:
+    """Full-text search, best matches first, in Azerbaijani, English and Russian at once.
+
+    \b
+    QUERY: words (all must match), "exact phrases", prefix*, AND / OR / NOT (upper case),
+    -word, (groups), and fields: title: body: captions: comments: author:
+    Aliyev also finds Əliyev and Алиев; переговоры finds переговорах; Eliyev finds Əliyev.
+
+    \b
+    Examples:
+      newsarchive search "oil price" --lang en --limit 5
+      newsarchive search 'title:Aliyev (Putin OR Erdogan) NOT "press conference"' --since 2023
+      newsarchive search 'negotiat*' --sort date --json
+      newsarchive search 'Aliyev' --comments
+      newsarchive search 'Baku' --count --facets
+    """
+    target = "comments" if in_comments else "captions" if in_captions else target
+    filters: dict[str, Any] = {
+        "lang": lang, "site": site, "section": section, "since": since, "until": until, "author": author,
+    }
+    with open_archive(ctx, db) as archive:
+        if only_count or with_facets:
+            article_filters = {**filters, "has_comments": has_comments}
+            counted = count(archive, query, target, **(article_filters if target != "comments" else filters))
+            grouped = facets(archive, query, **article_filters) if with_facets and target != "comments" else None
+            if only_count:
+                if as_json:
+                    echo_json({"query": query, "count": counted, **({"facets": grouped} if grouped else {})})
+                else:
+                    click.echo(counted)
+                    if grouped:
+                        _print_facets(grouped)
+                return
+        hits: list[SearchHit] | list[CommentHit] | list[CaptionHit]
+        if target == "comments":
+            hits = search_comments(archive, query, limit=limit, offset=offset, sort=sort, **filters)
+        elif target == "captions":
+            hits = search_captions(archive, query, limit=limit, offset=offset, sort=sort, **filters)
+        else:
+            hits = search(
+                archive, query, limit=limit, offset=offset, sort=sort, has_comments=has_comments, **filters
+            )
+    if as_json:
+        data: dict[str, Any] = {
+            "query": query, "in": target, "sort": sort,
+            "fts_query": fts_query(query, target, author), "results": [_hit_json(h) for h in hits],
+        }
+        if with_facets:
+            data.update(count=counted, facets=grouped)
+        echo_json(data)
+        return
+    if with_facets:
+        click.echo(f"{counted} matches")
+        if grouped:
+            _print_facets(grouped)
+    if not hits:
+        click.echo(f"no matches for {query!r}", err=True)
+        return
+    colour = _stdout_is_tty() if color is None else color
+    shown: list[SearchHit | CommentHit | CaptionHit] = list(hits)
+    for n, hit in enumerate(shown, start=offset + 1):
+        if isinstance(hit, CommentHit):
+            _print_comment_hit(n, hit, colour)
+        elif isinstance(hit, CaptionHit):
+            _print_caption_hit(n, hit, colour)
+        else:
+            _print_article_hit(n, hit, colour)
