@@ -9,7 +9,7 @@ from scrapy.utils.test import get_crawler
 
 from scrapers.conditional import ConditionalRequestMiddleware, revisit_answer, revisit_meta, revisit_meta_of
 from scrapers.sites import load_profile
-from scrapers.spiders.profile import page_item
+from scrapers.spiders.base import page_item
 
 BASE = "https://turan.az"
 ARTICLE = f"{BASE}/en/politics/budget-passes-779784"

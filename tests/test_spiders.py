@@ -5,8 +5,8 @@ from __future__ import annotations
 import scrapy
 from scrapy.http import HtmlResponse
 
+from scrapers.spiders.base import page_links
 from scrapers.spiders.generic import GenericSpider
-from scrapers.spiders.profile import _hrefs
 from scrapers.spiders.turan import TuranSpider
 
 BASE = "http://127.0.0.1:8765"
@@ -23,10 +23,10 @@ def test_profile_spider_follows_a_link_again_found_nearer_the_start() -> None:
     spider = TuranSpider(base_url=BASE)
     spider.depth_limit = 2
     deep = page(f"{BASE}/az/politics", depth=2, links=[ARTICLE])
-    assert list(spider._follow(deep, _hrefs(deep))) == []  # depth 3: DepthMiddleware would drop it
+    assert list(spider._follow(deep, page_links(deep))) == []  # depth 3: DepthMiddleware would drop it
     near = page(f"{BASE}/az", depth=0, links=[ARTICLE])
-    assert [r.url for r in spider._follow(near, _hrefs(near))] == [BASE + ARTICLE]
-    assert list(spider._follow(near, _hrefs(near))) == []  # and once only
+    assert [r.url for r in spider._follow(near, page_links(near))] == [BASE + ARTICLE]
+    assert list(spider._follow(near, page_links(near))) == []  # and once only
 
 
 def test_generic_spider_follows_each_link_once_and_not_beyond_the_depth() -> None:

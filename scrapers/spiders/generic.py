@@ -12,9 +12,8 @@ as article candidates; the page-type check confirms them (scrapers/pagetype_filt
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -22,7 +21,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scrapers.discovery import (
@@ -40,10 +38,9 @@ from scrapers.discovery import (
     sniff,
 )
 from scrapers.failures import failure_reason
-from scrapers.items import FailureItem
 from scrapers.links import hrefs
 from scrapers.sites import ProfileError, SiteProfile, load_profile
-from scrapers.spiders.profile import Followed, _as_list, beyond_depth, page_item
+from scrapers.spiders.base import NewsSpider, as_list, beyond_depth, page_item
 
 # Discovery documents first, then articles, then pages that only lead to articles.
 PRIORITY = {"discovery": 30, "article": 10, "listing": 0, "page": 0}
@@ -76,7 +73,7 @@ def _rebase(url: str, base_url: str | None) -> str:
     return base_url.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-class GenericSpider(scrapy.Spider):
+class GenericSpider(NewsSpider):
     name = "generic"
 
     def __init__(
@@ -93,7 +90,7 @@ class GenericSpider(scrapy.Spider):
         dirs = tuple(Path(d) for d in profile_dirs)
         self.profile: SiteProfile | None = load_profile(profile, dirs) if profile else None
         self.classifier = UrlClassifier(load_profile("generic", dirs), self.profile)
-        starts = _as_list(start) or (profile_start_urls(self.profile, base_url) if self.profile else [])
+        starts = as_list(start) or (profile_start_urls(self.profile, base_url) if self.profile else [])
         if not starts:
             raise ProfileError(
                 f"no start URL: give --start URL, or a profile with start_urls or base_url"
@@ -105,8 +102,6 @@ class GenericSpider(scrapy.Spider):
         self.since = Since(parse_since(since)) if since else None
         self.probed: set[str] = set()  # sites whose robots.txt and feeds were looked up
         self.too_old: set[str] = set()
-        self.followed = Followed()  # links already turned into requests
-        self.depth_limit = 0  # DEPTH_LIMIT (from_crawler)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -125,16 +120,14 @@ class GenericSpider(scrapy.Spider):
             raise UsageError(str(exc)) from None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GenericSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         settings = crawler.settings
         kwargs.setdefault("start", settings.getlist("CRAWL_START_URLS") or None)
         kwargs.setdefault("profile", settings.get("CRAWL_PROFILE"))
         kwargs.setdefault("since", settings.get("CRAWL_SINCE"))
         kwargs.setdefault("base_url", settings.get("CRAWL_BASE_URL"))
         kwargs.setdefault("profile_dirs", tuple(Path(p) for p in settings.getlist("SITE_PROFILE_DIRS")))
-        spider: GenericSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.depth_limit = settings.getint("DEPTH_LIMIT")
-        return spider
+        return super().from_crawler(crawler, *args, **kwargs)
 
     # --- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -217,17 +210,6 @@ class GenericSpider(scrapy.Spider):
         item.url = response.url  # after a redirect, the article's own address (the page keeps both)
         yield item
         yield from self._follow(response)
-
-    def on_error(self, failure: Failure) -> Iterator[FailureItem]:
-        reason, status, detail = failure_reason(failure)
-        request = failure.request  # type: ignore[attr-defined]
-        page = None
-        if isinstance(failure.value, HttpError):
-            page = page_item(failure.value.response, request.meta.get("page_kind", "article"))
-        self.logger.info("failed %s: %s", request.url, detail)
-        yield FailureItem(
-            url=request.url, reason=reason, status=status, detail=detail, fetched_at=datetime.now(UTC), page=page,
-        )
 
     def on_discovery_error(self, failure: Failure) -> None:
         """A sitemap or feed that is not there is no failure of the crawl: counted, not archived."""
