@@ -100,6 +100,11 @@ class ArchiveFrontierMiddleware:
             known = known_articles(archive, profile.name if profile else None)
             if self.permanent_failures:
                 self.failed = recent_failures(archive, self.permanent_failures, now - self.retry_failed_after)
+        self.plan(known, now)
+
+    def plan(self, known: Iterable[KnownArticle], now: datetime, source: str = "the archive") -> None:
+        """What to skip (every archived article), what to re-visit (the due ones, newest first)."""
+        known = list(known)
         for article in sorted(known, key=lambda a: a.published or a.first_seen, reverse=True):
             self.known.add(article.url)
             if article.canonical_url:
@@ -112,8 +117,8 @@ class ArchiveFrontierMiddleware:
         self.stats.set_value("frontier/archived", len(known))
         self.stats.set_value("frontier/due", len(self.due))
         logger.info(
-            "frontier: %d articles archived, %d due for a re-visit (%s); %d URLs failed for good recently",
-            len(known), len(self.due), self.policy.describe(), len(self.failed),
+            "frontier (from %s): %d articles archived, %d due for a re-visit (%s); %d URLs failed for good "
+            "recently", source, len(known), len(self.due), self.policy.describe(), len(self.failed),
         )
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -13,7 +13,7 @@ import pytest
 
 from archive import schema
 from archive.errors import QueryError
-from archive.search import count, render_snippet, search, search_captions, search_comments
+from archive.search import Filters, count, render_snippet, search
 from archive.search import index as search_index
 from archive.search.normalize import normalize_text, word_variants
 from archive.search.query import And, Not, Or, Term, compile_query, parse
@@ -137,7 +137,7 @@ def test_snippets_come_from_the_original_text(archive: Archive) -> None:
     expected = "Президент Ильхам Алиев провел <переговоры> с Путиным."
     assert render_snippet(hit.snippet, hit.highlights, "<", ">") == expected
     assert hit.title_highlights == [(0, 10)]
-    (hit,) = search(archive, '"Ilham Aliyev"', lang="az")
+    (hit,) = search(archive, '"Ilham Aliyev"', Filters(lang="az"))
     assert render_snippet(hit.snippet, hit.highlights) == "Prezident [İlham Əliyev] neft qiymətləri barədə danışdı."
 
 
@@ -150,24 +150,24 @@ def test_one_query_three_languages(archive: Archive) -> None:
 
 
 def test_filters(archive: Archive) -> None:
-    assert [h.id for h in search(archive, "Aliyev", lang="ru")] == [6]
-    assert [h.id for h in search(archive, "Aliyev", site="other")] == [6]
-    assert [h.id for h in search(archive, "pipeline", section="economy", since="2024-04-29")] == [1, 2]
-    assert [h.id for h in search(archive, "pipeline", until="2024-04-28")] == [3, 4]
-    assert [h.id for h in search(archive, "pipeline", has_comments=True)] == [4]
+    assert [h.id for h in search(archive, "Aliyev", Filters(lang="ru"))] == [6]
+    assert [h.id for h in search(archive, "Aliyev", Filters(site="other"))] == [6]
+    assert [h.id for h in search(archive, "pipeline", Filters(section="economy", since="2024-04-29"))] == [1, 2]
+    assert [h.id for h in search(archive, "pipeline", Filters(until="2024-04-28"))] == [3, 4]
+    assert [h.id for h in search(archive, "pipeline", Filters(has_comments=True))] == [4]
     assert [h.id for h in search(archive, "pipeline", sort="date")] == [1, 2, 3, 4]
     assert count(archive, "pipeline") == 4
     with pytest.raises(QueryError, match="not a date"):
-        search(archive, "pipeline", since="May 2024")
+        search(archive, "pipeline", Filters(since="May 2024"))
     with pytest.raises(QueryError):
         search(archive, "pipeline", limit=0)
 
 
 def test_comments_and_captions_alone(archive: Archive) -> None:
-    (comment,) = search_comments(archive, "pipeline")
+    (comment,) = search(archive, "pipeline", target="comments")
     assert (comment.comment_id, comment.article_id, comment.author) == ("c1", 4, "Bob")
-    assert search_comments(archive, "author:bob")[0].comment_id == "c1"
-    (caption,) = search_captions(archive, "pipeline")
+    assert search(archive, "author:bob", target="comments")[0].comment_id == "c1"
+    (caption,) = search(archive, "pipeline", target="captions")
     assert (caption.article_id, caption.image_url, caption.snippet) == (3, "https://i/1", "A pipeline at dusk")
     assert caption.snippet[slice(*caption.highlights[0])] == "pipeline"
 
@@ -192,8 +192,8 @@ def test_index_follows_updates_comments_and_deletes(archive: Archive) -> None:
     edited = [Comment("c1", None, "Bob", None, None, "a walrus!"), Comment("c2", "c1", "Eve", None, None, "Walrus?")]
     write(archive, article(4, "Harbour views", FILLER, comments=edited), at=T0 + timedelta(days=1))
     assert [h.id for h in search(archive, "comments:walrus")] == [4]
-    assert {h.comment_id for h in search_comments(archive, "walrus")} == {"c1", "c2"}
-    assert search_comments(archive, "pipeline") == []
+    assert {h.comment_id for h in search(archive, "walrus", target="comments")} == {"c1", "c2"}
+    assert search(archive, "pipeline", target="comments") == []
     archive.conn.execute("BEGIN IMMEDIATE")
     archive.conn.execute("DELETE FROM comments WHERE article_id = 2")
     archive.conn.execute("DELETE FROM captions WHERE article_id = 2")
@@ -219,7 +219,7 @@ def test_migration_3_backfills_an_older_archive(tmp_path: Path, monkeypatch: pyt
     with Archive.open(path) as a:
         assert a.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION >= 3
         assert {h.id for h in search(a, "Aliyev")} == {1, 2}
-        assert [h.comment_id for h in search_comments(a, "переговорах")] == ["c1"]
+        assert [h.comment_id for h in search(a, "переговорах", target="comments")] == ["c1"]
         _integrity(a)
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from archive.errors import ArchiveError
 from archive.read import check, stats
-from archive.search import count, search, search_comments
+from archive.search import count, search
 from archive.store import Archive
 from replica.server import running_replica
 from tests.conftest import ROOT, newsarchive
@@ -28,7 +28,7 @@ MAX_LATENCY = 2.0
 READS: tuple[tuple[str, Callable[[Archive], int]], ...] = (
     ("search", lambda a: len(search(a, "Aliyev OR Baku", limit=20))),
     ("count", lambda a: count(a, "Aliyev")),
-    ("comments", lambda a: len(search_comments(a, "the", limit=5))),
+    ("comments", lambda a: len(search(a, "the", target="comments", limit=5))),
     ("stats", lambda a: int(stats(a)["articles"])),
 )
 FAST = ("-s", "ARCHIVE_FLUSH_SECONDS=0.2", "-s", "ARCHIVE_BATCH_SIZE=10", "-s", "AUTOTHROTTLE_ENABLED=False")

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.errors import QueryError
-from archive.search import count, facets, search, search_captions, search_comments
+from archive.search import Filters, count, facets, search
 from archive.store import Archive
 from newsarchive.cli import main
 from replica.server import running_replica
@@ -91,7 +91,7 @@ def urls(hits: list[Any]) -> set[str]:
 
 
 def found(crawled: Crawled, query: str, **kwargs: Any) -> set[str]:
-    return urls(search(crawled.archive, query, limit=ALL, **kwargs))
+    return urls(search(crawled.archive, query, Filters(**kwargs), limit=ALL))
 
 
 def test_the_replica_has_what_the_cases_need(crawled: Crawled) -> None:
@@ -238,7 +238,7 @@ def test_count_and_facets(crawled: Crawled) -> None:
         for t in expected:
             counts[key(t)] = counts.get(key(t), 0) + 1
         assert got[name] == counts, name
-    assert count(crawled.archive, "Aliyev", lang="en") == len(crawled.having({"en": ALIYEV["en"]}))
+    assert count(crawled.archive, "Aliyev", Filters(lang="en")) == len(crawled.having({"en": ALIYEV["en"]}))
 
 
 # --- snippets, comments and captions ----------------------------------------------------------
@@ -262,7 +262,7 @@ def test_comments_alone(crawled: Crawled) -> None:
     word = re.compile(r"(?<!\w)objectively(?!\w)", re.IGNORECASE)
     expected = {(t["url"], c["comment_id"]) for t in crawled.truth for c in t["comments"] if word.search(c["text"])}
     assert expected
-    hits = search_comments(crawled.archive, "objectively", limit=ALL)
+    hits = search(crawled.archive, "objectively", target="comments", limit=ALL)
     assert {(h.article_url, h.comment_id) for h in hits} == expected
     assert all(h.snippet[slice(*h.highlights[0])].lower() == "objectively" for h in hits)
     # the same comments make their articles match, in the comments field
@@ -274,7 +274,7 @@ def test_captions_alone(crawled: Crawled) -> None:
     word = re.compile(r"(?<!\w)(?:platforms?|платформ(?:а|ы|у|е|ой|ам|ами|ах)?)(?!\w)", re.IGNORECASE)
     expected = {(t["url"], c["text"]) for t in crawled.truth for c in t["captions"] if word.search(c["text"])}
     assert expected
-    hits = search_captions(crawled.archive, "platform", limit=ALL)
+    hits = search(crawled.archive, "platform", target="captions", limit=ALL)
     assert {(h.article_url, h.snippet) for h in hits} == expected
     assert all(h.image_url for h in hits)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from archive.search import search
+from archive.search import Filters, search
 from archive.store import Archive, ArticleRecord
 from replica.site import ReplicaSite
 from scrapers.parsers.article import Article, Caption, Comment
@@ -133,7 +133,7 @@ def test_canned_search_is_the_cli_search(server: tuple[str, Path]) -> None:
         rows = json.loads(text)
         with Archive.open(db, create=False, readonly=True) as archive:
             sort = "date" if name == "search_by_date" else "relevance"
-            hits = search(archive, query, limit=100, sort=sort, **extra)
+            hits = search(archive, query, Filters(**extra), limit=100, sort=sort)
         assert [r["id"] for r in rows] == [h.id for h in hits] and rows
         assert rows[0]["snippet"]["text"] == hits[0].snippet
         assert [tuple(r) for r in rows[0]["snippet"]["highlights"]] == hits[0].highlights

@@ -15,9 +15,9 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, overload
 
 from archive.errors import QueryError
 from archive.search.index import ARTICLES_FTS, COMMENTS_FTS
@@ -39,8 +39,6 @@ SORTS = ("relevance", "date")
 TARGETS = ("articles", "comments", "captions")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SPACE = re.compile(r"\s+")
-# Kept for callers of the first search API: the markers are now ranges, not control characters.
-_OPEN, _CLOSE = "\x02", "\x03"
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -435,18 +433,30 @@ class CaptionHit:
     highlights: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
 
+Hit = SearchHit | CommentHit | CaptionHit
+NO_FILTERS = Filters()
+# target -> (its SQL, its hit): a hit is built from its row by column name.
+_TARGETS: dict[str, tuple[Callable[[str], str], type[Hit]]] = {
+    "articles": (articles_sql, SearchHit),
+    "comments": (comments_sql, CommentHit),
+    "captions": (captions_sql, CaptionHit),
+}
+
+
 def _ranges(value: Any) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in value]
 
 
-def _rows(archive: Archive, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def _rows(archive: Archive, sql: str, params: dict[str, Any]) -> list[sqlite3.Row]:
     register_functions(archive.conn)
     cur = archive.conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    cur.row_factory = sqlite3.Row
+    return cur.fetchall()
 
 
 def _params(query: str, filters: Filters, target: str, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    if target not in TARGETS:
+        raise QueryError(f"unknown search target {target!r}: use articles, comments or captions")
     if limit < 1 or offset < 0:
         raise QueryError("limit must be at least 1 and offset at least 0")
     compile_query(query, target, filters.author)  # raises QueryError before any SQL runs
@@ -459,105 +469,61 @@ def _check_sort(sort: str) -> str:
     return sort
 
 
+def _hit_of(kind: type[Hit], row: sqlite3.Row) -> Hit:
+    """The hit of a result row: its columns by name, the snippet's text and ranges from its JSON."""
+    snippet = json.loads(row["snippet"])
+    values = {
+        **dict(row),
+        "snippet": snippet["text"], "highlights": _ranges(snippet["highlights"]), "score": float(row["score"]),
+        "field": snippet["field"], "title_highlights": _ranges(snippet["title_highlights"]),
+    }
+    return kind(**{f.name: values[f.name] for f in dataclasses.fields(kind) if f.name in values})
+
+
+@overload
+def search(archive: Archive, query: str, filters: Filters = ..., target: Literal["articles"] = ..., *,
+           limit: int = ..., offset: int = ..., sort: str = ...) -> list[SearchHit]: ...
+@overload
+def search(archive: Archive, query: str, filters: Filters = ..., *, target: Literal["comments"],
+           limit: int = ..., offset: int = ..., sort: str = ...) -> list[CommentHit]: ...
+@overload
+def search(archive: Archive, query: str, filters: Filters = ..., *, target: Literal["captions"],
+           limit: int = ..., offset: int = ..., sort: str = ...) -> list[CaptionHit]: ...
+@overload
+def search(archive: Archive, query: str, filters: Filters, target: str, *,
+           limit: int = ..., offset: int = ..., sort: str = ...) -> list[Hit]: ...
 def search(
     archive: Archive,
     query: str,
+    filters: Filters = NO_FILTERS,
+    target: str = "articles",
     *,
     limit: int = 10,
     offset: int = 0,
-    lang: str | None = None,
-    site: str | None = None,
-    section: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    author: str | None = None,
-    has_comments: bool = False,
     sort: str = "relevance",
-) -> list[SearchHit]:
-    """Articles matching `query` (title, body, captions, comments, authors), best first (bm25:
-    title over authors over body over captions over comments) or newest first."""
-    filters = Filters(lang, site, section, since, until, author, has_comments)
-    params = _params(query, filters, "articles", limit, offset)
-    hits = []
-    for r in _rows(archive, articles_sql(_check_sort(sort)), params):
-        s = json.loads(r["snippet"])
-        hits.append(SearchHit(
-            r["id"], r["key"], r["url"], r["title"], r["published"], r["language"], r["section"], r["site"],
-            s["text"], float(r["score"]), _ranges(s["highlights"]), s["field"], _ranges(s["title_highlights"]),
-            int(r["comment_count"]),
-        ))
-    return hits
+) -> list[Hit] | list[SearchHit] | list[CommentHit] | list[CaptionHit]:
+    """What matches `query` in `target`, best first or newest first (`sort`):
+
+    - articles: title, body, captions, comments and authors; bm25 weighs title over authors over
+      body over captions over comments;
+    - comments: reader comments alone, by their text or author name (author over text);
+    - captions: image captions alone (every term looks in the captions): the matching captions of
+      the `limit` best articles.
+    """
+    params = _params(query, filters, target, limit, offset)
+    sql, kind = _TARGETS[target]
+    return [_hit_of(kind, row) for row in _rows(archive, sql(_check_sort(sort)), params)]
 
 
-def search_comments(
-    archive: Archive,
-    query: str,
-    *,
-    limit: int = 10,
-    offset: int = 0,
-    lang: str | None = None,
-    site: str | None = None,
-    section: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    author: str | None = None,
-    sort: str = "relevance",
-) -> list[CommentHit]:
-    """Reader comments matching `query` in their text or author name (author weighted over text)."""
-    filters = Filters(lang, site, section, since, until, author)
-    params = _params(query, filters, "comments", limit, offset)
-    hits = []
-    for r in _rows(archive, comments_sql(_check_sort(sort)), params):
-        s = json.loads(r["snippet"])
-        hits.append(CommentHit(
-            r["id"], r["comment_id"], r["author"], r["published"], r["article_id"], r["article_key"],
-            r["article_url"], r["article_title"], s["text"], float(r["score"]), _ranges(s["highlights"]),
-            r["parent_id"],
-        ))
-    return hits
-
-
-def search_captions(
-    archive: Archive,
-    query: str,
-    *,
-    limit: int = 10,
-    offset: int = 0,
-    lang: str | None = None,
-    site: str | None = None,
-    section: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    author: str | None = None,
-    sort: str = "relevance",
-) -> list[CaptionHit]:
-    """Image captions matching `query` (every term looks in the captions): the matching captions
-    of the `limit` best articles."""
-    filters = Filters(lang, site, section, since, until, author)
-    params = _params(query, filters, "captions", limit, offset)
-    hits = []
-    for r in _rows(archive, captions_sql(_check_sort(sort)), params):
-        s = json.loads(r["snippet"])
-        hits.append(CaptionHit(
-            r["id"], r["position"], r["image_url"], r["credit"], r["article_id"], r["article_key"],
-            r["article_url"], r["article_title"], r["published"], s["text"], float(r["score"]),
-            _ranges(s["highlights"]),
-        ))
-    return hits
-
-
-def count(archive: Archive, query: str, target: str = "articles", **filters: Any) -> int:
+def count(archive: Archive, query: str, filters: Filters = NO_FILTERS, target: str = "articles") -> int:
     """How many articles (or comments, or articles by their captions) match, all pages together."""
-    if target not in TARGETS:
-        raise QueryError(f"unknown search target {target!r}")
-    f = Filters(**filters)
-    params = _params(query, f, target)
+    params = _params(query, filters, target)
     return int(_rows(archive, count_sql(target), params)[0]["count"])
 
 
-def facets(archive: Archive, query: str, **filters: Any) -> dict[str, dict[str, int]]:
+def facets(archive: Archive, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
     """Matching articles counted per year, section and language (most first)."""
-    params = _params(query, Filters(**filters), "articles")
+    params = _params(query, filters, "articles")
     out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for r in _rows(archive, facets_sql(), params):
         out[r["facet"]][r["value"] if r["value"] is not None else "(none)"] = int(r["count"])
@@ -579,21 +545,3 @@ def render_snippet(
         pos = end
     out.append(text[pos:])
     return "".join(out)
-
-
-def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """Plain text and ranges from a snippet marked with \\x02...\\x03 (FTS5 snippet() output);
-    runs of whitespace become one space."""
-    plain: list[str] = []
-    ranges: list[tuple[int, int]] = []
-    start = 0
-    for ch in marked.strip():
-        if ch == _OPEN:
-            start = len(plain)
-        elif ch == _CLOSE:
-            ranges.append((start, len(plain)))
-        elif not ch.isspace():
-            plain.append(ch)
-        elif plain and plain[-1] != " ":
-            plain.append(" ")
-    return "".join(plain), ranges

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -12,14 +13,14 @@ from archive.search import (
     TARGETS,
     CaptionHit,
     CommentHit,
+    Filters,
+    Hit,
     SearchHit,
     count,
     facets,
     fts_query,
     render_snippet,
     search,
-    search_captions,
-    search_comments,
 )
 from newsarchive.cli.common import calendar_date, counts_line, db_option, echo_json, open_archive
 
@@ -35,11 +36,11 @@ def _mark(text: str, highlights: list[tuple[int, int]], colour: bool) -> str:
     return render_snippet(text, highlights, start, click.style("", reset=True))
 
 
-def _snippet(hit: SearchHit | CommentHit | CaptionHit, colour: bool) -> str:
+def _snippet(hit: Hit, colour: bool) -> str:
     return _mark(hit.snippet, hit.highlights, colour)
 
 
-def _hit_json(hit: SearchHit | CommentHit | CaptionHit) -> dict[str, Any]:
+def _hit_json(hit: Hit) -> dict[str, Any]:
     data = dict(vars(hit))
     data["snippet"] = render_snippet(hit.snippet, hit.highlights)
     data["snippet_text"] = hit.snippet
@@ -71,8 +72,8 @@ def _print_caption_hit(n: int, hit: CaptionHit, colour: bool) -> None:
     click.echo(f"    {_snippet(hit, colour)}", color=colour)
 
 
-def _print_facets(counts: dict[str, dict[str, int]]) -> None:
-    for name, values in counts.items():
+def _print_facets(counts: dict[str, dict[str, int]] | None) -> None:
+    for name, values in (counts or {}).items():
         click.echo(counts_line(f"  {name}:", values))
 
 
@@ -147,50 +148,38 @@ def search_cmd(
       newsarchive search 'Baku' --count --facets
     """
     target = "comments" if in_comments else "captions" if in_captions else target
-    filters: dict[str, Any] = {
-        "lang": lang, "site": site, "section": section, "since": since, "until": until, "author": author,
-    }
+    filters = Filters(lang, site, section, since, until, author, has_comments)
     with open_archive(ctx, db) as archive:
-        if only_count or with_facets:
-            article_filters = {**filters, "has_comments": has_comments}
-            counted = count(archive, query, target, **(article_filters if target != "comments" else filters))
-            grouped = facets(archive, query, **article_filters) if with_facets and target != "comments" else None
-            if only_count:
-                if as_json:
-                    echo_json({"query": query, "count": counted, **({"facets": grouped} if grouped else {})})
-                else:
-                    click.echo(counted)
-                    if grouped:
-                        _print_facets(grouped)
-                return
-        hits: list[SearchHit] | list[CommentHit] | list[CaptionHit]
-        if target == "comments":
-            hits = search_comments(archive, query, limit=limit, offset=offset, sort=sort, **filters)
-        elif target == "captions":
-            hits = search_captions(archive, query, limit=limit, offset=offset, sort=sort, **filters)
-        else:
-            hits = search(
-                archive, query, limit=limit, offset=offset, sort=sort, has_comments=has_comments, **filters
-            )
-    if as_json:
+        counted = count(archive, query, filters, target) if only_count or with_facets else None
+        grouped = facets(archive, query, filters) if with_facets and target != "comments" else None
+        hits = [] if only_count else search(archive, query, filters, target, limit=limit, offset=offset, sort=sort)
+    if only_count:
+        _print_count(query, counted, grouped, as_json)
+    elif as_json:
         data: dict[str, Any] = {
             "query": query, "in": target, "sort": sort,
             "fts_query": fts_query(query, target, author), "results": [_hit_json(h) for h in hits],
         }
+        echo_json({**data, **({"count": counted, "facets": grouped} if with_facets else {})})
+    else:
         if with_facets:
-            data.update(count=counted, facets=grouped)
-        echo_json(data)
-        return
-    if with_facets:
-        click.echo(f"{counted} matches")
-        if grouped:
+            click.echo(f"{counted} matches")
             _print_facets(grouped)
+        _print_hits(query, hits, offset, _stdout_is_tty() if color is None else color)
+
+
+def _print_count(query: str, counted: int | None, grouped: dict[str, dict[str, int]] | None, as_json: bool) -> None:
+    if as_json:
+        echo_json({"query": query, "count": counted, **({"facets": grouped} if grouped else {})})
+        return
+    click.echo(counted)
+    _print_facets(grouped)
+
+
+def _print_hits(query: str, hits: Sequence[Hit], offset: int, colour: bool) -> None:
     if not hits:
         click.echo(f"no matches for {query!r}", err=True)
-        return
-    colour = _stdout_is_tty() if color is None else color
-    shown: list[SearchHit | CommentHit | CaptionHit] = list(hits)
-    for n, hit in enumerate(shown, start=offset + 1):
+    for n, hit in enumerate(hits, start=offset + 1):
         if isinstance(hit, CommentHit):
             _print_comment_hit(n, hit, colour)
         elif isinstance(hit, CaptionHit):

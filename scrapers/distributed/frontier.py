@@ -11,14 +11,12 @@ not fetched again either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Self
 
 from redis.exceptions import RedisError
 from scrapy.crawler import Crawler
 
-from archive.frontier import KnownArticle
 from archive.store import fetch_time
 from scrapers.distributed.config import DistributedSettings
 from scrapers.distributed.state import RUNNING, RedisCrawl
@@ -52,23 +50,4 @@ class RedisFrontierMiddleware(ArchiveFrontierMiddleware):
         except RedisError as exc:
             logger.error("could not read the crawl's frontier from Redis: %s", exc)
             return
-        self.plan(known, now)
-
-    def plan(self, known: Iterable[KnownArticle], now: datetime) -> None:
-        """As ArchiveFrontierMiddleware does with the archive: what to skip, what to re-visit."""
-        known = list(known)
-        for article in sorted(known, key=lambda a: a.published or a.first_seen, reverse=True):
-            self.known.add(article.url)
-            if article.canonical_url:
-                self.known.add(article.canonical_url)
-            if article.url not in self.due_urls and self.policy.due(
-                now, article.published, article.first_seen, article.last_visit
-            ):
-                self.due.append(article)
-                self.due_urls.add(article.url)
-        self.stats.set_value("frontier/archived", len(known))
-        self.stats.set_value("frontier/due", len(self.due))
-        logger.info(
-            "frontier (from Redis): %d articles archived, %d due for a re-visit (%s); %d URLs failed for good "
-            "recently", len(known), len(self.due), self.policy.describe(), len(self.failed),
-        )
+        self.plan(known, now, "Redis")
