@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
-from .dates import shows_byline_date
+from .byline import shows_byline_date
 from .density import Scores, score_elements
 from .page import Page, jsonld_types
 from .text import (

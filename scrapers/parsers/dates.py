@@ -32,9 +32,18 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
-from lxml import etree
-
-from .boilerplate import names_of, words_of
+from .body import body_root
+from .boilerplate import names_of
+from .byline import (
+    UPDATED_NAMES,
+    UPDATED_WORDS,
+    around,
+    byline_dates,
+    elsewhere,
+    headline,
+    label_of,
+    month_first,
+)
 from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
 from .months import month_number
 from .page import Page
@@ -95,21 +104,6 @@ _SCRIPT_KEYS = {
     for key in ("datePublished", "dateModified")
 }
 _DATE_LIKE = re.compile(r"date|time|publish|posted|byline|dateline|timestamp|meta|updated", re.I)
-_UPDATED = re.compile(r"updat|modif|edited|revis", re.I)
-# Words that say what a written date is, in the languages of :mod:`months`.
-UPDATED_WORDS = re.compile(
-    r"(?<![^\W\d_])(?:updated?|last\s+updated|modified|revised|edited|refreshed|reviewed|обновлен\w*|обновлено"
-    r"|изменен\w*|yenilən\w*|güncellen\w*|güncelleme|aktualisiert|geändert|mis\s+à\s+jour|actualizad\w*"
-    r"|actualización|aggiornat\w*|atualizad\w*|zaktualizowan\w*|aktualizacja|оновлен\w*|bijgewerkt|uppdaterad"
-    r"|opdateret)(?![^\W\d_])",
-    re.I,
-)
-PUBLISHED_WORDS = re.compile(
-    r"(?<![^\W\d_])(?:published|posted|publish|released|created|written|dated|опубликован\w*|публикаци\w*"
-    r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
-    r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet)(?![^\W\d_])",
-    re.I,
-)
 _ORIGINALLY = re.compile(
     r"(?:originally|first)\s+(?:published|posted|appeared|ran)\b|впервые\s+опубликован\w*"
     r"|ursprünglich\s+veröffentlicht|publié\s+(?:initialement|à\s+l'origine)|publicad[oa]\s+originalmente",
@@ -126,12 +120,6 @@ def _says_first_published(markup: str) -> bool:
     return any(word in lowered for word in _ORIGINALLY_WORDS) and _ORIGINALLY.search(markup) is not None
 
 
-# Blocks whose dates belong to other stories or to readers: teasers, menus, comments, footers.
-_ELSEWHERE_WORDS = frozenset(
-    {"related", "recommended", "recommendations", "trending", "popular", "promo", "teaser", "teasers", "comment",
-     "comments", "commentlist", "footer", "breadcrumb", "breadcrumbs", "morestories", "readnext", "alsoread",
-     "carousel", "slider", "nav", "navbar", "menu"}
-)  # fmt: skip
 _UPDATED_LINE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|reviewed|revised)\b", re.I)
 # Words that make a short line something else than a dated byline ("Offer ends March 3, 2024").
 _NOT_A_LABEL = re.compile(
@@ -140,13 +128,9 @@ _NOT_A_LABEL = re.compile(
     re.I,
 )
 _MAX_VISIBLE_CANDIDATES = 60
-_BYLINE_AFTER = 320  # characters of short text after the headline where bylines put their date
-_BYLINE_BEFORE = 120  # ... and before it, inside the headline's own block (kickers, "NEWS | 3 March")
-_PROSE = 110  # a string this long is running text, not a byline
 _NOTE_TAGS = ("p", "small", "em", "i")  # where a page states its first publication outside the body
 _NOTE_LENGTH = 400
 _LAG = timedelta(days=7)  # how late a metadata publication date may run behind the page's own date
-_LABEL_REACH = 48  # characters before a date where its label ("Updated:", "Posted on") is looked for
 
 
 def extract_dates(page: Page, body: str = "", fetched_at: datetime | None = None) -> Dates:
@@ -159,10 +143,10 @@ class _Reader:
         self.body = body
         self.tz = zone(page.profile.timezone if page.profile else None)
         self.fetched_at = fetched_at
-        self.month_first = _month_first(page)
+        self.month_first = month_first(page)
         self.cache: dict[str, object] = {}
         self.h1 = headline(page)
-        self.article = _around(self.h1) if self.h1 is not None else frozenset()
+        self.article = around(self.h1) if self.h1 is not None else frozenset()
 
     # --- the decision ------------------------------------------------------------------------
     def dates(self) -> Dates:
@@ -306,7 +290,7 @@ class _Reader:
             return found
         for name in _NOTE_TAGS:
             for tag in self.page.tags(name):
-                if self.page.skip(tag) or _elsewhere(tag, self.article):
+                if self.page.skip(tag) or elsewhere(tag, self.article):
                     continue
                 found = self._originally_in(inline_text(tag)[:_NOTE_LENGTH])
                 if found is not None:
@@ -323,7 +307,7 @@ class _Reader:
 
     def times(self) -> FoundDate | None:
         page = self.page
-        times = [t for t in page.tags("time") if not page.skip(t) and not _elsewhere(t, self.article, aside=False)]
+        times = [t for t in page.tags("time") if not page.skip(t) and not elsewhere(t, self.article, aside=False)]
         marked = [t for t in times if t.get("pubdate") is not None or _publish_class(t)]
         in_article = [t for t in times if has_ancestor(t, "article") and not _updated(t)]
         for group in (marked, in_article, [t for t in times if not _updated(t)][:1]):
@@ -393,7 +377,7 @@ class _Reader:
             if after and not _UPDATED_LINE.search(text):
                 continue
             dates = find_all_loose(text, self.tz, self.month_first)
-            if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or _elsewhere(owner, self.article, aside=False):
+            if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
                 continue
             if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")):
                 continue
@@ -403,7 +387,7 @@ class _Reader:
                 context = squash(inline_text(previous))[-30:] + " " + text
             shift = len(context) - len(text)  # the date as found in `text`, placed in `context`
             date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
-            label = _label(context, date_found, owner)
+            label = label_of(context, date_found, owner)
             if after and label != "modified":
                 continue
             date_value = _disambiguated(FoundDate(dates[0].value, dates[0].raw, "text"), known)
@@ -415,8 +399,6 @@ class _Reader:
 
     def body_end(self) -> int | None:
         """Where the article's text ends, in page order (the last element of its body)."""
-        from .body import body_root
-
         elements = body_root(self.page).elements
         if not elements:
             return None
@@ -449,21 +431,8 @@ class _Reader:
         return first_published, first_modified
 
     def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None]]:
-        for segment in (_before(h1), _after(h1)):
-            text, owners = _joined(segment)
-            previous_end = 0
-            for date_found in self._dates_in(text):
-                owner = owners(date_found.start)
-                yield self._byline_date(date_found, owner), _label(text, date_found, owner, previous_end)
-                previous_end = date_found.end
-
-    def _dates_in(self, text: str) -> list[Loose]:
-        found = find_all_loose(text, self.tz, self.month_first)
-        if self.fetched_at:
-            relative = find_relative(text, self.fetched_at, self.tz)
-            if relative and not any(f.start <= relative.start < f.end for f in found):
-                found = sorted([*found, relative], key=lambda f: f.start)
-        return found
+        for found, owner, label in byline_dates(h1, self.tz, self.month_first, self.fetched_at):
+            yield self._byline_date(found, owner), label
 
     def _byline_date(self, found: Loose, owner: Element | None) -> FoundDate:
         """A byline date; inside a ``<time datetime>`` of the same day, the attribute's exact value."""
@@ -480,130 +449,6 @@ class _Reader:
         return FoundDate(found.value, found.raw, "byline")
 
 
-def shows_byline_date(page: Page) -> bool:
-    """Whether the page prints a date next to its headline, as articles do."""
-    published, modified = _Reader(page, "", None).byline(None, None)
-    return published is not None or modified is not None
-
-
-def headline(page: Page) -> Element | None:
-    """The article's headline: the ``<h1>`` that says what the title says, else the first ``<h1>``
-    outside menus and footers, else the first heading or title-like element that says what the
-    title says (pages built without an ``<h1>``)."""
-    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
-    title = _title_words(page)
-    if title:
-        for h1 in candidates:
-            if _says(inline_text(h1), title, 0.5):
-                return h1
-    if candidates:
-        return candidates[0]
-    if not title:
-        return None
-    for tag in page.select("h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"):
-        if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
-            text = inline_text(tag)
-            if len(text) < 300 and _says(text, title, 0.7):
-                return tag
-    return None
-
-
-def _says(text: str, title: set[str], share: float) -> bool:
-    words = _words(text)
-    return bool(words) and len(words & title) >= share * min(len(words), len(title))
-
-
-def _title_words(page: Page) -> set[str]:
-    title = page.jsonld_value("headline") or page.meta_first("og:title", "twitter:title")
-    if not isinstance(title, str):
-        tag = next(iter(page.tags("title")), None)
-        title = tag.text if tag is not None else None
-    return _words(title) if isinstance(title, str) else set()
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 2}
-
-
-def _in_chrome(tag: Element) -> bool:
-    return any(p.tag in ("nav", "footer", "aside") for p in tag.iterancestors())
-
-
-# --- text around the headline ----------------------------------------------------------------
-Segment = list[tuple[str, Element]]  # strings as read, each with the element that holds it
-
-
-def _around(h1: Element) -> frozenset[int]:
-    return frozenset(id(e) for e in (h1, *h1.iterancestors()))
-
-
-def _after(h1: Element) -> Segment:
-    """Short strings after the headline (long ones are the article's text, and are passed over)."""
-    article = _around(h1)
-    found: Segment = []
-    size = prose = 0
-    for string, owner in _strings(h1, "following"):
-        text = squash(string)
-        if not text:
-            continue
-        if len(text) >= _PROSE and re.search(r"[.!?;]\s", text):
-            prose += 1
-            if prose >= 2:
-                break
-            continue
-        if _elsewhere(owner, article):
-            continue
-        found.append((text, owner))
-        size += len(text) + 1
-        if size > _BYLINE_AFTER:
-            break
-    return found
-
-
-def _before(h1: Element) -> Segment:
-    """Short strings just before the headline inside its own block (a kicker, a date above it)."""
-    block = h1.getparent()
-    block = block.getparent() if block is not None and block.getparent() is not None else block
-    if block is None or block.tag in ("body", "html"):
-        return []
-    article = _around(h1)
-    found: Segment = []
-    size = 0
-    for string, owner in reversed(_strings(h1, "preceding")):
-        if not any(p is block for p in owner.iterancestors()) and owner is not block:
-            break
-        text = squash(string)
-        if not text:
-            continue
-        if len(text) >= _PROSE or _elsewhere(owner, article):
-            break
-        found.insert(0, (text, owner))
-        size += len(text) + 1
-        if size > _BYLINE_BEFORE:
-            break
-    return found
-
-
-_AXES = {"following": etree.XPath("following::text()"), "preceding": etree.XPath("preceding::text()")}
-
-
-def _strings(element: Element, axis: str) -> list[tuple[str, Element]]:
-    result = _AXES[axis](element)
-    out: list[tuple[str, Element]] = []
-    if not isinstance(result, list):
-        return out
-    for string in result:
-        getparent = getattr(string, "getparent", None)  # lxml "smart strings" know their element
-        parent = getparent() if getparent is not None else None
-        if parent is None:
-            continue
-        owner = parent.getparent() if getattr(string, "is_tail", False) else parent
-        if owner is None or owner.tag in NEVER_TEXT or (axis == "preceding" and _inside(owner, element)):
-            continue
-        out.append((str(string), owner))
-    return out
-
-
 def _strings_of(root: Element) -> list[tuple[str, Element]]:
     """Every text string under ``root`` in page order, with the element that holds it."""
     out: list[tuple[str, Element]] = []
@@ -616,50 +461,6 @@ def _strings_of(root: Element) -> list[tuple[str, Element]]:
             if child.tail and child.tail.strip():
                 out.append((child.tail, element))
     return out
-
-
-def _inside(tag: Element, ancestor: Element) -> bool:
-    return tag is ancestor or any(p is ancestor for p in tag.iterancestors())
-
-
-def _joined(segment: Segment) -> tuple[str, Any]:
-    """The segment as one text, and a function from a position in it to the element that holds it."""
-    starts: list[tuple[int, Element]] = []
-    parts: list[str] = []
-    position = 0
-    for text, owner in segment:
-        starts.append((position, owner))
-        parts.append(text)
-        position += len(text) + 1
-
-    def owner_at(index: int) -> Element | None:
-        found = None
-        for start, owner in starts:
-            if start > index:
-                break
-            found = owner
-        return found
-
-    return " ".join(parts), owner_at
-
-
-def _label(text: str, found: Loose, owner: Element | None, since: int = 0) -> str | None:
-    """ "modified", "published" or None, from the words just before the date (after the previous
-    date, ``since``), else its markup."""
-    before = text[max(since, found.start - _LABEL_REACH) : found.start]
-    updated = [m.end() for m in UPDATED_WORDS.finditer(before)]
-    published = [m.end() for m in PUBLISHED_WORDS.finditer(before)]
-    if updated or published:
-        return "modified" if max(updated, default=-1) > max(published, default=-1) else "published"
-    for tag in [owner, *(owner.iterancestors() if owner is not None else [])][:3]:
-        if tag is None:
-            continue
-        names = " ".join(names_of(tag)) + " " + str(tag.get("itemprop") or "")
-        if _UPDATED.search(names):
-            return "modified"
-        if re.search(r"publish|datePublished|posted|created", names, re.I):
-            return "published"
-    return None
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -727,7 +528,7 @@ def _same_moment(day: date, instant: FoundDate) -> bool:
 def _date_like_elements(page: Page, article: frozenset[int]) -> Iterator[Element]:
     seen = 0
     for tag in filter(_has_date_like_name, page.all_tags()):
-        if page.skip(tag) or _elsewhere(tag, article) or any(_not_the_articles(p) for p in tag.iterancestors()):
+        if page.skip(tag) or elsewhere(tag, article) or any(_not_the_articles(p) for p in tag.iterancestors()):
             continue
         seen += 1
         if seen > _MAX_VISIBLE_CANDIDATES:
@@ -742,34 +543,6 @@ def _not_the_articles(tag: Element) -> bool:
     return any("comment" in name.lower() for name in names_of(tag))
 
 
-def _elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool = True) -> bool:
-    """Inside a block of other stories, of readers' comments, or of the site's menus (and, with
-    ``aside``, in an ``<aside>``); ``article`` holds the elements around the article itself (the
-    headline's), whose names say nothing here."""
-    for element in (tag, *tag.iterancestors()):
-        if element.tag in ("body", "html") or id(element) in article:
-            return False
-        own_footer = element.tag == "footer" and has_ancestor(element, "article")  # an article's footer: its byline
-        if element.tag == "nav" or (aside and element.tag == "aside") or (element.tag == "footer" and not own_footer):
-            return True
-        # A BEM element ("article-header__footer") is part of its block: the block's name is what counts.
-        if any(_names_elsewhere(words_of(name.split("__")[0])) for name in names_of(element)):
-            return True
-    return False
-
-
-def _names_elsewhere(words: set[str]) -> bool:
-    """A block named for teasers, menus or comments; the article's own footer ("entry-footer",
-    "article-footer") holds its byline, as an ``<article>``'s ``<footer>`` does."""
-    found = words & _ELSEWHERE_WORDS
-    if found == {"footer"} and words & _OWN_FOOTER:
-        return False
-    return bool(found)
-
-
-_OWN_FOOTER = frozenset({"article", "post", "entry", "story"})
-
-
 def _has_date_like_name(tag: Element) -> bool:
     if tag.tag in ("html", "body", "head", "meta", "script", "link", "style"):
         return False
@@ -779,11 +552,6 @@ def _has_date_like_name(tag: Element) -> bool:
 
 def _has_year(text: str) -> bool:
     return bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2}", text))
-
-
-def _month_first(page: Page) -> bool:
-    lang = (page.html_lang or "").lower()
-    return lang in ("", "en", "en-us")
 
 
 def _as_text(value: Any) -> str | None:
@@ -799,7 +567,7 @@ def _publish_class(tag: Element) -> bool:
 
 def _updated(tag: Element) -> bool:
     names = " ".join(classes(tag)) + str(tag.get("itemprop") or "")
-    return bool(_UPDATED.search(names))
+    return bool(UPDATED_NAMES.search(names))
 
 
 def read_element(tag: Element, page: Page, tz: tzinfo | None = None) -> FoundDate | None:

@@ -1,0 +1,286 @@
+"""The byline: the headline of an article page and the dates written next to it.
+
+Read by the date extractor (dates.py: a date under the headline is the page's own statement of
+when it was published or updated) and by the body extractor (body.py: a short text with a dated
+byline still stands as the article). Both import it; it imports neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from typing import Any
+
+from lxml import etree
+
+from .boilerplate import names_of, words_of
+from .dateparse import Loose, find_all_loose, find_relative, zone
+from .page import Page
+from .text import NEVER_TEXT, Element, has_ancestor, inline_text, squash
+
+UPDATED_NAMES = re.compile(r"updat|modif|edited|revis", re.I)
+
+
+# Words that say what a written date is, in the languages of :mod:`months`.
+UPDATED_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:updated?|last\s+updated|modified|revised|edited|refreshed|reviewed|обновлен\w*|обновлено"
+    r"|изменен\w*|yenilən\w*|güncellen\w*|güncelleme|aktualisiert|geändert|mis\s+à\s+jour|actualizad\w*"
+    r"|actualización|aggiornat\w*|atualizad\w*|zaktualizowan\w*|aktualizacja|оновлен\w*|bijgewerkt|uppdaterad"
+    r"|opdateret)(?![^\W\d_])",
+    re.I,
+)
+
+
+PUBLISHED_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:published|posted|publish|released|created|written|dated|опубликован\w*|публикаци\w*"
+    r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
+    r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet)(?![^\W\d_])",
+    re.I,
+)
+
+
+# Blocks whose dates belong to other stories or to readers: teasers, menus, comments, footers.
+_ELSEWHERE_WORDS = frozenset(
+    {"related", "recommended", "recommendations", "trending", "popular", "promo", "teaser", "teasers", "comment",
+     "comments", "commentlist", "footer", "breadcrumb", "breadcrumbs", "morestories", "readnext", "alsoread",
+     "carousel", "slider", "nav", "navbar", "menu"}
+)  # fmt: skip
+
+
+_BYLINE_AFTER = 320  # characters of short text after the headline where bylines put their date
+
+
+_BYLINE_BEFORE = 120  # ... and before it, inside the headline's own block (kickers, "NEWS | 3 March")
+
+
+_PROSE = 110  # a string this long is running text, not a byline
+
+
+_LABEL_REACH = 48  # characters before a date where its label ("Updated:", "Posted on") is looked for
+
+
+def headline(page: Page) -> Element | None:
+    """The article's headline: the ``<h1>`` that says what the title says, else the first ``<h1>``
+    outside menus and footers, else the first heading or title-like element that says what the
+    title says (pages built without an ``<h1>``)."""
+    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
+    title = _title_words(page)
+    if title:
+        for h1 in candidates:
+            if _says(inline_text(h1), title, 0.5):
+                return h1
+    if candidates:
+        return candidates[0]
+    if not title:
+        return None
+    for tag in page.select("h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"):
+        if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
+            text = inline_text(tag)
+            if len(text) < 300 and _says(text, title, 0.7):
+                return tag
+    return None
+
+
+def _says(text: str, title: set[str], share: float) -> bool:
+    words = _words(text)
+    return bool(words) and len(words & title) >= share * min(len(words), len(title))
+
+
+def _title_words(page: Page) -> set[str]:
+    title = page.jsonld_value("headline") or page.meta_first("og:title", "twitter:title")
+    if not isinstance(title, str):
+        tag = next(iter(page.tags("title")), None)
+        title = tag.text if tag is not None else None
+    return _words(title) if isinstance(title, str) else set()
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 2}
+
+
+def _in_chrome(tag: Element) -> bool:
+    return any(p.tag in ("nav", "footer", "aside") for p in tag.iterancestors())
+
+
+# --- text around the headline ----------------------------------------------------------------
+Segment = list[tuple[str, Element]]  # strings as read, each with the element that holds it
+
+
+def around(h1: Element) -> frozenset[int]:
+    return frozenset(id(e) for e in (h1, *h1.iterancestors()))
+
+
+def _after(h1: Element) -> Segment:
+    """Short strings after the headline (long ones are the article's text, and are passed over)."""
+    article = around(h1)
+    found: Segment = []
+    size = prose = 0
+    for string, owner in _strings(h1, "following"):
+        text = squash(string)
+        if not text:
+            continue
+        if len(text) >= _PROSE and re.search(r"[.!?;]\s", text):
+            prose += 1
+            if prose >= 2:
+                break
+            continue
+        if elsewhere(owner, article):
+            continue
+        found.append((text, owner))
+        size += len(text) + 1
+        if size > _BYLINE_AFTER:
+            break
+    return found
+
+
+def _before(h1: Element) -> Segment:
+    """Short strings just before the headline inside its own block (a kicker, a date above it)."""
+    block = h1.getparent()
+    block = block.getparent() if block is not None and block.getparent() is not None else block
+    if block is None or block.tag in ("body", "html"):
+        return []
+    article = around(h1)
+    found: Segment = []
+    size = 0
+    for string, owner in reversed(_strings(h1, "preceding")):
+        if not any(p is block for p in owner.iterancestors()) and owner is not block:
+            break
+        text = squash(string)
+        if not text:
+            continue
+        if len(text) >= _PROSE or elsewhere(owner, article):
+            break
+        found.insert(0, (text, owner))
+        size += len(text) + 1
+        if size > _BYLINE_BEFORE:
+            break
+    return found
+
+
+_AXES = {"following": etree.XPath("following::text()"), "preceding": etree.XPath("preceding::text()")}
+
+
+def _strings(element: Element, axis: str) -> list[tuple[str, Element]]:
+    result = _AXES[axis](element)
+    out: list[tuple[str, Element]] = []
+    if not isinstance(result, list):
+        return out
+    for string in result:
+        getparent = getattr(string, "getparent", None)  # lxml "smart strings" know their element
+        parent = getparent() if getparent is not None else None
+        if parent is None:
+            continue
+        owner = parent.getparent() if getattr(string, "is_tail", False) else parent
+        if owner is None or owner.tag in NEVER_TEXT or (axis == "preceding" and _inside(owner, element)):
+            continue
+        out.append((str(string), owner))
+    return out
+
+
+def _inside(tag: Element, ancestor: Element) -> bool:
+    return tag is ancestor or any(p is ancestor for p in tag.iterancestors())
+
+
+def _joined(segment: Segment) -> tuple[str, Any]:
+    """The segment as one text, and a function from a position in it to the element that holds it."""
+    starts: list[tuple[int, Element]] = []
+    parts: list[str] = []
+    position = 0
+    for text, owner in segment:
+        starts.append((position, owner))
+        parts.append(text)
+        position += len(text) + 1
+
+    def owner_at(index: int) -> Element | None:
+        found = None
+        for start, owner in starts:
+            if start > index:
+                break
+            found = owner
+        return found
+
+    return " ".join(parts), owner_at
+
+
+def label_of(text: str, found: Loose, owner: Element | None, since: int = 0) -> str | None:
+    """ "modified", "published" or None, from the words just before the date (after the previous
+    date, ``since``), else its markup."""
+    before = text[max(since, found.start - _LABEL_REACH) : found.start]
+    updated = [m.end() for m in UPDATED_WORDS.finditer(before)]
+    published = [m.end() for m in PUBLISHED_WORDS.finditer(before)]
+    if updated or published:
+        return "modified" if max(updated, default=-1) > max(published, default=-1) else "published"
+    for tag in [owner, *(owner.iterancestors() if owner is not None else [])][:3]:
+        if tag is None:
+            continue
+        names = " ".join(names_of(tag)) + " " + str(tag.get("itemprop") or "")
+        if UPDATED_NAMES.search(names):
+            return "modified"
+        if re.search(r"publish|datePublished|posted|created", names, re.I):
+            return "published"
+    return None
+
+
+def elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool = True) -> bool:
+    """Inside a block of other stories, of readers' comments, or of the site's menus (and, with
+    ``aside``, in an ``<aside>``); ``article`` holds the elements around the article itself (the
+    headline's), whose names say nothing here."""
+    for element in (tag, *tag.iterancestors()):
+        if element.tag in ("body", "html") or id(element) in article:
+            return False
+        own_footer = element.tag == "footer" and has_ancestor(element, "article")  # an article's footer: its byline
+        if element.tag == "nav" or (aside and element.tag == "aside") or (element.tag == "footer" and not own_footer):
+            return True
+        # A BEM element ("article-header__footer") is part of its block: the block's name is what counts.
+        if any(_names_elsewhere(words_of(name.split("__")[0])) for name in names_of(element)):
+            return True
+    return False
+
+
+def _names_elsewhere(words: set[str]) -> bool:
+    """A block named for teasers, menus or comments; the article's own footer ("entry-footer",
+    "article-footer") holds its byline, as an ``<article>``'s ``<footer>`` does."""
+    found = words & _ELSEWHERE_WORDS
+    if found == {"footer"} and words & _OWN_FOOTER:
+        return False
+    return bool(found)
+
+
+_OWN_FOOTER = frozenset({"article", "post", "entry", "story"})
+
+
+def month_first(page: Page) -> bool:
+    lang = (page.html_lang or "").lower()
+    return lang in ("", "en", "en-us")
+
+
+def dates_in(text: str, tz: tzinfo, month_first: bool, fetched_at: datetime | None) -> list[Loose]:
+    """The written dates of `text`; a relative one ("2 hours ago") too when the fetch time is known."""
+    found = find_all_loose(text, tz, month_first)
+    if fetched_at:
+        relative = find_relative(text, fetched_at, tz)
+        if relative and not any(f.start <= relative.start < f.end for f in found):
+            found = sorted([*found, relative], key=lambda f: f.start)
+    return found
+
+
+def byline_dates(
+    h1: Element, tz: tzinfo, month_first: bool, fetched_at: datetime | None
+) -> Iterator[tuple[Loose, Element | None, str | None]]:
+    """The dates written just before and after the headline, in page order, each with the element
+    that holds it and its label ("published", "modified" or None)."""
+    for segment in (_before(h1), _after(h1)):
+        text, owners = _joined(segment)
+        previous_end = 0
+        for found in dates_in(text, tz, month_first, fetched_at):
+            owner = owners(found.start)
+            yield found, owner, label_of(text, found, owner, previous_end)
+            previous_end = found.end
+
+
+def shows_byline_date(page: Page) -> bool:
+    """Whether the page prints a date next to its headline, as articles do."""
+    h1 = headline(page)
+    tz = zone(page.profile.timezone if page.profile else None)
+    return h1 is not None and next(byline_dates(h1, tz, month_first(page), None), None) is not None
