@@ -55,8 +55,8 @@ sys.path.insert(0, str(ROOT))
 
 from archive.store import Archive  # noqa: E402
 from bench.search import build, queries, time_queries  # noqa: E402
+from replica.model import WEIGHTS  # noqa: E402
 from replica.server import running_replica  # noqa: E402
-from replica.weight import WEIGHTS  # noqa: E402
 from scrapers.parsers import parse_article  # noqa: E402
 from scrapers.sites import load_profile  # noqa: E402
 

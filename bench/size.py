@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.store import Archive  # noqa: E402
+from replica.model import WEIGHTS  # noqa: E402
 from replica.server import running_replica  # noqa: E402
-from replica.weight import WEIGHTS  # noqa: E402
 
 
 def crawl(base: str, db: Path) -> None:

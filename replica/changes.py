@@ -12,29 +12,30 @@ from __future__ import annotations
 from random import Random
 from typing import TYPE_CHECKING
 
+from replica.model import FAMILY_WEIGHTS, Story, story_langs
 from replica.textgen import mix
 
 if TYPE_CHECKING:
-    from replica.site import Entry, ReplicaSite
+    from replica.model import Entry, SiteModel
 
 STEP = 3600
 # Appended to an edited title (once), in the entry's language.
 UPDATED = {"az": "yenilənib", "en": "updated", "ru": "обновлено"}
 
 
-def _tick(site: ReplicaSite) -> int:
+def _tick(site: SiteModel) -> int:
     site.clock += STEP
     return site.clock
 
 
-def _live(site: ReplicaSite, idx: int) -> Entry:
+def _live(site: SiteModel, idx: int) -> Entry:
     entry = site.entries[idx]
     if entry.missing:
         raise ValueError(f"article {idx} does not answer 200 (missing or removed)")
     return entry
 
 
-def edit_article(site: ReplicaSite, idx: int) -> None:
+def edit_article(site: SiteModel, idx: int) -> None:
     """A new revision: the title gains "(updated)" (first edit only), an update paragraph is
     appended to the body (not behind a paywall), and the article shows a new modified time."""
     entry = _live(site, idx)
@@ -45,7 +46,7 @@ def edit_article(site: ReplicaSite, idx: int) -> None:
     site.refresh()
 
 
-def add_comments(site: ReplicaSite, idx: int, count: int) -> list[int]:
+def add_comments(site: SiteModel, idx: int, count: int) -> list[int]:
     """`count` new comments (new ids, later than every comment there; some are replies to old
     ones). The page's Last-Modified moves, not the article's modified time. Returns their ids."""
     entry = _live(site, idx)
@@ -57,7 +58,7 @@ def add_comments(site: ReplicaSite, idx: int, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def remove_article(site: ReplicaSite, idx: int) -> None:
+def remove_article(site: SiteModel, idx: int) -> None:
     """Takes the article down: it answers 404 and leaves the listings, feeds and teasers."""
     entry = _live(site, idx)
     entry.missing = True
@@ -66,11 +67,9 @@ def remove_article(site: ReplicaSite, idx: int) -> None:
     site.refresh()
 
 
-def add_articles(site: ReplicaSite, count: int) -> list[int]:
+def add_articles(site: SiteModel, count: int) -> list[int]:
     """`count` new live article pages (new stories, newest of all, 1-3 languages each).
     Returns their indexes."""
-    from replica.site import FAMILY_WEIGHTS, Story, story_langs
-
     now = _tick(site)
     rng = Random(mix(site.seed, 5, len(site.stories)))
     families, weights = list(FAMILY_WEIGHTS), list(FAMILY_WEIGHTS.values())

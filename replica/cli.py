@@ -6,9 +6,9 @@ import time
 
 import click
 
+from replica.model import WEIGHTS
 from replica.server import ReplicaServer
 from replica.site import ReplicaSite
-from replica.weight import WEIGHTS
 
 
 @click.group(name="replica")

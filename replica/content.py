@@ -29,7 +29,7 @@ from replica.textgen import (
 from replica.timefmt import baku, dateline_date
 
 if TYPE_CHECKING:
-    from replica.site import Entry, ReplicaSite
+    from replica.model import Entry, SiteModel
 
 FIRST_IMAGE_ID = 400_000
 
@@ -84,7 +84,7 @@ def walk(nodes: list[CommentNode]) -> list[CommentNode]:
     return out
 
 
-def article_content(site: ReplicaSite, idx: int) -> ArticleContent:
+def article_content(site: SiteModel, idx: int) -> ArticleContent:
     """Generate (deterministically) the content of article `idx`; ReplicaSite.content caches it."""
     entry = site.entries[idx]
     topic, story_rng = site.topic(entry.story)
@@ -221,7 +221,7 @@ def _comments(rng: Random, topic: Topic, entry: Entry) -> list[CommentNode]:
     return sorted(roots, key=lambda n: (n.ts, n.comment_id))
 
 
-def _related(rng: Random, site: ReplicaSite, entry: Entry) -> list[int]:
+def _related(rng: Random, site: SiteModel, entry: Entry) -> list[int]:
     """Teasers of other articles (any language, as on the real site)."""
     pool = site.live_all
     if len(pool) < 2:

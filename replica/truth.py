@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from replica.content import Figure, walk
+from replica.content import ArticleContent, Figure, walk
 from replica.timefmt import comment_date, iso, visible
 
 if TYPE_CHECKING:
-    from replica.site import Entry, ReplicaSite
+    from replica.model import Entry
 
 
-def article_truth(site: ReplicaSite, entry: Entry, base_url: str) -> dict[str, Any]:
-    content = site.content(entry.idx)
+def article_truth(entry: Entry, content: ArticleContent, base_url: str) -> dict[str, Any]:
     url = base_url + entry.path
     figures = [content.lead_image] if content.lead_image else []
     figures += [fig for pos in sorted(content.figures) for fig in content.figures[pos]]

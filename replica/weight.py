@@ -24,9 +24,8 @@ from replica.labels import SECTION_NAMES, SECTIONS_BY_LANG
 from replica.textgen import mix
 
 if TYPE_CHECKING:
-    from replica.site import Entry, ReplicaSite
+    from replica.model import Entry, SiteModel
 
-WEIGHTS = ("light", "real")
 _CSS_RULES = 340  # ~18 KB of critical CSS
 _TAG_MANAGER_CALLS = 200  # ~11 KB of inline tag-manager script
 _SPRITE_ICONS = 40  # ~11 KB of SVG symbols
@@ -79,11 +78,11 @@ def mega_menu(seed: int, lang: str) -> str:
     return f'<nav class="megamenu" aria-label="all"><ul>{"".join(links)}</ul></nav>'
 
 
-def _latest(site: ReplicaSite, lang: str, count: int) -> list[Entry]:
+def _latest(site: SiteModel, lang: str, count: int) -> list[Entry]:
     return [site.entries[i] for i in site.live[lang][:count]]
 
 
-def app_state(site: ReplicaSite, lang: str, base: str, title: str) -> str:
+def app_state(site: SiteModel, lang: str, base: str, title: str) -> str:
     """The page's inline JSON state: what a front-end framework ships with every page."""
     items = [
         {"id": e.article_id, "title": e.title, "url": f"{base}{e.path}", "ts": e.ts, "section": e.section}
@@ -94,7 +93,7 @@ def app_state(site: ReplicaSite, lang: str, base: str, title: str) -> str:
     return f'<script id="__STATE__" type="application/json">{text}</script>'
 
 
-def most_read(site: ReplicaSite, lang: str, base: str, title: str) -> str:
+def most_read(site: SiteModel, lang: str, base: str, title: str) -> str:
     """Teasers of other stories, a different choice on every page."""
     live = site.live[lang]
     if not live:
@@ -109,13 +108,13 @@ def most_read(site: ReplicaSite, lang: str, base: str, title: str) -> str:
     return f'<aside class="most-read"><h3>Most read</h3><ol>{items}</ol></aside>'
 
 
-def heavy_head(site: ReplicaSite) -> str:
+def heavy_head(site: SiteModel) -> str:
     return f"<style>{critical_css(site.seed)}</style><script>{tag_manager(site.seed)}</script>"
 
 
-def heavy_body_start(site: ReplicaSite, lang: str) -> str:
+def heavy_body_start(site: SiteModel, lang: str) -> str:
     return sprite(site.seed) + mega_menu(site.seed, lang)
 
 
-def heavy_body_end(site: ReplicaSite, lang: str, base: str, title: str) -> str:
+def heavy_body_end(site: SiteModel, lang: str, base: str, title: str) -> str:
     return most_read(site, lang, base, title) + app_state(site, lang, base, title)

@@ -28,13 +28,6 @@ from archive.search import (
 
 TEMPLATES = Path(__file__).parent / "templates"
 FILTER_PARAMS = ("lang", "site", "section", "since", "until", "author")
-# canned query -> (what it searches, its sort), for the templates
-SEARCHES: dict[str, tuple[str, str]] = {
-    "search": ("articles", "relevance"),
-    "search_by_date": ("articles", "date"),
-    "search_comments": ("comments", "relevance"),
-    "search_captions": ("captions", "relevance"),
-}
 SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 5000,
     "facet_time_limit_ms": 1000,

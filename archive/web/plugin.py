@@ -19,12 +19,18 @@ from markupsafe import Markup, escape
 
 from archive.read import comment_threads
 from archive.search import highlight_ranges, query_error, register_functions
-from archive.web import SEARCHES
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl: Callable[[F], F] = _hookimpl
 META_TABLE = "_newsarchive_meta"
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+# canned query -> (what it searches, its sort), for the templates
+SEARCHES: dict[str, tuple[str, str]] = {
+    "search": ("articles", "relevance"),
+    "search_by_date": ("articles", "date"),
+    "search_comments": ("comments", "relevance"),
+    "search_captions": ("captions", "relevance"),
+}
 
 
 def marked(text: str | None, ranges: Sequence[Sequence[int]] = ()) -> Markup:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from replica.wordpress.render import iso, rfc822
-from replica.wordpress.site import FEED_SIZE, NEWS_SIZE, SITEMAP_SIZE, Post, WordPressSite, walk
+from replica.wordpress.model import Post, iso, walk
+from replica.wordpress.render import rfc822
+from replica.wordpress.site import FEED_SIZE, NEWS_SIZE, SITEMAP_SIZE, WordPressSite
 
 ROBOTS_TXT = (
     "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\nSitemap: {base}/sitemap_index.xml\n"

@@ -12,27 +12,13 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from replica.wordpress.site import PER_PAGE, SEARCH_TERMS, Block, CommentNode, Figure, Post, StaticPage, WordPressSite
+from replica.wordpress.model import Block, CommentNode, Figure, Post, StaticPage, comment_date, iso, long_date
+from replica.wordpress.site import PER_PAGE, SEARCH_TERMS, WordPressSite
 
 SITE_DESCRIPTION = "News from the coast and beyond"
 
 
 # --- dates as WordPress prints them -----------------------------------------------------------
-def iso(when: datetime) -> str:
-    return when.isoformat()
-
-
-def long_date(when: datetime) -> str:
-    """``F j, Y``: March 5, 2024."""
-    return f"{when.strftime('%B')} {when.day}, {when.year}"
-
-
-def comment_date(when: datetime) -> str:
-    """``F j, Y \\a\\t g:i a``: March 5, 2024 at 9:07 am."""
-    hour = when.hour % 12 or 12
-    return f"{long_date(when)} at {hour}:{when.minute:02d} {'am' if when.hour < 12 else 'pm'}"
-
-
 def rfc822(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 

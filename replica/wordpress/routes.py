@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from replica.wordpress import feeds, render
-from replica.wordpress.site import Post, WordPressSite
+from replica.wordpress.model import Post
+from replica.wordpress.site import WordPressSite
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from random import Random
-from typing import Literal
 
 from replica.wordpress import text
+from replica.wordpress.model import (
+    Author,
+    Block,
+    CaptionStyle,
+    Category,
+    CommentNode,
+    Figure,
+    Markup,
+    Post,
+    StaticPage,
+    walk,
+)
+from replica.wordpress.truth import post_truth
 
 TZ = timezone(timedelta(hours=1))  # the site's "UTC+1" setting
 START = datetime(2023, 1, 2, 8, 0, tzinfo=TZ)
@@ -26,108 +37,6 @@ FEED_SIZE = 10
 FIRST_POST_ID = 1200
 FIRST_COMMENT_ID = 3001
 SEARCH_TERMS = ("budget", "election", "housing", "energy")
-
-Markup = Literal["yoast", "jetpack", "bare"]  # JSON-LD + meta, OpenGraph meta only, visible markup only
-CaptionStyle = Literal["classic", "html5", "block"]
-
-
-@dataclass(frozen=True)
-class Author:
-    name: str
-    slug: str
-    bio: str
-
-
-@dataclass(frozen=True)
-class Category:
-    name: str
-    slug: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    image_id: int
-    path: str  # /wp-content/uploads/...
-    caption: str  # the caption's text without its credit, as a reader would quote it
-    credit: str | None
-    shown: str  # the caption as the page shows it, credit included
-    style: CaptionStyle
-
-
-@dataclass(frozen=True)
-class Block:
-    """One item of a post's content; ``text`` is None for what is not article text ("Read more")."""
-
-    kind: Literal["p", "h2", "quote", "list", "figure", "readmore"]
-    texts: tuple[str, ...] = ()
-    figure: Figure | None = None
-    link: int | None = None  # a post linked from the paragraph or "Read more"
-
-
-@dataclass
-class CommentNode:
-    comment_id: int
-    parent_id: int | None
-    author: str
-    author_url: str | None
-    when: datetime
-    paragraphs: list[str]
-    depth: int
-    children: list[CommentNode] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(self.paragraphs)
-
-
-@dataclass
-class Post:
-    idx: int
-    post_id: int
-    title: str
-    slug: str
-    published: datetime
-    modified: datetime | None
-    authors: list[Author]
-    categories: list[Category]
-    tags: list[str]
-    blocks: list[Block]
-    comments: list[CommentNode]  # top level, replies nested, in page order
-    markup: Markup
-    share: bool
-    related: list[int]
-    featured: bool
-    topic: str
-
-    @property
-    def path(self) -> str:
-        d = self.published
-        return f"/{d.year}/{d.month:02d}/{d.day:02d}/{self.slug}/"
-
-    @property
-    def last_modified(self) -> datetime:
-        return self.modified or self.published
-
-    @property
-    def figures(self) -> list[Figure]:
-        return [b.figure for b in self.blocks if b.figure is not None]
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(t for b in self.blocks if b.kind in ("p", "h2", "quote", "list") for t in b.texts)
-
-
-@dataclass(frozen=True)
-class StaticPage:
-    page_id: int
-    title: str
-    slug: str
-    paragraphs: tuple[str, ...]
-
-    @property
-    def path(self) -> str:
-        return f"/{self.slug}/"
-
 
 AUTHOR_NAMES = ("Maria Lindqvist", "Tomas Novak", "Leyla Haddad", "James O’Neill", "Priya Tanaka", "Hugo Moreau")
 CATEGORY_NAMES = ("Politics", "Economy", "World", "Society", "Environment", "Opinion")
@@ -318,14 +227,6 @@ class WordPressSite:
         return [t for t in TAG_POOL if t in used]
 
     def ground_truth(self, base_url: str) -> Iterator[dict[str, object]]:
-        from replica.wordpress.truth import post_truth
-
         for post in self.posts:
             yield post_truth(post, base_url.rstrip("/"))
 
-
-def walk(nodes: list[CommentNode]) -> Iterator[CommentNode]:
-    """Comments in page order (each followed by its replies)."""
-    for node in nodes:
-        yield node
-        yield from walk(node.children)

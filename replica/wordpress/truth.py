@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from replica.wordpress.render import comment_date, iso
-from replica.wordpress.site import Post, walk
+from replica.wordpress.model import Post, comment_date, iso, walk
 
 
 def post_truth(post: Post, base_url: str) -> dict[str, Any]:
