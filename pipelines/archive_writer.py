@@ -70,8 +70,8 @@ class ArchiveWriterPipeline:
         path: str,
         batch_size: int,
         flush_seconds: float,
-        health: HealthSettings | None = None,
-        write_thread: bool = True,
+        health: HealthSettings,
+        write_thread: bool,
     ) -> None:
         self.crawler = crawler
         self.stats = stats
@@ -84,7 +84,7 @@ class ArchiveWriterPipeline:
         self.articles: list[ArticleRecord] = []
         self.failures: list[FailureRecord] = []
         self.revisits: list[RevisitRecord] = []
-        self.health = health or HealthSettings()
+        self.health = health
         self.site = "?"
         self.failed_by_reason: Counter[str] = Counter()
         self.totals: Counter[str] = Counter()
@@ -106,16 +106,10 @@ class ArchiveWriterPipeline:
         assert crawler.stats is not None
         writer = cls(
             crawler, crawler.stats, path,
-            batch_size=settings.getint("ARCHIVE_BATCH_SIZE", 100),
-            flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS", 2.0),
-            health=HealthSettings(
-                failure_threshold=settings.getfloat("HEALTH_FAILURE_THRESHOLD", 0.10),
-                ignore_failures=tuple(settings.getlist("HEALTH_IGNORE_FAILURES", ["http_404", "http_410"])),
-                min_articles=settings.getint("HEALTH_MIN_ARTICLES", 20),
-                yield_drop=settings.getfloat("HEALTH_YIELD_DROP", 0.5),
-                baseline_runs=settings.getint("HEALTH_BASELINE_RUNS", 5),
-            ),
-            write_thread=settings.getbool("ARCHIVE_WRITE_THREAD", True),
+            batch_size=settings.getint("ARCHIVE_BATCH_SIZE"),
+            flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
+            health=HealthSettings.from_settings(settings),
+            write_thread=settings.getbool("ARCHIVE_WRITE_THREAD"),
         )
         crawler.signals.connect(writer.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)

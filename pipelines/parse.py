@@ -38,6 +38,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Self
 
+from scrapers import settings as defaults
 from scrapers.items import FailureItem, PageItem
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import Article
@@ -51,8 +52,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 20.0
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Reasons recorded for pages that are not parsed (tests and the fault-tolerance suite rely on them).
 TOO_LARGE = "too_large"
 PARSE_TIMEOUT = "parse_timeout"
@@ -206,8 +205,8 @@ class ParseArticlePipeline:
         crawler: Crawler | None,
         stats: StatsCollector | None,
         workers: int = 0,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_bytes: int = DEFAULT_MAX_BYTES,
+        timeout: float = defaults.PARSE_TIMEOUT,
+        max_bytes: int = defaults.PARSE_MAX_BYTES,
     ) -> None:
         self.crawler = crawler
         self.stats = stats
@@ -225,8 +224,8 @@ class ParseArticlePipeline:
             crawler,
             crawler.stats,
             workers=_workers_setting(settings.get("PARSE_WORKERS")),
-            timeout=settings.getfloat("PARSE_TIMEOUT", DEFAULT_TIMEOUT),
-            max_bytes=settings.getint("PARSE_MAX_BYTES", DEFAULT_MAX_BYTES),
+            timeout=settings.getfloat("PARSE_TIMEOUT"),
+            max_bytes=settings.getint("PARSE_MAX_BYTES"),
         )
 
     def open_spider(self) -> None:

@@ -100,7 +100,7 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("RECRAWL_CONDITIONAL", True):
+        if not crawler.settings.getbool("RECRAWL_CONDITIONAL"):
             raise NotConfigured("RECRAWL_CONDITIONAL is off")
         assert crawler.stats is not None
         return cls(crawler.stats)

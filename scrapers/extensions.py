@@ -41,7 +41,7 @@ class CrawlProgress:
         if not crawler.settings.getbool("PROGRESS_ENABLED"):
             raise NotConfigured("PROGRESS_ENABLED is off")
         assert crawler.stats is not None
-        ext = cls(crawler.stats, crawler.settings.getfloat("PROGRESS_INTERVAL", 2.0), sys.stderr)
+        ext = cls(crawler.stats, crawler.settings.getfloat("PROGRESS_INTERVAL"), sys.stderr)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

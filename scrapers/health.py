@@ -12,6 +12,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from scrapy.settings import BaseSettings, Settings
+
 from archive.store import Archive
 
 EXIT_OK = 0
@@ -52,11 +54,30 @@ class Yield:
 
 @dataclass(frozen=True)
 class HealthSettings:
-    failure_threshold: float = 0.10  # share of requests that may fail before a run "partly failed"
-    ignore_failures: tuple[str, ...] = ("http_404", "http_410")  # dead links: the site's, not ours
-    min_articles: int = 20  # fewer new/changed articles than this: too few to judge a yield
-    yield_drop: float = 0.5  # a metric below (1 - this) x its usual value is a sharp drop
-    baseline_runs: int = 5
+    """The ``HEALTH_*`` settings (defaults: scrapers/settings.py)."""
+
+    failure_threshold: float  # share of requests that may fail before a run "partly failed"
+    ignore_failures: tuple[str, ...]  # dead links (http_404, http_410): the site's failures, not ours
+    min_articles: int  # fewer new/changed articles than this: too few to judge a yield
+    yield_drop: float  # a metric below (1 - this) x its usual value is a sharp drop
+    baseline_runs: int
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> HealthSettings:
+        return cls(
+            failure_threshold=settings.getfloat("HEALTH_FAILURE_THRESHOLD"),
+            ignore_failures=tuple(settings.getlist("HEALTH_IGNORE_FAILURES")),
+            min_articles=settings.getint("HEALTH_MIN_ARTICLES"),
+            yield_drop=settings.getfloat("HEALTH_YIELD_DROP"),
+            baseline_runs=settings.getint("HEALTH_BASELINE_RUNS"),
+        )
+
+    @classmethod
+    def defaults(cls) -> HealthSettings:
+        """As the project's settings (scrapers/settings.py) have them: for runs outside a crawl (ingest)."""
+        settings = Settings()
+        settings.setmodule("scrapers.settings", priority="project")
+        return cls.from_settings(settings)
 
 
 @dataclass(frozen=True)

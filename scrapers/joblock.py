@@ -34,7 +34,7 @@ class JobLockExtension:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         path = settings.get("ARCHIVE_PATH")
-        if not settings.getbool("JOBLOCK_ENABLED", True) or not path:
+        if not settings.getbool("JOBLOCK_ENABLED") or not path:
             raise NotConfigured("JOBLOCK_ENABLED is off or ARCHIVE_PATH is not set")
         # Taken before any component opens the archive; LockBusyError stops the crawl from starting.
         lock = JobLock(path, job_name(settings, crawler.spidercls)).acquire()

@@ -41,11 +41,11 @@ class ArchiveFrontierMiddleware:
         archive_path: str | None,
         limit: int,
         stats: StatsCollector,
-        mode: str = "age",
-        ages: tuple[tuple[str, str], ...] | None = None,
-        older: str | None = None,
-        permanent_failures: tuple[str, ...] = ("http_404", "http_410"),
-        retry_failed_after: str = "7d",
+        mode: str,
+        ages: tuple[tuple[str, str], ...] | None,
+        older: str | None,
+        permanent_failures: tuple[str, ...],
+        retry_failed_after: str,
     ):
         self.archive_path = archive_path
         self.limit = limit
@@ -68,20 +68,20 @@ class ArchiveFrontierMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         assert crawler.stats is not None
-        mode = settings.get("RECRAWL_MODE") or "age"
+        mode = settings.get("RECRAWL_MODE")
         legacy = settings.get("CRAWL_SKIP_ARCHIVED")  # the old switch: True skips, False refetches
         if legacy is not None and legacy != "":
             mode = "skip" if settings.getbool("CRAWL_SKIP_ARCHIVED") else "refetch"
         ages = settings.get("RECRAWL_AGES")
         mw = cls(
             archive_path=settings.get("ARCHIVE_PATH"),
-            limit=settings.getint("CRAWL_LIMIT", 0),
+            limit=settings.getint("CRAWL_LIMIT"),
             stats=crawler.stats,
             mode=mode,
             ages=parse_ages(ages) if ages else None,
             older=settings.get("RECRAWL_OLDER") or None,
-            permanent_failures=tuple(settings.getlist("RECRAWL_PERMANENT_FAILURES", ["http_404", "http_410"])),
-            retry_failed_after=settings.get("RECRAWL_RETRY_FAILED_AFTER") or "7d",
+            permanent_failures=tuple(settings.getlist("RECRAWL_PERMANENT_FAILURES")),
+            retry_failed_after=settings.get("RECRAWL_RETRY_FAILED_AFTER"),
         )
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         return mw
@@ -207,7 +207,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX")
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None
@@ -236,7 +236,7 @@ class RedirectGuardMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

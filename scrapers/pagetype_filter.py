@@ -25,7 +25,7 @@ from scrapers.items import PageItem
 class PageTypeFilter:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("PAGETYPE_ENABLED", True):
+        if not crawler.settings.getbool("PAGETYPE_ENABLED"):
             raise NotConfigured("PAGETYPE_ENABLED is off")
         return cls()
 

@@ -12,6 +12,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.utils.request import request_from_dict
 
+from scrapers import settings as defaults
+
 # The attributes a Request is made of (Request.attributes); one this code does not know of (a newer
 # Scrapy) turns compaction off rather than lose it.
 _REQUEST_ATTRIBUTES = frozenset({
@@ -22,7 +24,6 @@ _COMPACT = set(Request.attributes) <= _REQUEST_ATTRIBUTES
 # url, callback and errback names ("": none), priority, dont_filter, Referer ("": none),
 # meta as (key, value, key, value, ...)
 _Compact = tuple[str, str, str, int, bool, str, tuple[Any, ...]]
-DEFAULT_SPILL_AFTER = 4000
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class CompactLifoMemoryQueue:
     not a method of the spider, a Request subclass) are kept as they are.
     """
 
-    def __init__(self, crawler: Crawler, spill_after: int = DEFAULT_SPILL_AFTER) -> None:
+    def __init__(self, crawler: Crawler, spill_after: int = defaults.SCHEDULER_SPILL_AFTER) -> None:
         self.crawler = crawler
         self.q: list[Request | _Compact] = []
         self.spill_after = spill_after
@@ -52,7 +53,7 @@ class CompactLifoMemoryQueue:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        return cls(crawler, crawler.settings.getint("SCHEDULER_SPILL_AFTER", DEFAULT_SPILL_AFTER))
+        return cls(crawler, crawler.settings.getint("SCHEDULER_SPILL_AFTER"))
 
     def _name(self, spider: Any, method: Any) -> str | None:
         """The spider method's name; "" for no callback; None when it is not one of the spider's."""

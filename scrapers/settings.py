@@ -69,6 +69,7 @@ EXTENSIONS = {"scrapers.extensions.CrawlProgress": 500, "scrapers.joblock.JobLoc
 ARCHIVE_PATH = "data/archive.db"
 ARCHIVE_BATCH_SIZE = 100
 ARCHIVE_FLUSH_SECONDS = 2.0
+ARCHIVE_WRITE_THREAD = True  # write batches in a thread of their own (False: on the crawl's thread)
 CRAWL_BASE_URL = None  # overrides the profile's base_url, e.g. to crawl the replica
 CRAWL_LANGUAGES: list[str] = []  # empty: every language of the profile
 CRAWL_SECTIONS: list[str] = []  # empty: every section

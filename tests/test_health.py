@@ -17,7 +17,7 @@ from scrapers.health import (
     yield_drops,
 )
 
-SETTINGS = HealthSettings()
+SETTINGS = HealthSettings.defaults()
 USUAL = [Yield(100, 1.0, 0.98, 0.35), Yield(80, 1.0, 0.97, 0.33), Yield(120, 0.99, 0.99, 0.40)]
 
 

@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 import click
 
 from archive.store import Archive
+from scrapers import settings as defaults
 
-DEFAULT_DB = "data/archive.db"
+DEFAULT_DB = defaults.ARCHIVE_PATH
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -11,7 +11,7 @@ import click
 
 from archive.errors import ArchiveError
 from archive.store import Archive
-from newsarchive.cli.common import calendar_date
+from newsarchive.cli.common import DEFAULT_DB, calendar_date
 from scrapers.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
 from scrapers.lock import JobLock, LockBusyError
 from scrapers.sites.recrawl import MODE_HELP, MODES, PolicyError, check_settings
@@ -66,7 +66,7 @@ def _exit_code(result: object) -> int:
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after N responses (0: no limit).")
 @click.option("--depth", type=click.IntRange(min=0), default=0, help="Follow links at most N hops (0: no limit).")
 @click.option("--base-url", help="Crawl this address instead of the site's own (e.g. the replica).")
-@click.option("--db", "db", envvar="NEWSARCHIVE_DB", default="data/archive.db", show_default=True,
+@click.option("--db", "db", envvar="NEWSARCHIVE_DB", default=DEFAULT_DB, show_default=True,
               help="Archive file (created if missing).")
 @click.option("--lang", help="Comma-separated languages, e.g. az,en,ru (default: all of the site's).")
 @click.option("--section", "sections", multiple=True, help="Only this section slug (repeatable).")

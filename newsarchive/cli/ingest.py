@@ -12,6 +12,8 @@ import click
 
 from archive.errors import ArchiveError
 from archive.store import Archive
+from newsarchive.cli.common import DEFAULT_DB
+from scrapers import settings as defaults
 from scrapers.distributed.ingest import Ingester, IngestResult, IngestSettings
 from scrapers.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
 from scrapers.lock import JobLock, LockBusyError
@@ -46,11 +48,11 @@ def _summary(result: IngestResult, site: str, url: str, db: str) -> str:
 @click.argument("site")
 @click.option("--redis", "redis_url", required=True, metavar="URL", envvar="NEWSARCHIVE_REDIS",
               help="The crawl's Redis, e.g. redis://127.0.0.1:6379/0 (or NEWSARCHIVE_REDIS).")
-@click.option("--db", "db", envvar="NEWSARCHIVE_DB", default="data/archive.db", show_default=True,
+@click.option("--db", "db", envvar="NEWSARCHIVE_DB", default=DEFAULT_DB, show_default=True,
               help="Archive file (created if missing).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=200, show_default=True,
               help="Items per write transaction.")
-@click.option("--redis-wait", type=click.FloatRange(min=0), default=30.0, show_default=True,
+@click.option("--redis-wait", type=click.FloatRange(min=0), default=defaults.DISTRIBUTED_REDIS_WAIT, show_default=True,
               help="Seconds to wait for an unreachable Redis (a restart) before giving up.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from newsarchive.cli.common import DEFAULT_DB
 from scrapers.sites.recrawl import MODES, PolicyError, format_duration, parse_duration
 
 SYSTEMD_DIR = "~/.config/systemd/user"
@@ -193,7 +194,7 @@ def schedule(ctx: click.Context, site: str, every: str, db: str | None, base_url
       newsarchive schedule turan --every 30m --format cron >> my-crontab
       newsarchive schedule turan --every 6h --write-units ~/.config/systemd/user
     """
-    path = db or ctx.find_root().params.get("db") or os.environ.get("NEWSARCHIVE_DB") or "data/archive.db"
+    path = db or ctx.find_root().params.get("db") or os.environ.get("NEWSARCHIVE_DB") or DEFAULT_DB
     try:
         job = make_job(site, every, path, base_url, lang, recrawl, log)
     except PolicyError as exc:

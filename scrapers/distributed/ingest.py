@@ -52,7 +52,7 @@ class IngestSettings:
     poll: float = 0.2  # seconds between looks at an empty queue
     progress: float = 0.0  # seconds between progress lines; 0: none
     lease: float = 15.0  # the ingester's claim on the crawl expires this long after its last renewal
-    health: HealthSettings = field(default_factory=HealthSettings)
+    health: HealthSettings = field(default_factory=HealthSettings.defaults)
 
 
 @dataclass

@@ -79,7 +79,7 @@ def run_worker(site: str | None, overrides: dict[str, Any]) -> WorkerOutcome:
         spider = resolve_spider(site, settings)
     except CrawlSetupError as exc:
         return WorkerOutcome(EXIT_COULD_NOT_RUN, f"newsarchive crawl: could not run: {exc}")
-    problem = check_redis(url, settings.getfloat("DISTRIBUTED_REDIS_WAIT", 30.0))
+    problem = check_redis(url, settings.getfloat("DISTRIBUTED_REDIS_WAIT"))
     if problem:
         return WorkerOutcome(EXIT_COULD_NOT_RUN, f"newsarchive crawl: could not run: {problem}")
     from scrapy.spiderloader import get_spider_loader
