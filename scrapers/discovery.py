@@ -8,7 +8,7 @@ Every date found is kept, so ``--since`` can skip an item without fetching it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -266,8 +266,3 @@ class UrlClassifier:
 def same_site(url: str, hosts: Set[str]) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and site_host(url) in hosts
-
-
-def absolute_all(base: str, paths: tuple[str, ...]) -> Iterator[str]:
-    for path in paths:
-        yield urljoin(base, path)

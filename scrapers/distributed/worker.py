@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scrapers.distributed.scheduler import CRAWL_DONE, NO_CRAWL, REDIS_UNAVAILABLE
-from scrapers.distributed.state import RedisCrawl, connect, redact
+from scrapers.distributed.state import connect, redact
 from scrapers.health import EXIT_COULD_NOT_RUN, EXIT_ERROR, EXIT_OK
 
 DONE = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
@@ -89,8 +89,3 @@ def run_worker(site: str | None, overrides: dict[str, Any]) -> WorkerOutcome:
     result = run_crawl(site, overrides)
     code, text = summary(result.finish_reason, result.stats, name, url, time.monotonic() - started)
     return WorkerOutcome(code, text)
-
-
-def crawl_of(url: str, site: str, wait: float = 30.0) -> RedisCrawl:
-    """The crawl of `site` in the Redis at `url` (for tools and tests)."""
-    return RedisCrawl(connect(url, wait), site)

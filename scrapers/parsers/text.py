@@ -244,25 +244,5 @@ def _list_number(item: Element, numbers: dict[int, int]) -> int | None:
     return number
 
 
-_FOLLOWING_TEXT = etree.XPath("descendant::text() | following::text()")
-
-
-def texts_from(element: Element) -> list[str]:
-    """The text strings of the page from ``element`` on (its own text first), as a reader meets them;
-    strings inside never-text elements (scripts, styles) are left out."""
-    found: list[str] = []
-    result = _FOLLOWING_TEXT(element)
-    assert isinstance(result, list)
-    for string in result:
-        if not isinstance(string, str):
-            continue
-        parent = getattr(string, "getparent", lambda: None)()
-        if parent is not None and getattr(string, "is_tail", False):
-            parent = parent.getparent()
-        if parent is None or parent.tag not in NEVER_TEXT:
-            found.append(str(string))
-    return found
-
-
 def has_ancestor(element: Element, *names: str) -> bool:
     return next(element.iterancestors(*names), None) is not None
