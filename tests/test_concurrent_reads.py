@@ -1,16 +1,17 @@
 """Reads while a crawl writes (issue 6): searches and `stats` run against the archive a crawl is
-writing, in small frequent batches, without errors and without waiting on the writer for more than
-a moment (WAL: readers never block on the writer; every write is one short transaction).
+writing, in small frequent batches, without errors and without waiting on the writer (WAL: readers
+never block on the writer; every write is one short transaction).
 
-Latency is measured in-process, each read opening the archive as a command would; a generous bound
-(2 s, on a busy 2-core machine) stands for "a moment". The CLI itself is run too, for errors only."""
+Each read opens the archive as a command would, with SQLite's busy timeout at 0: a read that had to
+wait for the writer would fail at once instead of waiting, so no clock is needed to tell. The CLI
+itself is run too, for errors only."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from replica.server import running_replica
 from tests.conftest import ROOT, newsarchive
 
 ARTICLES = 300
-MAX_LATENCY = 2.0
 READS: tuple[tuple[str, Callable[[Archive], int]], ...] = (
     ("search", lambda a: len(search(a, "Aliyev OR Baku", limit=20))),
     ("count", lambda a: count(a, "Aliyev")),
@@ -38,7 +38,7 @@ FAST = ("-s", "ARCHIVE_FLUSH_SECONDS=0.2", "-s", "ARCHIVE_BATCH_SIZE=10", "-s", 
 def test_searches_and_stats_run_while_a_crawl_writes(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     Archive.open(db).close()  # readers need a set-up archive; the crawl then writes into it
-    latencies: dict[str, list[float]] = {"search": [], "count": [], "comments": [], "stats": []}
+    done_reads: Counter[str] = Counter()
     seen_counts: list[int] = []
     cli_runs = 0
     with running_replica(articles=ARTICLES, seed=3) as base:
@@ -52,13 +52,14 @@ def test_searches_and_stats_run_while_a_crawl_writes(tmp_path: Path) -> None:
         try:
             while proc.poll() is None:
                 for name, read in READS:
-                    started = time.monotonic()
                     with Archive.open(db, create=False, readonly=True) as archive:
+                        # A read that had to wait on the writer fails at once ("database is locked").
+                        archive.conn.execute("PRAGMA busy_timeout = 0")
                         value = read(archive)
-                    latencies[name].append(time.monotonic() - started)
+                    done_reads[name] += 1
                     if name == "stats":
                         seen_counts.append(value)
-                if cli_runs < 3 and len(latencies["stats"]) % 10 == 5:  # the commands, as a user types them
+                if cli_runs < 3 and done_reads["stats"] % 10 == 5:  # the commands, as a user types them
                     for args in (("search", "Aliyev", "--limit", "3"), ("stats",)):
                         done = newsarchive(*args, "--db", str(db), timeout=60)
                         assert done.returncode == 0, done.stderr
@@ -70,11 +71,9 @@ def test_searches_and_stats_run_while_a_crawl_writes(tmp_path: Path) -> None:
                 proc.kill()
                 proc.communicate()
     assert proc.returncode == 0, out + err
-    reads = sum(len(v) for v in latencies.values())
+    reads = sum(done_reads.values())
     assert reads >= 40, f"only {reads} reads happened during the crawl"
     assert len(set(seen_counts)) >= 3, f"reads did not overlap the writes: {sorted(set(seen_counts))}"
-    worst = {name: max(values) for name, values in latencies.items()}
-    assert max(worst.values()) < MAX_LATENCY, f"a read waited on the writer: {worst}"
     assert cli_runs >= 1
     with Archive.open(db, create=False) as archive:
         assert check(archive) == []
@@ -87,10 +86,9 @@ def test_a_read_only_reader_never_blocks_the_writer(tmp_path: Path) -> None:
     with Archive.open(db, create=False, readonly=True) as reader, Archive.open(db) as writer:
         reader.conn.execute("BEGIN")
         reader.conn.execute("SELECT count(*) FROM articles").fetchone()  # a snapshot is now held
-        started = time.monotonic()
+        writer.conn.execute("PRAGMA busy_timeout = 0")  # waiting for the reader would fail at once
         run_id = writer.start_run("turan", {})
         writer.finish_run(run_id, "finished", {})
-        assert time.monotonic() - started < MAX_LATENCY
         reader.conn.execute("COMMIT")
     try:
         with Archive.open(db, create=False, readonly=True) as reader:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -54,10 +53,9 @@ def test_second_holder_is_refused_at_once(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     proc = hold_elsewhere(db, "turan")
     try:
-        started = time.monotonic()
         with pytest.raises(LockBusyError, match=r"busy: another crawl of 'turan'.*pid \d+") as exc:
             JobLock(db, "turan").acquire()
-        assert time.monotonic() - started < 1
+        assert proc.poll() is None  # refused while the holder still holds it: acquire does not wait
         assert exc.value.holder["pid"] == proc.pid
         with JobLock(db, "other-site"):  # other sites of the same archive are free
             pass
@@ -88,10 +86,9 @@ def test_crawl_exits_busy_while_another_job_runs(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     proc = hold_elsewhere(db, "turan")
     try:
-        started = time.monotonic()
         busy = newsarchive("crawl", "turan", "--base-url", "http://127.0.0.1:9", "--db", str(db))
         assert busy.returncode == EXIT_COULD_NOT_RUN
-        assert time.monotonic() - started < 10
+        assert proc.poll() is None  # it did not wait for the holder to finish
         assert "busy: another crawl of 'turan'" in busy.stderr and f"pid {proc.pid}" in busy.stderr
         assert not db.exists()  # it touched nothing
         # Plain scrapy (and scrapyd) jobs are guarded by the extension.

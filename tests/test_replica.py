@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -24,6 +23,7 @@ from click.testing import CliRunner
 
 from replica import lexicon, phrases
 from replica.cli import replica as replica_cli
+from replica.httpd import SiteHandler
 from replica.labels import UI
 from replica.pages import respond
 from replica.server import ReplicaURL, running_replica
@@ -143,17 +143,17 @@ def test_every_template_renders_in_every_language() -> None:
     assert slugify("Экспорт нефти вырос на 3,5%") == "eksport-nefti-vyros-na-3-5"
 
 
-def test_a_100k_model_builds_lazily() -> None:
-    started = time.perf_counter()
-    site = ReplicaSite(seed=1, articles=100_000)
-    built = time.perf_counter() - started
-    assert len(site.entries) == 100_000 and len(site.by_path) == 100_000
-    last = site.entries[-1]
-    started = time.perf_counter()
-    page = respond(site, last.path, "", "http://h")
-    served = time.perf_counter() - started
-    assert page.status in (200, 404)
-    print(f"100k build {built:.2f}s, one page {served * 1000:.2f}ms")
+def test_building_the_model_generates_no_article_and_a_page_generates_one() -> None:
+    """What keeps a 100k-article replica quick to build: the model holds metadata only, and an
+    article's content is generated when one of its pages is asked for, once."""
+    site = ReplicaSite(seed=1, articles=3_000)
+    assert len(site.entries) == 3_000 and len(site.by_path) == 3_000
+    assert site.content.cache_info().misses == 0  # type: ignore[attr-defined]
+    last = next(e for e in reversed(site.entries) if not e.missing)
+    assert respond(site, last.path, "", "http://h").status == 200
+    assert respond(site, last.path, "", "http://h").status == 200
+    generated = site.content.cache_info()  # type: ignore[attr-defined]
+    assert (generated.misses, generated.hits) == (1, 1)
 
 
 # --- HTTP --------------------------------------------------------------------------------------
@@ -386,15 +386,18 @@ def test_cli_help_and_module_entry_point() -> None:
     assert done.returncode == 0 and "--articles" in done.stdout
 
 
-def test_pages_are_quick_over_keep_alive(base: ReplicaURL) -> None:
-    """Guards against the 40 ms Nagle/delayed-ACK stall of two-write responses on one connection."""
+def test_pages_come_over_one_keep_alive_connection_without_nagle(base: ReplicaURL) -> None:
+    """A crawl's requests share connections: the server keeps each open, and sends on it with Nagle's
+    algorithm off (TCP_NODELAY on every accepted socket), which would otherwise hold a response's
+    second write for the client's delayed ACK (40 ms a page)."""
     entries = list(itertools.islice(base.site.articles(), 100, 160))
     conn = http.client.HTTPConnection(urlsplit(base).netloc, timeout=10)
-    started = time.perf_counter()
+    conn.connect()
+    sock = conn.sock
     for entry in entries:
         conn.request("GET", entry.path)
         response = conn.getresponse()
         assert response.status == 200 and response.read()
-    elapsed = time.perf_counter() - started
+        assert conn.sock is sock  # the same connection: the server did not close it
     conn.close()
-    assert elapsed / len(entries) < 0.025  # about 1 ms here; generous for noisy shared machines
+    assert SiteHandler.disable_nagle_algorithm  # StreamRequestHandler.setup sets TCP_NODELAY by it
