@@ -22,6 +22,18 @@ def newsarchive(*args: str, timeout: float = 300, cwd: Path = ROOT) -> subproces
     )
 
 
+def newsarchive_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """Runs `newsarchive ARGS` in this process (click's test runner), as `newsarchive` would: the same
+    command, exit code, stdout and stderr, without an interpreter's start-up. For the commands that
+    start no crawl (Scrapy's reactor runs once per process: a crawl needs `newsarchive` above)."""
+    from click.testing import CliRunner
+
+    from newsarchive.cli import main
+
+    result = CliRunner(env={"NEWSARCHIVE_DB": None}).invoke(main, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(["newsarchive", *args], result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.fixture
 def cli() -> object:
     return newsarchive

@@ -13,7 +13,7 @@ import pytest
 
 from newsarchive.cli.schedule import cron_schedule
 from replica.server import running_replica
-from tests.conftest import ROOT, newsarchive
+from tests.conftest import ROOT, newsarchive, newsarchive_here
 
 
 @pytest.mark.parametrize(
@@ -85,17 +85,17 @@ def test_printed_cron_line_and_units_work(tmp_path: Path) -> None:
 
 
 def test_intervals_cron_cannot_express_and_bad_ones(tmp_path: Path) -> None:
-    out = newsarchive("schedule", "turan", "--every", "90m", "--db", str(tmp_path / "a.db"))
+    out = newsarchive_here("schedule", "turan", "--every", "90m", "--db", str(tmp_path / "a.db"))
     assert out.returncode == 0
     assert "# cron cannot run something every 90m exactly" in out.stdout
     assert "OnUnitActiveSec=90m" in out.stdout
-    bad = newsarchive("schedule", "turan", "--every", "often", "--db", str(tmp_path / "a.db"))
+    bad = newsarchive_here("schedule", "turan", "--every", "often", "--db", str(tmp_path / "a.db"))
     assert bad.returncode == 2 and "bad duration 'often'" in bad.stderr
 
 
 def test_write_units(tmp_path: Path) -> None:
     folder = tmp_path / "units"
-    out = newsarchive("schedule", "turan", "--every", "6h", "--db", str(tmp_path / "a.db"), "--format", "systemd",
+    out = newsarchive_here("schedule", "turan", "--every", "6h", "--db", str(tmp_path / "a.db"), "--format", "systemd",
                       "--write-units", str(folder))
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["newsarchive-crawl-turan.service",

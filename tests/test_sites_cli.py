@@ -16,7 +16,7 @@ from replica.wordpress import WordPressSite, running_wordpress
 from replica.wordpress.routes import respond
 from scrapers.parsers import parse_article
 from scrapers.sites import ProfileError, load_profile, profile_from_dict
-from tests.conftest import ROOT, newsarchive
+from tests.conftest import ROOT, newsarchive, newsarchive_here
 from tests.test_generic_crawl import archived_articles, field_shares, report
 
 EXAMPLE = ROOT / "examples" / "profiles" / "wordpress-replica.toml"
@@ -45,14 +45,14 @@ def saved_post(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
 
 
 def test_user_profiles_are_listed_with_their_file(profiles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = newsarchive("sites", "--profiles", str(profiles))
+    result = newsarchive_here("sites", "--profiles", str(profiles))
     assert result.returncode == 0, result.stderr
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
     assert str(profiles / "harbour.toml") in lines["harbour"] and "yours" in lines["harbour"]
     assert "built-in" in lines["turan"] and "turan.toml" in lines["turan"]
     assert "generic" in lines
     monkeypatch.setenv("NEWSARCHIVE_PROFILES", str(profiles))
-    assert "harbour" in newsarchive("sites").stdout
+    assert "harbour" in newsarchive_here("sites").stdout
 
 
 @pytest.mark.crawl
@@ -101,7 +101,7 @@ def test_a_broken_profile_is_one_clear_line(tmp_path: Path, content: str, field:
 
 def test_sites_check_shows_every_field_of_a_saved_page(profiles: Path, saved_post: tuple[Path, dict[str, Any]]) -> None:
     path, truth = saved_post
-    result = newsarchive("sites", "check", "harbour", str(path), "--profiles", str(profiles))
+    result = newsarchive_here("sites", "check", "harbour", str(path), "--profiles", str(profiles))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for label in ("title:", "authors:", "published:", "modified:", "section:", "tags:", "language:", "canonical:",
@@ -110,7 +110,7 @@ def test_sites_check_shows_every_field_of_a_saved_page(profiles: Path, saved_pos
     assert truth["title"] in out and truth["url"] in out  # the URL from the saved page's canonical link
     assert "profile: title 'h1.entry-title': 1 match" in out
     assert f"comments:  {len(truth['comments'])}" in out
-    as_json = newsarchive("sites", "check", "harbour", str(path), "--profiles", str(profiles), "--json")
+    as_json = newsarchive_here("sites", "check", "harbour", str(path), "--profiles", str(profiles), "--json")
     parsed = json.loads(as_json.stdout)
     assert parsed["body"] == truth["body"] and parsed["authors"] == truth["authors"]
     assert [c["text"] for c in parsed["captions"]] == [c["text"] for c in truth["captions"]]
@@ -121,7 +121,7 @@ def test_sites_new_drafts_a_working_profile(tmp_path: Path, saved_post: tuple[Pa
     path, truth = saved_post
     folder = tmp_path / "mine"
     folder.mkdir()
-    result = newsarchive("sites", "new", "harbour2", "--from", str(path), "--profiles", str(folder))
+    result = newsarchive_here("sites", "new", "harbour2", "--from", str(path), "--profiles", str(folder))
     assert result.returncode == 0, result.stderr
     assert "9 of 9 fields as the generic extractor" in result.stderr
     profile = load_profile("harbour2", (folder,))
@@ -130,9 +130,9 @@ def test_sites_new_drafts_a_working_profile(tmp_path: Path, saved_post: tuple[Pa
     assert profile.classify_path("/2024/03/05/a-story/") is not None
     article = parse_article(path.read_bytes(), truth["url"], profile)
     assert (article.title, article.body, article.authors) == (truth["title"], truth["body"], truth["authors"])
-    again = newsarchive("sites", "new", "harbour2", "--from", str(path), "--profiles", str(folder))
+    again = newsarchive_here("sites", "new", "harbour2", "--from", str(path), "--profiles", str(folder))
     assert again.returncode != 0 and "exists" in again.stderr
-    check = newsarchive("sites", "check", "harbour2", str(path), "--profiles", str(folder))
+    check = newsarchive_here("sites", "check", "harbour2", str(path), "--profiles", str(folder))
     assert check.returncode == 0 and truth["title"] in check.stdout
 
 
