@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self
 
 import scrapy
@@ -101,6 +102,9 @@ class NewsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """Both spiders take the crawl's address and the user's profile folders from the settings."""
+        kwargs.setdefault("base_url", crawler.settings.get("CRAWL_BASE_URL"))
+        kwargs.setdefault("profile_dirs", tuple(Path(p) for p in crawler.settings.getlist("SITE_PROFILE_DIRS")))
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
         spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT")
         return spider

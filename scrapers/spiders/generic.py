@@ -125,8 +125,6 @@ class GenericSpider(NewsSpider):
         kwargs.setdefault("start", settings.getlist("CRAWL_START_URLS") or None)
         kwargs.setdefault("profile", settings.get("CRAWL_PROFILE"))
         kwargs.setdefault("since", settings.get("CRAWL_SINCE"))
-        kwargs.setdefault("base_url", settings.get("CRAWL_BASE_URL"))
-        kwargs.setdefault("profile_dirs", tuple(Path(p) for p in settings.getlist("SITE_PROFILE_DIRS")))
         return super().from_crawler(crawler, *args, **kwargs)
 
     # --- start -------------------------------------------------------------------------------

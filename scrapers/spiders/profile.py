@@ -47,11 +47,8 @@ class ProfileSpider(NewsSpider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        settings = crawler.settings
-        kwargs.setdefault("base_url", settings.get("CRAWL_BASE_URL"))
-        kwargs.setdefault("languages", settings.get("CRAWL_LANGUAGES"))
-        kwargs.setdefault("sections", settings.get("CRAWL_SECTIONS"))
-        kwargs.setdefault("profile_dirs", tuple(Path(p) for p in settings.getlist("SITE_PROFILE_DIRS")))
+        kwargs.setdefault("languages", crawler.settings.get("CRAWL_LANGUAGES"))
+        kwargs.setdefault("sections", crawler.settings.get("CRAWL_SECTIONS"))
         return super().from_crawler(crawler, *args, **kwargs)
 
     async def start(self) -> AsyncIterator[Any]:
