@@ -50,7 +50,7 @@ def _summary(result: IngestResult, site: str, url: str, db: str) -> str:
               help="The crawl's Redis, e.g. redis://127.0.0.1:6379/0 (or NEWSARCHIVE_REDIS).")
 @click.option("--db", "db", envvar="NEWSARCHIVE_DB", default=DEFAULT_DB, show_default=True,
               help="Archive file (created if missing).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=200, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=IngestSettings.batch_size, show_default=True,
               help="Items per write transaction.")
 @click.option("--redis-wait", type=click.FloatRange(min=0), default=defaults.DISTRIBUTED_REDIS_WAIT, show_default=True,
               help="Seconds to wait for an unreachable Redis (a restart) before giving up.")
