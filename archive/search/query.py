@@ -27,6 +27,12 @@ from archive.search.normalize import prefix_variants, query_words, word_variants
 MAX_TERMS = 32
 MIN_PREFIX = 2
 MAX_QUERY_CHARS = 2000
+# Groups and NOTs inside each other: the parser and the writers recurse once per level, and
+# Python's stack is finite (248 brackets were a RecursionError); no real query nests this deep.
+MAX_DEPTH = 32
+# The --author filter (and the canned queries' `author`): a long name is ~60 characters; a million
+# words took 32 s to normalise.
+MAX_AUTHOR_CHARS = 200
 OPERATORS = ("AND", "OR", "NOT")
 # Field names users type -> the field they mean.
 FIELDS = {
@@ -173,6 +179,14 @@ class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
         self.i = 0
+        self.depth = 0  # groups and NOTs open around the current token
+
+    def enter(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(
+                f"query is nested deeper than {MAX_DEPTH} levels of brackets and NOTs (at position {tok.pos + 1})"
+            )
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -228,7 +242,9 @@ class _Parser:
             if nxt is None or (nxt.kind in ("rparen", "op") and not (nxt.kind == "op" and nxt.text == "NOT")):
                 what = "NOT" if tok.kind == "op" else "'-'"
                 raise QueryError(f"{what} at position {tok.pos + 1} needs a search term after it")
+            self.enter(tok)
             item = self.unary()
+            self.depth -= 1
             return None if item is None else Not(item)
         if tok.kind == "field":
             nxt = self.peek()
@@ -240,7 +256,9 @@ class _Parser:
 
     def primary(self, tok: _Tok) -> Node | None:
         if tok.kind == "lparen":
+            self.enter(tok)
             inner = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "rparen":
                 raise QueryError(f"the '(' at position {tok.pos + 1} is not closed")
@@ -395,6 +413,8 @@ def compile_query(text: str, target: str = "articles", author: str | None = None
     """
     if target not in TARGETS:
         raise QueryError(f"unknown search target {target!r}")
+    if author and len(author) > MAX_AUTHOR_CHARS:
+        raise QueryError(f"the author is {len(author)} characters long; at most {MAX_AUTHOR_CHARS} are allowed")
     author_words = tuple(query_words(author or ""))
     if author and not author_words:
         raise QueryError(f"nothing to search for in the author {author!r}")
