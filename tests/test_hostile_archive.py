@@ -6,7 +6,10 @@ runner in-process, or a subprocess where the process itself matters: memory, des
 
 from __future__ import annotations
 
+import json
+import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,8 +18,10 @@ from click.testing import CliRunner
 from archive.errors import QueryError
 from archive.search import query_error
 from archive.search.query import MAX_AUTHOR_CHARS, MAX_DEPTH, compile_query
-from archive.store import Archive
+from archive.store import Archive, ArticleRecord
 from newsarchive.cli import main
+from scrapers.parsers import parse_article
+from scrapers.parsers.article import Article, Caption, Comment
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -71,3 +76,55 @@ def test_author_length_is_capped(tmp_path: Path) -> None:
     assert code == 1 and f"at most {MAX_AUTHOR_CHARS}" in one_line(output)
     assert time.monotonic() - started < 5  # was 32 s for a million words
     assert compile_query("oil", "articles", "Vugar " * 10).match  # a real name still works
+
+
+# --- findings 15 and 7: what a page's text may carry into the archive -------------------------
+
+ESC_RED = "&#27;[31mRED&#27;[0m"  # an ANSI colour, as an entity (the raw byte is dropped with the markup's)
+OSC8 = "&#27;]8;;http://evil.example/&#7;click&#27;]8;;&#7;"  # a terminal hyperlink
+C1 = "\u009b31m"  # CSI as one C1 character
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    if hasattr(value, "__dataclass_fields__"):
+        return [s for name in value.__dataclass_fields__ for s in _strings(getattr(value, name))]
+    return []
+
+
+def _controls(text: str) -> list[str]:
+    return [hex(ord(ch)) for ch in text if (ord(ch) < 0x20 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F]
+
+
+def hostile_page(jsonld: dict[str, object]) -> str:
+    return f"""<html lang="en"><head><title>T</title><meta name="keywords" content="k {ESC_RED}">
+    <meta property="article:section" content="Sec {ESC_RED}"><meta name="author" content="Meta {ESC_RED}">
+    <script type="application/ld+json">{json.dumps(jsonld)}</script></head><body><article>
+    <h1>Headline {ESC_RED} {C1}</h1>
+    <div class="byline">By <a rel="author" href="/a">Eve {ESC_RED}</a></div>
+    <time datetime="2024-05-01T10:00:00Z">1 May 2024 {ESC_RED}</time>
+    <p>First paragraph of the story with enough words to be a body {ESC_RED} and {OSC8} and {C1} too.</p>
+    <p>Second paragraph of the story, long enough to count as reading text for the extractor here.</p>
+    <figure><img src="/i.jpg"><figcaption>A caption {ESC_RED} {OSC8}</figcaption></figure>
+    <p>Third paragraph, also long enough to count as text: the story goes on and on {C1}.</p>
+    </article></body></html>"""
+
+
+def test_jsonld_strings_are_unescaped() -> None:
+    page = hostile_page({
+        "@type": "NewsArticle", "headline": "Tom &amp; Jerry&#8217;s day &lt;out&gt;",
+        "author": [{"@type": "Person", "name": "Tomás &amp; Co"}, {"@type": "Person", "name": "Ann &#x4C;ee"}],
+        "articleSection": "Arts &amp; Culture", "keywords": "R&amp;D, cats &amp; dogs",
+        "datePublished": "2024-05-01T10:00:00Z", "url": "https://news.example/a?x=1&amp;y=2",
+    })
+    article = parse_article(page, "https://news.example/a?x=1&y=2")
+    assert article.title == "Tom & Jerry’s day <out>"
+    assert article.authors == ["Tomás", "Co", "Ann Lee"]  # "&" separates names, as in a byline
+    assert article.section == "Arts & Culture"
+    assert article.tags == ["R&D", "cats & dogs"]
+    # Only well-formed entities: "&copy=2" in a URL is not the copyright sign.
+    keep = parse_article(hostile_page({"@type": "NewsArticle", "headline": "a &copy=2 b &amp c"}), "https://n.example/b")
+    assert keep.title == "a &copy=2 b &amp c"

@@ -10,7 +10,9 @@ only while something holds it, so holding them all keeps ``id(element)`` stable 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -230,7 +232,7 @@ class Page:
                 data = json.loads(text or "null", strict=False)
             except ValueError:
                 continue  # broken JSON-LD is common; the other signals still apply
-            _flatten(data, objects)
+            _flatten(_cleaned(data), objects)
         return objects
 
     @cached_property
@@ -280,6 +282,23 @@ def jsonld_types(obj: JsonObject) -> set[str]:
     kind = obj.get("@type")
     names = kind if isinstance(kind, list) else [kind]
     return {n.rsplit("/", 1)[-1] for n in names if isinstance(n, str)}
+
+
+# A complete character reference: "&amp;", "&#8217;", "&#x4C;". Legacy ones without the semicolon
+# are left alone, as a browser leaves "&copy=2" in a URL's query alone.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _cleaned(data: Any) -> Any:
+    """JSON-LD with HTML character references in its strings decoded (many CMSs escape the text
+    they put there, "Tom &amp; Jerry&#8217;s", which is JSON, not HTML)."""
+    if isinstance(data, str):
+        return _ENTITY.sub(lambda m: html.unescape(m.group()), data) if "&" in data else data
+    if isinstance(data, list):
+        return [_cleaned(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _cleaned(value) for key, value in data.items()}
+    return data
 
 
 def _flatten(data: Any, out: list[JsonObject]) -> None:
