@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import sqlite3
-from typing import Any
+from typing import Any, TypeVar
 
 from archive.search import index as search_index
 from archive.store import Archive
 
 _JSON_COLUMNS = ("authors", "tags")
+# What a terminal would act on: C0 controls but newline and tab, DEL, and C1 (CSI, OSC as one
+# character). Parsers drop them since issue 18, but archives written before still hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 itself, not these
+T = TypeVar("T")
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return " " if match.group() == "\r" else "\ufffd"
+
+
+def printable(value: T) -> T:
+    """`value` (a string, or lists, dicts and dataclasses of them) safe to print on a terminal: each
+    control character replaced by one character ("\ufffd"; a space for \r), so highlight ranges
+    computed on the stored text still fit."""
+    if isinstance(value, str):
+        return _CONTROL.sub(_replacement, value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [printable(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: printable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def printable_json(data: Any) -> str:
+    """`data` as indented JSON with every control character escaped (C1 too), for a terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _rows(archive: Archive, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:

@@ -128,3 +128,57 @@ def test_jsonld_strings_are_unescaped() -> None:
     # Only well-formed entities: "&copy=2" in a URL is not the copyright sign.
     keep = parse_article(hostile_page({"@type": "NewsArticle", "headline": "a &copy=2 b &amp c"}), "https://n.example/b")
     assert keep.title == "a &copy=2 b &amp c"
+
+
+def test_control_characters_are_stripped_at_parse_time() -> None:
+    page = hostile_page({
+        "@type": "NewsArticle", "headline": "LD \u001b[31mheadline\u001b]8;;http://evil/\u0007",
+        "author": {"@type": "Person", "name": "Mallory \u009b31m"}, "datePublished": "2024-05-01T10:00:00Z",
+        "comment": [{"@type": "Comment", "text": "A comment \u001b[2J\u001b[H cleared",
+                     "author": {"name": "X\u001b[5m"}, "@id": "c\u001b[8m1",
+                     "dateCreated": "2024-05-01T11:00:00Z\u001b[8m"}],
+    })
+    article = parse_article(page, "https://news.example/a")
+    assert "headline" in (article.title or "") and "RED" in article.body and article.captions and article.comments
+    found = {s: _controls(s) for s in _strings(article) if _controls(s)}
+    assert not found, found
+    assert "\n" in article.body  # paragraphs keep their line breaks
+    no_ld = parse_article(hostile_page({}), "https://news.example/b")
+    found = {s: _controls(s) for s in _strings(no_ld) if _controls(s)}
+    assert not found, found
+
+
+RAW = "\u001b[31mred\u001b[0m \u001b]8;;http://evil.example/\u0007link\u001b]8;;\u0007 \u009b2J \r\u0008"
+
+
+def written_before(tmp_path: Path) -> Path:
+    """An archive whose text holds raw control characters (as parsers before the fix stored them)."""
+    db = tmp_path / "old.db"
+    article = Article(
+        url="https://news.example/en/a/1", site="example", article_id="1", language="en", section=f"sec{RAW}",
+        title=f"Aliyev {RAW}", body=f"Aliyev spoke {RAW}.\n\nSecond {RAW}", authors=[f"Eve {RAW}"],
+        published_raw=f"today {RAW}", tags=[f"tag{RAW}"],
+        captions=[Caption("https://news.example/i.jpg", f"Aliyev caption {RAW}", f"credit {RAW}")],
+        comments=[Comment("c1", None, f"Bob {RAW}", None, f"now {RAW}", f"Aliyev comment {RAW}")],
+    )
+    with Archive.open(db) as archive:
+        archive.write_batch(articles=[ArticleRecord(article, None, datetime(2025, 1, 1, tzinfo=UTC))])
+    return db
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("show", "1"), ("show", "1", "--json"), ("history", "1"), ("history", "1", "--json"),
+     ("search", "Aliyev"), ("search", "Aliyev", "--color"),
+     ("search", "Aliyev", "--json"), ("search", "Aliyev", "--in", "comments"),
+     ("search", "Aliyev", "--in", "captions"), ("stats",)],
+    ids=lambda a: " ".join(a),
+)
+def test_show_and_search_never_print_control_characters(tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = written_before(tmp_path)
+    code, output = run(*args, "--db", str(db))
+    assert code == 0, output
+    if "--color" in args:  # our own highlighting is the only escape sequence: ESC [ digits ; m
+        output = re.sub(r"\x1b\[(?:0|1|33)m", "", output)
+    assert not _controls(output), (sorted(set(_controls(output))), output)
+    assert "red" in output or args[0] == "stats"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from archive.read import printable_json
 from archive.store import Archive
 from scrapers import settings as defaults
 
@@ -49,7 +49,7 @@ def open_archive(ctx: click.Context, db: str | None) -> Archive:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(printable_json(data))  # C1 controls escaped too
 
 
 def counts_line(label: str, counts: dict[str, int], top: int = 12) -> str:

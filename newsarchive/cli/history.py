@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 import click
 
 from archive.history import article_history, render
+from archive.read import printable, printable_json
 from newsarchive.cli.common import open_archive
 
 
@@ -28,6 +28,6 @@ def history_cmd(ctx: click.Context, url_or_id: str, as_json: bool, db: str | Non
     with open_archive(ctx, db) as archive:
         found = article_history(archive, url_or_id)
     if as_json:
-        click.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2))
+        click.echo(printable_json(asdict(found)))
     else:
-        click.echo(render(found))
+        click.echo(printable(render(found)))

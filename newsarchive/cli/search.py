@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from archive.read import printable
 from archive.search import (
     SORTS,
     TARGETS,
@@ -165,7 +166,8 @@ def search_cmd(
         if with_facets:
             click.echo(f"{counted} matches")
             _print_facets(grouped)
-        _print_hits(query, hits, offset, _stdout_is_tty() if color is None else color)
+        # Scraped text: printed with no control character (archives written before the parsers dropped them).
+        _print_hits(query, printable(list(hits)), offset, _stdout_is_tty() if color is None else color)
 
 
 def _print_count(query: str, counted: int | None, grouped: dict[str, dict[str, int]] | None, as_json: bool) -> None:

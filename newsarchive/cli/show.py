@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from archive.errors import ArticleNotFoundError
-from archive.read import check, get_article, stats
+from archive.read import check, get_article, printable, stats
 from newsarchive.cli.common import counts_line, db_option, echo_json, open_archive
 
 
@@ -78,7 +78,7 @@ def show_cmd(ctx: click.Context, url_or_id: str, as_json: bool, db: str | None) 
     if as_json:
         echo_json(article)
     else:
-        _print_article(article)
+        _print_article(printable(article))  # scraped text: no control characters
 
 
 # --- stats ------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def stats_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     if as_json:
         echo_json(figures)
     else:
-        _print_stats(figures)
+        _print_stats(printable(figures))
 
 
 # --- check ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup, Tag
 from scrapers.sites import ProfileError, SiteProfile, UrlMatch
 
 from .select import SelectorError, select
-from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text, squash, text_of
+from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text, squash, strip_controls, text_of
 
 JsonObject = dict[str, Any]
 
@@ -207,7 +207,7 @@ class Page:
             for attr in ("property", "name", "itemprop", "http-equiv"):
                 key = tag.get(attr)
                 if isinstance(key, str) and key.strip():
-                    found.setdefault(key.strip().lower(), []).append(content.strip())
+                    found.setdefault(key.strip().lower(), []).append(strip_controls(content).strip())
         return found
 
     def meta_first(self, *names: str) -> str | None:
@@ -291,9 +291,10 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 
 def _cleaned(data: Any) -> Any:
     """JSON-LD with HTML character references in its strings decoded (many CMSs escape the text
-    they put there, "Tom &amp; Jerry&#8217;s", which is JSON, not HTML)."""
+    they put there, "Tom &amp; Jerry&#8217;s", which is JSON, not HTML) and control characters
+    dropped (ids, names and raw dates from here are stored as they are)."""
     if isinstance(data, str):
-        return _ENTITY.sub(lambda m: html.unescape(m.group()), data) if "&" in data else data
+        return strip_controls(_ENTITY.sub(lambda m: html.unescape(m.group()), data) if "&" in data else data)
     if isinstance(data, list):
         return [_cleaned(item) for item in data]
     if isinstance(data, dict):

@@ -44,6 +44,11 @@ BLOCK = frozenset(
 CELL = frozenset({"td", "th"})
 _NOT_TEXT_STRINGS = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
 SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+# C0 and C1 control characters that are not whitespace (ESC, BEL, CSI...). A page can carry them as
+# entities (``&#27;[31m``) that the HTML parser decodes; kept, they would reach a terminal as escape
+# sequences (colours, OSC-8 links, a cleared screen). The whitespace ones (\t \n \r \v \f,
+# \x1c-\x1f, \x85) are folded into spaces by `squash` instead.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _LINE_BREAK = "\x1e"  # an internal marker for <br>; control characters do not occur in page text
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
 NO_TEXT_OF = frozenset({"script", "style", "template"})  # what BeautifulSoup's get_text() leaves out
@@ -68,8 +73,14 @@ def make_tree(markup: str) -> Element:
 
 
 def squash(text: str) -> str:
-    """Collapses every run of whitespace (nbsp and zero-width spaces too) into one space."""
-    return SPACE.sub(" ", text).strip()
+    """Collapses every run of whitespace (nbsp and zero-width spaces too) into one space and drops
+    control characters."""
+    return SPACE.sub(" ", strip_controls(text)).strip()
+
+
+def strip_controls(text: str) -> str:
+    """`text` without its non-whitespace control characters (see CONTROL_CHARS)."""
+    return CONTROL_CHARS.sub("", text)
 
 
 def tag_name(tag: Any) -> str:
