@@ -294,9 +294,8 @@ def _now() -> str:
 
 
 def _user_tables(conn: sqlite3.Connection) -> set[str]:
-    rows = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchall()
+    """Tables, and views, triggers and indexes: a file holding only a view is someone else's too."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
     return {str(r[0]) for r in rows}
 
 
@@ -355,11 +354,15 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     return current_version(conn, where)
 
 
-def check_version(conn: sqlite3.Connection, where: str, *, readonly: bool) -> int:
-    """Validates the file and brings its schema up to date (or refuses, when read-only)."""
+def check_version(conn: sqlite3.Connection, where: str, *, readonly: bool, create: bool = True) -> int:
+    """Validates the file and brings its schema up to date (or refuses, when read-only).
+
+    Without `create` (read commands) an empty database is refused rather than set up."""
     version = current_version(conn, where)
     if version == SCHEMA_VERSION:
         return version
+    if version == 0 and not create:
+        raise NotAnArchiveError(f"{where} is an empty SQLite database, not a newsarchive archive")
     if readonly:
         state = "empty" if version == 0 else f"at schema version {version} (current: {SCHEMA_VERSION})"
         raise ArchiveError(f"{where} is {state}; open it once read-write to set it up")

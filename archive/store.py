@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import stat
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -558,9 +560,22 @@ def _unique_pages(pages: Sequence[PageRecord], articles: Sequence[ArticleRecord]
 
 
 def _check_file(path: Path, *, create: bool, readonly: bool) -> None:
+    """Refuses what SQLite must never be handed: a FIFO (opening it blocks), a device (SQLite
+    writes a journal beside it), a directory; and, when nothing is to be created (read commands),
+    an empty file, which SQLite would otherwise take for a new database and we would set up."""
     if path.is_dir():
         raise ArchiveError(f"{path} is a directory, not an archive file")
-    if not path.exists():
+    try:
+        found: os.stat_result | None = path.stat()  # follows a symlink: a link to an archive is fine
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise ArchiveError(f"cannot open {path}: {exc.strerror}") from None
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise ArchiveError(f"{path} is not a regular file (a FIFO, socket or device), not an archive")
+    if found is not None and not create and found.st_size == 0:
+        raise NotAnArchiveError(f"{path} is empty, not a newsarchive archive")
+    if found is None:
         if readonly or not create:
             raise ArchiveError(f"no archive at {path}")
         try:
@@ -612,7 +627,7 @@ class Archive:
         conn: sqlite3.Connection | None = None
         try:
             conn = _connect(path, readonly=readonly)
-            check_version(conn, str(path), readonly=readonly)
+            check_version(conn, str(path), readonly=readonly, create=create)
             if not readonly:
                 _use_wal(conn)
         except ArchiveError:

@@ -7,8 +7,13 @@ runner in-process, or a subprocess where the process itself matters: memory, des
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
+import stat
+import subprocess
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +27,7 @@ from archive.store import Archive, ArticleRecord
 from newsarchive.cli import main
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import Article, Caption, Comment
+from tests.conftest import newsarchive
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -182,3 +188,58 @@ def test_show_and_search_never_print_control_characters(tmp_path: Path, args: tu
         output = re.sub(r"\x1b\[(?:0|1|33)m", "", output)
     assert not _controls(output), (sorted(set(_controls(output))), output)
     assert "red" in output or args[0] == "stats"
+
+
+# --- finding 11: read commands never create nor convert a file --------------------------------
+
+READ_COMMANDS: list[tuple[str, ...]] = [
+    ("stats",), ("search", "Aliyev"), ("check",), ("show", "1"), ("history", "1"), ("serve", "--port", "0"),
+]
+NOT_ARCHIVES = {
+    "empty": "is empty, not a newsarchive archive",
+    "empty-sqlite": "is an empty SQLite database, not a newsarchive archive",
+    "view": "not a newsarchive archive",
+    "fifo": "is not a regular file",
+    "device": "is not a regular file",
+}
+
+
+def not_an_archive(folder: Path, kind: str) -> Path:
+    path = folder / f"{kind}.db"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "empty-sqlite":  # a SQLite file with nothing in it (a page size set, no schema)
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA user_version = 0")
+            conn.execute("VACUUM")
+    elif kind == "view":
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("CREATE VIEW v AS SELECT 1 AS x")
+            conn.commit()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif os.geteuid() == 0:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a /dev/null of our own
+    else:
+        path.symlink_to("/dev/null")
+    return path
+
+
+def _state(path: Path) -> tuple[int, int, bytes | None]:
+    st = path.stat()
+    return st.st_mode, st.st_size, path.read_bytes() if stat.S_ISREG(st.st_mode) else None
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_ARCHIVES))
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=[c[0] for c in READ_COMMANDS])
+def test_read_commands_refuse_what_is_not_an_archive(tmp_path: Path, command: tuple[str, ...], kind: str) -> None:
+    path = not_an_archive(tmp_path, kind)
+    before, files = _state(path), sorted(tmp_path.iterdir())
+    try:
+        done = newsarchive(*command, "--db", str(path), timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(command)} on a {kind} hangs")
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert NOT_ARCHIVES[kind] in one_line(done.stdout + done.stderr)
+    assert _state(path) == before, "the file was changed"
+    assert sorted(tmp_path.iterdir()) == files, "a journal or WAL was left beside it"
