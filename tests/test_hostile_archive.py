@@ -12,6 +12,7 @@ import re
 import sqlite3
 import stat
 import subprocess
+import sys
 import time
 from contextlib import closing
 from datetime import UTC, datetime
@@ -20,14 +21,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.errors import QueryError
+from archive.errors import ArchiveError, QueryError
 from archive.search import query_error
 from archive.search.query import MAX_AUTHOR_CHARS, MAX_DEPTH, compile_query
 from archive.store import Archive, ArticleRecord
 from newsarchive.cli import main
+from scrapers.health import EXIT_COULD_NOT_RUN
+from scrapers.lock import JobLock, holds, lock_path
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import Article, Caption, Comment
-from tests.conftest import newsarchive
+from tests.conftest import ROOT, newsarchive
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -243,3 +246,78 @@ def test_read_commands_refuse_what_is_not_an_archive(tmp_path: Path, command: tu
     assert NOT_ARCHIVES[kind] in one_line(done.stdout + done.stderr)
     assert _state(path) == before, "the file was changed"
     assert sorted(tmp_path.iterdir()) == files, "a journal or WAL was left beside it"
+
+
+# --- finding 10: the lock file -----------------------------------------------------------------
+
+
+def test_lock_file_never_follows_a_symlink(tmp_path: Path) -> None:
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n")
+    db = tmp_path / "archive.db"
+    lock_path(db, "turan").symlink_to(victim)
+    with pytest.raises(ArchiveError, match="symbolic link"):
+        JobLock(db, "turan").acquire()
+    assert victim.read_text() == "keep me\n"
+    assert not holds(db, "turan")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "hard link"])
+def test_lock_file_must_be_a_regular_file_of_its_own(tmp_path: Path, kind: str) -> None:
+    db = tmp_path / "archive.db"
+    path = lock_path(db, "turan")
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n")
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        os.link(victim, path)
+    with pytest.raises(ArchiveError, match=r"not a regular file|other names"):
+        JobLock(db, "turan").acquire()
+    assert victim.read_text() == "keep me\n"
+
+
+def test_no_lock_file_is_left_behind(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"  # a bad --db: the crawl cannot run
+    notes.write_text("not an archive\n" * 20)
+    done = newsarchive("crawl", "turan", "--base-url", "http://127.0.0.1:9", "--db", str(notes))
+    assert done.returncode == EXIT_COULD_NOT_RUN and "not a SQLite database" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    db = tmp_path / "archive.db"
+    with JobLock(db, "turan") as lock:
+        assert lock.path.exists()
+    assert not lock.path.exists()  # released: removed, while still held (see scrapers/lock.py)
+
+
+CONTEND = """
+import os, sys
+from scrapers.lock import JobLock, LockBusyError
+db, inside, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+held = 0
+for _ in range(rounds):
+    try:
+        lock = JobLock(db, "turan").acquire()
+    except LockBusyError:
+        continue
+    fd = os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY)  # fails if another holder is inside
+    os.close(fd)
+    os.unlink(inside)
+    lock.release()
+    held += 1
+print(held)
+"""
+
+
+def test_removing_the_lock_file_keeps_one_holder_at_a_time(tmp_path: Path) -> None:
+    db, inside = tmp_path / "archive.db", tmp_path / "inside"
+    jobs = [
+        subprocess.Popen([sys.executable, "-c", CONTEND, str(db), str(inside), "400"], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    results = [job.communicate(timeout=120) for job in jobs]
+    assert all(job.returncode == 0 for job in jobs), results
+    assert sum(int(out) for out, _ in results) > 0
+    assert not lock_path(db, "turan").exists()
