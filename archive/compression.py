@@ -10,6 +10,8 @@ new dictionary (it is in hand, and each re-compressed body is checked before it 
 
 ``decompress_body`` is the one decoder every reader goes through (``Archive.page_body``); a body
 always decodes to its exact original bytes, and readers check them against the stored SHA-256.
+An archive file may come from someone else, so decoding is bounded: never more than the body's
+recorded size (nor MAX_BODY_BYTES), and anything else is a ``BodyDamagedError``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, BodyDamagedError
 
 ZLIB = "zlib"
 ZLIB_DICT = "zlib-dict"
@@ -47,6 +49,10 @@ DICT_MAX_BYTES = 32 * 1024
 DICT_MIN_PAGES = 2
 # Shorter chunks ("<p>", "<b>") gain next to nothing (zlib's shortest match is 3 bytes) and recur in the page itself.
 _MIN_CHUNK = 4
+
+# The largest body a reader decompresses: well above the crawl's DOWNLOAD_MAXSIZE (20 MiB), far below
+# what a crafted archive could make a reader allocate (a 300 MiB zlib bomb took reparse to 650 MB).
+MAX_BODY_BYTES = 64 * 1024 * 1024
 
 _CHUNK = re.compile(rb"(?=<)")  # chunks of markup: a tag and the text up to the next tag
 
@@ -73,7 +79,7 @@ def compress_body(body: bytes, zdict: Dictionary | None = None) -> StoredBody:
     A dictionary-compressed body is decoded again before it is returned: should it ever not give
     back the exact bytes, the body is stored with plain zlib instead (never a body that is lost).
     """
-    if zdict is not None:
+    if zdict is not None and len(body) <= MAX_BODY_BYTES:  # what is read back is bounded so
         packer = zlib.compressobj(DICT_ZLIB_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS, zdict=zdict.data)
         blob = packer.compress(body) + packer.flush()
         if _decode(ZLIB_DICT, blob, zdict.data) == body:
@@ -81,28 +87,37 @@ def compress_body(body: bytes, zdict: Dictionary | None = None) -> StoredBody:
     return StoredBody(ZLIB, zlib.compress(body, ZLIB_LEVEL))
 
 
-def decompress_body(compression: str, blob: bytes, zdict: bytes | None = None) -> bytes:
-    """The raw bytes of a stored body; ArchiveError when it cannot be decoded (damaged, unknown)."""
+def decompress_body(
+    compression: str, blob: bytes, zdict: bytes | None = None, *, size: int = MAX_BODY_BYTES
+) -> bytes:
+    """The raw bytes of a stored body of `size` bytes (as recorded); BodyDamagedError when it cannot
+    be decoded, would decode to more than `size` (or MAX_BODY_BYTES), or to fewer."""
+    limit = min(size, MAX_BODY_BYTES)
+    if size > MAX_BODY_BYTES:
+        raise BodyDamagedError(f"stored page body says it is {size} bytes, over the {MAX_BODY_BYTES}-byte limit")
     try:
-        return _decode(compression, blob, zdict)
+        return _decode(compression, blob, zdict, limit)
     except zlib.error as exc:
-        raise ArchiveError(f"stored page body cannot be decompressed ({compression}): {exc}") from None
+        raise BodyDamagedError(f"stored page body cannot be decompressed ({compression}): {exc}") from None
 
 
-def _decode(compression: str, blob: bytes, zdict: bytes | None) -> bytes:
-    if compression == ZLIB:
-        return zlib.decompress(blob)
-    if compression == ZLIB_DICT:
-        if zdict is None:
-            raise ArchiveError("page body compressed with a dictionary that is missing")
-        unpacker = zlib.decompressobj(zlib.MAX_WBITS, zdict=zdict)
-        body = unpacker.decompress(blob) + unpacker.flush()
-        if not unpacker.eof:
-            raise zlib.error("truncated stream")
-        return body
+def _decode(compression: str, blob: bytes, zdict: bytes | None, limit: int = MAX_BODY_BYTES) -> bytes:
     if compression == NONE:
-        return blob
-    raise ArchiveError(f"unknown page body compression {compression!r}")
+        body = blob
+    elif compression in (ZLIB, ZLIB_DICT):
+        if compression == ZLIB_DICT and zdict is None:
+            raise BodyDamagedError("page body compressed with a dictionary that is missing")
+        unpacker = zlib.decompressobj(zlib.MAX_WBITS, zdict=zdict) if zdict else zlib.decompressobj()
+        body = unpacker.decompress(blob, limit + 1)  # one byte more than allowed tells "too long"
+        if len(body) <= limit:
+            body += unpacker.flush()
+            if not unpacker.eof:
+                raise zlib.error("truncated stream")
+    else:
+        raise BodyDamagedError(f"unknown page body compression {compression!r}")
+    if len(body) > limit:
+        raise BodyDamagedError(f"stored page body decompresses to more than its {limit} bytes")
+    return body
 
 
 # --- building a dictionary ---------------------------------------------------------------------
@@ -160,7 +175,7 @@ _HOST_BODY_COUNT = (
     "OR (url >= ? AND url < ?)) AND content_hash IS NOT NULL LIMIT ?)"
 )
 _BODY_WITH_DICT = (
-    "SELECT b.compression, b.body, d.dict FROM page_bodies b "
+    "SELECT b.compression, b.body, d.dict, b.size FROM page_bodies b "
     "LEFT JOIN compression_dicts d ON d.id = b.dict_id WHERE b.hash = ?"
 )
 
@@ -170,7 +185,11 @@ def read_body(conn: sqlite3.Connection, content_hash: str) -> bytes | None:
     row = conn.execute(_BODY_WITH_DICT, (content_hash,)).fetchone()
     if row is None:
         return None
-    return decompress_body(str(row[0]), bytes(row[1]), None if row[2] is None else bytes(row[2]))
+    size = int(row[3])
+    body = decompress_body(str(row[0]), bytes(row[1]), None if row[2] is None else bytes(row[2]), size=size)
+    if len(body) != size:
+        raise BodyDamagedError(f"stored page body {content_hash} is {len(body)} bytes, not the {size} recorded")
+    return body
 
 
 def current_dictionary(conn: sqlite3.Connection, host: str) -> Dictionary | None:

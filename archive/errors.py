@@ -25,3 +25,8 @@ class QueryError(ArchiveError):
 
 class ArticleNotFoundError(ArchiveError):
     """No article matches the id, key or URL asked for."""
+
+
+class BodyDamagedError(ArchiveError):
+    """A stored page body that does not decode to the bytes it was stored as: it cannot be
+    decompressed, decompresses beyond its recorded size (or the limit), or its hash differs."""

@@ -8,6 +8,7 @@ import re
 import sqlite3
 from typing import Any, TypeVar
 
+from archive.errors import BodyDamagedError
 from archive.search import index as search_index
 from archive.store import Archive
 
@@ -249,4 +250,20 @@ def check(archive: Archive) -> list[str]:
     waiting = search_index.pending(archive.conn)
     if waiting:
         problems.append(f"{search_index.PENDING}: {waiting} rows wait to be indexed")
+    damaged = damaged_bodies(archive)
+    if damaged:
+        first, reason = damaged[0]
+        problems.append(f"{len(damaged)} stored page bodies are damaged (first: {first}: {reason})")
     return problems
+
+
+def damaged_bodies(archive: Archive) -> list[tuple[str, str]]:
+    """(hash, why) of every stored page body that does not give back the bytes it was stored as;
+    each is decompressed (bounded) and hashed, one at a time."""
+    found = []
+    for (content_hash,) in archive.conn.execute("SELECT hash FROM page_bodies ORDER BY rowid").fetchall():
+        try:
+            archive.page_body(str(content_hash))
+        except BodyDamagedError as exc:
+            found.append((str(content_hash), str(exc)))
+    return found

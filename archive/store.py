@@ -27,7 +27,7 @@ from typing import Any, Self
 import sqlite_utils
 
 from archive.compression import by_site, compress_body, dictionary_for, read_body
-from archive.errors import ArchiveError, NotAnArchiveError
+from archive.errors import ArchiveError, BodyDamagedError, NotAnArchiveError
 from archive.schema import check_version
 from archive.search import index as search_index
 from archive.versions import save_article_versions, save_comment_versions
@@ -774,10 +774,11 @@ class Archive:
         return urls
 
     def page_body(self, content_hash: str) -> bytes:
-        """The raw bytes of a fetched page, as they came from the server (for reparsing)."""
+        """The raw bytes of a fetched page, as they came from the server (for reparsing);
+        BodyDamagedError when what is stored does not give them back (bounded: see compression)."""
         body = read_body(self.conn, content_hash)
         if body is None:
             raise ArchiveError(f"no page body with hash {content_hash}")
         if sha256_hex(body) != content_hash:
-            raise ArchiveError(f"page body {content_hash} is damaged (its hash does not match)")
+            raise BodyDamagedError(f"page body {content_hash} is damaged (its hash does not match)")
         return body

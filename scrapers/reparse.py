@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, BodyDamagedError
 from archive.store import Archive, ArticleRecord
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import EXTRACTOR_VERSION, Article
@@ -50,7 +50,7 @@ class Job:
 class Outcome:
     key: str
     article: Article | None = None
-    error: str | None = None  # a reason: parse_error, no_body, key_changed, page_missing
+    error: str | None = None  # a reason: parse_error, no_body, key_changed, page_missing, page_damaged
 
 
 @dataclass
@@ -110,6 +110,8 @@ class Parser:
     def parse(self, job: Job) -> Outcome:
         try:
             body = self.archive.page_body(job.page_hash)
+        except BodyDamagedError as exc:  # stored, but not the bytes it was stored as
+            return Outcome(job.key, error=f"page_damaged: {exc}")
         except ArchiveError as exc:
             return Outcome(job.key, error=f"page_missing: {exc}")
         try:

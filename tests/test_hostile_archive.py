@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import time
+import zlib
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +22,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.errors import ArchiveError, QueryError
+from archive.errors import ArchiveError, BodyDamagedError, QueryError
 from archive.search import query_error
 from archive.search.query import MAX_AUTHOR_CHARS, MAX_DEPTH, compile_query
-from archive.store import Archive, ArticleRecord
+from archive.store import Archive, ArticleRecord, PageRecord
 from newsarchive.cli import main
 from scrapers.health import EXIT_COULD_NOT_RUN
 from scrapers.lock import JobLock, holds, lock_path
@@ -321,3 +322,87 @@ def test_removing_the_lock_file_keeps_one_holder_at_a_time(tmp_path: Path) -> No
     assert all(job.returncode == 0 for job in jobs), results
     assert sum(int(out) for out, _ in results) > 0
     assert not lock_path(db, "turan").exists()
+
+
+# --- finding 14: stored page bodies -----------------------------------------------------------
+
+PAGE = (
+    "<html lang='en'><head><title>Oil talks</title></head><body><article><h1>Oil talks in Baku</h1>"
+    + "<p>Ministers met in Baku on Monday to talk about the price of oil and gas exports.</p>" * 6
+    + "</article></body></html>"
+).encode()
+
+
+def archive_with_pages(db: Path, n: int = 3) -> list[str]:
+    """An archive of `n` articles with their raw pages; the pages' hashes."""
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    records = []
+    for i in range(n):
+        url = f"https://news.example/en/a/{i}"
+        page = PageRecord(url, 200, {}, PAGE.replace(b"Monday", f"day {i}".encode()), at, content_type="text/html")
+        records.append(ArticleRecord(parse_article(page.body, url), page, at))
+    with Archive.open(db) as archive:
+        archive.write_batch(pages=[r.page for r in records if r.page], articles=records)
+    return [r.page.sha256 for r in records if r.page]
+
+
+def bomb(mib: int) -> bytes:
+    """`mib` MiB of zeros, zlib-compressed a MiB at a time (the test never holds them whole)."""
+    packer, zeros = zlib.compressobj(9), bytes(1024 * 1024)
+    return b"".join(packer.compress(zeros) for _ in range(mib)) + packer.flush()
+
+
+def plant(db: Path, content_hash: str, blob: bytes, size: int) -> None:
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE page_bodies SET compression = 'zlib', dict_id = NULL, body = ?, size = ? WHERE hash = ?",
+                     (blob, size, content_hash))
+        conn.commit()
+
+
+# Runs the CLI in this interpreter and prints its own peak RSS last on stderr (--workers 0: the
+# pages are read and parsed in this very process).
+PEAK_RSS = """
+import resource, sys
+from newsarchive.cli import main
+try:
+    main(sys.argv[1:], prog_name="newsarchive")
+finally:
+    print(f"peak_rss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+"""
+
+
+def test_check_verifies_stored_page_bodies(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    hashes = archive_with_pages(db)
+    code, output = run("check", "--db", str(db))
+    assert code == 0, output
+    plant(db, hashes[1], zlib.compress(b"<html>another page</html>"), 25)  # decodes, wrong bytes
+    plant(db, hashes[2], b"\x78\x9c not zlib at all", 10)  # does not decode
+    code, output = run("check", "--db", str(db))
+    assert code == 1
+    assert "2 stored page bodies are damaged" in output and hashes[1] in output, output
+    with Archive.open(db, create=False, readonly=True) as archive:
+        assert archive.page_body(hashes[0]).startswith(b"<html")
+        for h in hashes[1:]:
+            with pytest.raises(BodyDamagedError):
+                archive.page_body(h)
+
+
+@pytest.mark.parametrize("recorded", ["small", "honest"])
+def test_reparse_of_a_zlib_bomb_is_bounded(tmp_path: Path, recorded: str) -> None:
+    db = tmp_path / "a.db"
+    hashes = archive_with_pages(db)
+    blob = bomb(300)  # 300 MiB of zeros in ~300 KB
+    plant(db, hashes[0], blob, len(PAGE) if recorded == "small" else 300 * 1024 * 1024)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, "reparse", "--db", str(db), "--workers", "0", "--json", "--quiet"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    out, err = done.stdout, done.stderr
+    peak_mb = int(err.strip().splitlines()[-1].removeprefix("peak_rss_kb=")) / 1024
+    assert done.returncode == 0, out + err
+    print(f"reparse with a 300 MiB zlib bomb ({recorded} size recorded): peak RSS {peak_mb:.0f} MB")
+    assert peak_mb < 500, f"reparse peaked at {peak_mb:.0f} MB"
+    result = json.loads(out)
+    assert result["skipped"] == {"page_damaged": 1}, result
+    assert result["articles"] == 3

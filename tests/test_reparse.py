@@ -129,11 +129,12 @@ def test_the_command(db: Path) -> None:
     assert missing.returncode != 0 and "no archive" in missing.stderr
 
 
-def test_a_missing_page_body_is_skipped_not_fatal(db: Path) -> None:
+def test_a_missing_or_damaged_page_body_is_skipped_not_fatal(db: Path) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA foreign_keys = OFF")
-        (page_hash,) = conn.execute("SELECT page_hash FROM articles ORDER BY id LIMIT 1").fetchone()
-        conn.execute("UPDATE page_bodies SET body = zeroblob(10), compression = 'none' WHERE hash = ?", (page_hash,))
+        damaged, missing = (r[0] for r in conn.execute("SELECT page_hash FROM articles ORDER BY id LIMIT 2"))
+        conn.execute("UPDATE page_bodies SET body = zeroblob(10), compression = 'none' WHERE hash = ?", (damaged,))
+        conn.execute("DELETE FROM page_bodies WHERE hash = ?", (missing,))
     result = reparse(db, workers=0)
-    assert result.skipped == {"page_missing": 1}
-    assert result.unchanged == result.articles - 1
+    assert result.skipped == {"page_missing": 1, "page_damaged": 1}  # its own reason (issue 18)
+    assert result.unchanged == result.articles - 2
