@@ -15,6 +15,7 @@ import dataclasses
 import json
 import re
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, overload
@@ -34,6 +35,11 @@ class Archive(Protocol):
 
 
 SNIPPET_TOKENS = 24
+# The most text one call of a SQL function reads (per argument). The functions run in Python, where
+# Datasette's time limit (a SQLite progress handler, run between SQL steps) cannot stop them: a
+# 1.4 MB text built by a crafted query held a server thread for minutes. 100,000 characters (a very
+# long article) take ~0.1 s; a longer text gives its snippet from its first 100,000 characters.
+MAX_FUNCTION_TEXT = 100_000
 COMMENT_SNIPPET_TOKENS = 40
 SORTS = ("relevance", "date")
 TARGETS = ("articles", "comments", "captions")
@@ -248,9 +254,11 @@ def _window(tokens: Sequence[Token], marked: set[int], size: int) -> tuple[int, 
     if len(tokens) <= size or not marked:
         return 0, min(len(tokens), size) - 1
     best, best_score = 0, (-1, -1)
-    for m in sorted(marked):
+    ordered = sorted(marked)
+    for m in ordered:
         start = max(0, min(m - 3, len(tokens) - size))  # a little context before the first match
-        inside = [i for i in marked if start <= i < start + size]
+        # the marked tokens in [start, start + size): a slice, not a scan (a scan was quadratic)
+        inside = ordered[bisect_left(ordered, start):bisect_left(ordered, start + size)]
         score = (len({tokens[i].key for i in inside}), len(inside))
         if score > best_score:
             best, best_score = start, score
@@ -334,6 +342,7 @@ def snippet_json(
     comments: str | None,
 ) -> str:
     """What the SQL function newsarchive_snippet returns: the snippet as JSON."""
+    title, body, captions, comments = (_bounded(t) for t in (title, body, captions, comments))
     try:
         compiled = compile_query(query or "", target, author or None)
     except QueryError:
@@ -346,6 +355,11 @@ def snippet_json(
         fields = [("body", body), ("captions", captions), ("comments", comments)]
         snippet = make_snippet(compiled, lang, fields, title=title)
     return json.dumps(asdict(snippet), ensure_ascii=False)
+
+
+def _bounded(text: str | None) -> str | None:
+    """At most MAX_FUNCTION_TEXT characters of a SQL function's text argument."""
+    return text[:MAX_FUNCTION_TEXT] if text is not None and len(text) > MAX_FUNCTION_TEXT else text
 
 
 def _match_or_nothing(query: str | None, author: str | None, target: str) -> str:
@@ -369,7 +383,7 @@ def _hit(query: str | None, author: str | None, target: str, lang: str | None, t
         compiled = compile_query(query or "", target, author or None)
     except QueryError:
         return 0
-    return int(bool(_marked(analyze(text, lang), compiled.highlights, target)))
+    return int(bool(_marked(analyze(_bounded(text), lang), compiled.highlights, target)))
 
 
 def register_functions(conn: sqlite3.Connection) -> None:

@@ -29,12 +29,16 @@ from archive.search import (
 TEMPLATES = Path(__file__).parent / "templates"
 FILTER_PARAMS = ("lang", "site", "section", "since", "until", "author")
 SETTINGS: dict[str, Any] = {
+    # Only the canned queries: arbitrary SQL reads every table (raw pages, crawl runs) and can keep
+    # the server busy. An owner turns it on with `newsarchive serve --allow-sql` (ALLOW_SQL below).
+    "default_allow_sql": False,
     "sql_time_limit_ms": 5000,
     "facet_time_limit_ms": 1000,
     "default_page_size": 50,
     "truncate_cells_html": 160,
     "allow_download": False,
 }
+ALLOW_SQL: dict[str, Any] = {"default_allow_sql": True}
 HIDDEN = ("page_bodies", "compression_dicts", "norm_fts_pending", "_newsarchive_meta")
 
 SYNTAX_HTML = (

@@ -20,8 +20,12 @@ from newsarchive.cli.common import archive_path, db_option
     "--immutable", is_flag=True,
     help="Treat the file as finished (faster; do not use while a crawl writes to it).",
 )
+@click.option(
+    "--allow-sql", is_flag=True,
+    help="Let anyone who can reach the server run their own read-only SQL (off: only the searches).",
+)
 @click.pass_context
-def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: bool) -> None:
+def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: bool, allow_sql: bool) -> None:
     """Browse and search the archive in Datasette (read-only): full-text search with highlights,
     facets by site, language, section and month, readable article pages with threaded comments,
     and every search as JSON (e.g. /archive/search.json?q=Aliyev).
@@ -34,7 +38,7 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
 
     import uvicorn
 
-    from archive.web import build
+    from archive.web import ALLOW_SQL, build
 
     path = archive_path(ctx, db)
     # Opening read-write once brings an older archive up to date (e.g. builds the search index);
@@ -43,7 +47,7 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
         Archive.open(path, create=False).close()
     except ArchiveError:  # e.g. a read-only copy: served as it is if it is already up to date
         Archive.open(path, create=False, readonly=True).close()
-    datasette = build(path, immutable=immutable)
+    datasette = build(path, immutable=immutable, settings=ALLOW_SQL if allow_sql else None)
     asyncio.run(datasette.invoke_startup())
     name = next(iter(n for n in datasette.databases if n != "_internal"))
     click.echo(f"Serving {path} read-only at http://{host}:{port}/{name}  (search: /{name}/search?q=...)")
