@@ -22,7 +22,7 @@ import pytest
 from archive.store import Archive, ArticleRecord
 from replica.site import ReplicaSite
 from tests.conftest import ROOT
-from tests.test_web_ui import FETCHED, browser, free_port, truth_article, wait_http
+from tests.test_web_ui import FETCHED, DevTools, browser, free_port, truth_article, wait_http
 
 __all__ = ["browser"]  # the Chromium fixture, shared with test_web_ui
 
@@ -129,3 +129,40 @@ def test_an_owner_turns_sql_on_and_the_functions_stay_bounded(archive_db: Path) 
         assert status == 200 and json.loads(text)
         assert all(code in (200, 400) for code, _ in results), results
         assert total < 10 and search_seconds < 6, (results, search_seconds)  # was ~15 s each
+
+
+def test_deeply_nested_query_over_http_is_one_clear_line(archive_db: Path) -> None:
+    deep = urllib.parse.quote("(" * 248 + "Aliyev" + ")" * 248)
+    with serving(archive_db) as base:
+        status, html = get(f"{base}/archive/search?q={deep}")
+        assert status == 200 and "nested deeper than" in html and "Traceback" not in html  # was a 500
+        status, text = get(f"{base}/archive/search_check.json?_shape=array&q={deep}")
+        assert status == 200 and json.loads(text)[0]["error"].startswith("query is nested deeper")
+
+
+# --- finding 13: the archive's file name on the front page ------------------------------------
+
+HOSTILE_NAME = 'q"><svg onload="window.__pwned=13">'
+
+
+@pytest.mark.parametrize("stem", [HOSTILE_NAME, "news.archive.v2"], ids=["markup", "dots"])
+def test_archive_name_is_escaped_and_its_search_form_works(
+    tmp_path: Path, browser: DevTools, stem: str
+) -> None:
+    db = tmp_path / f"{stem}.db"
+    write_archive(db)
+    with serving(db) as base:
+        for page in ("/", None):  # the front page, then the database page it links to
+            if page == "/":
+                browser.load(f"location.href = {json.dumps(base + '/')}")
+            else:
+                browser.load("document.querySelector('h2 a').click()")
+            assert browser.js("typeof window.__pwned") == "undefined", page
+            assert browser.js("document.querySelectorAll('svg[onload], [onload]').length") == 0, page
+            assert browser.js("document.querySelector('form.na-search') !== null"), page
+        assert stem in browser.js("document.body.innerText")  # shown, as text
+        browser.load("document.querySelector('form.na-search input[name=q]').value = 'Aliyev';"
+                     "document.querySelector('form.na-search input[type=submit]').click()")
+        assert browser.js("location.pathname").endswith("/search"), browser.js("location.href")
+        assert browser.js("document.querySelectorAll('.na-result').length") > 0
+        assert browser.js("typeof window.__pwned") == "undefined"

@@ -50,14 +50,6 @@ SYNTAX_HTML = (
 )
 
 
-def _search_form(database: str) -> str:
-    return (
-        f'<form class="na-search" action="/{database}/search" method="get">'
-        '<input type="search" name="q" placeholder="Search the archive: Aliyev, &quot;oil price&quot;, '
-        'negotiat*" aria-label="Search the archive"> <input type="submit" value="Search"></form>' + SYNTAX_HTML
-    )
-
-
 def _query(sql: str, title: str, params: tuple[str, ...]) -> dict[str, Any]:
     return {"sql": sql, "title": title, "params": list(params), "hide_sql": True, "description_html": SYNTAX_HTML}
 
@@ -100,11 +92,13 @@ def metadata(database: str) -> dict[str, Any]:
     }
     return {
         "title": "newsarchive",
-        "description_html": _search_form(database),
+        # The search box itself is in templates/ (index.html, database.html): it needs Datasette's
+        # URL of the database, and the name (from the file name) must be escaped like any text.
+        "description_html": SYNTAX_HTML,
         "databases": {
             database: {
                 "title": f"newsarchive: {database}",
-                "description_html": _search_form(database),
+                "description_html": SYNTAX_HTML,
                 "tables": tables,
                 "queries": canned_queries(),
             }

@@ -50,5 +50,6 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
     datasette = build(path, immutable=immutable, settings=ALLOW_SQL if allow_sql else None)
     asyncio.run(datasette.invoke_startup())
     name = next(iter(n for n in datasette.databases if n != "_internal"))
-    click.echo(f"Serving {path} read-only at http://{host}:{port}/{name}  (search: /{name}/search?q=...)")
+    url = datasette.urls.database(name)  # the name escaped as Datasette has it in URLs (dots too)
+    click.echo(f"Serving {path} read-only at http://{host}:{port}{url}  (search: {url}/search?q=...)")
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
