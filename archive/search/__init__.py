@@ -174,6 +174,28 @@ def count_sql(target: str = "articles") -> str:
     )
 
 
+def selection_sql(matching: bool) -> str:
+    """Ids of every article the filters select, oldest id first and with no limit (what an export
+    takes); with `matching`, only those the query (or the author) matches.  Parameters: q, author
+    and the filters, as for the searches."""
+    if not matching:
+        return f"SELECT a.id FROM articles AS a WHERE 1{_ARTICLE_FILTERS}\nORDER BY a.id"
+    return (
+        f"SELECT a.id FROM {ARTICLES_FTS} JOIN articles AS a ON a.id = {ARTICLES_FTS}.rowid "
+        f"WHERE {ARTICLES_FTS} MATCH {_match('articles')}{_ARTICLE_FILTERS}\nORDER BY a.id"
+    )
+
+
+def selection(query: str | None, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """(SQL, parameters) of the ids of every article `query` and `filters` select (see
+    selection_sql); QueryError for a malformed query.  An empty query with no author: all articles
+    the filters let through."""
+    matching = bool((query or "").strip() or filters.author)
+    if matching:
+        compile_query(query or "", "articles", filters.author)  # raises QueryError before any SQL runs
+    return selection_sql(matching), {"q": query or "", **filters.params()}
+
+
 FACETS = ("year", "section", "language")
 
 

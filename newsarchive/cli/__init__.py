@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     "serve": ("newsarchive.cli.serve", "serve"),  # needs Datasette
     "ingest": ("newsarchive.cli.ingest", "ingest"),  # distributed crawls; needs redis
     "reparse": ("newsarchive.cli.reparse", "reparse_cmd"),  # needs the parsers, not Scrapy
+    "export": ("newsarchive.cli.export", "export"),  # WARC, WACZ, JSON Lines, CSV
 }
 
 

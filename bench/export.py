@@ -1,0 +1,176 @@
+"""Export speed and memory (issue 14): ``newsarchive export warc`` against warcio alone, same run.
+
+    .venv/bin/python bench/export.py                                  # 2,000 pages, memory at 1,000 and 10,000
+    .venv/bin/python bench/export.py --pages 5000 --memory-small 10000 --memory-large 100000
+    .venv/bin/python bench/run.py --only export                       # the same, as a part of make bench
+
+1. builds an archive of ``--pages`` replica article pages (rendered by replica/pages.py, written
+   through the archive's own write path, so bodies are zlib'd against the site's dictionary, and
+   parsed articles from the replica's ground truth);
+2. rate: exports it with ``export_warc`` (read, decode, check, write), then writes the very same
+   records with warcio alone from memory (bodies decoded beforehand, nothing read from SQLite):
+   the reference.  Both in this process, one after the other; records per second of each;
+3. memory: ``newsarchive export warc`` of a ``--memory-small`` and a ``--memory-large`` page
+   archive, each in its own process; its peak RSS from wait4() (the kernel's own maximum).
+
+Rates are CPU-bound here and the machine is shared: compare the ratio of one run only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from warcio.warcwriter import WARCWriter  # noqa: E402
+
+from archive.export.select import Selection, iter_pages  # noqa: E402
+from archive.export.warc import export_warc, request_headers, response_headers, warc_date  # noqa: E402
+from archive.store import Archive, ArticleRecord, PageRecord  # noqa: E402
+from bench.search import truth_article  # noqa: E402
+from replica.pages import respond  # noqa: E402
+from replica.site import ReplicaSite  # noqa: E402
+
+BASE = "https://turan.az"
+START = datetime(2025, 1, 1, tzinfo=UTC)
+MB = 1024 * 1024
+
+
+def replica_pages(pages: int, seed: int) -> Iterator[tuple[PageRecord, dict[str, Any]]]:
+    """`pages` replica article pages with their ground truth, fetched a second apart."""
+    site = ReplicaSite(seed=seed, articles=pages)
+    for n, truth in enumerate(site.ground_truth(BASE)):
+        path = truth["url"][len(BASE):]
+        answer = respond(site, path, "", BASE)
+        headers = {"Content-Type": answer.content_type, "Server": "replica", **answer.headers}
+        if answer.etag:
+            headers["ETag"] = answer.etag
+        yield PageRecord(truth["url"], answer.status, headers, answer.body, START + timedelta(seconds=n),
+                         truth["url"], answer.content_type), truth
+
+
+def build_archive(path: Path, pages: int, seed: int = 1, batch: int = 500) -> int:
+    """An archive of `pages` replica article pages and their articles, through write_batch."""
+    written = 0
+    with Archive.open(path) as archive:
+        pending: list[ArticleRecord] = []
+        for page, truth in replica_pages(pages, seed):
+            pending.append(ArticleRecord(truth_article(truth), page, page.fetched_at))
+            if len(pending) >= batch:
+                archive.write_batch(articles=pending)
+                written += len(pending)
+                pending = []
+        if pending:
+            archive.write_batch(articles=pending)
+            written += len(pending)
+        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return written
+
+
+def warcio_alone(db: Path, out: Path) -> tuple[int, float]:
+    """The reference: the same request and response records, written by warcio from memory."""
+    with Archive.open(db, create=False, readonly=True) as archive:
+        pages = list(iter_pages(archive.conn, Selection()))
+    records = 0
+    start = time.perf_counter()
+    with out.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        for page in pages:
+            assert page.body is not None
+            url = page.target
+            date = warc_date(page.first_fetched)
+            response = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(page.body), length=len(page.body),
+                http_headers=response_headers(page, page.body), warc_headers_dict={"WARC-Date": date},
+            )
+            request = writer.create_warc_record(url, "request", http_headers=request_headers(url),
+                                                warc_headers_dict={"WARC-Date": date})
+            writer.write_request_response_pair(request, response)
+            records += 2
+    return records, time.perf_counter() - start
+
+
+def ours(db: Path, out: Path) -> tuple[int, float]:
+    start = time.perf_counter()
+    with Archive.open(db, create=False, readonly=True) as archive:
+        result = export_warc(archive, out)
+    seconds = time.perf_counter() - start
+    return result.records.get("request", 0) + result.records.get("response", 0), seconds
+
+
+def peak_rss(db: Path, out: Path) -> tuple[int, float]:
+    """(peak RSS in bytes, seconds) of `newsarchive export warc` in its own process."""
+    command = [sys.executable, "-m", "newsarchive", "export", "warc", "--db", str(db), "-o", str(out), "--quiet"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        assert process.stderr is not None
+        sys.exit(f"export failed ({process.returncode}): {process.stderr.read().decode()}")
+    return usage.ru_maxrss * 1024, seconds
+
+
+def run(pages: int, small: int, large: int, seed: int, tmp: Path) -> list[tuple[str, str, str, str, str, str]]:
+    """The bench's table rows (figure, ours, reference, ratio, target, met)."""
+    rows = []
+    db = tmp / "export.db"
+    print(f"[export] building a {pages:,}-page archive ...", flush=True)
+    build_archive(db, pages, seed)
+    n_ours, s_ours = ours(db, tmp / "ours.warc.gz")
+    n_ref, s_ref = warcio_alone(db, tmp / "warcio.warc.gz")
+    rate, ref = n_ours / s_ours, n_ref / s_ref
+    rows.append((
+        f"WARC export, records/s ({pages:,} pages: request + response each)", f"{rate:,.0f}",
+        f"warcio alone, same records from memory: {ref:,.0f}", f"{rate / ref:.2f} x", ">= 0.50 x",
+        "yes" if rate >= 0.5 * ref else "NO",
+    ))
+    peaks = {}
+    for n in (small, large):
+        path = tmp / f"memory-{n}.db"
+        print(f"[export] building a {n:,}-page archive for the memory figure ...", flush=True)
+        build_archive(path, n, seed)
+        peaks[n] = peak_rss(path, tmp / f"memory-{n}.warc.gz")
+        print(f"      {n:,} pages: peak {peaks[n][0] / MB:.0f} MB in {peaks[n][1]:.0f} s", flush=True)
+        path.unlink()
+        (tmp / f"memory-{n}.warc.gz").unlink()
+    growth = peaks[large][0] / peaks[small][0] - 1
+    rows.append((
+        f"peak memory of `export warc`, MB, {large:,} pages ({2 * large:,} records)", f"{peaks[large][0] / MB:.0f}",
+        f"{small:,} pages: {peaks[small][0] / MB:.0f}", f"{growth:+.0%}", "< +20 %, < 500 MB",
+        "yes" if growth < 0.2 and peaks[large][0] < 500 * MB else "NO",
+    ))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=2000, help="archive size for the rate (2,000 pages)")
+    parser.add_argument("--memory-small", type=int, default=1000, help="small export for the memory figure")
+    parser.add_argument("--memory-large", type=int, default=10_000, help="large export for the memory figure")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    with tempfile.TemporaryDirectory(prefix="newsarchive-export-bench-") as tmp:
+        rows = run(args.pages, args.memory_small, args.memory_large, args.seed, Path(tmp))
+    print(f"\nexport bench: load average {load} at the start, "
+          f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])} at the end")
+    print("| figure | ours | reference, same run | ratio | target | met |\n|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
