@@ -55,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.RetryAfterMiddleware": 550,
     "scrapers.middlewares.RedirectGuardMiddleware": 610,
+    # next to the downloader: records responses as received, before decompression, retries, redirects
+    "scrapers.warc.WarcRecorderMiddleware": 950,
 }
 RETRY_AFTER_MAX = 60.0
 ITEM_PIPELINES = {
@@ -99,6 +101,10 @@ PAGETYPE_ENABLED = True  # confirm the generic spider's article candidates with 
 PARSE_WORKERS = None  # None: one per core; 0: parse in the crawl's own process
 PARSE_TIMEOUT = 20.0  # seconds per page; the stuck worker is killed and the pool replaced
 PARSE_MAX_BYTES = 5 * 1024 * 1024  # larger pages are kept raw, not parsed
+# WARC files of the crawl (scrapers/warc.py, `crawl --warc DIR`): every response with its request.
+WARC_DIR = None  # a folder: on; None: off
+WARC_MAX_SIZE = 1_000_000_000  # bytes: a new file once the current one is this big
+WARC_PREFIX = "newsarchive"  # file names: PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz
 PROGRESS_ENABLED = False
 PROGRESS_INTERVAL = 2.0
 

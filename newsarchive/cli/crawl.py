@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import click
@@ -74,6 +75,8 @@ def _exit_code(result: object) -> int:
 @click.option("--recrawl", type=click.Choice(MODES), default=None,
               help="How to treat archived articles (default: age, the site's [recrawl] policy; see below).")
 @click.option("--refetch", is_flag=True, help="Fetch every archived article again, in full (--recrawl refetch).")
+@click.option("--warc", "warc_dir", metavar="DIR",
+              help="Also write every response with its request to WARC files in DIR (rotated at WARC_MAX_SIZE).")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING",
               show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress lines.")
@@ -84,8 +87,8 @@ def _exit_code(result: object) -> int:
               help="Any setting, as with scrapy -s (repeatable), e.g. -s RECRAWL_AGES=2d:1h,30d:1d")
 def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profile_dirs: tuple[str, ...],
           since: str | None, max_pages: int, depth: int, base_url: str | None, db: str, lang: str | None,
-          sections: tuple[str, ...], limit: int, recrawl: str | None, refetch: bool, log_level: str,
-          quiet: bool, distributed: str | None, sets: tuple[str, ...]) -> None:
+          sections: tuple[str, ...], limit: int, recrawl: str | None, refetch: bool, warc_dir: str | None,
+          log_level: str, quiet: bool, distributed: str | None, sets: tuple[str, ...]) -> None:
     """Crawl SITE (a site profile name, e.g. turan) or any site from --start URL into the archive.
 
     \b
@@ -109,6 +112,7 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
         "CRAWL_SINCE": since,
         "CLOSESPIDER_PAGECOUNT": max_pages or None,
         "DEPTH_LIMIT": depth or None,
+        "WARC_DIR": warc_dir,
     }
     for item in sets:
         name, sep, value = item.partition("=")
@@ -140,7 +144,20 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
     write_error = getattr(result, "stats", {}).get("run/write_error")
     if write_error:  # a full disk, a read-only archive: said on stderr too, in one line
         click.echo(f"newsarchive crawl: stopped: archive write failed: {write_error}", err=True)
+    warc_error = getattr(result, "stats", {}).get("run/warc_error")
+    if warc_error:
+        click.echo(f"newsarchive crawl: stopped: WARC write failed: {warc_error}", err=True)
     sys.exit(_exit_code(result))
+
+
+def _check_warc_dir(folder: str | None) -> None:
+    """The WARC folder exists (made if need be): a crawl asked for a web archive does not start without one."""
+    if not folder:
+        return
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot make the WARC folder {folder}: {exc.strerror}") from None
 
 
 def _run(site: str | None, overrides: Mapping[str, Any], db: str) -> object:
@@ -149,6 +166,7 @@ def _run(site: str | None, overrides: Mapping[str, Any], db: str) -> object:
 
     try:
         check_settings(overrides.get("RECRAWL_MODE"), overrides.get("RECRAWL_AGES"), overrides.get("RECRAWL_OLDER"))
+        _check_warc_dir(overrides.get("WARC_DIR"))
         Archive.open(db).close()  # creates or migrates it; refuses a file that is not an archive
         return run_crawl(site, dict(overrides))
     except (ArchiveError, CrawlSetupError, PolicyError) as exc:
