@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from archive.read import comment_threads
 from archive.search import highlight_ranges, query_error, register_functions
+from archive.web.captured import ROUTE, captured
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl: Callable[[F], F] = _hookimpl
@@ -66,6 +67,12 @@ def _paragraphs(text: str | None, query: str, lang: str | None, column: str) -> 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     register_functions(conn)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Callable[..., Any]]]:
+    """/DB/-/captured/HASH: a stored page as captured, sandboxed (archive/web/captured.py)."""
+    return [(ROUTE, captured)]
 
 
 @hookimpl
