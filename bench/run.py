@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --trafilatura-python /tmp/trafvenv/bin/python
     .venv/bin/python bench/run.py --articles 20000 --memory-small 2000 --search-articles 200000
     .venv/bin/python bench/run.py --only memory --memory-large 100000 --memory-small 10000   # one part
+    .venv/bin/python bench/run.py --only export --export-pages 5000 --export-memory 10000,100000
 
 What it does, on the replica served on 127.0.0.1 (``replica.server.running_replica``):
 
@@ -20,7 +21,9 @@ What it does, on the replica served on 127.0.0.1 (``replica.server.running_repli
    core), with one worker and with two;
 5. compares the archive's size per article with the gzip'd raw HTML of its article pages;
 6. times 2-word searches with snippets on an archive of ``--search-articles`` articles built from
-   the replica's ground truth (bench/search.py).
+   the replica's ground truth (bench/search.py);
+7. exports a replica-page archive as WARC against warcio alone writing the same records, and the
+   peak memory of ``newsarchive export warc`` at two sizes (bench/export.py).
 
 Crawl rates are pages (responses) per second of the crawl itself, from its run record (bare spider:
 Scrapy's elapsed time), without interpreter start-up. The machine is shared and noisy: compare the
@@ -54,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.store import Archive  # noqa: E402
+from bench import export as export_bench  # noqa: E402
 from bench.search import build, queries, time_queries  # noqa: E402
 from replica.model import WEIGHTS  # noqa: E402
 from replica.server import running_replica  # noqa: E402
@@ -337,7 +341,7 @@ def verdict(ok: bool | None) -> str:
     return "-" if ok is None else "yes" if ok else "NO"
 
 
-PARTS = ("crawl", "parse", "reparse", "size", "memory", "search")
+PARTS = ("crawl", "parse", "reparse", "size", "memory", "search", "export")
 
 
 def main() -> None:
@@ -360,6 +364,9 @@ def main() -> None:
     parser.add_argument("--weight", choices=WEIGHTS, default="light",
                         help="replica pages: light (~17 KB) or real (~86 KB, a real news page's weight)")
     parser.add_argument("--keep", type=Path, help="keep the crawled archive at this path")
+    parser.add_argument("--export-pages", type=int, default=2000, help="archive size for the export rate (2,000)")
+    parser.add_argument("--export-memory", default="1000,10000",
+                        help="page counts of the two exports whose peak memory is compared (1000,10000)")
     args = parser.parse_args()
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
     if parts - set(PARTS):
@@ -494,6 +501,10 @@ def main() -> None:
                 f"search p95, 2-word query with snippets, {search_n:,} articles, ms",
                 f"{p95:.1f}", f"worst class; p95 by class: {p95_detail}", "-", "< 50 ms (at 1M)", verdict(p95 < 50),
             ))
+
+        if "export" in parts:
+            small_pages, large_pages = (int(n) for n in args.export_memory.split(","))
+            rows += export_bench.run(args.export_pages, small_pages, large_pages, args.seed, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

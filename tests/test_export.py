@@ -297,3 +297,11 @@ def test_warc_of_a_changed_later_fetch_is_dated(tmp_path: Path) -> None:
     assert warc_date("2025-03-01T16:00:02+04:00") == "2025-03-01T12:00:02Z"
     assert warc_date((datetime(2025, 1, 1, tzinfo=UTC) + timedelta(milliseconds=5)).isoformat()).endswith(".005Z")
     assert ROOT.exists()
+
+
+def test_a_reader_that_stops_early_is_not_an_error(db: tuple[Path, dict[str, Any]]) -> None:
+    path, _ = db
+    shell = (f"set -o pipefail; {sys.executable} -m archive export jsonl --db {path} -o - | head -n 1 > /dev/null; "
+             "echo exit=$?")
+    done = subprocess.run(["bash", "-c", shell], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "exit=0" and "Traceback" not in done.stderr, done.stderr

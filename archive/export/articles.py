@@ -109,12 +109,13 @@ def _csv_line(values: list[Any]) -> str:
 
 
 def write_articles(out: Sink, articles: Iterator[dict[str, Any]], fmt: str, progress: Progress | None = None,
-                   *, for_terminal: bool = False) -> ArticlesResult:
-    """Writes `articles` to `out` as `fmt` (jsonl or csv); `progress(n)` every 1,000 articles.
-    `for_terminal`: control characters in scraped text are shown escaped, never sent raw."""
+                   *, for_terminal: bool = False, result: ArticlesResult | None = None) -> ArticlesResult:
+    """Writes `articles` to `out` as `fmt` (jsonl or csv), counting them in `result` as it goes;
+    `progress(n)` every 1,000 articles.  `for_terminal`: control characters in scraped text are
+    shown escaped, never sent raw."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    result = ArticlesResult()
+    result = result if result is not None else ArticlesResult()
     if fmt == "csv":
         out.write(_csv_line(list(CSV_COLUMNS)).encode())
     for article in articles:
@@ -134,21 +135,21 @@ def export_articles(
     output) as JSON Lines or CSV.  A file appears only when complete; one read transaction."""
     conn = connection(source)
     chosen = Selection(query, filters or Filters())
+    result = ArticlesResult()  # filled as it goes: a reader that stops early (`| head`) still gets a count
     with output(path) as out, snapshot(conn):
-        counted = _Counting(out)
-        result = write_articles(counted, iter_articles(conn, chosen), fmt, progress, for_terminal=for_terminal)
-        result.bytes = counted.written
+        counted = _Counting(out, result)
+        write_articles(counted, iter_articles(conn, chosen), fmt, progress, for_terminal=for_terminal, result=result)
     return result
 
 
 class _Counting:
     """Passes bytes on to `out` and counts them (standard output cannot say where it is)."""
 
-    def __init__(self, out: Sink) -> None:
+    def __init__(self, out: Sink, result: ArticlesResult) -> None:
         self.out = out
-        self.written = 0
+        self.result = result
 
     def write(self, data: bytes, /) -> int:
         self.out.write(data)
-        self.written += len(data)
+        self.result.bytes += len(data)
         return len(data)

@@ -156,10 +156,3 @@ def iter_pages(conn: sqlite3.Connection, chosen: Selection) -> Iterator[StoredPa
             content_hash=row[5], first_fetched=str(row[6]), last_fetched=str(row[7]), fetch_count=int(row[8]),
             body=body, problem=problem,
         )
-
-
-def count_pages(conn: sqlite3.Connection, chosen: Selection) -> int:
-    """How many pages `iter_pages` will give (for a progress line)."""
-    sql, params = pages_query(conn, chosen)
-    counted = sql.replace(f"SELECT {_PAGE_COLUMNS}", "SELECT count(*)").replace("ORDER BY p.id", "")
-    return int(conn.execute(counted, params).fetchone()[0])
