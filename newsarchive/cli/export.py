@@ -40,6 +40,13 @@ def selection_options(f: F) -> F:
     return f
 
 
+def a_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A click callback: WARC and WACZ go to a file (the WACZ is a ZIP; the WARC is renamed into place)."""
+    if value == STDOUT:
+        raise click.BadParameter("this export is written to a file, not to standard output (-)")
+    return value
+
+
 def _filters(options: dict[str, Any]) -> Filters:
     return Filters(options["lang"], options["site"], options["section"], options["since"], options["until"],
                    options["author"], options["has_comments"])
@@ -93,7 +100,8 @@ def export() -> None:
 
 
 @export.command("warc")
-@click.option("-o", "--output", "path", required=True, metavar="FILE", help="The WARC file to write (.warc.gz).")
+@click.option("-o", "--output", "path", required=True, metavar="FILE", callback=a_file,
+              help="The WARC file to write (.warc.gz).")
 @selection_options
 @click.pass_context
 def warc_cmd(ctx: click.Context, /, path: str, db: str | None, query: str | None, quiet: bool, **options: Any) -> None:
@@ -111,7 +119,8 @@ def warc_cmd(ctx: click.Context, /, path: str, db: str | None, query: str | None
 
 
 @export.command("wacz")
-@click.option("-o", "--output", "path", required=True, metavar="FILE", help="The WACZ file to write (.wacz).")
+@click.option("-o", "--output", "path", required=True, metavar="FILE", callback=a_file,
+              help="The WACZ file to write (.wacz).")
 @selection_options
 @click.pass_context
 def wacz_cmd(ctx: click.Context, /, path: str, db: str | None, query: str | None, quiet: bool, **options: Any) -> None:
