@@ -21,7 +21,8 @@ from tests.conftest import newsarchive
 
 ARCHIVE_COMMANDS: list[tuple[str, ...]] = [
     ("search", "Aliyev"), ("search", "Aliyev", "--count"), ("show", "1"), ("stats",), ("check",),
-    ("history", "1"), ("reparse",), ("serve",), ("export", "jsonl", "-o", "-"), ("export", "warc", "-o", "never-written.warc.gz"),
+    ("history", "1"), ("reparse",), ("serve",), ("export", "jsonl", "-o", "-"),
+    ("export", "warc", "-o", "never-written.warc.gz"),
 ]
 ALL_COMMANDS: list[tuple[str, ...]] = [
     *ARCHIVE_COMMANDS, ("crawl", "turan"), ("schedule", "turan"), ("sites",), ("replica", "serve"),
