@@ -305,3 +305,17 @@ def test_a_reader_that_stops_early_is_not_an_error(db: tuple[Path, dict[str, Any
              "echo exit=$?")
     done = subprocess.run(["bash", "-c", shell], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip() == "exit=0" and "Traceback" not in done.stderr, done.stderr
+
+
+def test_export_warc_takes_a_plain_connection_and_filters(db: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    """The library call other code uses (the import half's pywb test): export_warc(conn, path, filters)."""
+    import sqlite3
+    from contextlib import closing
+
+    path, _ = db
+    with closing(sqlite3.connect(path)) as conn:
+        result = export_warc(conn, tmp_path / "ru.warc.gz", Filters(lang="ru"))
+        ru = conn.execute("SELECT url FROM articles WHERE language = 'ru' AND page_hash IS NOT NULL")
+        ru_urls = {r[0] for r in ru}
+    got = {r["headers"]["WARC-Target-URI"] for r in records(tmp_path / "ru.warc.gz") if r["type"] == "response"}
+    assert got == ru_urls and result.pages == len(ru_urls) > 10
