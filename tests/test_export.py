@@ -158,7 +158,7 @@ def test_warc_filters_take_the_pages_of_the_articles_search_finds(db: tuple[Path
                          "--since", "2019")
     assert result.returncode == 0, result.stderr
     with Archive.open(path, create=False, readonly=True) as archive:
-        hits = search(archive, "Aliyev", lang="en", since="2019", limit=10_000)
+        hits = search(archive, "Aliyev", Filters(lang="en", since="2019"), limit=1000)
         wanted = {archive.conn.execute("SELECT url FROM articles WHERE id = ?", (h.id,)).fetchone()[0] for h in hits}
     got = {r["headers"]["WARC-Target-URI"] for r in records(out) if r["type"] == "response"}
     assert wanted and got == wanted
@@ -249,7 +249,7 @@ def test_filters_and_query_select_what_search_finds(db: tuple[Path, dict[str, An
         with Archive.open(path, create=False, readonly=True) as archive:
             if "--query" in args:
                 query = args[args.index("--query") + 1]
-                want = sorted(h.id for h in search(archive, query, limit=10_000, **kwargs))
+                want = sorted(h.id for h in search(archive, query, Filters(**kwargs), limit=1000))
             else:
                 f = Filters(**kwargs)
                 want = [r[0] for r in archive.conn.execute(
@@ -301,7 +301,7 @@ def test_warc_of_a_changed_later_fetch_is_dated(tmp_path: Path) -> None:
 
 def test_a_reader_that_stops_early_is_not_an_error(db: tuple[Path, dict[str, Any]]) -> None:
     path, _ = db
-    shell = (f"set -o pipefail; {sys.executable} -m archive export jsonl --db {path} -o - | head -n 1 > /dev/null; "
+    shell = (f"set -o pipefail; {sys.executable} -m newsarchive export jsonl --db {path} -o - | head -n 1 > /dev/null; "
              "echo exit=$?")
     done = subprocess.run(["bash", "-c", shell], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip() == "exit=0" and "Traceback" not in done.stderr, done.stderr

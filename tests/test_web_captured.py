@@ -72,7 +72,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int,
         (article_id,) = archive.conn.execute("SELECT id FROM articles").fetchone()
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True,
     )

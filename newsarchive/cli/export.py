@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
-from newsarchive.cli.common import calendar_date, db_option, open_archive
 from archive.export.articles import export_articles
 from archive.export.atomic import STDOUT
 from archive.export.warc import WarcResult, export_warc
 from archive.search import Filters
+from newsarchive.cli.common import calendar_date, db_option, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 PROGRESS_SECONDS = 1.0
