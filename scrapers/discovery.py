@@ -8,7 +8,6 @@ Every date found is kept, so ``--since`` can skip an item without fetching it.
 from __future__ import annotations
 
 import re
-from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -230,10 +229,6 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
-def site_host(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
-
-
 @dataclass(frozen=True)
 class UrlClassifier:
     """Article, listing or ordinary page (None: not to be fetched), by URL alone.
@@ -263,6 +258,3 @@ class UrlClassifier:
         return "page"
 
 
-def same_site(url: str, hosts: Set[str]) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and site_host(url) in hosts

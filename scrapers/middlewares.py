@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urlparse
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -22,6 +21,7 @@ from archive.frontier import KnownArticle, known_articles, recent_failures
 from archive.store import Archive
 from scrapers.conditional import REDIRECTS, is_revisit, revisit_meta
 from scrapers.failures import TOO_LARGE_META, RefusedPage
+from scrapers.offsite import on_site, redirect_allowed
 from scrapers.sites.recrawl import RecrawlPolicy, build_policy, parse_ages, parse_duration
 
 logger = logging.getLogger(__name__)
@@ -128,9 +128,8 @@ class ArchiveFrontierMiddleware:
         make = getattr(self.spider, "revisit_request", None)
         if make is None:
             return
-        host = getattr(self.spider, "host", None)
         for article in self.due:
-            if host and urlparse(article.url).hostname != host:  # archived from another address
+            if not on_site(self.spider, article.url):  # archived from another address or site
                 self.stats.inc_value("frontier/skipped/other_host")
                 continue
             if self.limit and self.scheduled >= self.limit:
@@ -266,10 +265,7 @@ class RedirectGuardMiddleware:
         seen = [*request.meta.get("redirect_urls", []), request.url]
         if target in seen:
             raise RefusedPage("redirect_loop", f"redirect loop: {' -> '.join([*seen, target])}")
-        spider = self.crawler.spider
-        domains = [d.lower() for d in getattr(spider, "allowed_domains", None) or [] if d]
-        host = (urlparse(target).hostname or "").lower()
-        if domains and not any(host == d or host.endswith("." + d) for d in domains):
+        if not redirect_allowed(self.crawler.spider, request, target):
             raise RefusedPage("redirected_offsite", f"redirected to another site: {target}")
         return response
 

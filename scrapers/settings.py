@@ -51,6 +51,8 @@ SPIDER_MIDDLEWARES = {
 # Faults (scrapers/middlewares.py): retries honour Retry-After (at most RETRY_AFTER_MAX seconds);
 # redirect loops and redirects to another site become failures instead of silent drops.
 DOWNLOADER_MIDDLEWARES = {
+    # Nothing off the site is fetched, robots.txt included (scrapers/offsite.py).
+    "scrapers.offsite.OffsiteRequestMiddleware": 40,
     "scrapers.conditional.ConditionalRequestMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.RetryAfterMiddleware": 550,

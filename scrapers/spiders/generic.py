@@ -33,12 +33,11 @@ from scrapers.discovery import (
     read_feed,
     read_sitemap,
     robots_sitemaps,
-    same_site,
-    site_host,
     sniff,
 )
 from scrapers.failures import failure_reason
 from scrapers.links import hrefs
+from scrapers.offsite import same_site, site_host
 from scrapers.sites import ProfileError, SiteProfile, load_profile
 from scrapers.spiders.base import NewsSpider, as_list, beyond_depth, page_item
 
@@ -97,7 +96,7 @@ class GenericSpider(NewsSpider):
                 f"{f' ({self.profile.source})' if self.profile else ''}"
             )
         self.starts = [s if urlsplit(s).scheme else f"https://{s}" for s in starts]
-        # The site's own hosts (www. or not): links elsewhere are not followed.
+        # The site's own hosts (www. or not, with their ports): nothing elsewhere is fetched (scrapers/offsite.py).
         self.hosts = {site_host(u) for u in self.starts}
         self.since = Since(parse_since(since)) if since else None
         self.probed: set[str] = set()  # sites whose robots.txt and feeds were looked up
@@ -131,10 +130,9 @@ class GenericSpider(NewsSpider):
     async def start(self) -> AsyncIterator[Any]:
         for url in self.starts:
             yield scrapy.Request(url, callback=self.parse_start, errback=self.on_error,
-                                 priority=PRIORITY["discovery"], meta={"page_kind": "listing"})
+                                 priority=PRIORITY["discovery"], meta={"page_kind": "listing", "site_start": True})
 
     def parse_start(self, response: Response) -> Iterator[Any]:
-        self.hosts.add(site_host(response.url))  # a start URL that redirects to the site's new address
         kind = sniff(response.body, _content_type(response))
         if kind == "sitemap":
             yield from self.parse_sitemap(response)
@@ -167,7 +165,10 @@ class GenericSpider(NewsSpider):
         sitemaps = robots_sitemaps(response.body, response.url)
         self._count("discovery/sitemaps/in_robots", len(sitemaps))
         for url in sitemaps or [urljoin(response.url, p) for p in self.classifier.generic.sitemaps]:
-            yield self._discovery(url, self.parse_sitemap)
+            if same_site(url, self.hosts):
+                yield self._discovery(url, self.parse_sitemap)
+            else:
+                self._count("discovery/sitemaps/offsite")
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if sniff(response.body) != "sitemap":

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from scrapers.conditional import REVISIT_STATUSES, is_revisit, revisit_answer, revisit_meta_of
+from scrapers.offsite import same_site, site_host
 from scrapers.sites import SiteProfile, UrlMatch, load_profile
 from scrapers.spiders.base import NewsSpider, as_list, beyond_depth, page_item, page_links
 
@@ -42,6 +43,7 @@ class ProfileSpider(NewsSpider):
         self.base_url = base.rstrip("/")
         self.host = urlparse(self.base_url).hostname or ""
         self.allowed_domains = [self.host]
+        self.hosts = {site_host(self.base_url)}  # nothing elsewhere is fetched (scrapers/offsite.py)
         self.languages = as_list(languages) or list(self.profile.languages)
         self.sections = set(as_list(sections))
 
@@ -94,9 +96,9 @@ class ProfileSpider(NewsSpider):
             url = response.urljoin(href).split("#")[0]
             if not self.followed.first(url):
                 continue
-            parsed = urlparse(url)
-            if parsed.hostname != self.host or parsed.scheme not in ("http", "https"):
+            if not same_site(url, self.hosts):
                 continue
+            parsed = urlparse(url)
             match = self.profile.classify_path(parsed.path)
             if match is not None and self.wanted(match):
                 yield self._request(url, match.kind)

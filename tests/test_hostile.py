@@ -1,0 +1,105 @@
+"""Hostile sites and hostile queues (issue 18, the crawl's side): each case is served from 127.0.0.1
+by the test, crawled with the real commands, and judged by what happened: nothing fetched outside the
+site (a second local server stands in for an internal host and must see no request), memory bounded
+(the crawl's peak RSS, measured), one line and the right exit code."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scrapers.offsite import is_internal, same_site, site_host
+from tests.conftest import newsarchive
+from tests.hostile_site import (
+    LocalSite,
+    Route,
+    article_path,
+    home_page,
+    html,
+    news_site,
+    redirect,
+    running,
+    serving,
+)
+
+ARTICLES = 40  # enough that three refused redirects stay under HEALTH_FAILURE_THRESHOLD (exit 0)
+SETTINGS = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=10", "-s", "ARCHIVE_FLUSH_SECONDS=0.5",
+            "-s", "PARSE_WORKERS=0")
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return list(conn.execute(sql))
+
+
+def internal_site() -> LocalSite:
+    """A server nobody outside may reach: any request it gets is a hole."""
+    return LocalSite({"/": html("<p>internal admin</p>"), "/2024/03/05/internal-secret-page/": html("<p>secret</p>")})
+
+
+# --- finding 1: redirects off the site ------------------------------------------------------------
+def _redirecting_site(internal: LocalSite) -> tuple[dict[str, Route], dict[str, str]]:
+    routes = news_site(ARTICLES)
+    port = internal.server_address[1]
+    hops = {
+        "/go/story-about-the-budget-vote": f"http://127.0.0.1:{port}/2024/03/05/internal-secret-page/",
+        "/go/story-about-the-river-flood": f"http://localhost:{port}/2024/03/05/internal-secret-page/",
+    }
+    for path, target in hops.items():
+        routes[path] = redirect(target)
+    routes["/old-home"] = redirect(f"http://127.0.0.1:{port}/")  # a start URL that redirects inside
+    routes["/"] = html(home_page([article_path(i) for i in range(ARTICLES)] + list(hops)))
+    return routes, hops
+
+
+@pytest.mark.crawl
+@pytest.mark.parametrize("how", ["generic", "drafted_profile"])
+def test_redirects_never_leave_the_site(how: str, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    internal = internal_site()
+    with running() as site, serving(internal):
+        routes, hops = _redirecting_site(internal)
+        site.routes.update(routes)
+        if how == "generic":
+            args: tuple[str, ...] = ("crawl", "--start", site.base + "/", "--start", site.base + "/old-home")
+        else:
+            profiles = tmp_path / "profiles"
+            drafted = newsarchive("sites", "new", "sample", "--from", site.base + article_path(0),
+                                  "--profiles", str(profiles))
+            assert drafted.returncode == 0, drafted.stderr
+            args = ("crawl", "sample", "--profiles", str(profiles), "--start", site.base + "/old-home",
+                    "--start", site.base + "/")
+        done = newsarchive(*args, "--db", str(db), "--quiet", *SETTINGS, timeout=240)
+        output = done.stdout + done.stderr
+    assert internal.requests == [], f"the internal server was asked {internal.requests}:\n{output}"
+    assert done.returncode == 0, output
+    failed = dict(rows(db, "SELECT url, reason FROM failures"))
+    for path in hops:
+        assert failed.get(site.base + path) == "redirected_offsite", failed
+    assert failed.get(site.base + "/old-home") == "redirected_offsite", failed
+    port = str(internal.server_address[1])
+    assert not [u for u in rows(db, "SELECT url, final_url FROM pages") if port in str(u)]
+    assert len(rows(db, "SELECT id FROM articles")) == ARTICLES
+    assert "redirected_offsite 3" in output, output
+
+
+
+@pytest.mark.parametrize(("url", "internal"), [
+    ("http://127.0.0.1:6379/", True), ("http://localhost/", True), ("http://[::1]/", True),
+    ("http://10.0.0.5/", True), ("http://192.168.1.1/", True), ("http://169.254.169.254/latest/", True),
+    ("http://[::ffff:127.0.0.1]/", True), ("http://2130706433/", True), ("http://0x7f.1/", True),
+    ("http://intranet/", True), ("http://printer.local/", True), ("http://app.internal/", True),
+    ("https://example.com/", False), ("http://93.184.215.14/", False), ("https://news.example.co.uk/", False),
+])
+def test_internal_addresses(url: str, internal: bool) -> None:
+    assert is_internal(url) is internal
+
+
+def test_a_site_is_its_hosts_and_ports() -> None:
+    hosts = {site_host("https://www.example.com/")}
+    assert same_site("http://example.com/a", hosts) and same_site("https://www.example.com:443/b", hosts)
+    assert not same_site("https://example.com:8443/", hosts) and not same_site("file:///etc/passwd", hosts)
+    local = {site_host("http://127.0.0.1:8765/")}
+    assert same_site("http://127.0.0.1:8765/x", local) and not same_site("http://127.0.0.1:6379/", local)
