@@ -142,14 +142,25 @@ class NewsSitemap(Sitemap):
         return found
 
 
-def sitemap_body(body: bytes) -> bytes:
-    """The XML of a sitemap, gunzipped when it came compressed (``sitemap.xml.gz``)."""
-    return gunzip(body) if body[:3] == GZIP_MAGIC else body
+class SitemapTooLarge(ValueError):
+    """A compressed sitemap that expands past the size limit (a gzip bomb, or just too big)."""
 
 
-def read_sitemap(body: bytes) -> tuple[str, list[Entry]]:
-    """(``"sitemapindex"`` or ``"urlset"``, its entries with their dates)."""
-    sitemap = NewsSitemap(sitemap_body(body))
+def sitemap_body(body: bytes, max_size: int) -> bytes:
+    """The XML of a sitemap, gunzipped when it came compressed (``sitemap.xml.gz``), at most
+    `max_size` bytes of it (0: no limit): a 1 MB gzip bomb expands to gigabytes."""
+    if body[:3] != GZIP_MAGIC:
+        return body
+    try:
+        return gunzip(body, max_size=max_size)
+    except ValueError:  # Scrapy's (private) _DecompressionMaxSizeExceeded is one
+        raise SitemapTooLarge(f"more than {max_size} bytes when decompressed (DOWNLOAD_MAXSIZE)") from None
+
+
+def read_sitemap(body: bytes, max_size: int = 0) -> tuple[str, list[Entry]]:
+    """(``"sitemapindex"`` or ``"urlset"``, its entries with their dates). Raises SitemapTooLarge, and
+    OSError or EOFError for a gzip stream that is not one."""
+    sitemap = NewsSitemap(sitemap_body(body, max_size))
     entries = []
     for item in sitemap:
         url = str(item.get("loc", "")).strip()

@@ -53,6 +53,8 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
         return exc.reason, None, detail
     if isinstance(exc, scrapy_exc.IgnoreRequest) and "robots.txt" in str(exc):
         return "robots_disallowed", None, detail
+    if isinstance(exc, scrapy_exc.IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc):  # a compression bomb
+        return "too_large", None, detail
     if isinstance(exc, scrapy_exc.IgnoreRequest) and "max redirections" in str(exc):
         return "too_many_redirects", None, detail
     if isinstance(exc, scrapy_exc.DownloadCancelledError):

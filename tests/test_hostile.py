@@ -6,6 +6,7 @@ site (a second local server stands in for an internal host and must see no reque
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ from tests.hostile_site import (
     home_page,
     html,
     news_site,
+    newsarchive_measured,
+    raw,
     redirect,
     running,
+    send,
     serving,
 )
 
@@ -103,3 +107,61 @@ def test_a_site_is_its_hosts_and_ports() -> None:
     assert not same_site("https://example.com:8443/", hosts) and not same_site("file:///etc/passwd", hosts)
     local = {site_host("http://127.0.0.1:8765/")}
     assert same_site("http://127.0.0.1:8765/x", local) and not same_site("http://127.0.0.1:6379/", local)
+
+
+# --- finding 4: compression bombs -----------------------------------------------------------------
+BOMB = 1024 * 1024 * 1024  # what the bomb expands to: 1 GiB, from about 1 MB
+PEAK_MB = 500
+
+
+def gzip_bomb(prefix: bytes, size: int = BOMB) -> bytes:
+    """`prefix` then spaces, `size` bytes in all, gzip-compressed (about a thousandth of the size)."""
+    out = gzip_stream()
+    parts = [out.compress(prefix)]
+    block = b" " * (1024 * 1024)
+    for _ in range((size - len(prefix)) // len(block)):
+        parts.append(out.compress(block))
+    return b"".join([*parts, out.flush()])
+
+
+def gzip_stream() -> zlib._Compress:
+    return zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16+: a gzip header and trailer
+
+
+@pytest.fixture(scope="module")
+def sitemap_bomb() -> bytes:
+    return gzip_bomb(b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+
+
+@pytest.mark.crawl
+@pytest.mark.parametrize("where", ["robots", "start"])
+def test_a_gzip_sitemap_bomb_is_cut_off(where: str, sitemap_bomb: bytes, tmp_path: Path) -> None:
+    routes = news_site(ARTICLES)
+    routes["/sitemap.xml.gz"] = raw(sitemap_bomb, "application/x-gzip")
+    routes["/robots.txt"] = lambda h: send(h, 200, b"Sitemap: /sitemap.xml.gz\n", "text/plain")
+    with running(routes) as site:
+        starts = ["--start", site.base + "/"] + (["--start", site.base + "/sitemap.xml.gz"] if where == "start" else [])
+        code, output, peak = newsarchive_measured("crawl", *starts, "--db", str(tmp_path / "a.db"), "--quiet",
+                                                  *SETTINGS, timeout=300)
+        asked = list(site.requests)
+    assert "/sitemap.xml.gz" in asked
+    assert peak < PEAK_MB, f"peak RSS {peak:.0f} MB:\n{output[-2000:]}"
+    assert code == 0, output
+    warned = [line for line in output.splitlines() if "sitemap.xml.gz" in line and "DOWNLOAD_MAXSIZE" in line]
+    assert len(warned) == 1, output
+    assert len(rows(tmp_path / "a.db", "SELECT id FROM articles")) == ARTICLES
+
+
+@pytest.mark.crawl
+def test_a_gzip_encoded_page_bomb_is_cut_off(tmp_path: Path) -> None:
+    """Content-Encoding: gzip is Scrapy's to decompress, bounded by DOWNLOAD_MAXSIZE: checked here too."""
+    routes = news_site(ARTICLES)
+    bomb = gzip_bomb(b"<!DOCTYPE html><html><body><p>", BOMB // 2)
+    routes[article_path(0)] = raw(bomb, "text/html", {"Content-Encoding": "gzip"})
+    with running(routes) as site:
+        code, output, peak = newsarchive_measured("crawl", "--start", site.base + "/", "--db", str(tmp_path / "a.db"),
+                                                  "--quiet", *SETTINGS, timeout=300)
+    assert peak < PEAK_MB, f"peak RSS {peak:.0f} MB:\n{output[-2000:]}"
+    assert code == 0, output
+    failed = dict(rows(tmp_path / "a.db", "SELECT url, reason FROM failures"))
+    assert failed == {site.base + article_path(0): "too_large"}

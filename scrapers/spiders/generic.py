@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 from scrapers.discovery import (
     Entry,
     Since,
+    SitemapTooLarge,
     UrlClassifier,
     autodiscovered_feeds,
     clean_url,
@@ -101,6 +102,7 @@ class GenericSpider(NewsSpider):
         self.since = Since(parse_since(since)) if since else None
         self.probed: set[str] = set()  # sites whose robots.txt and feeds were looked up
         self.too_old: set[str] = set()
+        self.max_size = 0  # DOWNLOAD_MAXSIZE (from_crawler): a compressed sitemap expands to no more
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -124,7 +126,9 @@ class GenericSpider(NewsSpider):
         kwargs.setdefault("start", settings.getlist("CRAWL_START_URLS") or None)
         kwargs.setdefault("profile", settings.get("CRAWL_PROFILE"))
         kwargs.setdefault("since", settings.get("CRAWL_SINCE"))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        return spider
 
     # --- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -175,7 +179,13 @@ class GenericSpider(NewsSpider):
             self._count("discovery/sitemaps/invalid")
             return
         yield page_item(response, "sitemap")
-        kind, entries = read_sitemap(response.body)
+        try:
+            kind, entries = read_sitemap(response.body, int(response.meta.get("download_maxsize", self.max_size)))
+        except (SitemapTooLarge, OSError, EOFError) as exc:
+            too_large = isinstance(exc, SitemapTooLarge)
+            self._count(f"discovery/sitemaps/{'too_large' if too_large else 'invalid'}")
+            self.logger.warning("sitemap %s skipped: %s", response.url, exc if too_large else f"bad gzip ({exc})")
+            return
         self._count(f"discovery/sitemaps/{kind}")
         for entry in entries:
             if not same_site(entry.url, self.hosts) or self._old(entry):
