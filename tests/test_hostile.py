@@ -6,6 +6,7 @@ site (a second local server stands in for an internal host and must see no reque
 from __future__ import annotations
 
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tests.hostile_site import (
     LocalSite,
     Route,
     article_path,
+    endless,
     home_page,
     html,
     news_site,
@@ -165,3 +167,24 @@ def test_a_gzip_encoded_page_bomb_is_cut_off(tmp_path: Path) -> None:
     assert code == 0, output
     failed = dict(rows(tmp_path / "a.db", "SELECT url, reason FROM failures"))
     assert failed == {site.base + article_path(0): "too_large"}
+
+
+# --- finding 12: `sites new/check --from URL` --------------------------------------------------------
+@pytest.mark.parametrize(("command", "answer", "says"), [
+    ("check", endless(), "larger than"),
+    ("new", endless(), "larger than"),
+    ("check", endless(b"<p>a", pause=0.2), "not read in 3 s"),
+])
+def test_sites_from_url_reads_a_bounded_page(command: str, answer: Route, says: str, tmp_path: Path) -> None:
+    with running({"/2024/03/05/endless-story/": answer}) as site:
+        url = site.base + "/2024/03/05/endless-story/"
+        args = ("check", "turan", url) if command == "check" else ("new", "x", "--from", url, "--profiles",
+                                                                   str(tmp_path))
+        started = time.monotonic()
+        code, output, peak = newsarchive_measured("sites", *args, "--timeout", "3", timeout=120)
+        took = time.monotonic() - started
+    assert code == 1, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and says in lines[0], output
+    assert peak < 200, f"peak RSS {peak:.0f} MB"
+    assert took < 30, f"took {took:.0f} s"

@@ -6,9 +6,12 @@ the file and the field, and a non-zero exit status.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import sys
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +20,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from scrapers import settings as crawl_defaults
 from scrapers.sites import ProfileError, SiteProfile, load_profile, profile_files
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,15 +100,57 @@ def list_cmd(ctx: click.Context, profile_dirs: tuple[Path, ...] = ()) -> None:
 
 
 # --- reading a page ------------------------------------------------------------------------------
-def read_page(source: str, url: str | None) -> tuple[bytes, str | None, str]:
+# A page is read as the crawl would: at most PARSE_MAX_BYTES (larger pages are not parsed), within
+# DOWNLOAD_TIMEOUT seconds in all (`--timeout`); an endless or dripping body is not waited for.
+MAX_BYTES = crawl_defaults.PARSE_MAX_BYTES
+TIMEOUT = float(crawl_defaults.DOWNLOAD_TIMEOUT)
+CHUNK = 64 * 1024
+READ_WAIT = 10.0
+
+
+def timeout_option(f: F) -> F:
+    return click.option("--timeout", type=click.FloatRange(min=0.1), default=TIMEOUT, show_default=True,
+                        help="Seconds to read a page given by URL, in all.")(f)
+
+
+class _WebRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects to http(s) only (urllib's own handler also follows one to ftp:)."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to a non-web URL {newurl[:100]!r}", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(source: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None, str]:
+    """(bytes, Content-Type, final URL) of an http(s) URL: at most `max_bytes`, within `timeout` s in all,
+    give or take one read (each waits at most READ_WAIT s for the server)."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
+    opener = urllib.request.build_opener(_WebRedirects)
+    with opener.open(request, timeout=min(timeout, READ_WAIT)) as response:
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise click.ClickException(f"{source}: larger than {max_bytes:,} bytes (PARSE_MAX_BYTES): not read")
+            if time.monotonic() > deadline:
+                raise click.ClickException(f"{source}: not read in {timeout:g} s (--timeout)")
+            chunks.append(chunk)
+        return b"".join(chunks), response.headers.get("Content-Type"), response.geturl()
+
+
+def read_page(source: str, url: str | None, timeout: float = TIMEOUT) -> tuple[bytes, str | None, str]:
     """(bytes, Content-Type, the page's URL) of a URL or a saved file."""
     if urlsplit(source).scheme in ("http", "https"):
-        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # http(s) only, checked above
-                return response.read(), response.headers.get("Content-Type"), url or response.geturl()
-        except OSError as exc:
-            raise click.ClickException(f"{source}: cannot fetch: {exc}") from None
+            data, content_type, final = fetch(source, timeout)
+        except (OSError, http.client.HTTPException) as exc:
+            reason = f"not read in {timeout:g} s (--timeout)" if isinstance(exc, TimeoutError) else exc
+            raise click.ClickException(f"{source}: cannot fetch: {reason}") from None
+        return data, content_type, url or final
     path = Path(source)
     try:
         data = path.read_bytes()
@@ -161,10 +207,11 @@ def article_json(article: Any) -> dict[str, Any]:
 @click.option("--url", help="The page's URL when SOURCE is a saved file (default: its canonical link).")
 @click.option("--full", is_flag=True, help="The whole body and every comment, not the first lines.")
 @click.option("--json", "as_json", is_flag=True, help="The parsed article as JSON.")
+@timeout_option
 @profiles_option
 @click.pass_context
 def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | None, full: bool, as_json: bool,
-              profile_dirs: tuple[Path, ...] = ()) -> None:
+              timeout: float = TIMEOUT, profile_dirs: tuple[Path, ...] = ()) -> None:
     """Parse one page with PROFILE (a name or a .toml file) and show every field, with where it came
     from: the profile's selector, or the generic extractor it falls back to.
 
@@ -178,7 +225,7 @@ def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | Non
     from scrapers.parsers import decode_html, parse_article
 
     profile = _load(profile_name, _dirs(ctx, profile_dirs))
-    data, content_type, page_url = read_page(source, url)
+    data, content_type, page_url = read_page(source, url, timeout)
     html = decode_html(data, content_type)
     try:
         article = parse_article(html, page_url, profile)
@@ -238,10 +285,11 @@ def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | Non
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the profile here ('-': standard output; default: NAME.toml in your profile folder).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@timeout_option
 @profiles_option
 @click.pass_context
 def new_cmd(ctx: click.Context, name: str, source: str, url: str | None, out: Path | None, force: bool,
-            profile_dirs: tuple[Path, ...] = ()) -> None:
+            timeout: float = TIMEOUT, profile_dirs: tuple[Path, ...] = ()) -> None:
     """Draft a profile NAME from one sample article: for each field, the selector that finds what the
     generic extractor finds on that page (fields no selector reproduces are left to it).
 
@@ -256,7 +304,7 @@ def new_cmd(ctx: click.Context, name: str, source: str, url: str | None, out: Pa
     if not name.replace("-", "").replace("_", "").isalnum():
         raise click.ClickException(f"{name!r}: a profile name is letters, digits, '-' and '_'")
     dirs = _dirs(ctx, profile_dirs, create=True)
-    data, content_type, page_url = read_page(source, url)
+    data, content_type, page_url = read_page(source, url, timeout)
     draft = draft_profile(name, decode_html(data, content_type), page_url)
     target = out if out is not None else (dirs[0] / f"{name}.toml" if dirs else Path("-"))
     if str(target) == "-":
