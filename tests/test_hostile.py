@@ -5,15 +5,19 @@ site (a second local server stands in for an internal host and must see no reque
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scrapers.offsite import is_internal, same_site, site_host
-from tests.conftest import newsarchive
+from tests.conftest import ROOT, newsarchive
 from tests.hostile_site import (
     LocalSite,
     Route,
@@ -188,3 +192,61 @@ def test_sites_from_url_reads_a_bounded_page(command: str, answer: Route, says: 
     assert len(lines) == 1 and says in lines[0], output
     assert peak < 200, f"peak RSS {peak:.0f} MB"
     assert took < 30, f"took {took:.0f} s"
+
+
+# --- finding 9: a Redis password is never shown ----------------------------------------------------
+SECRET = "s3cret-Pa55"
+
+
+@pytest.mark.parametrize("url", [
+    f"redis://:{SECRET}@10.0.0.5:6379/2", f"redis://user:{SECRET}@10.0.0.5:6379/2",
+    f"redis://10.0.0.5:6379/2?password={SECRET}", f"redis://{SECRET}@10.0.0.5:6379/2",
+    f"redis://10.0.0.5:6379/2?username=u&password={SECRET}#{SECRET}",
+])
+def test_redact_keeps_only_host_port_and_database(url: str) -> None:
+    from scrapers.distributed.state import redact
+
+    assert redact(url) == "redis://10.0.0.5:6379/2"
+
+
+@pytest.fixture
+def redis_with_password(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of its own that wants a password; yields its URL, password in the query."""
+    import redis
+
+    from scrapers.distributed.local import LocalRedis, find_redis_server
+
+    if find_redis_server() is None:
+        pytest.skip("redis-server not found (Debian: apt-get install redis-server)")
+    with LocalRedis(folder=tmp_path) as server:
+        redis.Redis(port=server.port).config_set("requirepass", SECRET)
+        yield f"redis://127.0.0.1:{server.port}/5?password={SECRET}"
+        redis.Redis(port=server.port, password=SECRET).config_set("requirepass", "")  # so stop() can SHUTDOWN
+
+
+@pytest.mark.crawl
+def test_a_redis_password_reaches_no_log_summary_or_run_record(redis_with_password: str, tmp_path: Path) -> None:
+    url, db = redis_with_password, tmp_path / "a.db"
+    worker = newsarchive("crawl", "turan", "--distributed", url, "--base-url", "http://127.0.0.1:9/",
+                         "--log-level", "INFO", "-s", "DISTRIBUTED_START_TIMEOUT=1", timeout=120)
+    assert worker.returncode == 4, worker.stdout + worker.stderr
+    ingest = subprocess.Popen([sys.executable, "-m", "archive", "ingest", "turan", "--redis", url, "--db", str(db),
+                               "--log-level", "INFO"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    deadline = time.monotonic() + 60
+    while not rows_if(db, "SELECT args FROM crawl_runs") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    ingest.send_signal(signal.SIGTERM)
+    output, _ = ingest.communicate(timeout=60)
+    args = rows(db, "SELECT args FROM crawl_runs")
+    assert args and "127.0.0.1" in str(args), output
+    everything = worker.stdout + worker.stderr + output + str(args)
+    assert "redis://127.0.0.1" in everything  # the address is said...
+    assert SECRET not in everything, everything  # ...never the password
+
+
+def rows_if(db: Path, sql: str) -> list[tuple[object, ...]]:
+    try:
+        return rows(db, sql)
+    except sqlite3.Error:  # not created yet
+        return []

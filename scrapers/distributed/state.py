@@ -60,12 +60,19 @@ def sha1_hex(data: bytes) -> str:
 
 
 def redact(url: str) -> str:
-    """A Redis URL fit for logs and run records: without its password."""
+    """A Redis URL fit for logs, summaries and run records: its scheme, host, port and database only.
+    A password can sit in the user info (``redis://:PW@host``, ``redis://PW@host``) or the query
+    (``?password=PW``); neither, nor any other query or fragment, is kept."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username or ''}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    netloc = host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def worker_id() -> str:
