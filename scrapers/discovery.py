@@ -8,7 +8,7 @@ Every date found is kept, so ``--since`` can skip an item without fetching it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -24,6 +24,7 @@ from scrapers.sites import SiteProfile
 DocumentKind = Literal["sitemap", "feed", "html"]
 GZIP_MAGIC = b"\x1f\x8b\x08"
 UrlKind = Literal["article", "listing", "page"]
+CLASSIFIED_PATHS = 50_000  # paths whose kind the classifier remembers (a few MB)
 
 # Query parameters that never change what a page shows (tracking, share and reply links).
 DROP_PARAMS = re.compile(
@@ -250,9 +251,21 @@ class UrlClassifier:
 
     generic: SiteProfile
     profile: SiteProfile | None = None
+    # Paths already classified: every page repeats its menus and teasers. Emptied when full.
+    _known: dict[str, UrlKind | None] = field(default_factory=dict, compare=False, repr=False)
 
     def classify(self, url: str) -> UrlKind | None:
         path = urlsplit(url).path or "/"
+        try:
+            return self._known[path]
+        except KeyError:
+            pass
+        if len(self._known) >= CLASSIFIED_PATHS:
+            self._known.clear()
+        kind = self._known[path] = self._classify(path)
+        return kind
+
+    def _classify(self, path: str) -> UrlKind | None:
         if self.profile is not None:
             if any(p.search(path) for p in self.profile.deny_patterns):
                 return None

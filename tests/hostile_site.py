@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import cast
 
@@ -144,18 +145,26 @@ def article_path(i: int) -> str:
 _MEASURE = (
     "import resource, subprocess, sys\n"
     "rc = subprocess.call(sys.argv[1:])\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(use.ru_maxrss, use.ru_utime + use.ru_stime, file=sys.stderr)\n"
     "sys.exit(rc)\n"
 )
 
 
-def newsarchive_measured(*args: str, timeout: float = 300) -> tuple[int, str, float]:
-    """Runs `newsarchive ARGS` as a child of a small wrapper that reports the peak resident memory of
-    the command (its largest process): (exit code, stdout + stderr, peak RSS in MB)."""
+@dataclass
+class Measured:
+    code: int
+    output: str  # stdout and stderr
+    peak_mb: float  # the peak resident memory of its largest process
+    cpu: float  # seconds of CPU of the command and its children (parse workers)
+
+
+def newsarchive_measured(*args: str, timeout: float = 300) -> Measured:
+    """Runs `newsarchive ARGS` as a child of a small wrapper that measures it."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NEWSARCHIVE_DB", None)
     done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "archive", *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=timeout, check=False)
     lines = done.stderr.rstrip("\n").split("\n")
-    peak_kb = int(lines[-1])
-    return done.returncode, done.stdout + "\n".join(lines[:-1]), peak_kb / 1024
+    peak_kb, cpu = lines[-1].split()
+    return Measured(done.returncode, done.stdout + "\n".join(lines[:-1]), int(peak_kb) / 1024, float(cpu))

@@ -93,12 +93,16 @@ def failure_item(failure: Failure) -> FailureItem:
 
 
 class NewsSpider(scrapy.Spider):
-    """Base of the project's spiders: the followed links, DEPTH_LIMIT, and one errback."""
+    """Base of the project's spiders: the site's hosts, the followed links, DEPTH_LIMIT and
+    URLLENGTH_LIMIT, and one errback."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.followed = Followed()  # links already turned into requests
         self.depth_limit = 0  # DEPTH_LIMIT (from_crawler): links found beyond it are not followed
+        # URLLENGTH_LIMIT (from_crawler; Scrapy's 2,083): longer links are not followed nor classified.
+        self.max_url_length = 0
+        self.hosts: set[str] = set()  # the site's hosts: nothing elsewhere is fetched (scrapers/offsite.py)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -107,6 +111,7 @@ class NewsSpider(scrapy.Spider):
         kwargs.setdefault("profile_dirs", tuple(Path(p) for p in crawler.settings.getlist("SITE_PROFILE_DIRS")))
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
         spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT")
+        spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
         return spider
 
     def on_error(self, failure: Failure) -> Iterator[FailureItem]:

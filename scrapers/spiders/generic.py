@@ -232,7 +232,10 @@ class GenericSpider(NewsSpider):
             return
         pages: list[str] = []
         articles: dict[str, bool] = {}  # article URL -> older than --since (by its URL's date)
-        for href in hrefs(response.text):
+        for href in dict.fromkeys(hrefs(response.text)):  # a link repeated on the page: looked at once
+            if self.max_url_length and len(href) > self.max_url_length:  # Scrapy would drop its request
+                self._count("discovery/skipped/url_too_long")
+                continue
             url = clean_url(response.urljoin(href.strip()))
             if not same_site(url, self.hosts):
                 continue

@@ -93,6 +93,8 @@ class ProfileSpider(NewsSpider):
             # links found later nearer the start would be skipped.
             return
         for href in hrefs:
+            if self.max_url_length and len(href) > self.max_url_length:  # Scrapy would drop its request
+                continue
             url = response.urljoin(href).split("#")[0]
             if not self.followed.first(url):
                 continue
