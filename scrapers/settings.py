@@ -40,6 +40,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 TELNETCONSOLE_ENABLED = False
+# Only http(s) is fetched: no file:, data:, ftp: or s3: URL, whatever a page or a queue says.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 LOG_LEVEL = "INFO"
 
 SPIDER_MIDDLEWARES = {

@@ -310,3 +310,53 @@ def test_a_page_of_huge_links_does_not_stall_the_crawl(tmp_path: Path) -> None:
     assert len(rows(tmp_path / "a.db", "SELECT id FROM articles")) == ARTICLES
     print(f"crawl: {run.cpu:.1f} s of CPU, peak RSS {run.peak_mb:.0f} MB")
     assert run.cpu < 15, f"{run.cpu:.1f} s of CPU"
+
+
+# --- finding 2: requests queued in Redis by someone else ------------------------------------------
+def hostile_requests(base: str, internal: str) -> list[dict[str, object]]:
+    def request(url: str, **meta: object) -> dict[str, object]:
+        return {"url": url, "callback": "parse_article", "errback": "on_error", "method": "GET", "headers": {},
+                "meta": {"page_kind": "article", **meta}}
+
+    return [
+        request("file:///etc/passwd"),
+        request("data:text/html,<title>injected</title><p>data URL</p>"),
+        request(internal + "/admin"),  # another host
+        request(base + "/en", proxy=internal),  # the site's own page, through a "proxy" inside
+    ]
+
+
+@pytest.mark.crawl
+def test_queued_requests_stay_on_the_site(tmp_path: Path) -> None:
+    import json
+
+    import redis
+
+    from replica.server import running_replica
+    from scrapers.distributed.local import LocalRedis, find_redis_server
+    from scrapers.distributed.state import CrawlKeys
+
+    if find_redis_server() is None:
+        pytest.skip("redis-server not found (Debian: apt-get install redis-server)")
+    db, keys = tmp_path / "a.db", CrawlKeys("turan")
+    fast = ("-s", "DISTRIBUTED_HEARTBEAT=0.5", "-s", "DISTRIBUTED_WORKER_TIMEOUT=3", "-s", "DISTRIBUTED_IDLE_CLOSE=2")
+    with LocalRedis(folder=tmp_path) as server, running_replica(articles=30) as base, running() as internal:
+        url = server.url(0)
+        client = redis.Redis.from_url(url)
+        ingest = subprocess.Popen([sys.executable, "-m", "archive", "ingest", "turan", "--redis", url, "--db", str(db),
+                                   "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while client.hget(keys.state, "status") != b"running" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for entry in hostile_requests(str(base), internal.base):
+            client.zadd(keys.requests, {json.dumps(entry): -100})
+        worker = newsarchive("crawl", "turan", "--distributed", url, "--base-url", base, "--quiet", *fast,
+                             timeout=240)
+        ingested, _ = ingest.communicate(timeout=120)
+    output = worker.stdout + worker.stderr + ingested
+    assert internal.requests == [], f"the internal server was asked {internal.requests}:\n{output}"
+    assert worker.returncode == 0 and ingest.returncode == 0, output
+    urls = [str(u) for u, in rows(db, "SELECT url FROM pages UNION SELECT url FROM failures")]
+    assert not [u for u in urls if not u.startswith(str(base))], urls
+    assert "3 refused" in worker.stdout + worker.stderr, output
+    assert len(rows(db, "SELECT id FROM articles")) >= 25

@@ -4,7 +4,9 @@ safe to kill, with explicit idle handling.
 scrapy-redis 0.9.1 works with Scrapy 2.19 as it is, with three gaps this subclass closes:
 
 - it pickles requests by default: here they are JSON (bytes as base64), and a request read back
-  may only name a ``scrapy.*`` request class and public methods of the spider;
+  must be one the spider could have made (``check_queued``: an http(s) URL on the site, a plain GET,
+  public methods of the spider, allowed meta keys and headers only): whoever can write to Redis
+  cannot make a worker fetch a ``file:`` URL, another host, or through a proxy;
 - a request it pops is gone from Redis, so a worker killed with requests in flight loses them;
   and its duplicate filter marks a request seen before queueing it, in two steps. Here taking a
   request also notes it in the worker's in-flight hash, in one Lua step (state.py), and it leaves
@@ -56,6 +58,7 @@ from scrapers.distributed.state import (
     sha1_hex,
     worker_id,
 )
+from scrapers.offsite import on_site
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +124,48 @@ def _check_method(spider: Spider, name: Any) -> None:
     if name is None:
         return
     if not isinstance(name, str) or name.startswith("_") or not inspect.ismethod(getattr(spider, name, None)):
-        raise ValueError(f"{name!r} is not a public method of the spider")
+        raise RefusedRequest(f"{name!r:.100} is not a public method of the spider")
+
+
+# What a queued request may carry: whoever can write to Redis must not choose where or how it is
+# fetched (``proxy``, ``download_maxsize``, ``dont_obey_robotstxt``, ``bindaddress``...). The spiders'
+# and the frontier's own meta, and Scrapy's bookkeeping of redirects, retries and depth.
+QUEUED_META = frozenset({
+    "page_kind", "confirm_article", "depth_reset", "revisit", "dont_redirect", "handle_httpstatus_list",
+    "depth", "redirect_urls", "redirect_times", "redirect_ttl", "redirect_reasons", "retry_times",
+})
+QUEUED_HEADERS = frozenset({"referer", "accept", "accept-language", "if-none-match", "if-modified-since"})
+QUEUED_METHODS = ("GET", "HEAD")
+
+
+class RefusedRequest(ValueError):
+    """A queued request this crawl does not make (off the site, another scheme, method or class)."""
+
+
+def check_queued(spider: Spider, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a queued request) if the spider could have made it: an http(s) URL on the spider's
+    site (scrapers/offsite.py), GET or HEAD with no body, a plain Request, a public method of the
+    spider as callback; its meta and headers cut down to the allowed ones."""
+    url = data.get("url")
+    if not isinstance(url, str) or not on_site(spider, url):
+        raise RefusedRequest(f"not an http(s) URL on the site: {url!r:.200}")
+    if "_class" in data:
+        raise RefusedRequest(f"request class {data['_class']!r:.100} (only plain requests are queued)")
+    if data.get("method", "GET") not in QUEUED_METHODS or data.get("body"):
+        raise RefusedRequest(f"method {data.get('method')!r:.20} or a body (only GET and HEAD are queued)")
+    _check_method(spider, data.get("callback"))
+    _check_method(spider, data.get("errback"))
+    meta, headers = data.get("meta") or {}, data.get("headers") or {}
+    if not isinstance(meta, dict) or not isinstance(headers, dict):
+        raise RefusedRequest("meta and headers must be JSON objects")
+    data["meta"] = {k: v for k, v in meta.items() if k in QUEUED_META}
+    data["headers"] = {k: v for k, v in headers.items() if isinstance(k, str | bytes) and _header(k) in QUEUED_HEADERS}
+    data.pop("cb_kwargs", None)  # our callbacks take none
+    return data
+
+
+def _header(name: str | bytes) -> str:
+    return (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
 
 
 class RequestQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis is untyped
@@ -143,14 +187,17 @@ class RequestQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis is unty
         for attr in request.attributes:
             data.setdefault(attr, getattr(request, attr))
         if type(request) is not Request:
-            data["_class"] = f"{type(request).__module__}.{type(request).__name__}"
+            raise ValueError(f"a {type(request).__name__}: only plain requests are queued")
         data["meta"] = self._meta(request.meta)
         return bytes(self.serializer.dumps(data))
 
     def _meta(self, meta: dict[str, Any]) -> dict[str, Any]:
-        """The request's meta, less what cannot travel as JSON (dropped, counted, said once)."""
+        """The request's meta that may be queued (QUEUED_META; the rest is the downloader's state of
+        this fetch), less what cannot travel as JSON (dropped, counted, said once)."""
         kept = {}
         for key, value in meta.items():
+            if key not in QUEUED_META:
+                continue
             try:
                 _encode(value)
             except TypeError as exc:
@@ -163,13 +210,7 @@ class RequestQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis is unty
         return kept
 
     def _decode_request(self, encoded_request: bytes) -> Request:
-        data = self.serializer.loads(encoded_request)
-        cls = data.get("_class")
-        if cls is not None and not (isinstance(cls, str) and cls.startswith("scrapy.")):
-            raise ValueError(f"request class {cls!r} is not a Scrapy request class")
-        _check_method(self.spider, data.get("callback"))
-        _check_method(self.spider, data.get("errback"))
-        return request_from_dict(data, spider=self.spider)
+        return request_from_dict(check_queued(self.spider, self.serializer.loads(encoded_request)), spider=self.spider)
 
 
 # --- the scheduler --------------------------------------------------------------------------------
@@ -333,6 +374,10 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             ident = sha1_hex(data)
             try:
                 self.prefetched.append((ident, self.queue._decode_request(data)))
+            except RefusedRequest as exc:  # someone else's request: not made
+                logger.warning("refused a request from the queue: %s", exc)
+                self.stats.inc_value("distributed/requests/refused")
+                unreadable.append(ident)
             except Exception as exc:  # a damaged or foreign entry must not stop the worker
                 logger.error("dropped an unreadable request from the queue: %s", exc)
                 self.stats.inc_value("distributed/requests/unreadable")

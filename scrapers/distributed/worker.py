@@ -58,7 +58,9 @@ def summary(reason: str, stats: dict[str, Any], site: str, url: str, seconds: fl
         f"{count('archive/dropped/duplicate')} duplicates not sent",
         f"  requests: {count('scheduler/enqueued/redis')} queued, {count('scheduler/dequeued/redis')} taken, "
         f"{count('dupefilter/filtered')} already queued by this crawl, {count('frontier/skipped/archived')} already "
-        f"archived; {count('distributed/requests/taken_over')} taken over from stopped workers",
+        f"archived; {count('distributed/requests/taken_over')} taken over from stopped workers"
+        + (f"; {count('distributed/requests/refused')} refused (not http(s) on the site, or not one the spider "
+           "makes)" if count("distributed/requests/refused") else ""),
         f"  failed: {sum(failed.values())}"
         + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(failed.items())) + ")" if failed else ""),
         f"  status: {status} (exit {code}, worker {stats.get('distributed/worker', '?')})",
