@@ -160,6 +160,7 @@ def stats(archive: Archive) -> dict[str, Any]:
                 archive, "SELECT reason, count(*) FROM failures GROUP BY 1 ORDER BY 2 DESC, 1"
             ),
         },
+        "dead_letters": _counts(archive, "SELECT reason, count(*) FROM dead_letters GROUP BY 1 ORDER BY 2 DESC, 1"),
         "runs": _runs(archive),
     }
 

@@ -263,6 +263,23 @@ _V4_STATEMENTS = (
     "ALTER TABLE page_bodies ADD COLUMN dict_id INTEGER REFERENCES compression_dicts(id)",
 )
 
+# Version 5: items of a distributed crawl that could not be ingested (archive/ingest.py), set aside
+# with their reason instead of stopping the ingester: the dead-letter list `stats` shows. `item` keeps
+# the first 64 KiB of the message as received, for a look by hand; `sha1` makes a batch written twice
+# (after a crash) set each item aside once.
+_V5_STATEMENTS = (
+    """CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY,
+    sha1 TEXT NOT NULL UNIQUE,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    received TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT,
+    size INTEGER NOT NULL,
+    item BLOB NOT NULL
+)""",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -284,6 +301,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         then=search_index.flush,
     ),
     Migration(4, "page bodies compressed with a preset dictionary per site", _V4_STATEMENTS),
+    Migration(5, "dead letters: distributed-crawl items that could not be ingested", _V5_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

@@ -95,6 +95,19 @@ class RevisitRecord:
 
 
 @dataclass
+class DeadLetter:
+    """An item of a distributed crawl that could not be ingested (archive/ingest.py): the message as
+    received, a short reason (scrapers/distributed/itemcheck.py REASONS) and where it was wrong."""
+
+    data: bytes
+    reason: str
+    detail: str
+
+
+DEAD_LETTER_KEEP = 64 * 1024  # bytes of a dead letter's message kept
+
+
+@dataclass
 class BatchResult:
     pages_new: int = 0
     pages_seen: int = 0
@@ -704,6 +717,18 @@ class Archive:
                 _count_run(conn, run_id, result, failures)
             search_index.flush(conn)  # the language-aware index follows in the same transaction
         return result
+
+    def add_dead_letters(self, run_id: int | None, letters: Sequence[DeadLetter]) -> None:
+        """Sets items aside with their reasons; one already set aside (the same bytes) is not added twice."""
+        if not letters:
+            return
+        now = fetch_time(datetime.now(UTC))
+        rows = [(hashlib.sha1(d.data).hexdigest(), run_id, now, d.reason, d.detail, len(d.data),
+                 d.data[:DEAD_LETTER_KEEP]) for d in letters]
+        with self._transaction("set items aside") as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO dead_letters (sha1, run_id, received, reason, detail, size, item) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def start_run(self, site: str, args: Mapping[str, Any]) -> int:
         """Records the start of a crawl and returns its id (to pass to write_batch/finish_run)."""

@@ -163,7 +163,7 @@ def newsarchive_measured(*args: str, timeout: float = 300) -> Measured:
     """Runs `newsarchive ARGS` as a child of a small wrapper that measures it."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NEWSARCHIVE_DB", None)
-    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "archive", *args], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "newsarchive", *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=timeout, check=False)
     lines = done.stderr.rstrip("\n").split("\n")
     peak_kb, cpu = lines[-1].split()

@@ -20,6 +20,7 @@ from scrapers.offsite import is_internal, same_site, site_host
 from tests.conftest import ROOT, newsarchive
 from tests.hostile_site import (
     LocalSite,
+    Measured,
     Route,
     article_path,
     endless,
@@ -232,7 +233,7 @@ def test_a_redis_password_reaches_no_log_summary_or_run_record(redis_with_passwo
     worker = newsarchive("crawl", "turan", "--distributed", url, "--base-url", "http://127.0.0.1:9/",
                          "--log-level", "INFO", "-s", "DISTRIBUTED_START_TIMEOUT=1", timeout=120)
     assert worker.returncode == 4, worker.stdout + worker.stderr
-    ingest = subprocess.Popen([sys.executable, "-m", "archive", "ingest", "turan", "--redis", url, "--db", str(db),
+    ingest = subprocess.Popen([sys.executable, "-m", "newsarchive", "ingest", "turan", "--redis", url, "--db", str(db),
                                "--log-level", "INFO"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     deadline = time.monotonic() + 60
@@ -343,8 +344,9 @@ def test_queued_requests_stay_on_the_site(tmp_path: Path) -> None:
     with LocalRedis(folder=tmp_path) as server, running_replica(articles=30) as base, running() as internal:
         url = server.url(0)
         client = redis.Redis.from_url(url)
-        ingest = subprocess.Popen([sys.executable, "-m", "archive", "ingest", "turan", "--redis", url, "--db", str(db),
-                                   "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ingest = subprocess.Popen([sys.executable, "-m", "newsarchive", "ingest", "turan", "--redis", url, "--db",
+                                   str(db), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True)
         deadline = time.monotonic() + 60
         while client.hget(keys.state, "status") != b"running" and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -360,3 +362,79 @@ def test_queued_requests_stay_on_the_site(tmp_path: Path) -> None:
     assert not [u for u in urls if not u.startswith(str(base))], urls
     assert "3 refused" in worker.stdout + worker.stderr, output
     assert len(rows(db, "SELECT id FROM articles")) >= 25
+
+
+# --- finding 3: items queued in Redis by someone else ---------------------------------------------
+def good_page(n: int) -> bytes:
+    from datetime import UTC, datetime
+
+    from archive.store import PageRecord
+    from scrapers.distributed.messages import page_message
+
+    return page_message(PageRecord(f"http://127.0.0.1:9/page-{n}", 200, {"Content-Type": "text/html"},
+                                   f"<p>page {n}</p>".encode(), datetime.now(UTC)))
+
+
+def bad_items() -> dict[str, bytes]:
+    """What a poisoned queue may hold, each with the dead-letter reason it must get."""
+    import base64
+    import json
+
+    page = json.loads(good_page(0))
+
+    def with_page(**changes: object) -> bytes:
+        return json.dumps({**page, "page": {**page["page"], **changes}}).encode()
+
+    bomb = base64.b64encode(zlib.compress(b"\0" * (512 * 1024 * 1024), 9)).decode()
+    article = {"v": 1, "t": "article", "fetched_at": "2024-03-05T10:00:00+00:00", "page": None,
+               "article": {"url": "http://127.0.0.1:9/a", "title": {}}}
+    return {
+        "bad_field headers": with_page(headers=["x"]),
+        "bad_field status": with_page(status=1e400),
+        "bad_field url": with_page(url=5),
+        "bad_field title": json.dumps(article).encode(),
+        "bad_field surrogate": with_page(url="http://127.0.0.1:9/\ud800").replace(b"\\\\ud800", b"\\ud800"),
+        "too_deep": b'{"v": 1, "t": "page", "page": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "bad_json": b"{not json",
+        "body_too_large": with_page(body=bomb),
+        "unknown_type": b'{"v": 1, "t": "pickle"}',
+    }
+
+
+@pytest.mark.crawl
+def test_bad_items_are_set_aside_and_the_rest_is_written(tmp_path: Path) -> None:
+    import threading
+
+    import redis
+
+    from scrapers.distributed.local import LocalRedis, find_redis_server
+    from scrapers.distributed.state import CrawlKeys
+
+    if find_redis_server() is None:
+        pytest.skip("redis-server not found (Debian: apt-get install redis-server)")
+    db, keys, bad = tmp_path / "a.db", CrawlKeys("turan"), bad_items()
+    with LocalRedis(folder=tmp_path) as server:
+        url = server.url(0)
+        client = redis.Redis.from_url(url)
+        result: list[object] = []
+        ingest = threading.Thread(target=lambda: result.append(newsarchive_measured(
+            "ingest", "turan", "--redis", url, "--db", str(db), "--quiet", timeout=300)))
+        ingest.start()
+        deadline = time.monotonic() + 60
+        while client.hget(keys.state, "status") != b"running" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        items = [good_page(1), *bad.values(), good_page(2)]
+        client.rpush(keys.items, *items)
+        client.hset(keys.state, "status", "finished")  # as the last worker would
+        ingest.join(300)
+    run = result[0]
+    assert isinstance(run, Measured)
+    print(f"ingest: peak RSS {run.peak_mb:.0f} MB")
+    assert run.code == 0, run.output
+    assert run.peak_mb < PEAK_MB, f"peak RSS {run.peak_mb:.0f} MB"
+    assert f"{len(bad)} bad items set aside" in run.output, run.output
+    assert {u for u, in rows(db, "SELECT url FROM pages")} == {"http://127.0.0.1:9/page-1", "http://127.0.0.1:9/page-2"}
+    letters = [str(r) for r, in rows(db, "SELECT reason FROM dead_letters ORDER BY id")]
+    assert letters == [name.split()[0] for name in bad], letters
+    stats = newsarchive("stats", "--db", str(db))
+    assert stats.returncode == 0 and f"dead letters: {len(bad)} (bad_field 5" in stats.stdout, stats.stdout

@@ -37,7 +37,8 @@ def _summary(result: IngestResult, site: str, url: str, db: str) -> str:
         f"re-visits: {t['not_modified']} not modified, {t['gone']} taken down; comments: {t['comments_new']} new",
         f"  failed: {sum(failed.values())}"
         + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(failed.items())) + ")" if failed else "")
-        + (f"; {t['undecodable']} unreadable items skipped" if t["undecodable"] else ""),
+        + (f"; {t['dead_letters']} bad items set aside (dead letters: see `newsarchive stats`)"
+           if t["dead_letters"] else ""),
         f"  yield: {result.yield_.describe() if result.yield_ else 'no new or changed article'}",
         f"  status: {status}",
         f"  archive: {db}",

@@ -98,6 +98,10 @@ def _print_stats(s: dict[str, Any]) -> None:
         f"{b['count']} bodies, {b['raw_bytes'] / mb:.1f} MB raw, {b['stored_bytes'] / mb:.1f} MB stored"
     )
     click.echo(counts_line("failures:", {"total": s["failures"]["total"], **s["failures"]["by_reason"]}))
+    if s["dead_letters"]:  # distributed-crawl items set aside by `newsarchive ingest` (table dead_letters)
+        letters = s["dead_letters"]
+        click.echo(f"dead letters: {sum(letters.values())} ("
+                   + ", ".join(f"{k} {v}" for k, v in letters.items()) + ") bad queue items, in table dead_letters")
     for r in s["runs"]:
         click.echo(
             f"  run {r['id']}: {r['site']} {r['status']} {r['started']} → {r['finished'] or '…'}: "

@@ -17,17 +17,18 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from archive.errors import ArchiveError
 from archive.frontier import known_articles
-from archive.store import Archive
+from archive.store import Archive, BatchResult
 from scrapers.distributed.messages import Batch
 from scrapers.distributed.state import FINISHED, INGESTED, RUNNING, RedisCrawl, redact
 from scrapers.health import HealthSettings, Verdict, Yield, previous_yields, verdict, yield_drops
@@ -38,12 +39,21 @@ logger = logging.getLogger(__name__)
 UNREADABLE = ("no_body", "not_parsed", "parse_error")
 TOTALS = (
     "items", "articles_new", "articles_changed", "articles_unchanged", "pages_new", "not_modified", "gone",
-    "comments_new", "comments_edited", "with_date", "with_author", "failures", "unreadable", "undecodable",
+    "comments_new", "comments_edited", "with_date", "with_author", "failures", "unreadable", "dead_letters",
 )
 
 
 class IngestError(ArchiveError):
     """The ingest cannot run: another ingester, another archive, or an unreadable crawl state."""
+
+
+def item_fault(exc: BaseException) -> bool:
+    """An error writing a batch that comes from what an item holds, not from the archive (a full disk,
+    a lock): the batch is then written item by item, and the item that fails set aside."""
+    cause = exc.__cause__ if isinstance(exc, ArchiveError) else exc
+    if isinstance(cause, sqlite3.OperationalError) or cause is None:
+        return False
+    return isinstance(cause, sqlite3.Error | TypeError | ValueError | AttributeError | KeyError | OverflowError)
 
 
 @dataclass
@@ -176,10 +186,17 @@ class Ingester:
     def _write(self, messages: Sequence[bytes]) -> None:
         assert self.run_id is not None
         batch = Batch.of(messages)
-        result = self.archive.write_batch(batch.pages, batch.articles, batch.failures, run_id=self.run_id,
-                                          revisits=batch.revisits)
+        try:
+            result = self._write_batch(batch)
+        except Exception as exc:
+            if not item_fault(exc):
+                raise
+            logger.warning("a batch of %d items could not be written (%s): writing them one by one", len(messages),
+                           type(exc.__cause__ or exc).__name__)
+            batch, result = self._write_one_by_one(messages)
+        self.archive.add_dead_letters(self.run_id, batch.dead)  # idempotent: a batch may be written again
         self.crawl.committed()
-        counts: Counter[str] = Counter(items=len(messages), undecodable=batch.undecodable,
+        counts: Counter[str] = Counter(items=len(messages), dead_letters=len(batch.dead),
                                        failures=len(batch.failures))
         for name in ("articles_new", "articles_changed", "articles_unchanged", "pages_new", "not_modified", "gone",
                      "comments_new", "comments_edited", "with_date", "with_author"):
@@ -192,6 +209,28 @@ class Ingester:
             if value:
                 pipe.hincrby(self.crawl.keys.state, f"t:{name}", value)
         pipe.execute()
+
+    def _write_batch(self, batch: Batch) -> BatchResult:
+        return self.archive.write_batch(batch.pages, batch.articles, batch.failures, run_id=self.run_id,
+                                        revisits=batch.revisits)
+
+    def _write_one_by_one(self, messages: Sequence[bytes]) -> tuple[Batch, BatchResult]:
+        """Each message in its own transaction; one the archive refuses is set aside (write_failed)."""
+        written, total = Batch(), BatchResult()
+        for data in messages:
+            one = Batch.of([data])
+            try:
+                result = self._write_batch(one) if one.size else BatchResult()
+            except Exception as exc:
+                if not item_fault(exc):
+                    raise
+                one = Batch()
+                one.set_aside(data, "write_failed", f"the archive refused it ({type(exc.__cause__ or exc).__name__})")
+            for name in (f.name for f in fields(BatchResult)):
+                setattr(total, name, getattr(total, name) + getattr(result, name))
+            for name in ("failures", "dead"):
+                getattr(written, name).extend(getattr(one, name))
+        return written, total
 
     def totals(self) -> tuple[Counter[str], Counter[str]]:
         """The crawl's totals so far (over every ingester of it), and its failures by reason."""

@@ -2,22 +2,29 @@
 
 Each fetched page, parsed article, failed URL and re-visit outcome is one JSON message (raw bodies
 zlib + base64, never pickle), stamped with the format's version. Workers (pipelines/redis_queue.py)
-encode; the ingester (scrapers/distributed/ingest.py) decodes a list of them into a ``Batch``.
+encode; the ingester (scrapers/distributed/ingest.py) decodes a list of them into a ``Batch``. A
+message is untrusted on the way back (scrapers/distributed/itemcheck.py): one that cannot be read is
+set aside with its reason, as a dead letter.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
+import typing
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from archive.store import ArticleRecord, FailureRecord, PageRecord, RevisitRecord
-from scrapers.parsers.article import Article, Caption, Comment
+from archive.store import ArticleRecord, DeadLetter, FailureRecord, PageRecord, RevisitRecord
+from scrapers import settings as crawl_defaults
+from scrapers.distributed.itemcheck import BadItem, build, convert, inflate, parse_json, text
+from scrapers.parsers.article import Article
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +38,6 @@ def _dt(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _parse_dt(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def encode_page(page: PageRecord) -> dict[str, Any]:
     return {
         "url": page.url, "status": page.status, "headers": page.headers,
@@ -43,14 +46,33 @@ def encode_page(page: PageRecord) -> dict[str, Any]:
     }
 
 
-def decode_page(data: dict[str, Any]) -> PageRecord:
-    fetched = _parse_dt(data["fetched_at"])
-    assert fetched is not None
-    return PageRecord(
-        url=str(data["url"]), status=int(data["status"]), headers={str(k): str(v) for k, v in data["headers"].items()},
-        body=zlib.decompress(base64.b64decode(data["body"])), fetched_at=fetched,
-        final_url=data.get("final_url"), content_type=data.get("content_type"),
-    )
+# Messages are untrusted (scrapers/distributed/itemcheck.py): every field is checked against the
+# record's annotations, URLs must be http(s), and a body inflates to at most MAX_BODY bytes, what a
+# worker can fetch (DOWNLOAD_MAXSIZE).
+MAX_BODY = int(crawl_defaults.DOWNLOAD_MAXSIZE)
+_PAGE_FIELDS = ("url", "status", "headers", "fetched_at", "final_url", "content_type")
+
+
+def _web_url(value: Any, where: str) -> str:
+    url = text(value, where)
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise BadItem("bad_field", f"{where}: not an http(s) URL")
+    return url
+
+
+def decode_page(data: Any, max_body: int = MAX_BODY) -> PageRecord:
+    if not isinstance(data, dict):
+        raise BadItem("bad_field", "page: not an object")
+    hints = typing.get_type_hints(PageRecord)
+    values = {name: convert(data.get(name), hints[name], f"page.{name}") for name in _PAGE_FIELDS}
+    _web_url(values["url"], "page.url")
+    if values["final_url"] is not None:
+        _web_url(values["final_url"], "page.final_url")
+    try:
+        packed = base64.b64decode(text(data.get("body"), "page.body"), validate=True)
+    except binascii.Error:
+        raise BadItem("bad_field", "page.body: not base64") from None
+    return PageRecord(body=inflate(packed, max_body, "page.body"), **values)
 
 
 def encode_article(article: Article) -> dict[str, Any]:
@@ -61,13 +83,10 @@ def encode_article(article: Article) -> dict[str, Any]:
     return data
 
 
-def decode_article(data: dict[str, Any]) -> Article:
-    fields = dict(data)
-    fields["published"], fields["modified"] = _parse_dt(data.get("published")), _parse_dt(data.get("modified"))
-    fields["captions"] = [Caption(**c) for c in data.get("captions", [])]
-    fields["comments"] = [Comment(**{**c, "published": _parse_dt(c.get("published"))})
-                          for c in data.get("comments", [])]
-    return Article(**fields)  # an unknown field is a TypeError: a message of a newer format
+def decode_article(data: Any) -> Article:
+    article = build(Article, data, "article")  # an unknown field: a message of a newer format
+    _web_url(article.url, "article.url")
+    return article
 
 
 def _message(kind: str, **fields: Any) -> bytes:
@@ -95,51 +114,67 @@ def revisit_message(revisit: RevisitRecord, page: PageRecord | None = None) -> b
                     page=encode_page(page) if page else None)
 
 
+def _failure(m: dict[str, Any]) -> FailureRecord:
+    return FailureRecord(
+        _web_url(m.get("url"), "url"), text(m.get("reason"), "reason"), convert(m.get("status"), int | None, "status"),
+        convert(m.get("detail"), str | None, "detail"), convert(m.get("at"), datetime, "at"),
+        convert(m.get("attempts", 1), int, "attempts"),
+    )
+
+
+def _revisit(m: dict[str, Any]) -> RevisitRecord:
+    return RevisitRecord(_web_url(m.get("url"), "url"), text(m.get("outcome"), "outcome"),
+                         convert(m.get("at"), datetime, "at"), convert(m.get("reason"), str | None, "reason"))
+
+
 @dataclass
 class Batch:
-    """Messages decoded into what ``Archive.write_batch`` takes."""
+    """Messages decoded into what ``Archive.write_batch`` takes; the ones that cannot be, set aside."""
 
     pages: list[PageRecord] = field(default_factory=list)
     articles: list[ArticleRecord] = field(default_factory=list)
     failures: list[FailureRecord] = field(default_factory=list)
     revisits: list[RevisitRecord] = field(default_factory=list)
-    undecodable: int = 0
+    dead: list[DeadLetter] = field(default_factory=list)
 
-    def add(self, data: bytes) -> None:
-        message = json.loads(data)
-        if not isinstance(message, dict) or message.get("v") != FORMAT:
-            raise ValueError(f"not a newsarchive item of format {FORMAT}")
+    def add(self, data: bytes, max_body: int = MAX_BODY) -> None:
+        """Decodes one message entirely before adding anything of it (raises BadItem)."""
+        message = parse_json(data)
+        if message.get("v") != FORMAT:
+            raise BadItem("unknown_type", f"not a newsarchive item of format {FORMAT}")
         kind = message.get("t")
-        page = decode_page(message["page"]) if message.get("page") else None
+        page = decode_page(message["page"], max_body) if message.get("page") is not None else None
         if kind == "page" and page is not None:
             self.pages.append(page)
         elif kind == "article":
-            at = _parse_dt(message["fetched_at"])
-            assert at is not None
-            self.articles.append(ArticleRecord(decode_article(message["article"]), page, at))
+            record = ArticleRecord(decode_article(message.get("article")), page,
+                                   convert(message.get("fetched_at"), datetime, "fetched_at"))
+            self.articles.append(record)
         elif kind == "failure":
-            at = _parse_dt(message["at"])
-            assert at is not None
-            self.failures.append(FailureRecord(str(message["url"]), str(message["reason"]), message.get("status"),
-                                               message.get("detail"), at, int(message.get("attempts", 1))))
-            if page is not None:
-                self.pages.append(page)
+            self.failures.append(_failure(message))
+            self.pages.extend([page] if page is not None else [])
         elif kind == "revisit":
-            at = _parse_dt(message["at"])
-            assert at is not None
-            self.revisits.append(RevisitRecord(str(message["url"]), str(message["outcome"]), at, message.get("reason")))
-            if page is not None:
-                self.pages.append(page)
+            self.revisits.append(_revisit(message))
+            self.pages.extend([page] if page is not None else [])
         else:
-            raise ValueError(f"unknown item type {kind!r}")
+            raise BadItem("unknown_type", "an item type this ingester does not know")
 
     @classmethod
-    def of(cls, messages: Sequence[bytes]) -> Batch:
+    def of(cls, messages: Sequence[bytes], max_body: int = MAX_BODY) -> Batch:
         batch = cls()
         for data in messages:
             try:
-                batch.add(data)
-            except (ValueError, TypeError, KeyError, AssertionError, zlib.error) as exc:
-                batch.undecodable += 1
-                logger.error("skipped an item that cannot be read (%s): %.200r", exc, data)
+                batch.add(data, max_body)
+            except BadItem as exc:
+                batch.set_aside(data, exc.reason, exc.detail)
+            except Exception as exc:  # anything the checks did not foresee: still this item's fault
+                batch.set_aside(data, "bad_field", f"{type(exc).__name__} while decoding")
         return batch
+
+    def set_aside(self, data: bytes, reason: str, detail: str) -> None:
+        logger.warning("set aside a bad item from the queue (%s: %s; %d bytes)", reason, detail, len(data))
+        self.dead.append(DeadLetter(data, reason, detail))
+
+    @property
+    def size(self) -> int:
+        return len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits)
