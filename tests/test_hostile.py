@@ -61,7 +61,10 @@ def _redirecting_site(internal: LocalSite) -> tuple[dict[str, Route], dict[str, 
     for path, target in hops.items():
         routes[path] = redirect(target)
     routes["/old-home"] = redirect(f"http://127.0.0.1:{port}/")  # a start URL that redirects inside
-    routes["/"] = html(home_page([article_path(i) for i in range(ARTICLES)] + list(hops)))
+    refresh = f"<meta http-equiv='refresh' content='0;url=http://127.0.0.1:{port}/2024/03/05/internal-secret-page/'>"
+    routes["/go/story-about-the-museum-opening"] = html(f"<html><head>{refresh}</head><body>moved</body></html>")
+    links = [article_path(i) for i in range(ARTICLES)] + [*hops, "/go/story-about-the-museum-opening"]
+    routes["/"] = html(home_page(links))
     return routes, hops
 
 
