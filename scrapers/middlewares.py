@@ -16,6 +16,7 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import task
+from w3lib.url import safe_url_string
 
 from archive.frontier import KnownArticle, known_articles, recent_failures
 from archive.store import Archive
@@ -261,7 +262,8 @@ class RedirectGuardMiddleware:
         location = response.headers.get(b"Location")
         if not location:
             return response
-        target = response.urljoin(location.decode("latin-1")).split("#")[0]
+        # Escaped as Scrapy's RedirectMiddleware does: the site's bytes reach no log or terminal raw.
+        target = safe_url_string(response.urljoin(location.decode("latin-1"))).split("#")[0]
         seen = [*request.meta.get("redirect_urls", []), request.url]
         if target in seen:
             raise RefusedPage("redirect_loop", f"redirect loop: {' -> '.join([*seen, target])}")
