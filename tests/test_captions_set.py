@@ -11,7 +11,10 @@ The pages listed under ``grown`` were written for issue 16 before the extractor 
 them, after structures seen on pages the extractor had not been written for: body wrappers whose
 class says "sidebar" or "related", caption elements under other names, lead pictures outside the
 text block, pictures without a usable ``src``, uncaptioned pictures next to captioned ones, credits
-in other labels and elements, full and truncated copies of a caption.
+in other labels and elements, full and truncated copies of a caption. Those under ``written_after``
+were written once the extractor had been changed for the grown ones, from other sites' structures
+(hashed class names, hidden labels, ``data-testid``, attribution lines, teaser figures), to see how
+the change holds on markup it was not fitted to.
 
 Three measures, each printed for the whole set and for its two parts, and each held above a bar:
 caption text (a picture with the right text), credits (a picture with the right credit), and whole
@@ -33,6 +36,7 @@ from scrapers.parsers import parse_article
 SET = Path(__file__).parent / "fixtures" / "captions"
 EXPECTED: dict[str, Any] = json.loads((SET / "expected.json").read_text(encoding="utf-8"))
 GROWN = frozenset(EXPECTED["grown"])
+AFTER = frozenset(EXPECTED["written_after"])
 BARS = {"text": (0.95, 0.90), "credit": (0.95, 0.90), "whole": (0.95, 0.90)}  # (precision, recall)
 
 Record = dict[str, Any]
@@ -77,7 +81,7 @@ def _ratio(right: int, total: int) -> float:
 
 def test_the_set_has_enough_cases_of_each_kind() -> None:
     cases = EXPECTED["cases"]
-    assert len(cases) >= 90 and len(GROWN) >= 40 and set(cases) >= GROWN
+    assert len(cases) >= 90 and len(GROWN) >= 40 and set(cases) >= GROWN | AFTER and not GROWN & AFTER
     assert sum(1 for captions in cases.values() if not captions) >= 8  # pages where nothing is a caption
     assert sum(1 for captions in cases.values() if any(c["credit"] for c in captions)) >= 35
     assert {p.stem for p in SET.glob("*.html")} == set(cases)
@@ -87,12 +91,13 @@ def test_precision_and_recall_over_the_set(capsys: pytest.CaptureFixture[str]) -
     results = {name: (_found(name), want) for name, want in sorted(EXPECTED["cases"].items())}
     parts = {
         "all": list(results.values()),
-        "first 51": [pair for name, pair in results.items() if name not in GROWN],
+        "first 51": [pair for name, pair in results.items() if name not in GROWN | AFTER],
         "grown": [pair for name, pair in results.items() if name in GROWN],
+        "after": [pair for name, pair in results.items() if name in AFTER],
     }
     failed: list[str] = []
     with capsys.disabled():
-        print(f"\ncaptions set: {len(results)} pages ({len(GROWN)} grown for issue 16)")
+        print(f"\ncaptions set: {len(results)} pages ({len(GROWN)} grown for issue 16, {len(AFTER)} after its change)")
         for measure, (precision_bar, recall_bar) in BARS.items():
             line = []
             for part, pairs in parts.items():
