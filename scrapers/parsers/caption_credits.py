@@ -1,8 +1,10 @@
 """A caption's credit: the element that marks it, or the phrase that states it.
 
-An element marks a credit by its name (a class or id ending in ``credit``, ``copyright`` or
-``source``: ``span.source``, ``div.article_image_source``, ``.photo-credit``), by ``<cite>``, or by
-schema.org (``copyrightHolder``, ``creator``). A phrase states one with a label ("Photo: X",
+An element marks a credit by its name (a class, id or ``data-testid`` ending in ``credit``,
+``copyright``, ``source``, ``attribution`` or ``photographer``: ``span.source``,
+``div.article_image_source``, ``.photo-credit``), by ``<cite>``, by schema.org (``copyrightHolder``,
+``creator``), or by a label only screen readers read ("Credit…", "Image source,") before its text;
+such labels are never part of what a caption shows. A phrase states one with a label ("Photo: X",
 "Photo / X", "Фото — X", "Illustration: X", "Image by: X", "(Image credit: X)", "Şəkil: X"), a
 copyright sign, or "courtesy of"; the label is not part of the credit. A line that is nothing but
 a credit, under a picture, is a caption with a credit and no text.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .boilerplate import names_of
-from .text import Element
+from .text import Element, inline_text, never_text
 
 # What the picture is, in the languages of our sites and their neighbours.
 _KIND = (
@@ -40,19 +42,41 @@ _CREDIT_PATTERNS = (
 CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)|©|\(c\)\s)", re.I)
 _LABEL_AT_START = re.compile(rf"^\s*[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)?\s*(?P<rest>.*?)[)\]]?\s*$", re.I)
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
-_CREDIT_NAMES = ("credit", "credits", "copyright", "source", "attribution")
+_CREDIT_NAMES = ("credit", "credits", "copyright", "source", "attribution", "photographer")
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
+_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component")  # names where classes are hashed
+_READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
+_ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
+
+
+def element_names(element: Element) -> list[str]:
+    """Class names, id and test ids, lower-cased without separators ("Figure-caption" → figurecaption)."""
+    names = names_of(element) + [v for a in _NAMING_ATTRS if isinstance(v := element.get(a), str) and v]
+    return [name.lower().replace("-", "").replace("_", "") for name in names]
+
+
+def is_reader_only(element: Element) -> bool:
+    """Text for screen readers only ("sr-only", "visually-hidden"): a label no reader sees."""
+    return any(name.startswith(_READER_ONLY) for name in element_names(element))
+
+
+def shown(element: Element) -> bool:
+    """Skip rule for a caption's text: what a reader does not see."""
+    return never_text(element) or is_reader_only(element)
+
+
+def shown_text(element: Element) -> str:
+    return inline_text(element, shown)
 
 
 def is_credit_element(element: Element) -> bool:
-    """An element whose name, tag or schema.org property says it holds a credit."""
+    """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
     if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
         return True
-    for name in names_of(element):
-        compact = name.lower().replace("-", "").replace("_", "")
-        if compact.endswith(_CREDIT_NAMES) or "credit" in compact:
-            return True
-    return False
+    if any(name.endswith(_CREDIT_NAMES) or "credit" in name for name in element_names(element)):
+        return True
+    label = next((c for c in element if isinstance(c.tag, str)), None)
+    return label is not None and is_reader_only(label) and bool(_ONLY_A_LABEL.match(inline_text(label)))
 
 
 def split_credit_text(full: str) -> tuple[str, str | None]:

@@ -28,11 +28,20 @@ from dataclasses import dataclass
 
 from .article import Caption
 from .boilerplate import names_of, words_of
-from .caption_credits import CREDIT_LINE, is_credit_element, split_credit_text, strip_label, tidy
+from .caption_credits import (
+    CREDIT_LINE,
+    element_names,
+    is_credit_element,
+    shown,
+    shown_text,
+    split_credit_text,
+    strip_label,
+    tidy,
+)
 from .caption_images import PICTURES, image_url, is_picture, picture_url
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
-from .text import Element, inline_text, never_text, squash
+from .text import Element, inline_text, squash
 
 GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
 # Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
@@ -94,7 +103,7 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
     if lead and region.tag == "figure":
         candidates.insert(0, region)
     for element in candidates:
-        if lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES)):
+        if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
         if not inside_furniture(element, region) and not any(
             "wp-caption" in names_of(parent) or parent.tag == "figure" for parent in element.iterancestors()
@@ -102,13 +111,20 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
             yield element
 
 
+def _is_teaser(container: Element) -> bool:
+    """A figure that shows another story: its picture links to a page, and its text links there too."""
+    pictures = list(container.iter(*PICTURES))
+    if not pictures or not all(is_teaser_picture(img, container) for img in pictures):
+        return False
+    picture_links = {a.get("href") for img in pictures for a in img.iterancestors("a")}
+    return any(a.get("href") in picture_links and not list(a.iter(*PICTURES)) for a in container.iter("a"))
+
+
 def is_caption_named(element: Element) -> bool:
     """An element whose class or id names a caption ("caption", "Figure-caption", "imagecaption")."""
-    for name in names_of(element):
-        compact = name.lower().replace("-", "").replace("_", "")
-        if any(stem in compact for stem in _CAPTION_STEMS) or words_of(name) & _CAPTION_WORDS:
-            return True
-    return False
+    if any(stem in name for name in element_names(element) for stem in _CAPTION_STEMS):
+        return True
+    return any(words_of(name) & _CAPTION_WORDS for name in names_of(element))
 
 
 def _caption_holder(page: Page, container: Element, text_selector: str | None) -> Element | None:
@@ -144,7 +160,7 @@ def _credit_beside(page: Page, container: Element, holder: Element | None) -> Cr
         if not isinstance(marked.tag, str) or not is_credit_element(marked) or marked.tag == "source":
             continue
         if holder is None or (marked is not holder and not any(p is holder for p in marked.iterancestors())):
-            text = strip_label(inline_text(marked))
+            text = strip_label(shown_text(marked))
             if text:
                 return Credit(text, _link_in(marked, page))
     return Credit(None, None)
@@ -200,15 +216,15 @@ def _loose_caption(page: Page, image: Element, region: Element) -> Caption | Non
 def _from_holder(page: Page, url: str, holder: Element, block: Element | None) -> Caption | None:
     text, credit = split_credit(holder, page)
     if credit.text is None and block is not None:
-        credit = _credit_after(page, holder, block)
+        credit = _credit_after(page, holder)
     return Caption(url, text, credit.text, credit.url) if text or credit.text else None
 
 
-def _credit_after(page: Page, holder: Element, block: Element) -> Credit:
-    """A credit element after the caption, in the picture's block (``div.article_image_source``)."""
+def _credit_after(page: Page, holder: Element) -> Credit:
+    """A credit element after the caption, beside it in the picture's block (``div.article_image_source``)."""
     for sibling in holder.itersiblings():
-        if isinstance(sibling.tag, str) and is_credit_element(sibling) and sibling.getparent() is block:
-            text = strip_label(inline_text(sibling))
+        if isinstance(sibling.tag, str) and is_credit_element(sibling):
+            text = strip_label(shown_text(sibling))
             if text:
                 return Credit(text, _link_in(sibling, page))
     return Credit(None, None)
@@ -218,14 +234,14 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
     """The caption of the picture in ``block``: the block itself when it is a wrapper named for a
     caption around this one picture, else the first element after the picture whose class says
     caption or credit, or whose text is a credit line; never past another picture or the article's prose."""
-    own = inline_text(block) if is_caption_named(block) else ""
+    own = shown_text(block) if is_caption_named(block) else ""
     if own and len(own) <= _LOOSE_TEXT and all(other is image for other in block.iter(*PICTURES)):
         return block
     credit: Element | None = None
     for element in _after(image, block):
         if element.tag in PICTURES and is_picture(page, element):
             break
-        text = inline_text(element)
+        text = shown_text(element)
         if not text or next(element.iter(*PICTURES), None) is not None:
             continue
         if len(text) > _LOOSE_TEXT or (element.tag == "p" and len(text) >= _PROSE and not is_caption_named(element)):
@@ -247,7 +263,7 @@ def _after(image: Element, block: Element) -> Iterator[Element]:
 
 
 def _is_caption_line(element: Element) -> bool:
-    text = inline_text(element)
+    text = shown_text(element)
     if not text or len(text) > _LOOSE_TEXT or next(element.iter(*PICTURES), None) is not None:
         return False
     return bool(CREDIT_LINE.match(text)) or is_caption_named(element) or is_credit_element(element)
@@ -262,19 +278,30 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     """The caption's text without its credit, and the credit (a marked element or a trailing phrase);
     a holder marked as a credit is all credit."""
     if is_credit_element(holder) and not is_caption_named(holder):
-        return "", Credit(strip_label(inline_text(holder)) or None, _link_in(holder, page))
+        return "", Credit(strip_label(shown_text(holder)) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
+    marked = marked if marked is not None else _small_print_after(holder)
 
     def skip(tag: Element) -> bool:
-        return never_text(tag) or id(tag) in repeats or tag is marked
+        return shown(tag) or id(tag) in repeats or tag is marked
 
     full = inline_text(holder, skip)
     if marked is not None:
-        credit_text = strip_label(inline_text(marked))
+        credit_text = strip_label(shown_text(marked))
         return tidy(full), Credit(credit_text or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
     return text, Credit(credit, _link_for(holder, credit, page) if credit else None)
+
+
+def _small_print_after(holder: Element) -> Element | None:
+    """A caption's last element in small print after its text ("… vote. <small>X/Reuters</small>"): its credit."""
+    children = [c for c in holder if isinstance(c.tag, str)]
+    last = children[-1] if children else None
+    if last is None or last.tag != "small" or (last.tail or "").strip():
+        return None
+    before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
+    return last if before and shown_text(last) else None
 
 
 def _truncated_copies(holder: Element) -> set[int]:
@@ -284,7 +311,7 @@ def _truncated_copies(holder: Element) -> set[int]:
         children = [c for c in parent if isinstance(c.tag, str)]
         if len(children) < 2:
             continue
-        texts = [_ELLIPSIS.sub("", inline_text(c)) for c in children]
+        texts = [_ELLIPSIS.sub("", shown_text(c)) for c in children]
         for child, text in zip(children, texts, strict=True):
             if text and any(other != text and other.startswith(text) for other in texts):
                 copies.add(id(child))
@@ -293,7 +320,7 @@ def _truncated_copies(holder: Element) -> set[int]:
 
 def _link_for(holder: Element, credit: str, page: Page) -> str | None:
     for link in holder.iter("a"):
-        if link.get("href") is not None and inline_text(link) and inline_text(link) in credit:
+        if link.get("href") is not None and shown_text(link) and shown_text(link) in credit:
             return page.absolute(link.get("href"))
     return None
 
