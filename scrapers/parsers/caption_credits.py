@@ -39,10 +39,13 @@ _CREDIT_PATTERNS = (
     re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
 )
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
-CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)|©|\(c\)\s)", re.I)
+CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
 _LABEL_AT_START = re.compile(rf"^\s*[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)?\s*(?P<rest>.*?)[)\]]?\s*$", re.I)
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
-_CREDIT_NAMES = ("credit", "credits", "copyright", "source", "attribution", "photographer")
+_CREDIT_NAMES = (
+    "credit", "credits", "copyright", "source", "attribution", "photographer", "credittext", "creditline",
+    "creditwrap", "creditwrapper",
+)  # fmt: skip
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
@@ -73,7 +76,7 @@ def is_credit_element(element: Element) -> bool:
     """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
     if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
         return True
-    if any(name.endswith(_CREDIT_NAMES) or "credit" in name for name in element_names(element)):
+    if any(name.endswith(_CREDIT_NAMES) for name in element_names(element)):  # not "ApplyNowCreditCard"
         return True
     label = next((c for c in element if isinstance(c.tag, str)), None)
     return label is not None and is_reader_only(label) and bool(_ONLY_A_LABEL.match(inline_text(label)))

@@ -20,6 +20,7 @@ _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-srcset")
 _PLACEHOLDER = re.compile(
     r"^data:|blank|spacer|placeholder|pixel|transparent|lazy|loading|missing|1x1|\.gif(?:$|\?)", re.I
 )
+_ICON = 64  # pixels: a picture this small is an icon or a badge, not a photo with a caption
 _IMAGE_ADDRESS = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:$|[?#\s])|/images?/|/img/|/photos?/", re.I)
 
 
@@ -53,8 +54,16 @@ def picture_url(page: Page, img: Element) -> str | None:
     return url or _first_of(page, img, ("srcset", "src"))
 
 
-def is_picture(page: Page, element: Element) -> bool:
-    return element.tag in PICTURES and picture_url(page, element) is not None
+def is_other_picture(page: Page, element: Element, image: Element) -> bool:
+    """Whether ``element`` is a picture other than ``image`` that could have a caption of its own: not
+    the same picture again (its ``<noscript>`` copy), not an icon or a badge (an SVG file, a few pixels)."""
+    if element is image or element.tag not in PICTURES or next(element.iterancestors("noscript"), None) is not None:
+        return False
+    url = picture_url(page, element)
+    if url is None or url == picture_url(page, image) or url.lower().split("?")[0].endswith(".svg"):
+        return False
+    sizes = [element.get("width") or "", element.get("height") or ""]
+    return not any(size.isdigit() and int(size) < _ICON for size in sizes)
 
 
 def _is_placeholder(img: Element, src: str) -> bool:

@@ -38,7 +38,7 @@ from .caption_credits import (
     strip_label,
     tidy,
 )
-from .caption_images import PICTURES, image_url, is_picture, picture_url
+from .caption_images import PICTURES, image_url, is_other_picture, picture_url
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
 from .text import Element, inline_text, squash
@@ -85,6 +85,7 @@ def _dom_captions(page: Page) -> list[Caption]:
         return []
     found: list[tuple[int, Caption]] = []
     used: set[int] = set()
+    claimed: set[int] = set()  # caption elements already given to a picture
     for block, lead in [(region, False), *((b, True) for b in lead_blocks(region))]:
         for container in _generic_containers(page, block, lead):
             caption = _caption(page, container, None) or _titled(page, container)
@@ -92,7 +93,7 @@ def _dom_captions(page: Page) -> list[Caption]:
                 found.append((page.position.get(id(container), 0), caption))
             used.update(id(img) for img in container.iter(*PICTURES))
         for image in _loose_images(page, block, used, lead):
-            caption = _loose_caption(page, image, block)
+            caption = _loose_caption(page, image, block, claimed)
             if caption is not None:
                 found.append((page.position.get(id(image), 0), caption))
     return [caption for _, caption in sorted(found, key=lambda pair: pair[0])]
@@ -186,7 +187,7 @@ def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> It
             yield image
 
 
-def _loose_caption(page: Page, image: Element, region: Element) -> Caption | None:
+def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int]) -> Caption | None:
     """The caption of a picture outside any figure: a lightbox's ``data-caption``, an element with a
     caption's class after it in its block (or a credit), or a caption or credit line right below it."""
     url = picture_url(page, image)
@@ -203,17 +204,20 @@ def _loose_caption(page: Page, image: Element, region: Element) -> Caption | Non
             break
         holder = _caption_after(page, image, parent)
         if holder is not None:
-            return _from_holder(page, url, holder, parent)
-        if any(other is not image and is_picture(page, other) for other in parent.iter(*PICTURES)):
+            return _from_holder(page, url, holder, parent, claimed)
+        if any(is_other_picture(page, other, image) for other in parent.iter(*PICTURES)):
             break  # beyond this block, captions belong to the other picture
         node = parent
     following = node.getnext()
     if following is not None and _is_caption_line(following):
-        return _from_holder(page, url, following, None)
+        return _from_holder(page, url, following, None, claimed)
     return None
 
 
-def _from_holder(page: Page, url: str, holder: Element, block: Element | None) -> Caption | None:
+def _from_holder(page: Page, url: str, holder: Element, block: Element | None, claimed: set[int]) -> Caption | None:
+    if id(holder) in claimed:
+        return None
+    claimed.add(id(holder))
     text, credit = split_credit(holder, page)
     if credit.text is None and block is not None:
         credit = _credit_after(page, holder)
@@ -239,7 +243,7 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
         return block
     credit: Element | None = None
     for element in _after(image, block):
-        if element.tag in PICTURES and is_picture(page, element):
+        if is_other_picture(page, element, image):
             break
         text = shown_text(element)
         if not text or next(element.iter(*PICTURES), None) is not None:
@@ -248,18 +252,28 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
             break
         if is_caption_named(element):
             return element
-        if credit is None and (is_credit_element(element) or CREDIT_LINE.match(text)):
+        # <cite> is a credit inside a caption; after a picture it is as often a story's byline
+        if credit is None and element.tag != "cite" and (is_credit_element(element) or CREDIT_LINE.match(text)):
             credit = element
     return credit
 
 
 def _after(image: Element, block: Element) -> Iterator[Element]:
+    """The elements after the picture in ``block``, in page order, without what no reader sees
+    (scripts, styles, an SVG's insides, screen-reader labels)."""
+    ancestors = {id(p) for p in image.iterancestors()}
     seen = False
-    for element in block.iter():
+    stack = [block]
+    while stack:
+        element = stack.pop()
         if element is image:
             seen = True
-        elif seen and isinstance(element.tag, str) and not any(p is element for p in image.iterancestors()):
+            continue
+        if element is not block and (not isinstance(element.tag, str) or shown(element)):
+            continue
+        if seen and id(element) not in ancestors:
             yield element
+        stack.extend(reversed(element))
 
 
 def _is_caption_line(element: Element) -> bool:
@@ -278,6 +292,9 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     """The caption's text without its credit, and the credit (a marked element or a trailing phrase);
     a holder marked as a credit is all credit."""
     if is_credit_element(holder) and not is_caption_named(holder):
+        text, credit_text = split_credit_text(shown_text(holder))  # "caption | Photo by X" in a credit box
+        if text and credit_text:
+            return text, Credit(credit_text, _link_for(holder, credit_text, page))
         return "", Credit(strip_label(shown_text(holder)) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
