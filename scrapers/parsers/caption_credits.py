@@ -54,13 +54,19 @@ _ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
 
 def element_names(element: Element) -> list[str]:
     """Class names, id and test ids, lower-cased without separators ("Figure-caption" → figurecaption)."""
+    if not element.attrib:
+        return []
     names = names_of(element) + [v for a in _NAMING_ATTRS if isinstance(v := element.get(a), str) and v]
     return [name.lower().replace("-", "").replace("_", "") for name in names]
 
 
 def is_reader_only(element: Element) -> bool:
     """Text for screen readers only ("sr-only", "visually-hidden"): a label no reader sees."""
-    return any(name.startswith(_READER_ONLY) for name in element_names(element))
+    names = element.get("class")
+    if not names:
+        return False
+    compact = names.lower().replace("-", "").replace("_", "")
+    return any(marker in compact for marker in _READER_ONLY)
 
 
 def shown(element: Element) -> bool:

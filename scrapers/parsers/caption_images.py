@@ -43,7 +43,23 @@ def image_url(page: Page, container: Element) -> str | None:
 
 def picture_url(page: Page, img: Element) -> str | None:
     """The picture's address: its lazy-loaded one when ``src`` is a placeholder, else its
-    ``<picture>``'s first source when it has none."""
+    ``<picture>``'s first source when it has none (memoised per page: the search asks often)."""
+    known: dict[int, str | None] = page.memo.setdefault("picture_urls", {})
+    if id(img) not in known:
+        known[id(img)] = _picture_url(page, img)
+    return known[id(img)]
+
+
+def picture_holders(page: Page) -> frozenset[int]:
+    """The elements that hold a picture (keyed by ``id``), found once per page."""
+    holders = page.memo.get("picture_holders")
+    if not isinstance(holders, frozenset):
+        found = {id(a) for name in PICTURES for img in page.tags(name) for a in img.iterancestors()}
+        holders = page.memo["picture_holders"] = frozenset(found)
+    return holders
+
+
+def _picture_url(page: Page, img: Element) -> str | None:
     src = (img.get("src") or "").strip()
     if src and not _is_placeholder(img, src):
         return _first_of(page, img, _ATTRS)

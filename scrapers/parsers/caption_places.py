@@ -58,11 +58,14 @@ def _may_lead(block: Element) -> bool:
     return not is_furniture_around_pictures(block)
 
 
-def inside_furniture(element: Element, region: Element) -> bool:
+def inside_furniture(page: Page, element: Element, region: Element) -> bool:
+    known: dict[int, bool] = page.memo.setdefault("furniture_around_pictures", {})
     for parent in element.iterancestors():
         if parent is region:
             return False
-        if is_furniture_around_pictures(parent):
+        if id(parent) not in known:
+            known[id(parent)] = is_furniture_around_pictures(parent)
+        if known[id(parent)]:
             return True
     return False
 

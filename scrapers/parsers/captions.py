@@ -38,10 +38,10 @@ from .caption_credits import (
     strip_label,
     tidy,
 )
-from .caption_images import PICTURES, image_url, is_other_picture, picture_url
+from .caption_images import PICTURES, image_url, is_other_picture, picture_holders, picture_url
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
-from .text import Element, inline_text, squash
+from .text import Element, inline_text, squash, text_of
 
 GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
 # Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
@@ -106,7 +106,7 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
     for element in candidates:
         if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
-        if not inside_furniture(element, region) and not any(
+        if not inside_furniture(page, element, region) and not any(
             "wp-caption" in names_of(parent) or parent.tag == "figure" for parent in element.iterancestors()
         ):
             yield element
@@ -182,7 +182,7 @@ def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> It
     for image in region.iter(*PICTURES):
         if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)):
             continue
-        if not inside_furniture(image, region):
+        if not inside_furniture(page, image, region):
             used.add(id(image))
             yield image
 
@@ -242,38 +242,45 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
     if own and len(own) <= _LOOSE_TEXT and all(other is image for other in block.iter(*PICTURES)):
         return block
     credit: Element | None = None
+    holders = picture_holders(page)
     for element in _after(image, block):
         if is_other_picture(page, element, image):
             break
-        text = shown_text(element)
-        if not text or next(element.iter(*PICTURES), None) is not None:
+        size = page.text_size(element)
+        if not size or id(element) in holders:
             continue
-        if len(text) > _LOOSE_TEXT or (element.tag == "p" and len(text) >= _PROSE and not is_caption_named(element)):
+        named = is_caption_named(element)
+        if size > _LOOSE_TEXT or (element.tag == "p" and size >= _PROSE and not named):
             break
-        if is_caption_named(element):
+        if named and shown_text(element):
             return element
         # <cite> is a credit inside a caption; after a picture it is as often a story's byline
-        if credit is None and element.tag != "cite" and (is_credit_element(element) or CREDIT_LINE.match(text)):
-            credit = element
+        if credit is None and element.tag != "cite" and (is_credit_element(element) or _is_credit_line(element)):
+            credit = element if shown_text(element) else None
     return credit
+
+
+def _is_credit_line(element: Element) -> bool:
+    return bool(CREDIT_LINE.match(squash(text_of(element))))
 
 
 def _after(image: Element, block: Element) -> Iterator[Element]:
     """The elements after the picture in ``block``, in page order, without what no reader sees
     (scripts, styles, an SVG's insides, screen-reader labels)."""
-    ancestors = {id(p) for p in image.iterancestors()}
-    seen = False
-    stack = [block]
+    node: Element | None = image
+    while node is not None and node is not block:
+        for sibling in node.itersiblings():
+            yield from _visible(sibling)
+        node = node.getparent()
+
+
+def _visible(element: Element) -> Iterator[Element]:
+    stack = [element]
     while stack:
-        element = stack.pop()
-        if element is image:
-            seen = True
-            continue
-        if element is not block and (not isinstance(element.tag, str) or shown(element)):
-            continue
-        if seen and id(element) not in ancestors:
-            yield element
-        stack.extend(reversed(element))
+        node = stack.pop()
+        if isinstance(node.tag, str) and not shown(node):
+            yield node
+            stack.extend(reversed(node))
 
 
 def _is_caption_line(element: Element) -> bool:
