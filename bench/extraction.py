@@ -6,7 +6,9 @@
 
 Runs the labelled sets' own scorer (``SETS/score.py``, see ``SETS/README.md``) once per set and
 extractor, in separate processes one after the other (never at the same time: the timings must
-not share the CPU), and prints one table. The runs:
+not share the CPU), and prints one table. Each set is also split in two halves by site (domain), the same way on every
+run (a hash of the domain), and each half is printed beside the whole: a rule tuned on one half
+must hold on the other (issue 16). The runs:
 
 - ``wcxb-articles``: ``wcxb-dev --page-type article`` (body F1, date accuracy, speed)
 - ``wcxb-all``: ``wcxb-dev``, every page type (body F1)
@@ -30,7 +32,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = ROOT.parent / "shared" / "datasets"
@@ -96,8 +101,66 @@ def score(python: str, callable_: str, sets: Path, run: Run, limit: int | None) 
         if result.returncode != 0 or not out.exists():
             return f"failed: {(result.stderr or result.stdout).strip().splitlines()[-1:] or ['?']}"
         print(result.stdout.strip().splitlines()[0], file=sys.stderr)
-        figures: dict[str, Any] = json.loads(out.read_text())["figures"]
+        scored = json.loads(out.read_text())
+        figures: dict[str, Any] = scored["figures"]
+        figures["halves"] = half_figures(sets / run.set_dir, scored["rows"])
         return figures
+
+
+HALVES = ("A", "B")
+_CANONICAL = re.compile(r"<link[^>]+rel=[\"']?canonical[^>]*>|<meta[^>]+og:url[^>]*>", re.I)
+_ADDRESS = re.compile(r"(?:href|content)=[\"']?(https?://[^\"'\s>]+)", re.I)
+_LINK_HOST = re.compile(r"href=[\"']https?://([^\"'/\s>:]+)", re.I)
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
+
+
+def site(host: str) -> str:
+    """The site a host belongs to (blogs.nfl.com and www.nfl.com are one site; so are x.co.uk's hosts)."""
+    labels = host.lower().strip(".").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def page_site(set_dir: Path, row: dict[str, Any]) -> str:
+    """The page's site: from its URL, else (sets without URLs) its canonical address, else the host
+    its absolute links name most."""
+    host = urlsplit(row.get("url") or "").hostname
+    if not host:
+        html = gzip.decompress((set_dir / "html" / f"{row['id']}.html.gz").read_bytes()).decode("utf-8", "replace")
+        tag = _CANONICAL.search(html)
+        address = _ADDRESS.search(tag.group(0)) if tag else None
+        host = urlsplit(address.group(1)).hostname if address else None
+        if not host:
+            hosts = _LINK_HOST.findall(html)
+            host = max(sorted(set(hosts)), key=hosts.count) if hosts else ""
+    return site(host or "")
+
+
+def half_of(site_name: str) -> str:
+    """A or B, fixed by the site's name alone (so a site's pages are never split between halves)."""
+    return HALVES[hashlib.sha256(site_name.encode()).digest()[0] % 2]
+
+
+def half_figures(set_dir: Path, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The scorer's headline figures recomputed on each half of its per-page rows."""
+    split: dict[str, list[dict[str, Any]]] = {half: [] for half in HALVES}
+    for row in rows:
+        split[half_of(page_site(set_dir, row))].append(row)
+    return {half: _figures(part) for half, part in split.items()}
+
+
+def _figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def mean(key: str) -> float | None:
+        values = [float(r[key]) for r in rows if key in r]
+        return sum(values) / len(values) if values else None
+
+    return {
+        "pages": len(rows),
+        "body_f1": mean("f1"),
+        "date_accuracy": mean("date_ok"),
+        "comments_f1": mean("comments_f1"),
+        "comments_false_alarm_rate": mean("comments_false_alarm"),
+    }
 
 
 def importable(python: str) -> bool:
@@ -111,18 +174,35 @@ def table(results: dict[str, dict[str, dict[str, Any] | str]], columns: list[str
         "|---|" + "---|" * len(columns) + "---|",
     ]
     for label, run, key, fmt, target in ROWS:
-        cells = []
-        for column in columns:
-            figures = results.get(column, {}).get(run)
-            if figures is None:
-                cells.append("not run")
-            elif isinstance(figures, str):
-                cells.append(figures)
-            else:
-                value = figures.get(key)
-                cells.append(fmt.format(value) if isinstance(value, int | float) else "–")
+        cells = [_cell(results.get(column, {}).get(run), key, fmt) for column in columns]
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     return "\n".join(lines)
+
+
+def _cell(figures: dict[str, Any] | str | None, key: str, fmt: str) -> str:
+    """The whole set's figure, then each half's (halves only for quality, not speed)."""
+    if figures is None:
+        return "not run"
+    if isinstance(figures, str):
+        return figures
+    value = figures.get(key)
+    whole = fmt.format(value) if isinstance(value, int | float) else "–"
+    halves = [figures.get("halves", {}).get(half, {}).get(key) for half in HALVES]
+    if key == "pages_per_s" or not any(isinstance(v, int | float) for v in halves):
+        return whole
+    shown = " / ".join(fmt.format(v) if isinstance(v, int | float) else "–" for v in halves)
+    return f"{whole} (A {shown.replace(' / ', ', B ', 1)})"
+
+
+def half_sizes(results: dict[str, dict[str, dict[str, Any] | str]]) -> str:
+    """How many pages each half holds, per run (the halves are split by site, see :func:`half_of`)."""
+    sizes = []
+    for run in RUNS:
+        figures = next((r[run.name] for r in results.values() if isinstance(r.get(run.name), dict)), None)
+        if isinstance(figures, dict) and "halves" in figures:
+            counts = ", ".join(f"{half} {figures['halves'][half]['pages']}" for half in HALVES)
+            sizes.append(f"{run.name}: {counts}")
+    return "pages per half (split by site): " + "; ".join(sizes)
 
 
 def labelled_pages(set_dir: Path, limit: int | None) -> Iterator[tuple[dict[str, Any], str]]:
@@ -237,6 +317,7 @@ def main() -> int:
             print(f"{run.name}: {name} ...", file=sys.stderr)
             results[name][run.name] = score(python, callable_, args.sets, run, args.limit)
     print(table(results, list(extractors)))
+    print(half_sizes(results))
     wcxb = args.sets / "wcxb-dev"
     if wcxb.is_dir() and args.cpu_rounds:
         speeds = cpu_speeds(extractors, wcxb, args.cpu_rounds, args.limit or 10**6)

@@ -331,6 +331,30 @@ def test_an_unlabelled_date_that_is_the_day_of_date_modified_is_the_update() -> 
     assert article.modified_source == "byline"
 
 
+@pytest.mark.parametrize(
+    "shown",
+    ['<div class="date-published">October 26, 2025</div>', '<time pubdate datetime="2025-10-26">Oct 26, 2025</time>'],
+)
+def test_a_date_marked_published_that_is_the_later_update_is_the_modification(shown: str) -> None:
+    """Markup (a class, ``pubdate``) says published, but the day is dateModified's and the page gives an
+    earlier publication: published means the first publication (issue 16)."""
+    data = '{"@type": "Article", "datePublished": "2024-02-21T11:54:45Z", "dateModified": "2025-10-26T18:41:45Z"}'
+    head = f'<script type="application/ld+json">{data}</script>'
+    article = parse_article(page_with(shown, head), "https://x.example/a")
+    assert (article.published, article.published_source) == (datetime(2024, 2, 21, 11, 54, 45, tzinfo=UTC), "jsonld")
+    assert (article.modified is not None and article.modified.date().isoformat(), article.modified_source) == (
+        "2025-10-26",
+        "byline",
+    )
+
+
+def test_a_date_worded_published_stays_the_publication_even_on_the_update_day() -> None:
+    data = '{"@type": "Article", "datePublished": "2024-02-21T11:54:45Z", "dateModified": "2025-10-26T18:41:45Z"}'
+    head = f'<script type="application/ld+json">{data}</script>'
+    article = parse_article(page_with("<p>Published October 26, 2025</p>", head), "https://x.example/a")
+    assert (article.published_source, article.published_raw) == ("byline", "October 26, 2025")
+
+
 def test_a_time_element_keeps_its_exact_value_when_it_names_the_same_day() -> None:
     byline = '<p>By Ann <time datetime="2025-12-18T21:46:01-05:00">December 18, 2025</time></p>'
     head = '<meta property="article:published_time" content="2025-12-19T02:46:01+00:00">'

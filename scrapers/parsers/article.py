@@ -12,8 +12,9 @@ from typing import Any
 
 # Stamped on every article; bump it when the parsers' output changes, so `newsarchive reparse
 # --since-version N` finds what older parsers wrote. 2: body, dates, captions and encoding of 2026-11-28;
-# 3: call-to-action boxes, "other posts" tails and linked section titles in the generic body.
-EXTRACTOR_VERSION = "3"
+# 3: call-to-action boxes, "other posts" tails and linked section titles in the generic body;
+# 4: captions of issue 16 (lead pictures, lazy addresses, caption and credit elements by name, labels).
+EXTRACTOR_VERSION = "4"
 
 
 @dataclass

@@ -206,11 +206,21 @@ def _joined(segment: Segment) -> tuple[str, Any]:
 def label_of(text: str, found: Loose, owner: Element | None, since: int = 0) -> str | None:
     """ "modified", "published" or None, from the words just before the date (after the previous
     date, ``since``), else its markup."""
+    return worded_label(text, found, since) or markup_label(owner)
+
+
+def worded_label(text: str, found: Loose, since: int = 0) -> str | None:
+    """The label the words just before the date give it ("Updated …", "Published …")."""
     before = text[max(since, found.start - _LABEL_REACH) : found.start]
     updated = [m.end() for m in UPDATED_WORDS.finditer(before)]
     published = [m.end() for m in PUBLISHED_WORDS.finditer(before)]
     if updated or published:
         return "modified" if max(updated, default=-1) > max(published, default=-1) else "published"
+    return None
+
+
+def markup_label(owner: Element | None) -> str | None:
+    """The label the date's element or its near ancestors give it by class, id or itemprop."""
     for tag in [owner, *(owner.iterancestors() if owner is not None else [])][:3]:
         if tag is None:
             continue
@@ -267,15 +277,17 @@ def dates_in(text: str, tz: tzinfo, month_first: bool, fetched_at: datetime | No
 
 def byline_dates(
     h1: Element, tz: tzinfo, month_first: bool, fetched_at: datetime | None
-) -> Iterator[tuple[Loose, Element | None, str | None]]:
+) -> Iterator[tuple[Loose, Element | None, str | None, bool]]:
     """The dates written just before and after the headline, in page order, each with the element
-    that holds it and its label ("published", "modified" or None)."""
+    that holds it, its label ("published", "modified" or None) and whether words give the label
+    (else its markup does, or nothing)."""
     for segment in (_before(h1), _after(h1)):
         text, owners = _joined(segment)
         previous_end = 0
         for found in dates_in(text, tz, month_first, fetched_at):
             owner = owners(found.start)
-            yield found, owner, label_of(text, found, owner, previous_end)
+            worded = worded_label(text, found, previous_end)
+            yield found, owner, worded or markup_label(owner), worded is not None
             previous_end = found.end
 
 

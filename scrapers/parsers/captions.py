@@ -1,16 +1,23 @@
 """Images of the article with their captions and credits.
 
-Where captions are, in the markup news sites use: ``<figure>`` with ``<figcaption>``, WordPress
-(``.wp-caption``, block figures), schema.org ``ImageObject``, Blogger's caption tables, an image
-followed by an element whose class says caption ("Photo: …" lines too), a lightbox's
-``data-caption``, and an image's ``title`` inside a figure that has no other caption. A bare
-``alt`` is no caption: it describes the picture for who cannot see it, and alone it is often a
-file name or keywords. JSON-LD's image caption is the last resort, when the page shows none.
+Where captions are, in the markup news sites use: ``<figure>`` with ``<figcaption>`` or any element
+whose class names a caption (``div.Figure-caption``, ``p.figure__caption``, ``captiontext``),
+WordPress (``.wp-caption``, block figures), schema.org ``ImageObject``, Blogger's caption tables, a
+picture followed by an element whose class says caption (compound names too: ``imagecaption``,
+``td.imagecaption``) or by a credit line, a wrapper named for a caption that holds one picture and
+its text (``pictureCaption``), a lightbox's ``data-caption``, and an image's ``title`` inside a figure
+that has no other caption. A bare ``alt`` is no caption: it describes the picture for who cannot
+see it, and alone it is often a file name or keywords. JSON-LD's image caption is the last resort,
+when the page shows none. Pictures are looked for in the article's text block and in the blocks
+just before it (the lead picture), see :mod:`.caption_places`; their addresses in
+:mod:`.caption_images`; credits in :mod:`.caption_credits`.
 
-A caption is read once per image even where the page repeats it (mobile and desktop copies, a
-lightbox); a credit is split from the caption: an element marked as one (``.credit``,
-``itemprop=copyrightHolder``), else a phrase ("(Photo: Reuters)", "Фото: ТАСС", "Photo by …",
-"© AFP", "Courtesy of …"), with the link inside it when the credit is one.
+A caption belongs to the picture it follows: the search after a picture never passes another
+picture (an uncaptioned picture does not take the next one's caption). A caption is read once per
+image even where the page repeats it (mobile and desktop copies, a lightbox, a full and a truncated
+copy of its text); a credit is split from the caption: an element marked as one, else a phrase
+("(Photo: Reuters)", "Фото: ТАСС", "Photo / X", "© AFP"), with the link inside it when the credit is
+one. A line under a picture that is only a credit is a caption with a credit and no text.
 """
 
 from __future__ import annotations
@@ -20,48 +27,31 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .article import Caption
-from .body import body_root
-from .boilerplate import is_furniture, names_of, words_of
+from .boilerplate import names_of, words_of
+from .caption_credits import (
+    CREDIT_LINE,
+    element_names,
+    is_credit_element,
+    shown,
+    shown_text,
+    split_credit_text,
+    strip_label,
+    tidy,
+)
+from .caption_images import PICTURES, image_url, is_other_picture, picture_holders, picture_url
+from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
-from .text import Element, inline_text, squash
+from .text import Element, inline_text, squash, text_of
 
-_LABEL = (
-    r"(?:photo(?:graph)?s?|image|picture|pic|credits?|fotoğraf|fotos?|фото|şəkil|şəkillər|source|kaynak|источник"
-    r"|bild|quelle|fuente|crédit|crédito)(?![^\W\d_])"
-)
-_CREDIT_PATTERNS = (
-    re.compile(
-        rf"\s*[(\[]\s*{_LABEL}(?:\s+(?:by|courtesy(?:\s+of)?))?\s*[:：]?\s*(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I
-    ),
-    re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
-    re.compile(
-        rf"(?:^|(?<=[\s.|/–—-]))\s*{_LABEL}(?:\s+(?:by|courtesy(?:\s+of)?))?\s*[:：]\s*(?P<credit>[^:]+?)\s*$", re.I
-    ),
-    re.compile(
-        r"(?:^|(?<=[\s.|/–—-]))\s*(?:photo|image|picture)\s+(?:by|courtesy(?:\s+of)?)\s+(?P<credit>.+?)\s*$", re.I
-    ),
-    re.compile(r"(?:^|(?<=[\s.|/–—-]))\s*courtesy\s+of\s+(?P<credit>.+?)\s*$", re.I),
-    re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
-)
-# A line that is a credit and nothing else ("Photo: Harbour Board"), below a picture.
-_CREDIT_LINE = re.compile(rf"^\s*[(\[]?\s*{_LABEL}\s*[:：]", re.I)
-GENERIC_CONTAINERS = (
-    "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
-)
-GENERIC_CAPTION_TEXT = (
-    "figcaption, .wp-caption-text, [itemprop=caption], [itemprop=description], .caption, .tr-caption"
-)
-CREDIT_ELEMENTS = (
-    ".credit, .photo-credit, .image-credit, [class*=credit], .copyright, [itemprop=copyrightHolder],"
-    " [itemprop=creator]"
-)
-_IMAGES = ("img", "amp-img", "source")
-_IMAGE_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
-_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-srcset")
-_PLACEHOLDER = re.compile(r"^data:|blank|spacer|placeholder|pixel|transparent|lazy|loading|\.gif(?:$|\?)", re.I)
-_CAPTION_WORDS = frozenset({"caption", "captions", "legend", "cutline", "credit", "credits"})
+GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
+# Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
+GENERIC_CAPTION_TEXT = "figcaption, .wp-caption-text, [itemprop=caption], [itemprop=description], .tr-caption"
+_CAPTION_STEMS = ("caption", "cutline")
+_CAPTION_WORDS = frozenset({"legend"})
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
+_PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 
 
 @dataclass(frozen=True)
@@ -89,56 +79,74 @@ def _dom_captions(page: Page) -> list[Caption]:
     profile_containers = page.select_profile("captions")
     if profile_containers:
         text_selector = page.profile.selector("caption_text") if page.profile else None
-        return [c for e in profile_containers if (c := _caption(page, e, text_selector or GENERIC_CAPTION_TEXT))]
-    region = _article_region(page)
+        return [c for e in profile_containers if (c := _caption(page, e, text_selector))]
+    region = article_region(page)
     if region is None:
         return []
     found: list[tuple[int, Caption]] = []
     used: set[int] = set()
-    for container in _generic_containers(page, region):
-        caption = _caption(page, container, GENERIC_CAPTION_TEXT) or _titled(page, container)
-        if caption is not None:
-            found.append((page.position.get(id(container), 0), caption))
-        used.update(id(img) for img in container.iter(*_IMAGES))
-    for image in _loose_images(page, region, used):
-        caption = _loose_caption(page, image, region)
-        if caption is not None:
-            found.append((page.position.get(id(image), 0), caption))
+    claimed: set[int] = set()  # caption elements already given to a picture
+    for block, lead in [(region, False), *((b, True) for b in lead_blocks(region))]:
+        for container in _generic_containers(page, block, lead):
+            caption = _caption(page, container, None) or _titled(page, container)
+            if caption is not None:
+                found.append((page.position.get(id(container), 0), caption))
+            used.update(id(img) for img in container.iter(*PICTURES))
+        for image in _loose_images(page, block, used, lead):
+            caption = _loose_caption(page, image, block, claimed)
+            if caption is not None:
+                found.append((page.position.get(id(image), 0), caption))
     return [caption for _, caption in sorted(found, key=lambda pair: pair[0])]
 
 
-def _generic_containers(page: Page, region: Element) -> Iterator[Element]:
-    for element in page.select(GENERIC_CONTAINERS, region):
-        if not _inside_furniture(element, region) and not any(
+def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Element]:
+    candidates = page.select(GENERIC_CONTAINERS, region)
+    if lead and region.tag == "figure":
+        candidates.insert(0, region)
+    for element in candidates:
+        if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
+            continue
+        if not inside_furniture(page, element, region) and not any(
             "wp-caption" in names_of(parent) or parent.tag == "figure" for parent in element.iterancestors()
         ):
             yield element
 
 
-def _article_region(page: Page) -> Element | None:
-    elements = body_root(page).elements
-    if not elements:
-        return None
-    root = elements[0]
-    holder = root if root.tag in ("article", "main") else next(root.iterancestors("article", "main"), None)
-    return holder if holder is not None else root
+def _is_teaser(container: Element) -> bool:
+    """A figure that shows another story: its picture links to a page, and its text links there too."""
+    pictures = list(container.iter(*PICTURES))
+    if not pictures or not all(is_teaser_picture(img, container) for img in pictures):
+        return False
+    picture_links = {a.get("href") for img in pictures for a in img.iterancestors("a")}
+    return any(a.get("href") in picture_links and not list(a.iter(*PICTURES)) for a in container.iter("a"))
 
 
-def _inside_furniture(element: Element, region: Element) -> bool:
-    for parent in element.iterancestors():
-        if parent is region:
-            return False
-        if is_furniture(parent):
-            return True
-    return False
+def is_caption_named(element: Element) -> bool:
+    """An element whose class or id names a caption ("caption", "Figure-caption", "imagecaption")."""
+    if any(stem in name for name in element_names(element) for stem in _CAPTION_STEMS):
+        return True
+    return any(words_of(name) & _CAPTION_WORDS for name in names_of(element))
 
 
-def _caption(page: Page, container: Element, text_selector: str) -> Caption | None:
+def _caption_holder(page: Page, container: Element, text_selector: str | None) -> Element | None:
+    """The element holding the caption in a figure-like container."""
+    holders = [t for t in page.select(text_selector or GENERIC_CAPTION_TEXT, container) if t is not container]
+    if not holders and text_selector is None:
+        holders = [
+            e for e in container.iterdescendants()
+            if isinstance(e.tag, str) and is_caption_named(e) and next(e.iter(*PICTURES), None) is None
+        ]  # fmt: skip
+    return holders[0] if holders else None
+
+
+def _caption(page: Page, container: Element, text_selector: str | None) -> Caption | None:
     image = image_url(page, container)
-    holders = [t for t in page.select(text_selector, container) if t is not container]
-    holder = holders[0] if holders else None
-    if image is None or holder is None:
+    if image is None:
         return None
+    holder = _caption_holder(page, container, text_selector)
+    if holder is None:
+        credit = _credit_beside(page, container, None)
+        return Caption(image_url=image, text="", credit=credit.text, credit_url=credit.url) if credit.text else None
     text, credit = split_credit(holder, page)
     if credit.text is None:
         credit = _credit_beside(page, container, holder)
@@ -147,11 +155,13 @@ def _caption(page: Page, container: Element, text_selector: str) -> Caption | No
     return Caption(image_url=image, text=text, credit=credit.text, credit_url=credit.url)
 
 
-def _credit_beside(page: Page, container: Element, holder: Element) -> Credit:
+def _credit_beside(page: Page, container: Element, holder: Element | None) -> Credit:
     """A credit printed next to the caption rather than inside it (``<p class="credit">`` in the figure)."""
-    for marked in page.select(CREDIT_ELEMENTS, container):
-        if marked is not holder and not any(p is holder for p in marked.iterancestors()):
-            text = _strip_label(inline_text(marked))
+    for marked in container.iterdescendants():
+        if not isinstance(marked.tag, str) or not is_credit_element(marked) or marked.tag == "source":
+            continue
+        if holder is None or (marked is not holder and not any(p is holder for p in marked.iterancestors())):
+            text = strip_label(shown_text(marked))
             if text:
                 return Credit(text, _link_in(marked, page))
     return Credit(None, None)
@@ -161,23 +171,26 @@ def _titled(page: Page, container: Element) -> Caption | None:
     """A figure without a caption element whose picture carries one in ``title`` or ``data-caption``."""
     if container.tag != "figure":
         return None
-    img = next(container.iter("img", "amp-img"), None)
+    img = next(container.iter(*PICTURES), None)
     image = image_url(page, container)
     if img is None or image is None:
         return None
     return _from_attribute(image, img.get("data-caption") or img.get("title"))
 
 
-def _loose_images(page: Page, region: Element, used: set[int]) -> Iterator[Element]:
-    for image in region.iter("img", "amp-img"):
-        if id(image) not in used and not _inside_furniture(image, region) and not page.skip(image):
+def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> Iterator[Element]:
+    for image in region.iter(*PICTURES):
+        if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)):
+            continue
+        if not inside_furniture(page, image, region):
+            used.add(id(image))
             yield image
 
 
-def _loose_caption(page: Page, image: Element, region: Element) -> Caption | None:
+def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int]) -> Caption | None:
     """The caption of a picture outside any figure: a lightbox's ``data-caption``, an element with a
-    caption's class after it in its block, or a credit line right below it."""
-    url = _image_of(page, image)
+    caption's class after it in its block (or a credit), or a caption or credit line right below it."""
+    url = picture_url(page, image)
     if url is None:
         return None
     link = image.getparent()
@@ -189,39 +202,92 @@ def _loose_caption(page: Page, image: Element, region: Element) -> Caption | Non
         parent = node.getparent()
         if parent is None or parent is region:
             break
-        holder = _caption_after(image, parent)
+        holder = _caption_after(page, image, parent)
         if holder is not None:
-            text, credit = split_credit(holder, page)
-            return Caption(url, text, credit.text, credit.url) if text or credit.text else None
+            return _from_holder(page, url, holder, parent, claimed)
+        if any(is_other_picture(page, other, image) for other in parent.iter(*PICTURES)):
+            break  # beyond this block, captions belong to the other picture
         node = parent
     following = node.getnext()
     if following is not None and _is_caption_line(following):
-        text, credit = split_credit(following, page)
-        return Caption(url, text, credit.text, credit.url) if text or credit.text else None
+        return _from_holder(page, url, following, None, claimed)
     return None
 
 
-def _caption_after(image: Element, block: Element) -> Element | None:
-    """The first element after the picture in ``block`` whose class says it is a caption."""
-    seen = False
-    for element in block.iter():
-        if element is image:
-            seen = True
+def _from_holder(page: Page, url: str, holder: Element, block: Element | None, claimed: set[int]) -> Caption | None:
+    if id(holder) in claimed:
+        return None
+    claimed.add(id(holder))
+    text, credit = split_credit(holder, page)
+    if credit.text is None and block is not None:
+        credit = _credit_after(page, holder)
+    return Caption(url, text, credit.text, credit.url) if text or credit.text else None
+
+
+def _credit_after(page: Page, holder: Element) -> Credit:
+    """A credit element after the caption, beside it in the picture's block (``div.article_image_source``)."""
+    for sibling in holder.itersiblings():
+        if isinstance(sibling.tag, str) and is_credit_element(sibling):
+            text = strip_label(shown_text(sibling))
+            if text:
+                return Credit(text, _link_in(sibling, page))
+    return Credit(None, None)
+
+
+def _caption_after(page: Page, image: Element, block: Element) -> Element | None:
+    """The caption of the picture in ``block``: the block itself when it is a wrapper named for a
+    caption around this one picture, else the first element after the picture whose class says
+    caption or credit, or whose text is a credit line; never past another picture or the article's prose."""
+    own = shown_text(block) if is_caption_named(block) else ""
+    if own and len(own) <= _LOOSE_TEXT and all(other is image for other in block.iter(*PICTURES)):
+        return block
+    credit: Element | None = None
+    holders = picture_holders(page)
+    for element in _after(image, block):
+        if is_other_picture(page, element, image):
+            break
+        size = page.text_size(element)
+        if not size or id(element) in holders:
             continue
-        if not seen or not isinstance(element.tag, str) or element.tag in _IMAGES:
-            continue
-        if any(words_of(name) & _CAPTION_WORDS for name in names_of(element)):
-            text = inline_text(element)
-            if text and len(text) <= _LOOSE_TEXT and next(element.iter("img"), None) is None:
-                return element
-    return None
+        named = is_caption_named(element)
+        if size > _LOOSE_TEXT or (element.tag == "p" and size >= _PROSE and not named):
+            break
+        if named and shown_text(element):
+            return element
+        # <cite> is a credit inside a caption; after a picture it is as often a story's byline
+        if credit is None and element.tag != "cite" and (is_credit_element(element) or _is_credit_line(element)):
+            credit = element if shown_text(element) else None
+    return credit
+
+
+def _is_credit_line(element: Element) -> bool:
+    return bool(CREDIT_LINE.match(squash(text_of(element))))
+
+
+def _after(image: Element, block: Element) -> Iterator[Element]:
+    """The elements after the picture in ``block``, in page order, without what no reader sees
+    (scripts, styles, an SVG's insides, screen-reader labels)."""
+    node: Element | None = image
+    while node is not None and node is not block:
+        for sibling in node.itersiblings():
+            yield from _visible(sibling)
+        node = node.getparent()
+
+
+def _visible(element: Element) -> Iterator[Element]:
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if isinstance(node.tag, str) and not shown(node):
+            yield node
+            stack.extend(reversed(node))
 
 
 def _is_caption_line(element: Element) -> bool:
-    text = inline_text(element)
-    if not text or len(text) > _LOOSE_TEXT or next(element.iter("img"), None) is not None:
+    text = shown_text(element)
+    if not text or len(text) > _LOOSE_TEXT or next(element.iter(*PICTURES), None) is not None:
         return False
-    return bool(_CREDIT_LINE.match(text)) or any(words_of(name) & _CAPTION_WORDS for name in names_of(element))
+    return bool(CREDIT_LINE.match(text)) or is_caption_named(element) or is_credit_element(element)
 
 
 def _from_attribute(image: str, value: str | None) -> Caption | None:
@@ -229,67 +295,56 @@ def _from_attribute(image: str, value: str | None) -> Caption | None:
     return Caption(image, text, credit) if text or credit else None
 
 
-def image_url(page: Page, container: Element) -> str | None:
-    img = next(container.iter("img", "amp-img"), None)
-    if img is None:
-        img = next(container.iter("source"), None)
-    url = _image_of(page, img) if img is not None else None
-    if url is not None:
-        return url
-    tag = next(iter(page.select("[itemprop=contentUrl], [itemprop=url]", container)), None)
-    if tag is not None:
-        value = tag.get("content") or tag.get("href") or tag.get("src")
-        return page.absolute(value if isinstance(value, str) else None)
-    return None
-
-
-def _image_of(page: Page, img: Element) -> str | None:
-    """The picture's address; a lazy-loaded one's real address, not its placeholder."""
-    src = img.get("src") or ""
-    attrs = _LAZY_ATTRS + _IMAGE_ATTRS if not src.strip() or _PLACEHOLDER.search(src) else _IMAGE_ATTRS
-    for attr in attrs:
-        value = img.get(attr)
-        if isinstance(value, str) and value.strip() and not value.strip().startswith("data:"):
-            first = value.strip().split(",")[0].split()[0]  # srcset: "a.jpg 1x, b.jpg 2x"
-            url = page.absolute(first)
-            if url:
-                return url
-    return None
-
-
 def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
-    """The caption's text without its credit, and the credit (a marked element or a trailing phrase)."""
-    marked = next(iter(page.select(CREDIT_ELEMENTS, holder)), None)
-    full = inline_text(holder)
+    """The caption's text without its credit, and the credit (a marked element or a trailing phrase);
+    a holder marked as a credit is all credit."""
+    if is_credit_element(holder) and not is_caption_named(holder):
+        text, credit_text = split_credit_text(shown_text(holder))  # "caption | Photo by X" in a credit box
+        if text and credit_text:
+            return text, Credit(credit_text, _link_for(holder, credit_text, page))
+        return "", Credit(strip_label(shown_text(holder)) or None, _link_in(holder, page))
+    repeats = _truncated_copies(holder)
+    marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
+    marked = marked if marked is not None else _small_print_after(holder)
+
+    def skip(tag: Element) -> bool:
+        return shown(tag) or id(tag) in repeats or tag is marked
+
+    full = inline_text(holder, skip)
     if marked is not None:
-        credit_text = _strip_label(inline_text(marked))
-        text = squash(full.replace(inline_text(marked), " "))
-        return _tidy(text), Credit(credit_text or None, _link_in(marked, page))
+        credit_text = strip_label(shown_text(marked))
+        return tidy(full), Credit(credit_text or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
     return text, Credit(credit, _link_for(holder, credit, page) if credit else None)
 
 
-def split_credit_text(full: str) -> tuple[str, str | None]:
-    """A caption line's text and its trailing credit phrase ("… (Photo: Reuters)")."""
-    for pattern in _CREDIT_PATTERNS:
-        match = pattern.search(full)
-        if match and (match.start() > 0 or _CREDIT_LINE.match(full)):
-            return _tidy(full[: match.start()]), match["credit"].strip() or None
-    return _tidy(full), None
+def _small_print_after(holder: Element) -> Element | None:
+    """A caption's last element in small print after its text ("… vote. <small>X/Reuters</small>"): its credit."""
+    children = [c for c in holder if isinstance(c.tag, str)]
+    last = children[-1] if children else None
+    if last is None or last.tag != "small" or (last.tail or "").strip():
+        return None
+    before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
+    return last if before and shown_text(last) else None
 
 
-def _strip_label(text: str) -> str:
-    match = re.match(rf"^\s*[(\[]?\s*{_LABEL}(?:\s+by)?\s*[:：]?\s*(?P<rest>.*?)[)\]]?\s*$", text, re.I)
-    return (match["rest"] if match else text).strip()
-
-
-def _tidy(text: str) -> str:
-    return text.strip().rstrip("|/–—-").strip()
+def _truncated_copies(holder: Element) -> set[int]:
+    """Children that repeat the start of a sibling's text (a caption's truncated copy beside its full one)."""
+    copies: set[int] = set()
+    for parent in holder.iter():
+        children = [c for c in parent if isinstance(c.tag, str)]
+        if len(children) < 2:
+            continue
+        texts = [_ELLIPSIS.sub("", shown_text(c)) for c in children]
+        for child, text in zip(children, texts, strict=True):
+            if text and any(other != text and other.startswith(text) for other in texts):
+                copies.add(id(child))
+    return copies
 
 
 def _link_for(holder: Element, credit: str, page: Page) -> str | None:
     for link in holder.iter("a"):
-        if link.get("href") is not None and inline_text(link) and inline_text(link) in credit:
+        if link.get("href") is not None and shown_text(link) and shown_text(link) in credit:
             return page.absolute(link.get("href"))
     return None
 

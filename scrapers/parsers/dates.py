@@ -417,11 +417,13 @@ class _Reader:
         first_published: FoundDate | None = None
         first_modified: FoundDate | None = None
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
-        for found, label in self._byline_dates(h1):
+        for found, label, worded in self._byline_dates(h1):
             found = _disambiguated(found, known)
             shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
             if label is None and shown_update:
                 label = "modified"  # the page shows the day it was updated
+            elif shown_update and not worded and published is not None and published.day < found.day:
+                label = "modified"  # a class or pubdate says "published", but the day is the later update's
             if label == "modified":
                 first_modified = first_modified or found
             else:
@@ -430,9 +432,10 @@ class _Reader:
                 break
         return first_published, first_modified
 
-    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None]]:
-        for found, owner, label in byline_dates(h1, self.tz, self.month_first, self.fetched_at):
-            yield self._byline_date(found, owner), label
+    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool]]:
+        """Each byline date, its label, and whether words say it (else markup, or nothing)."""
+        for found, owner, label, worded in byline_dates(h1, self.tz, self.month_first, self.fetched_at):
+            yield self._byline_date(found, owner), label, worded
 
     def _byline_date(self, found: Loose, owner: Element | None) -> FoundDate:
         """A byline date; inside a ``<time datetime>`` of the same day, the attribute's exact value."""

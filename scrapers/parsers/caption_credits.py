@@ -1,0 +1,109 @@
+"""A caption's credit: the element that marks it, or the phrase that states it.
+
+An element marks a credit by its name (a class, id or ``data-testid`` ending in ``credit``,
+``copyright``, ``source``, ``attribution`` or ``photographer``: ``span.source``,
+``div.article_image_source``, ``.photo-credit``), by ``<cite>``, by schema.org (``copyrightHolder``,
+``creator``), or by a label only screen readers read ("Credit…", "Image source,") before its text;
+such labels are never part of what a caption shows. A phrase states one with a label ("Photo: X",
+"Photo / X", "Фото — X", "Illustration: X", "Image by: X", "(Image credit: X)", "Şəkil: X"), a
+copyright sign, or "courtesy of"; the label is not part of the credit. A line that is nothing but
+a credit, under a picture, is a caption with a credit and no text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .boilerplate import names_of
+from .text import Element, inline_text, never_text
+
+# What the picture is, in the languages of our sites and their neighbours.
+_KIND = (
+    r"(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|graphics?|infographics?|videos?|credits?"
+    r"|fotoğraf|fotos?|фото(?:графия)?|иллюстрация|şəkil|şəkillər|source|kaynak|источник|mənbə|bild|quelle"
+    r"|fuente|crédit|crédito|illustration)(?![^\W\d_])"
+)
+# "Photo", "Image credit", "Photo by", "Photo courtesy of", "Источник фото".
+LABEL = rf"{_KIND}(?:\s+(?:{_KIND}|by|courtesy(?:\s+of)?))?"
+_SEPARATOR = r"(?:\s*[:：]|\s+[/|—–-](?=\s))"  # "Photo: X", "Photo / X", "Фото — X"
+_CREDIT_PATTERNS = (
+    re.compile(rf"\s*[(\[]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
+    re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
+    re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{LABEL}{_SEPARATOR}\s*(?P<credit>[^:]+?)\s*$", re.I),
+    re.compile(
+        r"(?:^|(?<=[\s.|/–—-]))\s*(?:photo|image|picture|illustration)s?\s+(?:by|courtesy(?:\s+of)?)\s+"
+        r"(?P<credit>.+?)\s*$",
+        re.I,
+    ),
+    re.compile(r"(?:^|(?<=[\s.|/–—-]))\s*courtesy\s+of\s+(?P<credit>.+?)\s*$", re.I),
+    re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
+)
+# A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
+CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
+_LABEL_AT_START = re.compile(rf"^\s*[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)?\s*(?P<rest>.*?)[)\]]?\s*$", re.I)
+_COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
+_CREDIT_NAMES = (
+    "credit", "credits", "copyright", "source", "attribution", "photographer", "credittext", "creditline",
+    "creditwrap", "creditwrapper",
+)  # fmt: skip
+_CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
+_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component")  # names where classes are hashed
+_READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
+_ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
+
+
+def element_names(element: Element) -> list[str]:
+    """Class names, id and test ids, lower-cased without separators ("Figure-caption" → figurecaption)."""
+    if not element.attrib:
+        return []
+    names = names_of(element) + [v for a in _NAMING_ATTRS if isinstance(v := element.get(a), str) and v]
+    return [name.lower().replace("-", "").replace("_", "") for name in names]
+
+
+def is_reader_only(element: Element) -> bool:
+    """Text for screen readers only ("sr-only", "visually-hidden"): a label no reader sees."""
+    names = element.get("class")
+    if not names:
+        return False
+    compact = names.lower().replace("-", "").replace("_", "")
+    return any(marker in compact for marker in _READER_ONLY)
+
+
+def shown(element: Element) -> bool:
+    """Skip rule for a caption's text: what a reader does not see."""
+    return never_text(element) or is_reader_only(element)
+
+
+def shown_text(element: Element) -> str:
+    return inline_text(element, shown)
+
+
+def is_credit_element(element: Element) -> bool:
+    """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
+    if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
+        return True
+    if any(name.endswith(_CREDIT_NAMES) for name in element_names(element)):  # not "ApplyNowCreditCard"
+        return True
+    label = next((c for c in element if isinstance(c.tag, str)), None)
+    return label is not None and is_reader_only(label) and bool(_ONLY_A_LABEL.match(inline_text(label)))
+
+
+def split_credit_text(full: str) -> tuple[str, str | None]:
+    """A caption line's text and its trailing credit phrase ("… (Photo: Reuters)")."""
+    for pattern in _CREDIT_PATTERNS:
+        match = pattern.search(full)
+        if match and (match.start() > 0 or CREDIT_LINE.match(full)):
+            return tidy(full[: match.start()]), match["credit"].strip() or None
+    return tidy(full), None
+
+
+def strip_label(text: str) -> str:
+    """A credit without its label ("Photo: X" → "X", "© X" → "X")."""
+    text = _COPYRIGHT_AT_START.sub("", text)
+    match = _LABEL_AT_START.match(text)
+    rest = match["rest"] if match and match["rest"] else text
+    return rest.strip().strip("()[]").strip()
+
+
+def tidy(text: str) -> str:
+    return text.strip().rstrip("|/–—-").strip()

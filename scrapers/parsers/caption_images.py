@@ -1,0 +1,105 @@
+"""The address of a captioned picture, wherever the page keeps it.
+
+``src`` is often not the picture: lazy loading leaves a placeholder there (a ``data:`` URI, a
+1×1 gif, ``missing-image.svg``, a ``width="1"`` shim) and puts the real address in a ``data-*``
+attribute whose name varies by script (``data-src``, ``data-hi-res-src``, ``data-original``…);
+``<picture>`` may give it only in a ``<source srcset>``; some pages draw the picture as a ``div``
+with ``data-src`` or a schema.org ``contentUrl``. The real address is taken, never the placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .page import Page
+from .text import Element
+
+PICTURES = ("img", "amp-img")
+_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-srcset")
+_PLACEHOLDER = re.compile(
+    r"^data:|blank|spacer|placeholder|pixel|transparent|lazy|loading|missing|1x1|\.gif(?:$|\?)", re.I
+)
+_ICON = 64  # pixels: a picture this small is an icon or a badge, not a photo with a caption
+_IMAGE_ADDRESS = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:$|[?#\s])|/images?/|/img/|/photos?/", re.I)
+
+
+def image_url(page: Page, container: Element) -> str | None:
+    """The address of the first picture in ``container`` that has a real one."""
+    for img in container.iter(*PICTURES):
+        url = picture_url(page, img)
+        if url is not None:
+            return url
+    for holder in container.iter("source", "div", "span", "a"):
+        url = _first_of(page, holder, ("srcset", "data-srcset", "data-src")) if holder is not container else None
+        if url is not None:
+            return url
+    tag = next(iter(page.select("[itemprop=contentUrl], [itemprop=url]", container)), None)
+    if tag is not None:
+        value = tag.get("content") or tag.get("href") or tag.get("src")
+        return page.absolute(value if isinstance(value, str) else None)
+    return None
+
+
+def picture_url(page: Page, img: Element) -> str | None:
+    """The picture's address: its lazy-loaded one when ``src`` is a placeholder, else its
+    ``<picture>``'s first source when it has none (memoised per page: the search asks often)."""
+    known: dict[int, str | None] = page.memo.setdefault("picture_urls", {})
+    if id(img) not in known:
+        known[id(img)] = _picture_url(page, img)
+    return known[id(img)]
+
+
+def picture_holders(page: Page) -> frozenset[int]:
+    """The elements that hold a picture (keyed by ``id``), found once per page."""
+    holders = page.memo.get("picture_holders")
+    if not isinstance(holders, frozenset):
+        found = {id(a) for name in PICTURES for img in page.tags(name) for a in img.iterancestors()}
+        holders = page.memo["picture_holders"] = frozenset(found)
+    return holders
+
+
+def _picture_url(page: Page, img: Element) -> str | None:
+    src = (img.get("src") or "").strip()
+    if src and not _is_placeholder(img, src):
+        return _first_of(page, img, _ATTRS)
+    url = _first_of(page, img, _LAZY_ATTRS) or _first_of(page, img, _image_data_attrs(img))
+    parent = img.getparent()
+    if url is None and parent is not None and parent.tag == "picture":
+        url = next((u for s in parent.iter("source") if (u := _first_of(page, s, ("srcset",)))), None)
+    return url or _first_of(page, img, ("srcset", "src"))
+
+
+def is_other_picture(page: Page, element: Element, image: Element) -> bool:
+    """Whether ``element`` is a picture other than ``image`` that could have a caption of its own: not
+    the same picture again (its ``<noscript>`` copy), not an icon or a badge (an SVG file, a few pixels)."""
+    if element is image or element.tag not in PICTURES or next(element.iterancestors("noscript"), None) is not None:
+        return False
+    url = picture_url(page, element)
+    if url is None or url == picture_url(page, image) or url.lower().split("?")[0].endswith(".svg"):
+        return False
+    sizes = [element.get("width") or "", element.get("height") or ""]
+    return not any(size.isdigit() and int(size) < _ICON for size in sizes)
+
+
+def _is_placeholder(img: Element, src: str) -> bool:
+    return bool(_PLACEHOLDER.search(src)) or (img.get("width") == "1" and img.get("height") == "1")
+
+
+def _image_data_attrs(img: Element) -> tuple[str, ...]:
+    """Other ``data-*`` attributes that hold a picture's address (each lazy-loading script names its own)."""
+    return tuple(
+        str(name) for name, value in img.attrib.items()
+        if str(name).startswith("data-") and isinstance(value, str) and _IMAGE_ADDRESS.search(value)
+    )  # fmt: skip
+
+
+def _first_of(page: Page, element: Element, attrs: tuple[str, ...]) -> str | None:
+    for attr in attrs:
+        value = element.get(attr)
+        if isinstance(value, str) and value.strip() and not value.strip().startswith("data:"):
+            first = value.strip().split(",")[0].split()[0]  # srcset: "a.jpg 1x, b.jpg 2x"
+            url = page.absolute(first)
+            if url:
+                return url
+    return None
