@@ -51,6 +51,7 @@ EVAL_ARGS ?=
 eval: install
 	@if [ -f "$(SETS)/score.py" ]; then \
 		$(PY) bench/extraction.py --sets $(SETS) $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON)) $(EVAL_ARGS); \
+		$(PY) bench/generic_recall.py --sets $(SETS); \
 	else \
 		echo "make eval: no labelled sets at $(SETS) (score.py missing), nothing measured; SETS=path to point elsewhere"; \
 	fi

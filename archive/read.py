@@ -9,6 +9,7 @@ import sqlite3
 from typing import Any, TypeVar
 
 from archive.errors import BodyDamagedError
+from archive.search import DEFAULT_MIN_CONFIDENCE
 from archive.search import index as search_index
 from archive.store import Archive
 
@@ -126,12 +127,13 @@ def get_article(archive: Archive, url_or_id: str | int) -> dict[str, Any] | None
     return article
 
 
-def _counts(archive: Archive, sql: str) -> dict[str, int]:
-    return {str(k) if k is not None else "(none)": int(n) for k, n in archive.conn.execute(sql)}
+def _counts(archive: Archive, sql: str, params: tuple[Any, ...] = ()) -> dict[str, int]:
+    return {str(k) if k is not None else "(none)": int(n) for k, n in archive.conn.execute(sql, params)}
 
 
-def stats(archive: Archive) -> dict[str, Any]:
-    """Counts for a quick look at what the archive holds and how the crawls went."""
+def stats(archive: Archive, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, Any]:
+    """Counts for a quick look at what the archive holds and how the crawls went. Articles less sure
+    than ``min_confidence`` to be articles are counted apart (``articles_below``), not in the rest."""
     one = archive.conn.execute
     pages = one("SELECT count(*), coalesce(sum(fetch_count), 0), count(DISTINCT url) FROM pages").fetchone()
     # The per-site compression dictionaries count as stored bytes: the bodies cannot be read without them.
@@ -140,15 +142,24 @@ def stats(archive: Archive) -> dict[str, Any]:
         "coalesce(sum(length(body)), 0) + (SELECT coalesce(sum(length(dict)), 0) FROM compression_dicts) "
         "FROM page_bodies"
     ).fetchone()
-    by = "SELECT {c}, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+    sure = (min_confidence,)
+    by = "SELECT {c}, count(*) FROM articles WHERE confidence >= ? GROUP BY 1 ORDER BY 2 DESC, 1"
     return {
-        "articles": one("SELECT count(*) FROM articles").fetchone()[0],
-        "articles_partial": one("SELECT count(*) FROM articles WHERE is_partial").fetchone()[0],
-        "by_site": _counts(archive, by.format(c="site")),
-        "by_language": _counts(archive, by.format(c="language")),
-        "by_section": _counts(archive, by.format(c="section")),
+        "articles": one("SELECT count(*) FROM articles WHERE confidence >= ?", sure).fetchone()[0],
+        "articles_partial": one("SELECT count(*) FROM articles WHERE is_partial AND confidence >= ?",
+                                sure).fetchone()[0],
+        "min_confidence": min_confidence,
+        "min_confidence_default": DEFAULT_MIN_CONFIDENCE,
+        "articles_below": _counts(
+            archive, "SELECT page_type, count(*) FROM articles WHERE confidence < ? GROUP BY 1 ORDER BY 2 DESC, 1",
+            sure,
+        ),
+        "by_site": _counts(archive, by.format(c="site"), sure),
+        "by_language": _counts(archive, by.format(c="language"), sure),
+        "by_section": _counts(archive, by.format(c="section"), sure),
         "by_month": _counts(
-            archive, "SELECT substr(published, 1, 7), count(*) FROM articles GROUP BY 1 ORDER BY 1"
+            archive, "SELECT substr(published, 1, 7), count(*) FROM articles WHERE confidence >= ? GROUP BY 1 "
+            "ORDER BY 1", sure,
         ),
         "comments": one("SELECT count(*) FROM comments").fetchone()[0],
         "captions": one("SELECT count(*) FROM captions").fetchone()[0],

@@ -280,6 +280,15 @@ _V5_STATEMENTS = (
 )""",
 )
 
+# Version 6: what a generic crawl's page is and how sure the page-type check was that it is an
+# article (issue 15): a probable article is archived, never dropped, and readers filter on it
+# (`--min-confidence`). Existing rows were confirmed articles: 'article', 1.0.
+_V6_STATEMENTS = (
+    "ALTER TABLE articles ADD COLUMN page_type TEXT NOT NULL DEFAULT 'article'",
+    "ALTER TABLE articles ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0",
+    "CREATE INDEX articles_unsure ON articles (confidence) WHERE confidence < 1.0",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -302,6 +311,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(4, "page bodies compressed with a preset dictionary per site", _V4_STATEMENTS),
     Migration(5, "dead letters: distributed-crawl items that could not be ingested", _V5_STATEMENTS),
+    Migration(6, "page type and article confidence of each article", _V6_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

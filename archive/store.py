@@ -190,6 +190,8 @@ ARTICLE_CONTENT_COLUMNS = (
     "is_partial",
     "extractor_version",
     "content_hash",
+    "page_type",
+    "confidence",
 )
 
 
@@ -216,6 +218,8 @@ def article_row(record: ArticleRecord) -> dict[str, Any]:
         "is_partial": int(a.is_partial),
         "extractor_version": a.extractor_version,
         "content_hash": content_hash(a),
+        "page_type": a.page_type,
+        "confidence": round(a.confidence, 3),
         "page_hash": record.page.sha256 if record.page else None,
         "first_seen": seen,
         "last_seen": seen,

@@ -44,6 +44,7 @@ from scrapers.parsers import parse_article
 from scrapers.parsers.article import Article
 from scrapers.parsers.pagetype import PageType
 from scrapers.parsers.parse import parse_candidate
+from scrapers.site_evidence import SiteEvidence
 from scrapers.sites import SiteProfile
 
 if TYPE_CHECKING:
@@ -207,8 +208,13 @@ class ParseArticlePipeline:
         workers: int = 0,
         timeout: float = defaults.PARSE_TIMEOUT,
         max_bytes: int = defaults.PARSE_MAX_BYTES,
+        min_confidence: float = defaults.PAGETYPE_MIN_CONFIDENCE,
+        template_articles: int = defaults.PAGETYPE_TEMPLATE_ARTICLES,
     ) -> None:
         self.crawler = crawler
+        # A candidate less sure than this to be an article is not archived as one (counted, logged).
+        self.min_confidence = min_confidence
+        self.evidence = SiteEvidence(template_articles)
         self.stats = stats
         self.workers = workers
         self.timeout = timeout
@@ -226,6 +232,8 @@ class ParseArticlePipeline:
             workers=_workers_setting(settings.get("PARSE_WORKERS")),
             timeout=settings.getfloat("PARSE_TIMEOUT"),
             max_bytes=settings.getint("PARSE_MAX_BYTES"),
+            min_confidence=settings.getfloat("PAGETYPE_MIN_CONFIDENCE"),
+            template_articles=settings.getint("PAGETYPE_TEMPLATE_ARTICLES"),
         )
 
     def open_spider(self) -> None:
@@ -266,16 +274,35 @@ class ParseArticlePipeline:
             logger.error("parse failed for %s: %s: %s", item.url, type(exc).__name__, exc)
             self._inc("archive/failed/parse_error")
             return self._failure(item, PARSE_ERROR, f"{type(exc).__name__}: {exc}")
-        if isinstance(parsed, PageType):  # an article candidate that is a listing, tag, author... page
-            item.kind = "listing" if parsed.kind == "listing" else "page"
-            self._inc("archive/dropped/not_article")
-            logger.debug("not an article (%s, %.1f: %s): %s", parsed.kind, parsed.score, "; ".join(parsed.reasons),
-                         item.url)
-            return item
-        if item.confirm_article:
-            self._inc("pagetype/article")
+        if isinstance(parsed, PageType):  # an article candidate that is surely something else
+            return self._not_article(item, parsed.kind, f"{parsed.veto or parsed.kind} ({parsed.score:+.1f}: "
+                                     f"{'; '.join(parsed.reasons)})")
+        if item.confirm_article and not self._confirmed(item, parsed):
+            return self._not_article(item, parsed.page_type, f"confidence {parsed.confidence:.2f} below "
+                                     f"PAGETYPE_MIN_CONFIDENCE {self.min_confidence:g}")
         item.article = parsed
         self._inc("parse/articles")
+        return item
+
+    def _confirmed(self, item: PageItem, article: Article) -> bool:
+        """A candidate's confidence, raised by what its site says (scrapers/site_evidence.py); False
+        when it is too low to archive the page as an article."""
+        confidence, why = self.evidence.confidence(item.url, article.confidence, item.evidence)
+        if why:
+            logger.debug("confidence %.2f -> %.2f, %s: %s", article.confidence, confidence, why, item.url)
+            self._inc("pagetype/raised_by_site")
+            article.confidence = confidence
+        if article.confidence < self.min_confidence:
+            return False
+        self.evidence.learn(item.url, article.confidence)
+        self._inc("pagetype/article" if article.confidence >= self.evidence.sure else "pagetype/probable_article")
+        return True
+
+    def _not_article(self, item: PageItem, kind: str, why: str) -> PageItem:
+        """Kept as a page (its links were followed all the same), not archived as an article."""
+        item.kind = "listing" if kind == "listing" else "page"
+        self._inc("archive/dropped/not_article")
+        logger.info("not an article: %s: %s", why, item.url)
         return item
 
     async def _in_process(self, item: PageItem) -> Article | PageType:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import lxml.etree
 from parsel import Selector
@@ -237,8 +237,10 @@ def autodiscovered_feeds(html: str, base_url: str) -> list[str]:
 def clean_url(url: str) -> str:
     """Without the fragment and the query parameters that do not change the page."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not DROP_PARAMS.match(k)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+    # The kept parameters stay as written: re-encoding them makes another URL of ``?/topic/12-x/``
+    # (Invision forums) or of ``?a=b%20c``, which the site may not answer.
+    kept = [p for p in parts.query.split("&") if p and not DROP_PARAMS.match(unquote_plus(p.split("=", 1)[0]))]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "&".join(kept), ""))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ class PageItem:
     # Its URL only suggests an article (the generic spider's guess): the parse pipeline runs the
     # page-type check first, on the tree it parses from (scrapers/pagetype_filter.py sets it).
     confirm_article: bool = False
+    # Why the spider took it for an article: "link" (its URL), "sitemap", "feed", "news" (a news
+    # sitemap's entry), "listing_url" (listed by the site although its URL looks like a listing).
+    evidence: str | None = None
 
 
 @dataclass

@@ -35,6 +35,7 @@ class PageTypeFilter:
             and response.meta.get("confirm_article")
         ):
             obj.confirm_article = True
+            obj.evidence = response.meta.get("article_evidence")
         return obj
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:

@@ -100,6 +100,8 @@ CRAWL_START_URLS: list[str] = []  # generic spider: homepages, sitemaps or feeds
 CRAWL_PROFILE = None  # generic spider: a site profile to use (name or .toml path)
 CRAWL_SINCE = None  # generic spider: skip sitemap/feed items older than this date (YYYY-MM-DD)
 PAGETYPE_ENABLED = True  # confirm the generic spider's article candidates with the page-type check
+PAGETYPE_MIN_CONFIDENCE = 0.2  # a candidate less sure to be an article is kept as a page only (counted, logged)
+PAGETYPE_TEMPLATE_ARTICLES = 3  # sure articles sharing a URL template that vouch for the site's next ones
 # Parsing (pipelines/parse.py): in worker processes, off the reactor thread; a page over a limit is a
 # failure (too_large / parse_timeout), the crawl goes on.
 PARSE_WORKERS = None  # None: one per core; 0: parse in the crawl's own process

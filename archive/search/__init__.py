@@ -50,6 +50,11 @@ _SPACE = re.compile(r"\s+")
 # --- filters ----------------------------------------------------------------------------------
 
 
+# Readers (search, stats, the web UI) show articles at least this sure to be articles unless told
+# otherwise (`--min-confidence 0` shows every one). The confidences: scrapers/parsers/pagetype.py.
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
 @dataclass(frozen=True)
 class Filters:
     """What to search in, besides the query; None / False means any."""
@@ -61,12 +66,16 @@ class Filters:
     until: str | None = None  # published on or before (the whole month/year when shorter)
     author: str | None = None  # matched like author:"..." (language-aware)
     has_comments: bool = False
+    # Articles less sure than this to be articles (a generic crawl's probable ones) are left out.
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and not _DATE.match(value):
                 raise QueryError(f"--{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise QueryError(f"--min-confidence {self.min_confidence:g} is not between 0 and 1")
 
     def params(self) -> dict[str, str]:
         """The SQL parameters: '' for "any", as Datasette sends a canned query's empty fields."""
@@ -78,24 +87,28 @@ class Filters:
             "until": self.until or "",
             "author": self.author or "",
             "has_comments": "1" if self.has_comments else "",
+            "min_confidence": str(self.min_confidence),
         }
 
 
 # --- the SQL (shared with Datasette's canned queries) -----------------------------------------
 
+# An empty field (Datasette's canned queries send '' for it) is the default.
+_CONFIDENT = f"""
+  AND a.confidence >= coalesce(nullif(:min_confidence, ''), {float(DEFAULT_MIN_CONFIDENCE)!r})"""
 _ARTICLE_FILTERS = """
   AND (:lang = '' OR a.language = :lang)
   AND (:site = '' OR a.site = :site)
   AND (:section = '' OR a.section = :section)
   AND (:since = '' OR a.published >= :since)
   AND (:until = '' OR substr(a.published, 1, length(:until)) <= :until)
-  AND (:has_comments = '' OR a.comment_count > 0)"""
+  AND (:has_comments = '' OR a.comment_count > 0)""" + _CONFIDENT
 _COMMENT_FILTERS = """
   AND (:lang = '' OR a.language = :lang)
   AND (:site = '' OR a.site = :site)
   AND (:section = '' OR a.section = :section)
   AND (:since = '' OR c.published >= :since)
-  AND (:until = '' OR substr(c.published, 1, length(:until)) <= :until)"""
+  AND (:until = '' OR substr(c.published, 1, length(:until)) <= :until)""" + _CONFIDENT
 _LIMIT = "LIMIT coalesce(nullif(:limit, ''), 20) OFFSET coalesce(nullif(:offset, ''), 0)"
 _ORDER = {
     ("articles", "relevance"): f"{ARTICLES_FTS}.rank",

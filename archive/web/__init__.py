@@ -27,7 +27,7 @@ from archive.search import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-FILTER_PARAMS = ("lang", "site", "section", "since", "until", "author")
+FILTER_PARAMS = ("lang", "site", "section", "since", "until", "author", "min_confidence")
 SETTINGS: dict[str, Any] = {
     # Only the canned queries: arbitrary SQL reads every table (raw pages, crawl runs) and can keep
     # the server busy. An owner turns it on with `newsarchive serve --allow-sql` (ALLOW_SQL below).

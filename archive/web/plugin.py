@@ -18,7 +18,7 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from markupsafe import Markup, escape
 
 from archive.read import comment_threads
-from archive.search import highlight_ranges, query_error, register_functions
+from archive.search import DEFAULT_MIN_CONFIDENCE, highlight_ranges, query_error, register_functions
 from archive.web.captured import ROUTE, captured
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +81,7 @@ def prepare_jinja2_environment(env: Any) -> None:
     env.globals["newsarchive_marked"] = marked
     env.globals["newsarchive_query_error"] = query_error
     env.globals["newsarchive_searches"] = SEARCHES
+    env.globals["newsarchive_min_confidence"] = DEFAULT_MIN_CONFIDENCE
 
 
 async def _is_archive(datasette: Any, database: str | None) -> bool:

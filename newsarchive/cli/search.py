@@ -10,6 +10,7 @@ import click
 
 from archive.read import printable
 from archive.search import (
+    DEFAULT_MIN_CONFIDENCE,
     SORTS,
     TARGETS,
     CaptionHit,
@@ -91,6 +92,8 @@ def _print_facets(counts: dict[str, dict[str, int]] | None) -> None:
 @click.option("--section", help="Only articles in this section.")
 @click.option("--author", help="Only articles by this author (matched like the query: Aliyev finds Əliyev).")
 @click.option("--has-comments", is_flag=True, help="Only articles with reader comments.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
+              help="Only articles at least this sure to be articles (a generic crawl's probable ones; 0: all).")
 @click.option(
     "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
     help="relevance (bm25: title > body > captions > comments) or date (newest first).",
@@ -123,6 +126,7 @@ def search_cmd(
     section: str | None,
     author: str | None,
     has_comments: bool,
+    min_confidence: float,
     sort: str,
     target: str,
     in_comments: bool,
@@ -149,7 +153,7 @@ def search_cmd(
       newsarchive search 'Baku' --count --facets
     """
     target = "comments" if in_comments else "captions" if in_captions else target
-    filters = Filters(lang, site, section, since, until, author, has_comments)
+    filters = Filters(lang, site, section, since, until, author, has_comments, min_confidence)
     with open_archive(ctx, db) as archive:
         counted = count(archive, query, filters, target) if only_count or with_facets else None
         grouped = facets(archive, query, filters) if with_facets and target != "comments" else None

@@ -8,6 +8,7 @@ import click
 
 from archive.errors import ArticleNotFoundError
 from archive.read import check, get_article, printable, stats
+from archive.search import DEFAULT_MIN_CONFIDENCE
 from newsarchive.cli.common import counts_line, db_option, echo_json, open_archive
 
 
@@ -90,6 +91,12 @@ def _print_stats(s: dict[str, Any]) -> None:
         f"{'articles:':<13}{s['articles']} ({s['articles_partial']} partial), "
         f"{s['comments']} comments, {s['captions']} captions"
     )
+    below = s["articles_below"]
+    click.echo(
+        f"{'':<13}at confidence >= {s['min_confidence']:g} (default {s['min_confidence_default']:g}, "
+        f"--min-confidence); below it: {sum(below.values())}"
+        + (f" ({', '.join(f'{k} {v}' for k, v in below.items())})" if below else "")
+    )
     for key in ("site", "language", "section", "month"):
         click.echo(counts_line(f"  {key}:", s[f"by_{key}"]))
     p, b = s["pages"], s["page_bodies"]
@@ -114,9 +121,11 @@ def _print_stats(s: dict[str, Any]) -> None:
 
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="All the figures as JSON.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
+              help="Count articles at least this sure to be articles; the others are counted apart.")
 @db_option
 @click.pass_context
-def stats_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
+def stats_cmd(ctx: click.Context, as_json: bool, min_confidence: float, db: str | None) -> None:
     """Counts: articles per site, language, section and month; pages; failures; recent runs.
 
     \b
@@ -124,7 +133,7 @@ def stats_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
       newsarchive stats --db data/archive.db
     """
     with open_archive(ctx, db) as archive:
-        figures = stats(archive)
+        figures = stats(archive, min_confidence)
     if as_json:
         echo_json(figures)
     else:

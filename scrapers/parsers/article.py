@@ -59,6 +59,11 @@ class Article:
     # "dateline" are what a reader sees; "jsonld", "meta" and "microdata" the page's metadata; "url".
     published_source: str | None = None
     modified_source: str | None = None
+    # What the page is and how sure the parser is that it is an article (0-1). A page parsed with a
+    # profile, or confirmed by the site's own account (its news sitemap, its feed), is sure (1.0); a
+    # generic crawl's candidate gets the page-type check's confidence (scrapers/parsers/pagetype.py).
+    page_type: str = "article"
+    confidence: float = 1.0
 
     @property
     def key(self) -> str:

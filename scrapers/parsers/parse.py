@@ -31,11 +31,17 @@ def parse_candidate(
     *,
     fetched_at: datetime | None = None,
 ) -> Article | PageType:
-    """A page whose URL only suggests an article: the page-type check first, then, if it is one, the
-    Article parsed from the same tree; otherwise the :class:`PageType` that says what it is and why."""
+    """A page whose URL only suggests an article: the page-type check first, then the Article parsed
+    from the same tree with the check's page type and confidence; only a page the check vetoes
+    (strong evidence of something else) is the :class:`PageType` that says what it is and why."""
     page = read_page(html, url, profile, content_type)
     found = classify(page)
-    return article_from(page, fetched_at) if found.is_article else found
+    if found.veto:
+        return found
+    article = article_from(page, fetched_at)
+    article.page_type = found.kind
+    article.confidence = round(found.confidence, 3)
+    return article
 
 
 def parse_article(

@@ -264,17 +264,21 @@ class GenericSpider(NewsSpider):
         return bool(judged) and all(judged)
 
     def _candidate(self, url: str, source: str, news: bool = False) -> Iterator[scrapy.Request]:
-        """A URL from a sitemap or feed: an article candidate unless its URL says listing."""
+        """A URL from the site's own sitemap or feed: always requested (robots.txt aside), whatever
+        its URL looks like; a URL that says listing or nothing is fetched all the same and the page
+        decides. Evidence goes with it: a feed item, a news sitemap's entry is the site's own word
+        that the page is an article; a URL that looks like a listing is evidence against."""
         url = clean_url(url)
         kind = self.classifier.classify(url)
-        if kind is None or (kind == "listing" and not news):
-            self._count(f"discovery/{source}/not_candidate")
-            return
         if self.since is not None and self.since.url_too_old(url):
             self._skip_old(url)
             return
+        evidence = "news" if news else "listing_url" if kind in ("listing", None) else source
         self._count(f"discovery/{source}/candidates")
-        yield self._request(url, "article")
+        if kind in ("listing", None):
+            self._count(f"discovery/{source}/listing_url")  # requested anyway: the site listed it
+        if self.followed.first(url):
+            yield self._request(url, "article", evidence)
 
     def _old(self, entry: Entry) -> bool:
         if self.since is None or not self.since.too_old(entry.date):
@@ -287,11 +291,14 @@ class GenericSpider(NewsSpider):
             self.too_old.add(url)
             self._count("discovery/skipped/since")
 
-    def _request(self, url: str, kind: str) -> scrapy.Request:
+    def _request(self, url: str, kind: str, evidence: str = "link") -> scrapy.Request:
         article = kind == "article"
+        meta: dict[str, Any] = {"page_kind": kind, "confirm_article": article}
+        if article:
+            meta["article_evidence"] = evidence  # what made it a candidate (scrapers/site_evidence.py)
         return scrapy.Request(
             url, callback=self.parse_article if article else self.parse_page, errback=self.on_error,
-            priority=PRIORITY[kind], meta={"page_kind": kind, "confirm_article": article},
+            priority=PRIORITY[kind], meta=meta,
         )
 
     def _discovery(self, url: str, callback: Any) -> scrapy.Request:

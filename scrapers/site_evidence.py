@@ -1,0 +1,75 @@
+"""What a generic crawl learns about each site from the pages it has already confirmed.
+
+One page's features are weak evidence that it is an article; the site gives stronger evidence:
+
+- **URL templates.** A site builds its article URLs from one or two templates
+  (``/2024/03/05/{slug}/``, ``/news/{id}-{slug}.html``). Once several pages that share a template
+  are sure articles, another page of that template is an article too, even when its own page
+  says little (a short story, a page without a byline).
+- **The site's own word.** A feed item, or an entry of a news sitemap (``<news:news>``), is an
+  article by the site's own account (the spider says so in ``PageItem.evidence``).
+
+A site is an origin (scheme, host and port), as on the web. Pure Python, no Scrapy: the parse
+pipeline asks it on the crawl's thread after a page's worker has classified it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+# Evidence from the spider that the page is an article by the site's own account.
+SITE_SAYS_ARTICLE = frozenset({"news", "feed"})
+_DAY = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])$")
+_NUMBER = re.compile(r"^\d+$")
+_SLUG = re.compile(r"^[^/]*[a-z][^/]*[-_][^/]*$", re.I)
+_ID_SLUG = re.compile(r"^(?:\d{3,}[-_].+|.+[-_]\d{3,})$")
+_EXTENSION = re.compile(r"(\.[a-z]{2,5})$", re.I)
+
+
+def url_template(url: str) -> tuple[str, str]:
+    """(the site, the URL's shape): numbers become ``{n}``, a year ``{y}``, a slug ``{slug}``,
+    an id joined to a slug ``{id-slug}``; other segments (sections) stay as they are."""
+    parts = urlsplit(url)
+    shape = []
+    for segment in parts.path.split("/"):
+        extension = _EXTENSION.search(segment)
+        stem = segment[: extension.start()] if extension else segment
+        if _NUMBER.match(stem):
+            token = "{y}" if len(stem) == 4 and stem[:2] in ("19", "20") else "{n}"
+        elif _ID_SLUG.match(stem):
+            token = "{id-slug}"
+        elif _SLUG.match(stem):
+            token = "{slug}"
+        else:
+            token = stem.lower()
+        shape.append(token + (extension.group(1).lower() if extension else ""))
+    return f"{parts.scheme}://{parts.netloc}", "/".join(shape) + ("?" if parts.query else "")
+
+
+class SiteEvidence:
+    """Per site: how many sure articles each URL template has had."""
+
+    def __init__(self, templates_needed: int = 3, sure: float = 0.9) -> None:
+        self.templates_needed = templates_needed
+        self.sure = sure
+        self._confirmed: Counter[tuple[str, str]] = Counter()
+
+    def learn(self, url: str, confidence: float) -> None:
+        """A page the crawl archived with this confidence."""
+        if confidence >= self.sure:
+            self._confirmed[url_template(url)] += 1
+
+    def template_count(self, url: str) -> int:
+        """Sure articles of this site seen so far whose URL has this URL's shape."""
+        return self._confirmed[url_template(url)]
+
+    def confidence(self, url: str, page_confidence: float, evidence: str | None) -> tuple[float, str | None]:
+        """The page's confidence raised by what its site says; (confidence, why it was raised)."""
+        if evidence in SITE_SAYS_ARTICLE and page_confidence < self.sure:
+            return self.sure, f"the site lists it as an article ({evidence})"
+        shared = self.template_count(url)
+        if shared >= self.templates_needed and page_confidence < self.sure:
+            return self.sure, f"its URL template is shared by {shared} sure articles of the site"
+        return page_confidence, None
