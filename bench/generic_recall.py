@@ -304,7 +304,24 @@ def report(name: str, rows: list[Outcome], seconds: float, pages: int, strays: i
         lines.append(f"  {label:8} {f['pages']:>6} {f['articles']:>8} {f['archived']:>8} {f['recall']:>7.3f} "
                      f"{f['precision']:>9.3f} {f['body_f1']:>7.3f} {g['recall']:>16.3f} {g['precision']:>15.3f} "
                      f"{f['never_requested']:>15}")
+    for label, subset in (("half A", [o for o in rows if o.page.half == "A"]),
+                          ("half B", [o for o in rows if o.page.half == "B"])):
+        lines.append(f"  {label}, recall/precision at --min-confidence: " + ", ".join(
+            "{:g}: {recall:.3f}/{precision:.3f}".format(t, **sweep(subset, t)) for t in SWEEP))
     return "\n".join(lines)
+
+
+SWEEP = (0.2, 0.3, 0.5, 0.7, 0.8, 0.9)
+
+
+def sweep(rows: list[Outcome], threshold: float) -> dict[str, float]:
+    """Recall and precision had readers asked for this confidence (rows without one count as sure)."""
+    kept = [o for o in rows if (o.confidence is not None and o.confidence >= threshold)
+            or (o.confidence is None and o.archived)]
+    right = sum(1 for o in kept if o.page.page_type == "article")
+    articles = sum(1 for o in rows if o.page.page_type == "article")
+    return {"recall": right / articles if articles else float("nan"),
+            "precision": right / len(kept) if kept else float("nan")}
 
 
 def load_scorer(sets: Path) -> Any:

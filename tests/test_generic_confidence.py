@@ -50,12 +50,12 @@ def _form() -> str:
 
 PAGES = {
     "/2024/03/05/council-approves-harbour-budget-after-delay/": _article("Council approves harbour budget", 6, True),
-    "/topic/harbour-wall-what-we-know": _article("Harbour wall: what we know", 2, False),
+    "/topic/harbour-wall": _article("Harbour wall: what we know", 1, False),
     "/news/": _listing(),
     "/members/sign-in-to-your-account": _form(),
     "/notes/ferry-timetable-changes-this-spring": _article("Ferry timetable changes", 2, False),
 }
-IN_SITEMAP = ("/2024/03/05/council-approves-harbour-budget-after-delay/", "/topic/harbour-wall-what-we-know",
+IN_SITEMAP = ("/2024/03/05/council-approves-harbour-budget-after-delay/", "/topic/harbour-wall",
               "/news/", "/members/sign-in-to-your-account")
 IN_FEED = ("/notes/ferry-timetable-changes-this-spring",)
 
@@ -127,8 +127,8 @@ def test_probable_article_archived_with_its_confidence(crawled: tuple[Path, list
     db, _, _ = crawled
     found = _confidences(db)
     assert found["2024/03/05/council-approves-harbour-budget-after-delay/"][1] >= 0.9
-    kind, confidence = found["topic/harbour-wall-what-we-know"]
-    assert 0.2 <= confidence < 0.9, (kind, confidence)
+    kind, confidence = found["topic/harbour-wall"]
+    assert 0.2 <= confidence < 0.5, (kind, confidence)
     # Its own page says little, but the site's feed lists it: an article by the site's own account.
     assert found["notes/ferry-timetable-changes-this-spring"][1] >= 0.9
 

@@ -51,8 +51,8 @@ def test_linked_subheadings_of_a_long_text_weigh_less_than_a_list_of_stories() -
     short_list = "<h1>Guides</h1><p>" + PROSE + "</p>" + teasers(5)
     long_found = page_type(html(long_text), "https://x.example/guides/ports")
     list_found = page_type(html(short_list), "https://x.example/guides/")
-    assert "-1 5 teasers" in long_found.reasons and long_found.is_article
-    assert "-2.5 5 teasers" in list_found.reasons and not list_found.is_article
+    assert "-0.3 5 teasers" in long_found.reasons and long_found.is_article
+    assert "-0.7 5 teasers" in list_found.reasons and not list_found.is_article
 
 
 def test_a_search_url_is_not_an_article() -> None:
@@ -67,10 +67,13 @@ def test_a_listing_class_on_body_counts_against() -> None:
     assert any("listing class" in reason for reason in tagged.reasons)
 
 
-def test_a_cms_page_without_a_date_is_not_an_article() -> None:
+def test_a_cms_page_without_a_date_is_less_sure_than_a_dated_story() -> None:
+    # On the labelled sets a static-page class says little (as common on articles as on other pages):
+    # such a page is a probable article at best, well below a dated story of the same text.
     body = "<main><h1>About our editorial standards</h1>" + f"<p>{PROSE * 3}</p>" * 4 + "</main>"
     found = page_type(html(body, body_class="page page-id-12"), "https://x.example/about-our-editorial-standards/")
-    assert not found.is_article
+    dated = page_type(html(story(4)), "https://x.example/about-our-editorial-standards/")
+    assert found.confidence < 0.7 and found.confidence < dated.confidence - 0.2
     assert any("static page class" in reason for reason in found.reasons)
 
 

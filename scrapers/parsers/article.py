@@ -14,7 +14,8 @@ from typing import Any
 # --since-version N` finds what older parsers wrote. 2: body, dates, captions and encoding of 2026-11-28;
 # 3: call-to-action boxes, "other posts" tails and linked section titles in the generic body;
 # 4: captions of issue 16 (lead pictures, lazy addresses, caption and credit elements by name, labels).
-EXTRACTOR_VERSION = "4"
+# 5: page type and confidence of a generic crawl's candidates (issue 15: points refitted, vetoes).
+EXTRACTOR_VERSION = "5"
 
 
 @dataclass

@@ -35,10 +35,10 @@ def parse_candidate(
     from the same tree with the check's page type and confidence; only a page the check vetoes
     (strong evidence of something else) is the :class:`PageType` that says what it is and why."""
     page = read_page(html, url, profile, content_type)
-    found = classify(page)
+    article = article_from(page, fetched_at)
+    found = classify(page, (article.body, article.published_source))
     if found.veto:
         return found
-    article = article_from(page, fetched_at)
     article.page_type = found.kind
     article.confidence = round(found.confidence, 3)
     return article
