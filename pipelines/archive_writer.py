@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -41,6 +42,7 @@ from scrapers.joblock import job_name
 from scrapers.lock import holds
 
 logger = logging.getLogger(__name__)
+HOOK_ERROR = "parser_hook_error"  # a profile's parser hook raised: the page is archived with the profile's fields
 
 
 def page_record(item: PageItem) -> PageRecord:
@@ -158,8 +160,18 @@ class ArchiveWriterPipeline:
     def _add_page(self, item: PageItem) -> None:
         if item.article is not None:
             self.articles.append(ArticleRecord(item.article, page_record(item), item.fetched_at))
+            if item.article.hook_error:
+                self._hook_failed(item, item.article.hook_error)
         else:
             self.pages.append(page_record(item))
+
+    def _hook_failed(self, item: PageItem, error: str) -> None:
+        """The profile's parser hook failed on the page: archived with the profile's fields, and the
+        failure recorded (dated now, after the fetch, so the article written with it does not settle it)."""
+        logger.warning("parser hook failed on %s: %s", item.url, error)
+        self.failures.append(FailureRecord(item.url, HOOK_ERROR, item.status, error[:500], datetime.now(UTC)))
+        self.failed_by_reason[HOOK_ERROR] += 1
+        self.stats.inc_value(f"archive/failed/{HOOK_ERROR}")
 
     def _add_failure(
         self, url: str, reason: str, status: int | None, detail: str | None, item: FailureItem | PageItem,

@@ -285,12 +285,12 @@ class ParseArticlePipeline:
         return item
 
     def _confirmed(self, item: PageItem, article: Article) -> bool:
-        """A candidate's confidence, raised by what its site says (scrapers/site_evidence.py); False
+        """A candidate's confidence, as what its site says changes it (scrapers/site_evidence.py); False
         when it is too low to archive the page as an article."""
         confidence, why = self.evidence.confidence(item.url, article.confidence, item.evidence)
         if why:
             logger.debug("confidence %.2f -> %.2f, %s: %s", article.confidence, confidence, why, item.url)
-            self._inc("pagetype/raised_by_site")
+            self._inc("pagetype/changed_by_site")
             article.confidence = confidence
         if article.confidence < self.min_confidence:
             return False

@@ -6,6 +6,8 @@ One page's features are weak evidence that it is an article; the site gives stro
   (``/2024/03/05/{slug}/``, ``/news/{id}-{slug}.html``). Once several pages that share a template
   are sure articles, another page of that template is an article too, even when its own page
   says little (a short story, a page without a byline).
+- **Off-template pages.** Once a site's sure articles show its templates, a page not sure by itself
+  whose URL has none of their shapes (an "about" page that reads like prose) is kept, less sure.
 - **The site's own word.** A feed item, or an entry of a news sitemap (``<news:news>``), is an
   article by the site's own account (the spider says so in ``PageItem.evidence``).
 
@@ -19,6 +21,9 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+# A page that is not sure by itself and whose URL has the shape of none of its site's sure articles
+# (once the site has shown its templates) is kept at most this sure: archived, but hidden by default.
+UNSURE = 0.45
 # Evidence from the spider that the page is an article by the site's own account.
 SITE_SAYS_ARTICLE = frozenset({"news", "feed"})
 _DAY = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])$")
@@ -65,11 +70,21 @@ class SiteEvidence:
         """Sure articles of this site seen so far whose URL has this URL's shape."""
         return self._confirmed[url_template(url)]
 
+    def site_has_templates(self, url: str) -> bool:
+        """The site's sure articles already show the shape of its article URLs."""
+        site = url_template(url)[0]
+        return any(n >= self.templates_needed for (s, _), n in self._confirmed.items() if s == site)
+
     def confidence(self, url: str, page_confidence: float, evidence: str | None) -> tuple[float, str | None]:
-        """The page's confidence raised by what its site says; (confidence, why it was raised)."""
-        if evidence in SITE_SAYS_ARTICLE and page_confidence < self.sure:
+        """The page's confidence as its site changes it; (confidence, why it changed)."""
+        if page_confidence >= self.sure:
+            return page_confidence, None
+        if evidence in SITE_SAYS_ARTICLE:
             return self.sure, f"the site lists it as an article ({evidence})"
         shared = self.template_count(url)
-        if shared >= self.templates_needed and page_confidence < self.sure:
+        if shared >= self.templates_needed:
             return self.sure, f"its URL template is shared by {shared} sure articles of the site"
+        if shared == 0 and page_confidence > UNSURE and self.site_has_templates(url):
+            # An "about" or "contact" page that reads like prose: not where this site puts its articles.
+            return UNSURE, "its URL has the shape of none of the site's sure articles"
         return page_confidence, None

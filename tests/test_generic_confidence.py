@@ -173,3 +173,12 @@ def test_clean_url_keeps_the_query_as_the_site_wrote_it() -> None:
     forum = "https://f.example/index.php?/topic/2018-ai-thread/"
     assert clean_url(forum) == forum
     assert clean_url("https://f.example/b?key=A%20--%20B&utm_source=x&c=1#top") == "https://f.example/b?key=A%20--%20B&c=1"
+
+
+def test_a_page_off_the_sites_templates_is_kept_less_sure() -> None:
+    site = SiteEvidence(templates_needed=2)
+    for n in (1, 2):
+        site.learn(f"https://a.example/2024/03/0{n}/story-{n}-of-the-day/", 0.97)
+    assert site.confidence("https://a.example/about-our-editorial-standards/", 0.65, "link")[0] < 0.5
+    assert site.confidence("https://a.example/2024/03/09/another-story-today/", 0.65, "link")[0] >= 0.9
+    assert site.confidence("https://b.example/about-our-editorial-standards/", 0.65, "link") == (0.65, None)

@@ -242,8 +242,16 @@ def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | Non
     soup = BeautifulSoup(html, "lxml")
 
     def line(label: str, value: str, field: str | None = None) -> None:
-        where = f"   [{_evidence(profile, soup, field)}]" if field else ""
+        if field and field in article.hook_fields:
+            where = f"   [parser hook: {article.hook_fields[field]}]"
+        else:
+            where = f"   [{_evidence(profile, soup, field)}]" if field else ""
         click.echo(f"{label + ':':<11}{value}{where}")
+
+    if profile.parser_module:
+        done = (f"failed, the profile's fields kept: {article.hook_error}" if article.hook_error
+                else f"set {', '.join(sorted(article.hook_fields)) or 'no field'}")
+        click.echo(f"{'hook:':<11}{profile.parser_module} ({profile.parser_path}): {done}")
 
     line("title", article.title or "-", "title")
     line("authors", ", ".join(article.authors) or "-", "authors")
@@ -252,8 +260,8 @@ def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | Non
     line("modified", article.modified.isoformat() if article.modified else "-", "modified")
     line("section", article.section or "-", "section")
     line("tags", ", ".join(article.tags) or "-", "tags")
-    line("language", article.language or "-")
-    line("canonical", article.canonical_url or "-")
+    line("language", article.language or "-", "language" if "language" in article.hook_fields else None)
+    line("canonical", article.canonical_url or "-", "canonical_url" if "canonical_url" in article.hook_fields else None)
     line("site", f"{article.site or '-'}   article id: {article.article_id or '-'}   key: {article.key}")
     line("partial", "yes (paywalled preview)" if article.is_partial else "no")
     paragraphs = [p for p in article.body.split("\n\n") if p]

@@ -65,6 +65,10 @@ class Article:
     # generic crawl's candidate gets the page-type check's confidence (scrapers/parsers/pagetype.py).
     page_type: str = "article"
     confidence: float = 1.0
+    # The profile's parser hook (scrapers/parsers/hooks.py): the fields it set (field -> its
+    # function), or why it failed (the profile's fields were kept).
+    hook_fields: dict[str, str] = field(default_factory=dict)
+    hook_error: str | None = None
 
     @property
     def key(self) -> str:

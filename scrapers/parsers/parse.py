@@ -12,6 +12,7 @@ from .captions import extract_captions
 from .comments import extract_comments
 from .dates import extract_dates
 from .encoding import decode_html, repair_mojibake
+from .hooks import apply_hook
 from .metadata import extract_metadata
 from .page import Page
 from .pagetype import PageType, classify
@@ -67,7 +68,7 @@ def article_from(page: Page, fetched_at: datetime | None = None) -> Article:
     meta = extract_metadata(page)
     body = extract_body(page)
     dates = extract_dates(page, body, fetched_at)
-    return Article(
+    article = Article(
         url=url,
         canonical_url=meta.canonical_url,
         site=meta.site,
@@ -88,3 +89,7 @@ def article_from(page: Page, fetched_at: datetime | None = None) -> Article:
         tags=meta.tags,
         is_partial=is_partial(page),
     )
+    profile = page.profile
+    if profile is not None and profile.parser_path and profile.parser_module:
+        return apply_hook(page.soup, article, profile.parser_path, profile.parser_module)
+    return article

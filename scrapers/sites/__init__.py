@@ -66,6 +66,11 @@ class SiteProfile:
     recrawl_ages: tuple[tuple[str, str], ...] | None = None
     recrawl_older: str | None = None
     source: str = ""
+    # [parser] module = "mysite_parser": a Python file (mysite_parser.py, next to the profile or in
+    # one of SITE_PROFILE_DIRS) whose fix_* functions correct fields selectors cannot express
+    # (scrapers/parsers/hooks.py); parser_path is where it was found.
+    parser_module: str | None = None
+    parser_path: str | None = None
 
     def selector(self, name: str) -> str | None:
         return self.selectors.get(name) or None
@@ -115,7 +120,7 @@ def _strings(values: Any, where: str) -> tuple[str, ...]:
 # What a profile file may hold: anything else is a typo, reported with the file and the field.
 TOP_LEVEL_FIELDS = frozenset(
     {"name", "domain", "base_url", "languages", "timezone", "start_paths", "start_urls", "feeds", "sitemaps",
-     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl"}
+     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl", "parser"}
 )  # fmt: skip
 SELECTOR_FIELDS = frozenset(
     {"title", "body", "published", "modified", "authors", "section", "tags", "captions", "caption_text",
@@ -186,8 +191,29 @@ def _recrawl(table: dict[str, Any], source: str) -> tuple[tuple[tuple[str, str],
     return pairs, older
 
 
-def profile_from_dict(data: dict[str, Any], source: str = "<dict>") -> SiteProfile:
-    """Builds a profile from parsed TOML, with errors that name the source and the field."""
+def _parser(table: dict[str, Any], source: str, search_dirs: tuple[Path, ...]) -> tuple[str | None, str | None]:
+    """[parser] module = "name": (the module's name, the file found for it)."""
+    unknown = sorted(set(table) - {"module"})
+    if unknown:
+        raise ProfileError(f"{source}: parser.{unknown[0]}: unknown field (known: module)")
+    module = _text(table.get("module"), f"{source}: parser.module")
+    if module is None:
+        return None, None
+    if not re.fullmatch(r"[A-Za-z_]\w*", module):
+        raise ProfileError(f"{source}: parser.module: {module!r} is not a Python module name")
+    own = Path(source).parent if source.endswith(".toml") else None
+    folders = [f for f in (own, *search_dirs) if f is not None]
+    for folder in folders:
+        path = folder / f"{module}.py"
+        if path.is_file():
+            return module, str(path.resolve())
+    where = ", ".join(str(f) for f in folders) or "no folder (give --profiles DIR)"
+    raise ProfileError(f"{source}: parser.module: no {module}.py in {where}")
+
+
+def profile_from_dict(data: dict[str, Any], source: str = "<dict>", search_dirs: tuple[Path, ...] = ()) -> SiteProfile:
+    """Builds a profile from parsed TOML, with errors that name the source and the field;
+    ``search_dirs`` are where its ``[parser]`` module is looked for after the profile's own folder."""
     if not isinstance(data.get("name"), str) or not data["name"]:
         raise ProfileError(f"{source}: field 'name' is required")
     unknown = sorted(set(data) - TOP_LEVEL_FIELDS)
@@ -214,6 +240,7 @@ def profile_from_dict(data: dict[str, Any], source: str = "<dict>") -> SiteProfi
         _css(paywall_selector, f"{source}: paywall.selector")
     pattern = _text(dateline.get("pattern"), f"{source}: dateline.pattern")
     recrawl_ages, recrawl_older = _recrawl(_table(data, "recrawl", source), source)
+    parser_module, parser_path = _parser(_table(data, "parser", source), source, search_dirs)
     return SiteProfile(
         name=data["name"],
         domain=_text(data.get("domain"), f"{source}: domain"),
@@ -240,17 +267,19 @@ def profile_from_dict(data: dict[str, Any], source: str = "<dict>") -> SiteProfi
         recrawl_ages=recrawl_ages,
         recrawl_older=recrawl_older,
         source=source,
+        parser_module=parser_module,
+        parser_path=parser_path,
     )
 
 
-def load_profile_file(path: Path) -> SiteProfile:
+def load_profile_file(path: Path, search_dirs: tuple[Path, ...] = ()) -> SiteProfile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: not valid TOML: {exc}") from exc
-    return profile_from_dict(data, str(path))
+    return profile_from_dict(data, str(path), search_dirs)
 
 
 def _packaged_profile(name: str) -> SiteProfile | None:
@@ -275,11 +304,11 @@ def load_profile(name: str, extra_dirs: tuple[Path, ...] = ()) -> SiteProfile:
     """Finds a profile by name (a user's folders first, then the built-ins) or by file path."""
     candidate = Path(name)
     if candidate.suffix == ".toml" and candidate.exists():
-        return load_profile_file(candidate)
+        return load_profile_file(candidate, extra_dirs)
     for folder in (*extra_dirs, BUILTIN_DIR):
         path = folder / f"{name}.toml"
         if path.exists():
-            return load_profile_file(path)
+            return load_profile_file(path, extra_dirs)
     packaged = _packaged_profile(name)
     if packaged is not None:
         return packaged
