@@ -112,8 +112,9 @@ class _Trial:
             return []
 
 
-def draft_profile(name: str, html: str, url: str) -> Draft:
-    """A profile TOML for the site of ``url``, from the sample article ``html``."""
+def draft_profile(name: str, html: str, url: str, urls_table: list[str] | None = None) -> Draft:
+    """A profile TOML for the site of ``url``, from the sample article ``html``; ``urls_table`` is
+    the ``[urls]`` table learned from the site (scrapers/url_templates.py), else one from the sample."""
     trial = _Trial(name, html, url)
     generic = parse_article(html, url)
     want = _fields(generic)
@@ -126,7 +127,7 @@ def draft_profile(name: str, html: str, url: str) -> Draft:
     findings.append(_pairs(trial, "comments", want, COMMENT_CANDIDATES,
                            ("comments", "comment_author", "comment_published", "comment_text")))
     selectors = {k: v for f in findings for k, v in f.selectors.items()}
-    toml = render_toml(name, url, html, generic, findings, strip)
+    toml = render_toml(name, url, html, generic, findings, strip, urls_table)
     drafted = _fields(trial.parse(selectors, strip))
     check = {k: drafted[k] == want[k] for k in want}
     return Draft(name, url, toml, findings, generic, strip, check)
@@ -299,7 +300,8 @@ def _toml_string(value: str) -> str:
     return f"'{value}'" if "'" not in value and "\n" not in value else json.dumps(value)
 
 
-def render_toml(name: str, url: str, html: str, generic: Article, findings: list[Finding], strip: list[str]) -> str:
+def render_toml(name: str, url: str, html: str, generic: Article, findings: list[Finding], strip: list[str],
+                urls_table: list[str] | None = None) -> str:
     parts = urlsplit(url)
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
     lines = [
@@ -319,8 +321,8 @@ def render_toml(name: str, url: str, html: str, generic: Article, findings: list
     if feeds:
         paths = ", ".join(_toml_string(urlsplit(f).path or "/") for f in feeds)
         lines.append(f"feeds = [{paths}]  # announced by the sample page")
-    lines += ["", "[urls]", "# From the sample's URL: widen it if other articles live elsewhere.",
-              f"article = [{_toml_string(url_pattern(url))}]", "", "[selectors]"]
+    lines += ["", *(urls_table or ["[urls]", "# From the sample's URL: widen it if other articles live elsewhere.",
+                                   f"article = [{_toml_string(url_pattern(url))}]"]), "", "[selectors]"]
     for finding in findings:
         if finding.found:
             for key, selector in finding.selectors.items():

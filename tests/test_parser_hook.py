@@ -107,3 +107,17 @@ def test_a_profile_naming_a_missing_module_is_one_clear_error(tmp_path: Path) ->
     with pytest.raises(ProfileError, match=r"parser.module: no wordpress_replica_parser.py in"):
         load_profile(str(tmp_path / "alone.toml"))
     assert load_profile(str(tmp_path / "alone.toml"), (EXAMPLES,)).parser_module == "wordpress_replica_parser"
+
+
+def test_sites_new_from_a_homepage_learns_the_url_templates(replica: WordPressURL, tmp_path: Path) -> None:
+    done = newsarchive("sites", "new", "wp", "--from", replica + "/", "--profiles", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (tmp_path / "wp.toml").read_text()
+    profile = load_profile("wp", (tmp_path,))
+    posts = [replica + p.path for p in replica.site.posts]
+    articles = [p for p in profile.article_patterns]
+    assert articles and all(any(p.search(u.removeprefix(replica)) for p in articles) for u in posts)
+    assert any(p.search("/category/politics/") for p in profile.listing_patterns)
+    counted = [line for line in text.splitlines() if line.strip().startswith("'^/") and " pages, e.g. " in line]
+    assert counted and all(int(line.split("# ")[1].split(" pages")[0]) >= 2 for line in counted)
+    assert "sample article: " + replica in done.stderr

@@ -286,9 +286,43 @@ def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | Non
 
 
 # --- new -----------------------------------------------------------------------------------------
+def _is_site_entry(data: bytes, content_type: str | None, url: str) -> bool:
+    """A homepage, sitemap or feed (not one article): the site is sampled for its URL templates."""
+    from scrapers.discovery import UrlClassifier, sniff
+
+    if urlsplit(url).scheme not in ("http", "https"):
+        return False
+    if sniff(data, content_type) != "html":
+        return True
+    return UrlClassifier(load_profile("generic")).classify(url) != "article"
+
+
+def _learn_site(data: bytes, content_type: str | None, url: str, dirs: tuple[Path, ...],
+                timeout: float) -> tuple[list[str], str]:
+    """([urls] table learned from the site, a sample article's URL); a few child sitemaps are read too."""
+    from scrapers.discovery import UrlClassifier
+    from scrapers.url_templates import learn_templates, sample_urls, urls_toml
+
+    sample = sample_urls(data, url, content_type)
+    urls = list(sample.urls)
+    for child in sample.sitemaps[:3]:
+        body, kind, _ = read_page(child, None, timeout)
+        urls += sample_urls(body, child, kind).urls
+    templates = learn_templates(urls, UrlClassifier(load_profile("generic", dirs)))
+    for t in templates:
+        click.echo(f"{t.kind:<8} {t.pages:>4} pages  {t.pattern}", err=True)
+    articles = [t for t in templates if t.kind == "article"]
+    if not articles:
+        raise click.ClickException(f"{url}: no article URLs found among its {len(urls)} links; "
+                                   "give --from one of the site's articles")
+    return urls_toml(templates), articles[0].example
+
+
+
 @sites.command("new")
 @click.argument("name")
-@click.option("--from", "source", required=True, metavar="URL_OR_FILE", help="A sample article page.")
+@click.option("--from", "source", required=True, metavar="URL_OR_FILE",
+              help="A sample article page, or the site's homepage or sitemap (its URL templates are learned).")
 @click.option("--url", help="The page's URL when --from is a saved file (default: its canonical link).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the profile here ('-': standard output; default: NAME.toml in your profile folder).")
@@ -299,11 +333,14 @@ def check_cmd(ctx: click.Context, profile_name: str, source: str, url: str | Non
 def new_cmd(ctx: click.Context, name: str, source: str, url: str | None, out: Path | None, force: bool,
             timeout: float = TIMEOUT, profile_dirs: tuple[Path, ...] = ()) -> None:
     """Draft a profile NAME from one sample article: for each field, the selector that finds what the
-    generic extractor finds on that page (fields no selector reproduces are left to it).
+    generic extractor finds on that page (fields no selector reproduces are left to it). From the
+    site's homepage or sitemap, the site is sampled first: its article and listing URL templates are
+    learned (each written with the count of pages it matched) and one of its articles is the sample.
 
     \b
-    Example:
+    Examples:
       newsarchive sites new mysite --from https://mysite.example/2024/03/05/story/ --profiles ~/profiles
+      newsarchive sites new mysite --from https://mysite.example/ --profiles ~/profiles
       newsarchive crawl mysite --profiles ~/profiles
     """
     from scrapers.parsers import decode_html
@@ -313,7 +350,12 @@ def new_cmd(ctx: click.Context, name: str, source: str, url: str | None, out: Pa
         raise click.ClickException(f"{name!r}: a profile name is letters, digits, '-' and '_'")
     dirs = _dirs(ctx, profile_dirs, create=True)
     data, content_type, page_url = read_page(source, url, timeout)
-    draft = draft_profile(name, decode_html(data, content_type), page_url)
+    urls_table: list[str] | None = None
+    if _is_site_entry(data, content_type, page_url):
+        urls_table, sample = _learn_site(data, content_type, page_url, _dirs(ctx, profile_dirs), timeout)
+        data, content_type, page_url = read_page(sample, None, timeout)
+        click.echo(f"sample article: {page_url}", err=True)
+    draft = draft_profile(name, decode_html(data, content_type), page_url, urls_table)
     target = out if out is not None else (dirs[0] / f"{name}.toml" if dirs else Path("-"))
     if str(target) == "-":
         sys.stdout.write(draft.toml)
