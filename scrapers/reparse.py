@@ -30,6 +30,8 @@ from archive.errors import ArchiveError, BodyDamagedError
 from archive.store import Archive, ArticleRecord
 from scrapers.parsers import parse_article
 from scrapers.parsers.article import EXTRACTOR_VERSION, Article
+from scrapers.parsers.pagetype import PageType
+from scrapers.parsers.parse import parse_candidate
 from scrapers.sites import ProfileError, SiteProfile, load_profile
 
 CHUNK = 32  # articles per task sent to a worker
@@ -44,6 +46,7 @@ class Job:
     page_hash: str
     content_type: str | None
     last_seen: str
+    confidence: float = 1.0  # below 1: a generic crawl's candidate, checked by the page-type check again
 
 
 @dataclass
@@ -77,17 +80,17 @@ def select_jobs(conn: sqlite3.Connection, site: str | None = None, since_version
     than `since_version`), in id order."""
     rows = conn.execute(
         "SELECT a.key, a.url, a.site, a.page_hash, a.last_seen, a.extractor_version, "
-        "(SELECT content_type FROM pages p WHERE p.content_hash = a.page_hash LIMIT 1) "
+        "(SELECT content_type FROM pages p WHERE p.content_hash = a.page_hash LIMIT 1), a.confidence "
         "FROM articles a WHERE a.page_hash IS NOT NULL AND (? IS NULL OR a.site = ?) ORDER BY a.id",
         (site, site),
     ).fetchall()
     jobs = []
-    for key, url, row_site, page_hash, last_seen, version, content_type in rows:
+    for key, url, row_site, page_hash, last_seen, version, content_type, confidence in rows:
         if since_version is not None and version is not None and (
             _version_key(str(version)) >= _version_key(since_version)
         ):
             continue
-        jobs.append(Job(key, url, row_site, page_hash, content_type, last_seen))
+        jobs.append(Job(key, url, row_site, page_hash, content_type, last_seen, float(confidence)))
     return jobs
 
 
@@ -115,14 +118,30 @@ class Parser:
         except ArchiveError as exc:
             return Outcome(job.key, error=f"page_missing: {exc}")
         try:
-            article = parse_article(body, job.url, self.profile(job.site), content_type=job.content_type)
+            article = self._article(body, job)
         except Exception as exc:  # a parser bug on one page must not stop the reparse
             return Outcome(job.key, error=f"parse_error: {type(exc).__name__}: {exc}")
+        if article is None:
+            return Outcome(job.key, error="not_article: the page-type check now vetoes it (the archived one is kept)")
         if not article.body.strip():
             return Outcome(job.key, error="no_body")
         if article.key != job.key:
             return Outcome(job.key, error=f"key_changed: now {article.key}")
         return Outcome(job.key, article)
+
+
+    def _article(self, body: bytes, job: Job) -> Article | None:
+        """The page parsed again; a probable article (confidence below 1) goes through the page-type
+        check again, keeping the confidence the crawl gave it where that was higher (the site's
+        evidence, a feed or a URL template, is the crawl's and is not gathered again here)."""
+        profile = self.profile(job.site)
+        if job.confidence >= 1.0:
+            return parse_article(body, job.url, profile, content_type=job.content_type)
+        found = parse_candidate(body, job.url, profile, content_type=job.content_type)
+        if isinstance(found, PageType):
+            return None
+        found.confidence = max(found.confidence, job.confidence)
+        return found
 
 
 _worker: Parser | None = None
