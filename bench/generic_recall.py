@@ -24,7 +24,8 @@ entries) stays within the pages of one original site, exactly as on the real sit
 harness-specific rule in the crawler. Putting the original host in the path instead would have made
 all of them one site to the crawler, and let one site's templates vouch for another's pages.
 Dragnet has no URLs: a page's ``<link rel=canonical>`` or ``og:url`` gives its site and path, else
-it is a site of its own at ``/<id>.html``.
+it is a site of its own at ``/<id>.html``. Tracking parameters (``utm_*``) are left out of the
+sitemap's URLs, as a crawler rightly leaves them out of its requests.
 
 ``--depth 1`` (sitemaps are no hop: Scrapy's ``depth_reset``): links out of the labelled pages lead only to pages
 the set does not have (every one a 404), so they are not followed. Results are given for each set
@@ -111,6 +112,14 @@ def original_url(page: dict[str, Any], html: str) -> str | None:
     return None
 
 
+def plain(target: str) -> str:
+    """A path and query without tracking parameters (``utm_*``): sites answer both alike, and a
+    crawler rightly asks for the URL without them (dragnet's og:url often has them)."""
+    path, _, query = target.partition("?")
+    kept = [p for p in query.split("&") if p and not p.lower().startswith("utm_")]
+    return path + (f"?{'&'.join(kept)}" if kept else "")
+
+
 def half_of(host: str) -> str:
     return "A" if hashlib.sha1(host.encode()).digest()[0] % 2 == 0 else "B"
 
@@ -129,7 +138,7 @@ def load_sites(set_dir: Path, sample: int | None) -> tuple[dict[str, Site], int]
         if parts is None or not host:
             host, target = f"page-{row['id']}", f"/{row['id']}.html"
         else:
-            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            target = plain((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
         if sample and int(hashlib.sha1(host.encode()).hexdigest(), 16) % 1000 >= sample:
             continue
         site = sites.setdefault(host, Site(host))
