@@ -59,7 +59,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import schema  # noqa: E402
+import archive.search as readers  # noqa: E402
 from bench.run import _stamp  # noqa: E402
 
 DEFAULT_SETS = ROOT.parent / "shared" / "datasets"
@@ -255,7 +255,7 @@ def archived(db: Path) -> Iterator[tuple[str, str, float | None]]:
 
 
 def default_min_confidence() -> float:
-    return float(getattr(schema, "DEFAULT_MIN_CONFIDENCE", 0.0))  # 0.0: an archive without confidences
+    return float(getattr(readers, "DEFAULT_MIN_CONFIDENCE", 0.0))  # 0.0: an archive without confidences
 
 
 @dataclass
