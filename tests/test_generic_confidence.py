@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +20,7 @@ import pytest
 
 from scrapers.discovery import clean_url
 from scrapers.site_evidence import SiteEvidence, url_template
-from tests.conftest import newsarchive
+from tests.conftest import ROOT, newsarchive
 
 PROSE = (
     "The council met on Tuesday evening to discuss the new budget for the harbour district, which has "
@@ -182,3 +184,9 @@ def test_a_page_off_the_sites_templates_is_kept_less_sure() -> None:
     assert site.confidence("https://a.example/about-our-editorial-standards/", 0.65, "link")[0] < 0.5
     assert site.confidence("https://a.example/2024/03/09/another-story-today/", 0.65, "link")[0] >= 0.9
     assert site.confidence("https://b.example/about-our-editorial-standards/", 0.65, "link") == (0.65, None)
+
+
+def test_the_recall_harness_skips_cleanly_without_the_labelled_sets(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "generic_recall.py"), "--sets", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "nothing measured" in done.stdout

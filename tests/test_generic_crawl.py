@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from archive.read import get_article
-from archive.schema import DEFAULT_MIN_CONFIDENCE
+from archive.search import DEFAULT_MIN_CONFIDENCE
 from archive.store import Archive
 from replica.wordpress import running_wordpress
 from replica.wordpress.site import WordPressSite

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.schema import DEFAULT_MIN_CONFIDENCE
+from archive.search import DEFAULT_MIN_CONFIDENCE
 from replica.wordpress import running_wordpress
 from replica.wordpress.server import WordPressURL
 from scrapers.sites import ProfileError, load_profile
