@@ -12,7 +12,7 @@ import click
 from archive.export.articles import export_articles
 from archive.export.atomic import STDOUT
 from archive.export.warc import WarcResult, export_warc
-from archive.search import Filters
+from archive.search import DEFAULT_MIN_CONFIDENCE, Filters
 from newsarchive.cli.common import calendar_date, db_option, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +32,8 @@ def selection_options(f: F) -> F:
                      help="Published on or before DATE (a whole month or year when shorter)."),
         click.option("--author", help="Only articles by this author (matched like search's --author)."),
         click.option("--has-comments", is_flag=True, help="Only articles with reader comments."),
+        click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE,
+                      show_default=True, help="Only articles at least this sure to be articles (0: all)."),
         click.option("--quiet", is_flag=True, help="No progress and no summary on stderr."),
         db_option,
     )
@@ -49,7 +51,7 @@ def a_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 def _filters(options: dict[str, Any]) -> Filters:
     return Filters(options["lang"], options["site"], options["section"], options["since"], options["until"],
-                   options["author"], options["has_comments"])
+                   options["author"], options["has_comments"], options["min_confidence"])
 
 
 class _Progress:
