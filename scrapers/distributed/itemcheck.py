@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import types
 import typing
 import zlib
@@ -113,6 +114,8 @@ def _scalar(value: Any, hint: Any, where: str) -> Any:
         return value
     if hint is int and isinstance(value, int) and not isinstance(value, bool) and abs(value) < INT_LIMIT:
         return value
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)  # an Article's confidence
     if hint is datetime:
         try:
             return datetime.fromisoformat(text(value, where))
