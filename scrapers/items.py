@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archive.media import MediaLink, MediaRecord
 from scrapers.parsers.article import Article
 
 
@@ -26,6 +27,11 @@ class PageItem:
     # Its URL only suggests an article (the generic spider's guess): the parse pipeline runs the
     # page-type check first, on the tree it parses from (scrapers/pagetype_filter.py sets it).
     confirm_article: bool = False
+    # Filled by the photos pipeline (pipelines/media.py): the images the article showed, the bytes
+    # of those fetched for the first time, and the images that could not be archived.
+    media: list[MediaLink] = field(default_factory=list, repr=False)
+    media_records: list[MediaRecord] = field(default_factory=list, repr=False)
+    media_failures: list[FailureItem] = field(default_factory=list, repr=False)
 
 
 @dataclass
