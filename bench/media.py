@@ -65,7 +65,7 @@ def _photo_requests(base: ReplicaURL) -> int:
 def crawl(base: ReplicaURL, db: Path, policy: str) -> Run:
     photo_requests = _photo_requests(base)
     cpu_before = _children_cpu()
-    command = [sys.executable, "-m", "archive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet",
+    command = [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet",
                "--images", policy]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     cpu = _children_cpu() - cpu_before

@@ -26,6 +26,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from archive.errors import ArchiveError
+from archive.media import MediaRecord
 from archive.store import Archive, ArticleRecord, BatchResult, FailureRecord, PageRecord, RevisitRecord
 from scrapers.conditional import RevisitItem
 from scrapers.health import (

@@ -72,7 +72,7 @@ class ArchiveMediaPipeline(FilesPipeline):
 
     def __init__(
         self, store_uri: str, *, crawler: Crawler, policy: str, hosts: tuple[str, ...], max_bytes: int,
-        max_pixels: int, revalidate_days: int = -1,
+        max_pixels: int, revalidate_days: int,
     ) -> None:
         super().__init__(store_uri, crawler=crawler)
         self.policy = policy
@@ -89,7 +89,7 @@ class ArchiveMediaPipeline(FilesPipeline):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        policy = str(settings.get("MEDIA_IMAGES") or "none")
+        policy = str(settings.get("MEDIA_IMAGES"))
         if policy not in POLICIES:
             raise ValueError(f"MEDIA_IMAGES: {policy!r} is not one of {', '.join(POLICIES)}")
         if policy == "none":
@@ -103,7 +103,7 @@ class ArchiveMediaPipeline(FilesPipeline):
         return cls(
             f"archive://{path}", crawler=crawler, policy=policy, hosts=hosts,
             max_bytes=settings.getint("MEDIA_MAX_BYTES"), max_pixels=settings.getint("MEDIA_MAX_PIXELS"),
-            revalidate_days=settings.getint("MEDIA_REVALIDATE_DAYS", -1),
+            revalidate_days=settings.getint("MEDIA_REVALIDATE_DAYS"),
         )
 
     def open_spider(self, spider: Any = None) -> None:

@@ -202,7 +202,7 @@ def test_images_none_fetches_no_photo(tmp_path: Path) -> None:
 def served(crawl: Crawl) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--db", str(crawl.db), "--port", str(port)],
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(crawl.db), "--port", str(port)],
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
