@@ -232,6 +232,16 @@ def article_media(conn: sqlite3.Connection, article_id: int) -> list[dict[str, A
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
+def attach_photos(conn: sqlite3.Connection, article: dict[str, Any]) -> None:
+    """Adds to an article (with its `captions`) each caption's archived `photo` (None: not archived)
+    and all its `photos`: what show, the web page and the exports print."""
+    photos = article_media(conn, int(article["id"]))
+    by_position = {p["position"]: p for p in photos}
+    for caption in article["captions"]:
+        caption["photo"] = by_position.get(caption["position"])
+    article["photos"] = photos
+
+
 def media_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Images stored, their bytes, how many live in the media folder, and article links."""
     count, size, in_files = conn.execute(

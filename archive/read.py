@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from archive.errors import BodyDamagedError
-from archive.media import article_media, media_counts
+from archive.media import attach_photos, media_counts
 from archive.search import index as search_index
 from archive.store import Archive
 
@@ -118,12 +118,7 @@ def get_article(archive: Archive, url_or_id: str | int) -> dict[str, Any] | None
         "WHERE article_id = ? ORDER BY position",
         (article_id,),
     )
-    # Each caption's archived photo (None: not archived), and every photo of the article.
-    photos = article_media(archive.conn, article_id)
-    by_position = {p["position"]: p for p in photos}
-    for caption in article["captions"]:
-        caption["photo"] = by_position.get(caption["position"])
-    article["photos"] = photos
+    attach_photos(archive.conn, article)
     comments = _rows(
         archive,
         "SELECT comment_id, parent_id, author, published, published_raw, text, first_seen FROM comments "
