@@ -6,9 +6,11 @@ import dataclasses
 import json
 import re
 import sqlite3
+from pathlib import Path
 from typing import Any, TypeVar
 
 from archive.errors import BodyDamagedError
+from archive.media import attach_photos, media_counts
 from archive.search import DEFAULT_MIN_CONFIDENCE
 from archive.search import index as search_index
 from archive.store import Archive
@@ -117,6 +119,7 @@ def get_article(archive: Archive, url_or_id: str | int) -> dict[str, Any] | None
         "WHERE article_id = ? ORDER BY position",
         (article_id,),
     )
+    attach_photos(archive.conn, article)
     comments = _rows(
         archive,
         "SELECT comment_id, parent_id, author, published, published_raw, text, first_seen FROM comments "
@@ -163,6 +166,7 @@ def stats(archive: Archive, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> d
         ),
         "comments": one("SELECT count(*) FROM comments").fetchone()[0],
         "captions": one("SELECT count(*) FROM captions").fetchone()[0],
+        "media": media_counts(archive.conn),
         "pages": {"versions": pages[0], "fetches": pages[1], "urls": pages[2]},
         "page_bodies": {"count": bodies[0], "raw_bytes": bodies[1], "stored_bytes": bodies[2]},
         "failures": {
@@ -225,6 +229,14 @@ _ROW_CHECKS: tuple[tuple[str, str], ...] = (
         "AND (dict_id IS NULL OR dict_id NOT IN (SELECT id FROM compression_dicts))",
     ),
     (
+        "photo links whose article is missing",
+        "SELECT count(*) FROM media_links WHERE article_id NOT IN (SELECT id FROM articles)",
+    ),
+    (
+        "photo links whose image is missing",
+        "SELECT count(*) FROM media_links WHERE sha256 NOT IN (SELECT sha256 FROM media)",
+    ),
+    (
         "comment counts that disagree with the comments stored",
         "SELECT count(*) FROM articles WHERE comment_count != "
         "(SELECT count(*) FROM comments WHERE comments.article_id = articles.id)",
@@ -259,6 +271,12 @@ def check(archive: Archive) -> list[str]:
         ).fetchone()
         if missing or extra:
             problems.append(f"{fts}: {missing} {table} not indexed, {extra} index rows without their row")
+    missing_files = [
+        str(path) for (path,) in archive.conn.execute("SELECT path FROM media WHERE path IS NOT NULL")
+        if not (Path(path) if Path(path).is_absolute() else archive.path.parent / path).is_file()
+    ]
+    if missing_files:
+        problems.append(f"{len(missing_files)} photo files missing from the media folder, e.g. {missing_files[0]}")
     waiting = search_index.pending(archive.conn)
     if waiting:
         problems.append(f"{search_index.PENDING}: {waiting} rows wait to be indexed")

@@ -289,6 +289,41 @@ _V6_STATEMENTS = (
     "CREATE INDEX articles_unsure ON articles (confidence) WHERE confidence < 1.0",
 )
 
+# Version 7: article photos (archive/media.py).  One row per distinct image (SHA-256), its bytes in
+# `data` or, with a media folder, in the file `path`; `media_links` says which article (and which of
+# its captions, by position) showed it under which URL.  `media_links.sha256` is no foreign key on
+# purpose: a link and the image it names may come in different batches of one run; readers join.
+_V7_STATEMENTS = (
+    """CREATE TABLE media (
+    sha256 TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    declared_type TEXT,
+    size INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    data BLOB,
+    path TEXT,
+    first_fetched TEXT NOT NULL,
+    last_fetched TEXT NOT NULL,
+    etag TEXT,
+    http_last_modified TEXT,
+    CHECK ((data IS NULL) <> (path IS NULL))
+)""",
+    """CREATE TABLE media_links (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER,
+    url TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    UNIQUE (article_id, url)
+)""",
+    "CREATE INDEX media_links_url ON media_links (url)",
+    "CREATE INDEX media_links_sha256 ON media_links (sha256)",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -312,6 +347,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "page bodies compressed with a preset dictionary per site", _V4_STATEMENTS),
     Migration(5, "dead letters: distributed-crawl items that could not be ingested", _V5_STATEMENTS),
     Migration(6, "page type and article confidence of each article", _V6_STATEMENTS),
+    Migration(7, "article photos, stored once per SHA-256, and the articles that show them", _V7_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

@@ -17,7 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +28,7 @@ import sqlite_utils
 
 from archive.compression import by_site, compress_body, dictionary_for, read_body
 from archive.errors import ArchiveError, BodyDamagedError, NotAnArchiveError
+from archive.media import MediaLink, MediaRecord, write_links, write_media
 from archive.schema import check_version
 from archive.search import index as search_index
 from archive.versions import save_article_versions, save_comment_versions
@@ -67,6 +68,8 @@ class ArticleRecord:
     article: Article
     page: PageRecord | None
     fetched_at: datetime
+    # The images the article showed (archive/media.py); their bytes come in write_batch(media=...).
+    media: list[MediaLink] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +124,8 @@ class BatchResult:
     comments_edited: int = 0
     with_date: int = 0  # of the new and changed articles: the extraction yield's numerators
     with_author: int = 0
+    media_new: int = 0  # images stored for the first time (by SHA-256)
+    media_bytes: int = 0  # their bytes
 
 
 # --- values as stored -------------------------------------------------------------------------
@@ -461,6 +466,7 @@ def _write_round(
     ids.update({k: e.id for k, e in _existing_articles(conn, (row["key"] for row in new)).items()})
     rewritten = {row["key"] for row in new} | {row["key"] for row in changed}
     _write_captions(conn, [r for r in records if r.article.key in rewritten], ids)
+    _write_media_links(conn, records, ids)
     _write_comments(conn, records, ids, result, run_id)
     _clear_failures(conn, records)
 
@@ -477,6 +483,16 @@ def _write_captions(
             for pos, c in enumerate(r.article.captions)
         ),
     )
+
+
+def _write_media_links(conn: sqlite3.Connection, records: Sequence[ArticleRecord], ids: Mapping[str, int]) -> None:
+    rows = [
+        (ids[r.article.key], link.position, link.url, link.sha256, fetch_time(r.fetched_at), fetch_time(r.fetched_at))
+        for r in records
+        for link in r.media
+    ]
+    if rows:  # an archive being migrated has no media_links yet
+        write_links(conn, rows)
 
 
 def _write_comments(
@@ -700,6 +716,8 @@ class Archive:
         failures: Sequence[FailureRecord] = (),
         run_id: int | None = None,
         revisits: Sequence[RevisitRecord] = (),
+        media: Sequence[MediaRecord] = (),
+        media_dir: Path | None = None,
     ) -> BatchResult:
         """Writes fetched pages, parsed articles, failed URLs and re-visit outcomes in ONE transaction.
 
@@ -707,7 +725,9 @@ class Archive:
         keeps the old state as a version and updates the row (and its FTS entry and captions), the
         same hash only moves ``last_seen``. Comments are upserted by (article, comment_id), edited
         ones keeping their old text; failures come before articles, so an article archived in the
-        same batch settles its URL's failure.
+        same batch settles its URL's failure. Images (`media`) are stored once per SHA-256, in the
+        archive or, with `media_dir`, as files there (written before the transaction commits);
+        the articles' ``media`` links point at them.
         """
         result = BatchResult()
         with self._transaction("write a batch") as conn:
@@ -717,6 +737,10 @@ class Archive:
             ):
                 raise ArchiveError(f"unknown crawl run id {run_id}")
             _write_pages(conn, _unique_pages(pages, articles), run_id, result)
+            if media:
+                result.media_new, result.media_bytes = write_media(
+                    conn, media, [fetch_time(m.fetched_at) for m in media], self.path, media_dir
+                )
             _write_failures(conn, failures, run_id, result)
             for round_ in _rounds(articles):
                 _write_round(conn, round_, result, run_id)

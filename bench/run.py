@@ -24,6 +24,9 @@ What it does, on the replica served on 127.0.0.1 (``replica.server.running_repli
    the replica's ground truth (bench/search.py);
 7. exports a replica-page archive as WARC against warcio alone writing the same records, and the
    peak memory of ``newsarchive export warc`` at two sizes (bench/export.py).
+8. photos (bench/media.py): a ``--media-articles`` crawl with ``--images captioned`` against the same
+   crawl with ``--images none`` (pages/s, photos counted as pages in neither), and the archive's
+   growth per stored photo against the photo's own bytes. The other crawls run with ``--images none``.
 
 Crawl rates are pages (responses) per second of the crawl itself, from its run record (bare spider:
 Scrapy's elapsed time), without interpreter start-up. The machine is shared and noisy: compare the
@@ -58,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.store import Archive  # noqa: E402
 from bench import export as export_bench  # noqa: E402
+from bench.media import measure as media_rows  # noqa: E402
 from bench.search import build, queries, time_queries  # noqa: E402
 from replica.model import WEIGHTS  # noqa: E402
 from replica.server import running_replica  # noqa: E402
@@ -190,7 +194,9 @@ def _stamp(value: str) -> datetime:
 
 
 def crawl(base: str, db: Path, *sets: str) -> CrawlFigures:
-    command = [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet"]
+    # Pages only: the bare spider fetches pages, and photos have their own part (bench/media.py).
+    command = [sys.executable, "-m", "newsarchive", "crawl", "turan", "--base-url", base, "--db", str(db), "--quiet",
+               "--images", "none"]
     for item in sets:
         command += ["-s", item]
     server_before = time.process_time()
@@ -341,7 +347,7 @@ def verdict(ok: bool | None) -> str:
     return "-" if ok is None else "yes" if ok else "NO"
 
 
-PARTS = ("crawl", "parse", "reparse", "size", "memory", "search", "export")
+PARTS = ("crawl", "parse", "reparse", "size", "memory", "search", "export", "media")
 
 
 def main() -> None:
@@ -361,6 +367,7 @@ def main() -> None:
     parser.add_argument("--archive", type=Path, help="an archive crawled before (--keep) for parse, reparse and "
                         "size, instead of crawling; it is copied, not changed")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--media-articles", type=int, default=1500, help="replica size of the photo crawls (1,500)")
     parser.add_argument("--weight", choices=WEIGHTS, default="light",
                         help="replica pages: light (~17 KB) or real (~86 KB, a real news page's weight)")
     parser.add_argument("--keep", type=Path, help="keep the crawled archive at this path")
@@ -505,6 +512,11 @@ def main() -> None:
         if "export" in parts:
             small_pages, large_pages = (int(n) for n in args.export_memory.split(","))
             rows += export_bench.run(args.export_pages, small_pages, large_pages, args.seed, tmp)
+
+        if "media" in parts:
+            print(f"[media] photos: --images captioned against none, {args.media_articles:,} articles ...", flush=True)
+            notes.extend(["", "Photos (bench/media.py, both crawls in this run):", *media_rows(args.media_articles,
+                                                                                             args.seed)])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

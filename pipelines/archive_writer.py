@@ -17,6 +17,7 @@ import logging
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -26,6 +27,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from archive.errors import ArchiveError
+from archive.media import MediaRecord
 from archive.store import Archive, ArticleRecord, BatchResult, FailureRecord, PageRecord, RevisitRecord
 from scrapers.conditional import RevisitItem
 from scrapers.health import (
@@ -61,6 +63,7 @@ TOTALS = {
     "not_modified": "archive/articles/not_modified", "gone": "archive/articles/gone",
     "comments_new": "archive/comments/new", "comments_edited": "archive/comments/edited",
     "with_date": "archive/yield/with_date", "with_author": "archive/yield/with_author",
+    "media_new": "archive/media/new", "media_bytes": "archive/media/bytes",
 }
 
 
@@ -74,6 +77,8 @@ class ArchiveWriterPipeline:
         flush_seconds: float,
         health: HealthSettings,
         write_thread: bool,
+        media_dir: Path | None,
+        media_buffer_bytes: int,
     ) -> None:
         self.crawler = crawler
         self.stats = stats
@@ -86,6 +91,12 @@ class ArchiveWriterPipeline:
         self.articles: list[ArticleRecord] = []
         self.failures: list[FailureRecord] = []
         self.revisits: list[RevisitRecord] = []
+        # Image bytes ride in the batch of the article that first showed them (pipelines/media.py);
+        # past media_buffer_bytes the batch is written early, so memory stays bounded.
+        self.media: list[MediaRecord] = []
+        self.media_bytes = 0
+        self.media_dir = media_dir
+        self.media_buffer_bytes = media_buffer_bytes
         self.health = health
         self.site = "?"
         self.failed_by_reason: Counter[str] = Counter()
@@ -112,6 +123,8 @@ class ArchiveWriterPipeline:
             flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
             health=HealthSettings.from_settings(settings),
             write_thread=settings.getbool("ARCHIVE_WRITE_THREAD"),
+            media_dir=Path(settings["MEDIA_DIR"]) if settings.get("MEDIA_DIR") else None,
+            media_buffer_bytes=settings.getint("MEDIA_BUFFER_BYTES"),
         )
         crawler.signals.connect(writer.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
@@ -153,17 +166,21 @@ class ArchiveWriterPipeline:
             self.revisits.append(RevisitRecord(item.url, item.outcome, item.fetched_at, item.reason))
             if item.page is not None:  # a takedown's 404 page is kept as evidence
                 self.pages.append(page_record(item.page))
-        if self._buffered() >= self.batch_size:
+        if self._buffered() >= self.batch_size or self.media_bytes >= self.media_buffer_bytes:
             self.flush()
         return item
 
     def _add_page(self, item: PageItem) -> None:
         if item.article is not None:
-            self.articles.append(ArticleRecord(item.article, page_record(item), item.fetched_at))
+            self.articles.append(ArticleRecord(item.article, page_record(item), item.fetched_at, list(item.media)))
             if item.article.hook_error:
                 self._hook_failed(item, item.article.hook_error)
         else:
             self.pages.append(page_record(item))
+        self.media.extend(item.media_records)
+        self.media_bytes += sum(len(m.data) for m in item.media_records)
+        for f in item.media_failures:  # the article is archived; its broken images are failures
+            self._add_failure(f.url, f.reason, f.status, f.detail, f)
 
     def _hook_failed(self, item: PageItem, error: str) -> None:
         """The profile's parser hook failed on the page: archived with the profile's fields, and the
@@ -191,7 +208,7 @@ class ArchiveWriterPipeline:
             self._add_failure(item.url, reason, item.status, str(exception), item)
 
     def _buffered(self) -> int:
-        return len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits)
+        return len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits) + len(self.media)
 
     def flush(self) -> None:
         """Writes the buffers as one batch: handed to the writer thread (unless one is being written,
@@ -201,9 +218,10 @@ class ArchiveWriterPipeline:
         if self.write_error is not None:  # the crawl is stopping: nothing more is written
             self._drop_buffers()
             return
-        batch = (self.pages, self.articles, self.failures, self.revisits)
+        batch = (self.pages, self.articles, self.failures, self.revisits, self.media)
         items = self._buffered()
-        self.pages, self.articles, self.failures, self.revisits = [], [], [], []
+        self.pages, self.articles, self.failures, self.revisits, self.media = [], [], [], [], []
+        self.media_bytes = 0
         if self._executor is None:
             try:
                 result = self._write(*batch)
@@ -217,10 +235,12 @@ class ArchiveWriterPipeline:
 
     def _write(
         self, pages: list[PageRecord], articles: list[ArticleRecord], failures: list[FailureRecord],
-        revisits: list[RevisitRecord],
+        revisits: list[RevisitRecord], media: list[MediaRecord],
     ) -> BatchResult:
         assert self.archive is not None
-        return self.archive.write_batch(pages, articles, failures, run_id=self.run_id, revisits=revisits)
+        return self.archive.write_batch(
+            pages, articles, failures, run_id=self.run_id, revisits=revisits, media=media, media_dir=self.media_dir
+        )
 
     def _written_soon(self, future: Future[BatchResult]) -> None:
         # Called in the writer thread: the outcome is handled on the crawl's thread.
@@ -241,7 +261,7 @@ class ArchiveWriterPipeline:
             self._write_failed(ArchiveError(f"{type(exc).__name__}: {exc}"), self._writing_items)
             return
         self._count(result)
-        if self._buffered() >= self.batch_size:
+        if self._buffered() >= self.batch_size or self.media_bytes >= self.media_buffer_bytes:
             self.flush()
 
     def _count(self, result: BatchResult) -> None:
@@ -252,7 +272,8 @@ class ArchiveWriterPipeline:
 
     def _drop_buffers(self) -> None:
         self.unwritten += self._buffered()
-        self.pages, self.articles, self.failures, self.revisits = [], [], [], []
+        self.pages, self.articles, self.failures, self.revisits, self.media = [], [], [], [], []
+        self.media_bytes = 0
 
     def _write_failed(self, exc: ArchiveError, items: int) -> None:
         """No silent loss: the crawl stops at once with the reason, exit 4; the archive keeps every
@@ -283,7 +304,9 @@ class ArchiveWriterPipeline:
         result = Yield.of(stored, self.totals["with_date"], self.totals["with_author"], unreadable)
         previous = previous_yields(self.archive, self.site, self.run_id, self.health)
         drops = yield_drops(result, previous, self.health)
-        return result, verdict(reason, pages, self.failed_by_reason, drops, self.health)
+        # A broken photo is the site's problem, not the crawl's: page failures alone make the verdict.
+        page_failures = {k: v for k, v in self.failed_by_reason.items() if not k.startswith("media_")}
+        return result, verdict(reason, pages, page_failures, drops, self.health)
 
     def close_spider(self) -> None:
         """The last batches, written before the crawl closes (and before the run record is)."""
@@ -305,7 +328,9 @@ class ArchiveWriterPipeline:
         if self.write_error is not None:
             self._close_after_write_error(reason)
             return
-        pages = self.stats.get_value("response_received_count", 0)
+        # Photos are not pages: a run's page count (and the share of failed requests) leaves them out.
+        received = int(self.stats.get_value("response_received_count", 0))
+        pages = received - int(self.stats.get_value("media/responses", 0))
         counts = {
             "pages": pages,
             "articles_new": self.totals["articles_new"],

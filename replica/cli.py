@@ -28,9 +28,12 @@ def replica() -> None:
               help="turan.az, or a WordPress-style news site (replica/wordpress; --articles posts).")
 @click.option("--weight", type=click.Choice(WEIGHTS), default="light", show_default=True,
               help="light: ~16 KB pages; real: ~86 KB, the weight of a real news page (turan only).")
+@click.option("--cdn-port", type=int, default=None,
+              help="Serve a quarter of the photos from a second server (a \"CDN\") on this port (0: any).")
+@click.option("--photo-faults", is_flag=True, help="Break a few photos on purpose (404, HTML, truncated, bomb...).")
 def serve(
     host: str, port: int, articles: int, seed: int, ground_truth: str | None, kind: str = "turan",
-    weight: str = "light",
+    weight: str = "light", cdn_port: int | None = None, photo_faults: bool = False,
 ) -> None:
     """Serve the replica until Ctrl-C.
 
@@ -45,8 +48,12 @@ def serve(
         serve_wordpress(host, port, articles, seed, ground_truth)
         return
     started = time.perf_counter()
-    site = ReplicaSite(seed=seed, articles=articles, weight=weight)
+    site = ReplicaSite(seed=seed, articles=articles, weight=weight, photo_faults=photo_faults)
     server = ReplicaServer(site, host, port)
+    cdn = ReplicaServer(site, host, cdn_port, images_only=True).start() if cdn_port is not None else None
+    if cdn is not None:
+        site.cdn_base = cdn.base_url
+        click.echo(f"Serving its CDN at {cdn.base_url}/", err=True)
     click.echo(f"Built {articles} articles (seed {seed}) in {time.perf_counter() - started:.2f}s", err=True)
     if ground_truth:
         count = site.write_ground_truth(ground_truth, server.base_url)
@@ -58,3 +65,5 @@ def serve(
         pass
     finally:
         server.close()
+        if cdn is not None:
+            cdn.close()

@@ -11,7 +11,7 @@ from html import escape
 from random import Random
 from typing import TYPE_CHECKING
 
-from replica import lexicon
+from replica import images, lexicon
 from replica.labels import FAMILY_TAGS, RELATED_HEADINGS
 from replica.phrases import SENTENCES
 from replica.textgen import (
@@ -31,7 +31,7 @@ from replica.timefmt import baku, dateline_date
 if TYPE_CHECKING:
     from replica.model import Entry, SiteModel
 
-FIRST_IMAGE_ID = 400_000
+FIRST_IMAGE_ID = images.FIRST_IMAGE_ID
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,12 @@ class Figure:
     image_path: str
     caption: str
     credit: tuple[str, str] | None  # (name, absolute link)
+    image_id: int = 0  # its bytes, size and host: replica/images.py
+    lead: bool = False
+
+    @property
+    def on_cdn(self) -> bool:
+        return images.spec(self.image_id).cdn
 
 
 @dataclass
@@ -175,7 +181,7 @@ def _figure(rng: Random, entry: Entry, n: int, caption: str) -> Figure:
     """Image ids are unique per site: each article owns four."""
     image_id = FIRST_IMAGE_ID + entry.idx * 4 + n
     credit = rng.choice(lexicon.CREDITS) if rng.random() < 0.8 else None
-    return Figure(f"/resized/media/{baku(entry.ts).year}/main/{image_id}-750-500-resize.webp", caption, credit)
+    return Figure(images.path_of(image_id, baku(entry.ts).year), caption, credit, image_id, lead=n == 0)
 
 
 def _authors(rng: Random, lang: str) -> list[str]:

@@ -16,8 +16,7 @@ FEED_SIZE = 50
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /search\nDisallow: /admin/\n"
 
-# A 1x1 lossless WebP and a 1x1 PNG: real images, so image pipelines can decode them.
-WEBP = base64.b64decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
+# A 1x1 PNG (the logo): a real image. The article photos are made by replica/images.py.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )

@@ -7,12 +7,12 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from replica import feeds, render
+from replica import feeds, images, render
 from replica.labels import LANGS
 from replica.site import ReplicaSite
 
 HTML = "text/html; charset=utf-8"
-_IMAGE = re.compile(r"^/resized/media/\d{4}/main/\d+-750-500-resize\.webp$")
+_IMAGE = re.compile(r"^/resized/media/\d{4}/main/(\d+)-750-500-resize\.(webp|jpg|png|svg)$")
 _LISTING = re.compile(r"^/(az|en|ru)/([a-z0-9-]+)$")
 _CHALLENGE = ("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
               "<p>Checking your browser before accessing turan.az.</p></body></html>")
@@ -26,6 +26,9 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
     last_modified: int | None = None  # epoch seconds
+    # After `body`, this many more bytes are sent (zeros), or endlessly (-1): the oversized and the
+    # endless image.
+    stream: int | None = None
 
 
 def respond(site: ReplicaSite, path: str, query: str, base: str) -> Response:
@@ -44,8 +47,9 @@ def respond(site: ReplicaSite, path: str, query: str, base: str) -> Response:
         return Response(200, feeds.ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
     if path == "/rss":  # the real /rss answers plain clients with a Cloudflare challenge
         return _html(403, _CHALLENGE)
-    if _IMAGE.match(path):
-        return Response(200, feeds.WEBP, "image/webp", headers={"Cache-Control": "max-age=86400"})
+    image = _IMAGE.match(path)
+    if image:
+        return _image(site, int(image[1]), image[2]) or _not_found(site, path, base)
     if path == "/img/logo.png":
         return Response(200, feeds.PNG, "image/png", headers={"Cache-Control": "max-age=86400"})
     if path == site.calendar_path:
@@ -56,6 +60,40 @@ def respond(site: ReplicaSite, path: str, query: str, base: str) -> Response:
     if match:
         return _listing(site, match[1], match[2], query, base) or _not_found(site, path, base)
     return _not_found(site, path, base)
+
+
+_IMAGE_HEADERS = {"Cache-Control": "max-age=86400"}
+
+
+def _image(site: ReplicaSite, image_id: int, ext: str) -> Response | None:
+    """A photo's bytes, or its fault when the site has faults on (replica/images.py)."""
+    spec = images.spec(image_id)
+    if ext != spec.ext:
+        return None
+    fault = site.image_fault(image_id, lead=(image_id - images.FIRST_IMAGE_ID) % 4 == 0)
+    if fault == "http_404":
+        return None
+    if fault is not None:
+        return _broken_image(site, fault)
+    data = images.image_bytes(image_id)
+    etag = f'"img-{zlib.crc32(data):08x}-{len(data):x}"'
+    return Response(200, data, images.CONTENT_TYPES[spec.ext], headers=dict(_IMAGE_HEADERS), etag=etag,
+                    last_modified=1_700_000_000)
+
+
+def _broken_image(site: ReplicaSite, fault: str) -> Response:
+    if fault == "html_as_jpeg":
+        return Response(200, render.not_found_page(site, "en", "").encode(), "image/jpeg")
+    if fault == "truncated_jpeg":
+        whole = images.jpeg(3, 640, 424)
+        return Response(200, whole[: len(whole) * 3 // 5], "image/jpeg")
+    if fault == "over_cap":
+        return Response(200, images.png(4, 16, 16)[:33], "image/png", stream=images.OVER_CAP_BYTES)
+    if fault == "pixel_bomb":
+        return Response(200, images.png_bomb(), "image/png")
+    if fault == "svg_script":
+        return Response(200, images.SVG_SCRIPT, "image/svg+xml")
+    return Response(200, images.jpeg(5, 640, 424)[:600], "image/jpeg", stream=-1)  # endless
 
 
 def _html(status: int, text: str) -> Response:

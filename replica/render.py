@@ -78,8 +78,8 @@ def article_page(site: ReplicaSite, entry: Entry, base: str) -> str:
         f'<a href="/{lang}/{section_slug}">{escape(SECTION_NAMES[section_slug])}</a></div>'
         f'<h1 class="{heading}">{escape(entry.title)}</h1>'
         f'<div class="manspdt">{visible(entry.ts, lang)}</div>'
-        f"{_authors(content, lang)}{_lead_image(content.lead_image, lang)}"
-        f"{_maincontent(content, entry, base)}{_tags(content, lang)}{social(lang)}"
+        f"{_authors(content, lang)}{_lead_image(site, content.lead_image, lang)}"
+        f"{_maincontent(site, content, entry, base)}{_tags(content, lang)}{social(lang)}"
         f"{_reviews(content, lang)}{_related(site, content)}</div></main>"
     )
     return document(site, lang, base, entry.title, main, head=_article_head(site, entry, content, base))
@@ -93,7 +93,7 @@ def _article_head(site: ReplicaSite, entry: Entry, content: ArticleContent, base
         f'<meta name="description" content="{escape(_description(content))}">',
     ]
     if content.lead_image:
-        parts.append(f'<meta property="og:image" content="{base}{content.lead_image.image_path}">')
+        parts.append(f'<meta property="og:image" content="{site.image_url(content.lead_image, base)}">')
     if entry.published_meta:
         parts.append(f'<meta property="article:published_time" content="{iso(entry.ts)}">')
     if entry.modified_ts is not None:
@@ -127,20 +127,22 @@ def _caption_html(fig: Figure, lang: str) -> str:
     return f'{escape(fig.caption)} ({UI[lang]["photo"]}: <a href="{url}">{escape(name)}</a>)'
 
 
-def _lead_image(fig: Figure | None, lang: str) -> str:
+def _lead_image(site: ReplicaSite, fig: Figure | None, lang: str) -> str:
     if fig is None:
         return ""
-    return (f'<div class="mainimg"><img src="{fig.image_path}" alt="{escape(fig.caption)}">'
+    # Site-relative, unless the image lives on the CDN.
+    src = site.image_url(fig, "") if site.cdn_base and fig.on_cdn else fig.image_path
+    return (f'<div class="mainimg"><img src="{src}" alt="{escape(fig.caption)}">'
             f'<div class="imgcap">{_caption_html(fig, lang)}</div></div>')
 
 
-def _maincontent(content: ArticleContent, entry: Entry, base: str) -> str:
+def _maincontent(site: ReplicaSite, content: ArticleContent, entry: Entry, base: str) -> str:
     parts = []
     for i, paragraph in enumerate(content.paragraphs):
         parts.append(f"<p>{paragraph.html}</p>")
         for fig in content.figures.get(i, []):
             # Inline figures use absolute image URLs, the lead image a site-relative one.
-            parts.append(f'<figure class="inimg"><img src="{base}{fig.image_path}" '
+            parts.append(f'<figure class="inimg"><img src="{site.image_url(fig, base)}" '
                          f'alt="{escape(fig.caption)}"><figcaption>{_caption_html(fig, entry.lang)}'
                          "</figcaption></figure>")
     if content.end_marker:

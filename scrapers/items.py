@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archive.media import MediaLink, MediaRecord
 from scrapers.parsers.article import Article
 
 
@@ -29,6 +30,11 @@ class PageItem:
     # Why the spider took it for an article: "link" (its URL), "sitemap", "feed", "news" (a news
     # sitemap's entry), "listing_url" (listed by the site although its URL looks like a listing).
     evidence: str | None = None
+    # Filled by the photos pipeline (pipelines/media.py): the images the article showed, the bytes
+    # of those fetched for the first time, and the images that could not be archived.
+    media: list[MediaLink] = field(default_factory=list, repr=False)
+    media_records: list[MediaRecord] = field(default_factory=list, repr=False)
+    media_failures: list[FailureItem] = field(default_factory=list, repr=False)
 
 
 @dataclass

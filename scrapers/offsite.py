@@ -87,6 +87,9 @@ class OffsiteRequestMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        # Hosts (with port) a photo was asked from: their robots.txt may be read too, so that the
+        # crawl's robots rules apply to a CDN (this middleware runs before RobotsTxtMiddleware).
+        self.photo_hosts: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -95,6 +98,14 @@ class OffsiteRequestMiddleware:
     def process_request(self, request: Request, spider: Any = None) -> None:
         spider = self.crawler.spider
         if on_site(spider, request.url):
+            return
+        # A photo's request (pipelines/media.py) says allow_offsite: its own host policy
+        # (scrapers/media_policy.py: the site's CDNs, never an internal address) has judged it.
+        parts = urlsplit(request.url)
+        if request.meta.get("allow_offsite") and request.meta.get("page_kind") == "media":
+            self.photo_hosts.add(parts.netloc.lower())
+            return
+        if parts.path == "/robots.txt" and parts.netloc.lower() in self.photo_hosts:
             return
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("offsite/refused")

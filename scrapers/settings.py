@@ -67,6 +67,7 @@ ITEM_PIPELINES = {
     "pipelines.parse.ParseArticlePipeline": 100,
     "pipelines.validate.ValidateArticlePipeline": 200,
     "pipelines.dedupe.DeduplicatePipeline": 300,
+    "pipelines.media.ArchiveMediaPipeline": 500,
     "pipelines.archive_writer.ArchiveWriterPipeline": 900,
 }
 EXTENSIONS = {"scrapers.extensions.CrawlProgress": 500, "scrapers.joblock.JobLockExtension": 100}
@@ -111,6 +112,18 @@ PARSE_MAX_BYTES = 5 * 1024 * 1024  # larger pages are kept raw, not parsed
 WARC_DIR = None  # a folder: on; None: off
 WARC_MAX_SIZE = 1_000_000_000  # bytes: a new file once the current one is this big
 WARC_PREFIX = "newsarchive"  # file names: PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz
+# Article photos (pipelines/media.py, `crawl --images`, a profile's [media]): none, captioned (the
+# images with a caption, the lead image included) or all the article's images; stored once per SHA-256
+# in the archive, or as files in MEDIA_DIR beside it.
+MEDIA_IMAGES = "captioned"
+MEDIA_DIR = None  # a folder for the image bytes (`crawl --media-dir`); None: inside the archive file
+MEDIA_HOSTS: list[str] = []  # CDN hosts images may come from; named: no other hosts (besides the site's)
+MEDIA_MAX_BYTES = 10 * 1024 * 1024  # a larger (or endless) image is cut and refused: media_too_large
+MEDIA_MAX_PIXELS = 90_000_000  # width x height declared beyond this: a decompression bomb, refused
+# A stored photo older than this many days is asked again (with its ETag / Last-Modified) when its
+# article is fetched again; an unchanged one costs a 304. -1: never (only a changed URL is fetched).
+MEDIA_REVALIDATE_DAYS = 30
+MEDIA_BUFFER_BYTES = 16 * 1024 * 1024  # image bytes waiting in the writer's batch before it writes early
 PROGRESS_ENABLED = False
 PROGRESS_INTERVAL = 2.0
 

@@ -266,8 +266,10 @@ def test_legacy_pages_hang_off_the_calendar(base: ReplicaURL, truth: list[dict[s
 def test_images_are_images(base: ReplicaURL, truth: list[dict[str, object]]) -> None:
     captions = [c for r in truth for c in r["captions"]]  # type: ignore[attr-defined]
     assert captions
-    status, headers, body = fetch(captions[0]["image_url"])
-    assert status == 200 and headers["Content-Type"] == "image/webp" and body[:4] == b"RIFF"
+    for caption in captions[:20]:
+        status, headers, body = fetch(caption["image_url"])
+        magic = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/svg+xml": b"<?xml"}
+        assert status == 200 and body.startswith(magic[headers["Content-Type"]])
     status, headers, body = fetch(base + "/img/logo.png")
     assert status == 200 and headers["Content-Type"] == "image/png" and body[:4] == b"\x89PNG"
 

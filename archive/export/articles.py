@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from archive.export.atomic import output
 from archive.export.select import Selection, connection, snapshot
+from archive.media import attach_photos
 from archive.read import comment_threads
 from archive.search import Filters
 from archive.store import Archive
@@ -80,6 +81,7 @@ def iter_articles(conn: sqlite3.Connection, chosen: Selection) -> Iterator[dict[
         for column in _LEAVE_OUT:
             article.pop(column, None)
         article["captions"] = list(_dicts(conn.execute(_CAPTIONS, (article["id"],))))
+        attach_photos(conn, article)  # each caption's photo (hash, type, size), as show prints it
         article["comments"] = comment_threads(list(_dicts(conn.execute(_COMMENTS, (article["id"],)))))
         yield article
 

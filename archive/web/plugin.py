@@ -10,13 +10,18 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from datasette import hookimpl as _hookimpl
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from archive.errors import ArchiveError
+from archive.imageinfo import SVG
+from archive.media import article_media, media_bytes
 from archive.read import comment_threads
 from archive.search import DEFAULT_MIN_CONFIDENCE, highlight_ranges, query_error, register_functions
 from archive.web.captured import ROUTE, captured
@@ -31,6 +36,15 @@ SEARCHES: dict[str, tuple[str, str]] = {
     "search_by_date": ("articles", "date"),
     "search_comments": ("comments", "relevance"),
     "search_captions": ("captions", "relevance"),
+}
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# A photo is served as what its bytes are (the type read from them at crawl time), never sniffed,
+# in a sandbox that runs nothing and loads nothing; an SVG only as a download (never inline).
+MEDIA_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    "Cache-Control": "public, max-age=31536000, immutable",  # named by its hash: never changes
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
 
 
@@ -71,8 +85,9 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Any]]]:
-    """/DB/-/captured/HASH: a stored page as captured, sandboxed (archive/web/captured.py)."""
-    return [(ROUTE, captured)]
+    """/DB/-/captured/HASH: a stored page as captured, sandboxed (archive/web/captured.py); and
+    /-/media/DB/SHA256: an archived photo (media_view)."""
+    return [(ROUTE, captured), (r"^/-/media/(?P<database>[^/]+)/(?P<sha256>[^/]+)$", media_view)]
 
 
 @hookimpl
@@ -123,7 +138,11 @@ async def _article(datasette: Any, database: str, pk: str, query: str) -> dict[s
             [int(pk)],
         )
     ).rows
-    article["captions"] = [{**dict(c), "text_html": _highlighted(c["text"], query, lang, "captions")} for c in captions]
+    photos = await _photos(db, database, int(pk))
+    article["captions"] = [
+        {**dict(c), "text_html": _highlighted(c["text"], query, lang, "captions"), "photo": photos.get(c["position"])}
+        for c in captions
+    ]
     comments = (
         await db.execute(
             "SELECT comment_id, parent_id, author, published, published_raw, text FROM comments "
@@ -134,6 +153,35 @@ async def _article(datasette: Any, database: str, pk: str, query: str) -> dict[s
     article["comment_threads"] = _comment_html(comment_threads([dict(c) for c in comments]), query, lang)
     article["comment_total"] = len(comments)
     return article
+
+
+async def _photos(db: Any, database: str, article_id: int) -> dict[int | None, dict[str, Any]]:
+    """The article's archived photos by caption position, each with the URL the archive serves it at."""
+    if not await db.table_exists("media_links"):
+        return {}
+    found = await db.execute_fn(lambda conn: article_media(conn, article_id))
+    return {p["position"]: {**p, "src": f"/-/media/{database}/{p['sha256']}"} for p in found}
+
+
+async def media_view(datasette: Any, request: Any) -> Response:
+    """/-/media/DATABASE/SHA256: one archived photo, from the archive (or its media folder)."""
+    database, sha = request.url_vars["database"], request.url_vars["sha256"]
+    if not _SHA256.match(sha) or not await _is_archive(datasette, database):
+        return Response.text("not found", status=404)
+    db = datasette.get_database(database)
+    if not await db.table_exists("media"):
+        return Response.text("not found", status=404)
+    try:
+        found = await db.execute_fn(lambda conn: media_bytes(conn, Path(db.path), sha))
+    except ArchiveError as exc:  # a damaged row, a media file gone: said, not served
+        return Response.text(str(exc), status=500)
+    if found is None:
+        return Response.text("not found", status=404)
+    stored, data = found
+    disposition = "attachment" if stored.content_type == SVG else "inline"
+    extension = stored.content_type.rsplit("/", 1)[-1].split("+")[0]
+    headers = {**MEDIA_HEADERS, "Content-Disposition": f'{disposition}; filename="{sha}.{extension}"'}
+    return Response(data, status=200, headers=headers, content_type=stored.content_type)
 
 
 @hookimpl

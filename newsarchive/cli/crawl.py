@@ -15,6 +15,7 @@ from archive.store import Archive
 from newsarchive.cli.common import DEFAULT_DB, calendar_date
 from scrapers.health import EXIT_CODES, EXIT_COULD_NOT_RUN, EXIT_ERROR
 from scrapers.lock import JobLock, LockBusyError
+from scrapers.media_policy import POLICIES
 from scrapers.sites.recrawl import MODE_HELP, MODES, PolicyError, check_settings
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
@@ -25,8 +26,9 @@ def _summary(result: object, db: str, seconds: float) -> str:
     from scrapers.crawl import CrawlResult
 
     assert isinstance(result, CrawlResult)
-    pages = result.count("response_received_count")
+    pages = result.count("response_received_count") - result.count("media/responses")  # photos are not pages
     failed = result.failures_by_reason()
+    photo_failures = sum(v for k, v in failed.items() if k.startswith("media_"))
     lines = [
         f"crawl {result.finish_reason} in {seconds:.1f}s: {pages} pages ({pages / max(seconds, 1e-9):.1f}/s)",
         f"  articles: {result.count('archive/articles/new')} new, "
@@ -38,6 +40,8 @@ def _summary(result: object, db: str, seconds: float) -> str:
         f"{result.count('archive/articles/gone')} taken down; comments: "
         f"{result.count('archive/comments/new')} new, {result.count('archive/comments/edited')} edited",
         f"  not articles (pages kept, not archived as articles): {result.count('archive/dropped/not_article')}",
+        f"  photos: {result.count('archive/media/new')} stored ({result.count('archive/media/bytes') / 1e6:.1f} MB), "
+        f"{result.count('media/uptodate')} already archived, {photo_failures} not archived",
         f"  failed: {sum(failed.values())}"
         + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(failed.items())) + ")" if failed else ""),
         f"  yield: {result.stats.get('run/yield') or 'no new or changed article'}",
@@ -77,6 +81,10 @@ def _exit_code(result: object) -> int:
 @click.option("--refetch", is_flag=True, help="Fetch every archived article again, in full (--recrawl refetch).")
 @click.option("--warc", "warc_dir", metavar="DIR",
               help="Also write every response with its request to WARC files in DIR (rotated at WARC_MAX_SIZE).")
+@click.option("--images", type=click.Choice(POLICIES), default=None,
+              help="Article photos to archive: captioned (default; the lead image included), all, none.")
+@click.option("--media-dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the photos' bytes in this folder instead of inside the archive file.")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING",
               show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress lines.")
@@ -88,7 +96,8 @@ def _exit_code(result: object) -> int:
 def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profile_dirs: tuple[str, ...],
           since: str | None, max_pages: int, depth: int, base_url: str | None, db: str, lang: str | None,
           sections: tuple[str, ...], limit: int, recrawl: str | None, refetch: bool, warc_dir: str | None,
-          log_level: str, quiet: bool, distributed: str | None, sets: tuple[str, ...]) -> None:
+          images: str | None, media_dir: str | None, log_level: str, quiet: bool, distributed: str | None,
+          sets: tuple[str, ...]) -> None:
     """Crawl SITE (a site profile name, e.g. turan) or any site from --start URL into the archive.
 
     \b
@@ -113,6 +122,8 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
         "CLOSESPIDER_PAGECOUNT": max_pages or None,
         "DEPTH_LIMIT": depth or None,
         "WARC_DIR": warc_dir,
+        "MEDIA_IMAGES": images,
+        "MEDIA_DIR": media_dir,
     }
     for item in sets:
         name, sep, value = item.partition("=")
@@ -167,6 +178,9 @@ def _run(site: str | None, overrides: Mapping[str, Any], db: str) -> object:
     try:
         check_settings(overrides.get("RECRAWL_MODE"), overrides.get("RECRAWL_AGES"), overrides.get("RECRAWL_OLDER"))
         _check_warc_dir(overrides.get("WARC_DIR"))
+        images = overrides.get("MEDIA_IMAGES")
+        if images is not None and images not in POLICIES:  # -s MEDIA_IMAGES=...; --images is checked by click
+            raise PolicyError(f"MEDIA_IMAGES: {images!r} is not one of {', '.join(POLICIES)}")
         Archive.open(db).close()  # creates or migrates it; refuses a file that is not an archive
         return run_crawl(site, dict(overrides))
     except (ArchiveError, CrawlSetupError, PolicyError) as exc:

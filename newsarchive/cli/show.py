@@ -54,6 +54,7 @@ def _print_article(a: dict[str, Any]) -> None:
             credit = f" — {c['credit']}" if c["credit"] else ""
             credit += f" ({c['credit_url']})" if c["credit_url"] else ""
             click.echo(f"  {c['position'] + 1}. {c['text']}{credit}\n     {c['image_url']}")
+            click.echo(f"     {_photo_line(c.get('photo'))}")
     if a["comments"]:
         click.echo(f"\nComments ({a['comment_count']}):")
         _print_comments(a["comments"])
@@ -85,6 +86,13 @@ def show_cmd(ctx: click.Context, url_or_id: str, as_json: bool, db: str | None) 
 # --- stats ------------------------------------------------------------------------------------
 
 
+def _photo_line(photo: dict[str, Any] | None) -> str:
+    if photo is None:
+        return "photo: not archived"
+    size = f"{photo['width']}x{photo['height']}, " if photo["width"] else ""
+    return f"photo: {photo['content_type']}, {size}{photo['size']:,} bytes, sha256 {photo['sha256'][:16]}…"
+
+
 def _print_stats(s: dict[str, Any]) -> None:
     mb = 1024 * 1024
     click.echo(
@@ -103,6 +111,12 @@ def _print_stats(s: dict[str, Any]) -> None:
     click.echo(
         f"{'pages:':<13}{p['fetches']} fetches of {p['urls']} URLs, {p['versions']} distinct versions; "
         f"{b['count']} bodies, {b['raw_bytes'] / mb:.1f} MB raw, {b['stored_bytes'] / mb:.1f} MB stored"
+    )
+    m = s["media"]
+    click.echo(
+        f"{'photos:':<13}{m['media']} stored, {m['media_bytes'] / mb:.1f} MB"
+        + (f" ({m['media_in_files']} in the media folder)" if m["media_in_files"] else "")
+        + f", shown {m['media_links']} times"
     )
     click.echo(counts_line("failures:", {"total": s["failures"]["total"], **s["failures"]["by_reason"]}))
     if s["dead_letters"]:  # distributed-crawl items set aside by `newsarchive ingest` (table dead_letters)

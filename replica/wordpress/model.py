@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
+
+from replica import images
 
 Markup = Literal["yoast", "jetpack", "bare"]  # JSON-LD + meta, OpenGraph meta only, visible markup only
 CaptionStyle = Literal["classic", "html5", "block"]
@@ -131,3 +134,13 @@ def comment_date(when: datetime) -> str:
     """``F j, Y \\a\\t g:i a``: March 5, 2024 at 9:07 am."""
     hour = when.hour % 12 or 12
     return f"{long_date(when)} at {hour}:{when.minute:02d} {'am' if when.hour < 12 else 'pm'}"
+
+
+# A post's photo (/wp-content/uploads/Y/M/slug-ID-1024x683.jpg): a real JPEG of that size, the same
+# bytes for the page that serves it (routes.py) and the ground truth that hashes it (truth.py).
+PHOTO_SIZE = (1024, 683)
+
+
+@lru_cache(maxsize=512)
+def photo_bytes(image_id: int) -> bytes:
+    return images.jpeg(image_id, *PHOTO_SIZE)

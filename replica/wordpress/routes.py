@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from replica.wordpress import feeds, render
-from replica.wordpress.model import Post
+from replica.wordpress.model import Post, photo_bytes
 from replica.wordpress.site import WordPressSite
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
 RSS = "application/rss+xml; charset=UTF-8"
-# The smallest valid GIF (1x1): every upload path answers with it.
+# A post's photo (/wp-content/uploads/Y/M/slug-ID-1024x683.jpg) is a real JPEG; every other upload
+# path (thumbnails, featured images) answers with the smallest valid GIF (1x1).
+_PHOTO = re.compile(r"-(\d+)-1024x683\.jpg$")
 GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
     b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
@@ -59,6 +61,9 @@ def respond(site: WordPressSite, path: str, query: str, base: str) -> Response:
     if xml is not None:
         return xml
     if path.startswith("/wp-content/uploads/"):
+        photo = _PHOTO.search(path)
+        if photo:  # a post's own photo: a real JPEG of its size (replica/images.py)
+            return Response(200, photo_bytes(int(photo[1])), "image/jpeg", {"Cache-Control": "max-age=31536000"})
         return Response(200, GIF, "image/gif", {"Cache-Control": "max-age=31536000"})
     post = _POST.match(path)
     if post:

@@ -8,9 +8,10 @@ captions, "Read more" links, share buttons or anything outside the post's conten
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from replica.wordpress.model import Post, comment_date, iso, walk
+from replica.wordpress.model import PHOTO_SIZE, Post, comment_date, iso, photo_bytes, walk
 
 
 def post_truth(post: Post, base_url: str) -> dict[str, Any]:
@@ -36,4 +37,10 @@ def post_truth(post: Post, base_url: str) -> dict[str, Any]:
             for c in walk(post.comments)
         ],
         "tags": list(post.tags),
+        # The photo each caption belongs to, as served.
+        "images": [
+            {"position": n, "image_url": base_url + f.path, "content_type": "image/jpeg", "width": PHOTO_SIZE[0],
+             "height": PHOTO_SIZE[1], "sha256": hashlib.sha256(photo_bytes(f.image_id)).hexdigest()}
+            for n, f in enumerate(post.figures)
+        ],
     }

@@ -65,6 +65,11 @@ class SiteProfile:
     # None: the defaults of scrapers/sites/recrawl.py.
     recrawl_ages: tuple[tuple[str, str], ...] | None = None
     recrawl_older: str | None = None
+    # [media]: which of an article's photos are archived ("none", "captioned", "all"; None: the
+    # run's MEDIA_IMAGES) and the hosts besides the site's own they may come from (CDNs); with hosts
+    # named, images from any other host are refused.
+    media_images: str | None = None
+    media_hosts: tuple[str, ...] = ()
     source: str = ""
     # [parser] module = "mysite_parser": a Python file (mysite_parser.py, next to the profile or in
     # one of SITE_PROFILE_DIRS) whose fix_* functions correct fields selectors cannot express
@@ -82,6 +87,10 @@ class SiteProfile:
             settings["DOWNLOAD_DELAY"] = self.download_delay
         if self.concurrency is not None:
             settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = self.concurrency
+        if self.media_images is not None:
+            settings["MEDIA_IMAGES"] = self.media_images
+        if self.media_hosts:
+            settings["MEDIA_HOSTS"] = list(self.media_hosts)
         return settings
 
     def classify_path(self, path: str) -> UrlMatch | None:
@@ -120,7 +129,7 @@ def _strings(values: Any, where: str) -> tuple[str, ...]:
 # What a profile file may hold: anything else is a typo, reported with the file and the field.
 TOP_LEVEL_FIELDS = frozenset(
     {"name", "domain", "base_url", "languages", "timezone", "start_paths", "start_urls", "feeds", "sitemaps",
-     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl", "parser"}
+     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl", "parser", "media"}
 )  # fmt: skip
 SELECTOR_FIELDS = frozenset(
     {"title", "body", "published", "modified", "authors", "section", "tags", "captions", "caption_text",
@@ -191,6 +200,21 @@ def _recrawl(table: dict[str, Any], source: str) -> tuple[tuple[tuple[str, str],
     return pairs, older
 
 
+MEDIA_POLICIES = ("none", "captioned", "all")
+
+
+def _media(table: dict[str, Any], source: str) -> tuple[str | None, tuple[str, ...]]:
+    """[media]: images = "captioned" (or "none", "all"), hosts = ["cdn.example.com"]."""
+    unknown = sorted(set(table) - {"images", "hosts"})
+    if unknown:
+        raise ProfileError(f"{source}: media.{unknown[0]}: unknown field (known: hosts, images)")
+    images = _text(table.get("images"), f"{source}: media.images")
+    if images is not None and images not in MEDIA_POLICIES:
+        raise ProfileError(f"{source}: media.images: {images!r} is not one of {', '.join(MEDIA_POLICIES)}")
+    hosts = _strings(table.get("hosts"), f"{source}: media.hosts")
+    return images, tuple(h.strip().lower() for h in hosts if h.strip())
+
+
 def _parser(table: dict[str, Any], source: str, search_dirs: tuple[Path, ...]) -> tuple[str | None, str | None]:
     """[parser] module = "name": (the module's name, the file found for it)."""
     unknown = sorted(set(table) - {"module"})
@@ -241,6 +265,7 @@ def profile_from_dict(data: dict[str, Any], source: str = "<dict>", search_dirs:
     pattern = _text(dateline.get("pattern"), f"{source}: dateline.pattern")
     recrawl_ages, recrawl_older = _recrawl(_table(data, "recrawl", source), source)
     parser_module, parser_path = _parser(_table(data, "parser", source), source, search_dirs)
+    media_images, media_hosts = _media(_table(data, "media", source), source)
     return SiteProfile(
         name=data["name"],
         domain=_text(data.get("domain"), f"{source}: domain"),
@@ -266,6 +291,8 @@ def profile_from_dict(data: dict[str, Any], source: str = "<dict>", search_dirs:
         concurrency=_number(crawl.get("concurrency"), f"{source}: crawl.concurrency", int),
         recrawl_ages=recrawl_ages,
         recrawl_older=recrawl_older,
+        media_images=media_images,
+        media_hosts=media_hosts,
         source=source,
         parser_module=parser_module,
         parser_path=parser_path,
