@@ -289,6 +289,20 @@ _V6_STATEMENTS = (
     "CREATE INDEX articles_unsure ON articles (confidence) WHERE confidence < 1.0",
 )
 
+# Version 7: where a listing of another archive's captures (`crawl --from wayback|commoncrawl`,
+# scrapers/spiders/cdx.py) stands: its CDX resume key while it runs, the newest capture once complete
+# (the next run asks only for newer ones). Written in the same transaction as the captures it covers.
+_V7_STATEMENTS = (
+    """CREATE TABLE cdx_progress (
+    source TEXT PRIMARY KEY,
+    since TEXT,
+    resume_key TEXT,
+    newest TEXT,
+    complete INTEGER NOT NULL DEFAULT 0,
+    updated TEXT NOT NULL
+)""",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -312,6 +326,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "page bodies compressed with a preset dictionary per site", _V4_STATEMENTS),
     Migration(5, "dead letters: distributed-crawl items that could not be ingested", _V5_STATEMENTS),
     Migration(6, "page type and article confidence of each article", _V6_STATEMENTS),
+    Migration(7, "where listings of other archives' captures (CDX) stand", _V7_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

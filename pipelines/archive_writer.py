@@ -25,6 +25,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
+from archive.cdx_progress import CdxProgress
 from archive.errors import ArchiveError
 from archive.store import Archive, ArticleRecord, BatchResult, FailureRecord, PageRecord, RevisitRecord
 from scrapers.conditional import RevisitItem
@@ -86,6 +87,8 @@ class ArchiveWriterPipeline:
         self.articles: list[ArticleRecord] = []
         self.failures: list[FailureRecord] = []
         self.revisits: list[RevisitRecord] = []
+        # Where a CDX listing stands (scrapers/spiders/cdx.py): written with the captures before it.
+        self.progress: list[CdxProgress] = []
         self.health = health
         self.site = "?"
         self.failed_by_reason: Counter[str] = Counter()
@@ -153,6 +156,8 @@ class ArchiveWriterPipeline:
             self.revisits.append(RevisitRecord(item.url, item.outcome, item.fetched_at, item.reason))
             if item.page is not None:  # a takedown's 404 page is kept as evidence
                 self.pages.append(page_record(item.page))
+        elif isinstance(item, CdxProgress):
+            self.progress.append(item)
         if self._buffered() >= self.batch_size:
             self.flush()
         return item
@@ -191,7 +196,7 @@ class ArchiveWriterPipeline:
             self._add_failure(item.url, reason, item.status, str(exception), item)
 
     def _buffered(self) -> int:
-        return len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits)
+        return len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits) + len(self.progress)
 
     def flush(self) -> None:
         """Writes the buffers as one batch: handed to the writer thread (unless one is being written,
@@ -201,9 +206,9 @@ class ArchiveWriterPipeline:
         if self.write_error is not None:  # the crawl is stopping: nothing more is written
             self._drop_buffers()
             return
-        batch = (self.pages, self.articles, self.failures, self.revisits)
+        batch = (self.pages, self.articles, self.failures, self.revisits, self.progress)
         items = self._buffered()
-        self.pages, self.articles, self.failures, self.revisits = [], [], [], []
+        self.pages, self.articles, self.failures, self.revisits, self.progress = [], [], [], [], []
         if self._executor is None:
             try:
                 result = self._write(*batch)
@@ -217,10 +222,12 @@ class ArchiveWriterPipeline:
 
     def _write(
         self, pages: list[PageRecord], articles: list[ArticleRecord], failures: list[FailureRecord],
-        revisits: list[RevisitRecord],
+        revisits: list[RevisitRecord], progress: list[CdxProgress],
     ) -> BatchResult:
         assert self.archive is not None
-        return self.archive.write_batch(pages, articles, failures, run_id=self.run_id, revisits=revisits)
+        return self.archive.write_batch(
+            pages, articles, failures, run_id=self.run_id, revisits=revisits, progress=progress,
+        )
 
     def _written_soon(self, future: Future[BatchResult]) -> None:
         # Called in the writer thread: the outcome is handled on the crawl's thread.
@@ -252,7 +259,7 @@ class ArchiveWriterPipeline:
 
     def _drop_buffers(self) -> None:
         self.unwritten += self._buffered()
-        self.pages, self.articles, self.failures, self.revisits = [], [], [], []
+        self.pages, self.articles, self.failures, self.revisits, self.progress = [], [], [], [], []
 
     def _write_failed(self, exc: ArchiveError, items: int) -> None:
         """No silent loss: the crawl stops at once with the reason, exit 4; the archive keeps every

@@ -29,6 +29,9 @@ class PageItem:
     # Why the spider took it for an article: "link" (its URL), "sitemap", "feed", "news" (a news
     # sitemap's entry), "listing_url" (listed by the site although its URL looks like a listing).
     evidence: str | None = None
+    # A capture from another archive (a WARC import, the Wayback Machine): fetched_at is its capture
+    # time, and two captures of one article are two versions, not duplicates (pipelines/dedupe.py).
+    captured: bool = False
 
 
 @dataclass
