@@ -32,6 +32,8 @@ ON CONFLICT (source) DO UPDATE SET since = excluded.since, resume_key = excluded
 
 
 def write_progress(conn: sqlite3.Connection, records: list[CdxProgress] | tuple[CdxProgress, ...]) -> None:
+    if not records:  # most batches: not even prepared (an archive opened at an older schema has no table)
+        return
     now = datetime.now(UTC).isoformat(timespec="seconds")
     conn.executemany(_UPSERT, ((p.source, p.since, p.resume_key, p.newest, int(p.complete), now) for p in records))
 

@@ -126,7 +126,7 @@ class CdxSpider(scrapy.Spider):
         kwargs.setdefault("base_url", s.get("CRAWL_BASE_URL"))
         kwargs.setdefault("since", s.get("CDX_SINCE"))
         kwargs.setdefault("until", s.get("CDX_UNTIL"))
-        kwargs.setdefault("page_size", s.getint("CDX_PAGE_SIZE", 5000))
+        kwargs.setdefault("page_size", s.getint("CDX_PAGE_SIZE"))
         kwargs.setdefault("archive_path", s.get("ARCHIVE_PATH"))
         kwargs.setdefault("languages", s.getlist("CRAWL_LANGUAGES"))
         kwargs.setdefault("sections", s.getlist("CRAWL_SECTIONS"))

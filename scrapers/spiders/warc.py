@@ -57,7 +57,7 @@ class WarcImportSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcImportSpider:
         kwargs.setdefault("archive_path", crawler.settings.get("ARCHIVE_PATH"))
         spider: WarcImportSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_in_flight = crawler.settings.getint("IMPORT_MAX_IN_FLIGHT", 32)
+        spider.max_in_flight = crawler.settings.getint("IMPORT_MAX_IN_FLIGHT")
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._left_pipelines, signal=signal)
         return spider
