@@ -100,6 +100,14 @@ def test_versions_come_out_in_capture_order_not_file_order(captures: Captures) -
     assert captures.title_before != captures.title_after
 
 
+def test_an_older_capture_imported_later_does_not_turn_history_back(captures: Captures) -> None:
+    db = captures.tmp / "later-first.db"
+    _import(db, captures, captures.second)
+    out = _import(db, captures, captures.first)  # a separate, later import of the earlier captures
+    assert [title for title, _ in _versions(db, captures.edited)] == [captures.title_after]
+    assert "older than the archived copy" in out and " 0 older" not in out
+
+
 def test_pywb_replays_a_page_of_the_warc(captures: Captures) -> None:
     with (running_pywb(captures.tmp / "pywb-replay", [captures.first]) as pywb,
           urllib.request.urlopen(f"{pywb}/coll/2030mp_/{captures.edited}", timeout=30) as answer):

@@ -36,7 +36,8 @@ def _summary(result: object, seconds: float, db: str) -> str:
         f"({(plan.records + read) / max(seconds, 1e-9):.0f} records/s); sites: "
         + (", ".join(f"{site} {len(r)}" for site, r in sorted(plan.groups.items())) or "none"),
         f"  articles: {result.count('archive/articles/new')} new, {result.count('archive/articles/changed')} "
-        f"changed (a version each), {result.count('archive/articles/unchanged')} unchanged",
+        f"changed (a version each), {result.count('archive/articles/unchanged')} unchanged; "
+        f"{result.count('import/older_than_archived')} older than the archived copy (raw page kept only)",
         f"  pages kept, not articles: {result.count('archive/pages/new')} new page(s) in all; "
         f"not articles {result.count('archive/dropped/not_article')}, "
         f"dropped {sum(v for k, v in result.prefixed('archive/dropped/').items() if k != 'not_article')}",

@@ -27,6 +27,7 @@ from scrapers.records import SKIP_ARCHIVED, SKIP_DUPLICATE, Capture, page_item, 
 from scrapers.sites import SiteProfile
 from scrapers.warcfiles import Entry, read_capture
 
+_LATER = "SELECT 1 FROM pages WHERE url = ? AND last_fetched > ? LIMIT 1"
 _ARCHIVED = (
     "SELECT 1 FROM pages WHERE url = ? AND content_hash = ? AND first_fetched <= ? AND last_fetched >= ? LIMIT 1"
 )
@@ -95,13 +96,23 @@ class WarcImportSpider(scrapy.Spider):
                 if reason:
                     self._count(f"import/skipped/{reason}")
                     continue
+                item = page_item(capture, self.profile)
+                if archive is not None and self._older_than_archived(capture, archive):
+                    # The archive holds a later fetch of this URL: as the article's current state this
+                    # capture would put history backwards. Its raw page is kept (at its capture time).
+                    item.kind = "page"
+                    self._count("import/older_than_archived")
                 self._in_flight[capture.url] += 1
-                yield page_item(capture, self.profile)
+                yield item
         finally:
             for fh in files.values():
                 fh.close()
             if archive is not None:
                 archive.close()
+
+    def _older_than_archived(self, capture: Capture, archive: Archive) -> bool:
+        when = fetch_time(capture.captured_at)
+        return archive.conn.execute(_LATER, (capture.url, when)).fetchone() is not None
 
     def _skip(self, capture: Capture, archive: Archive | None) -> str | None:
         reason = skip_reason(capture)
