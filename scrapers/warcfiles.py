@@ -64,7 +64,7 @@ class Damage:
         return f"{self.path}: {self.what} at byte {self.offset}: the records before it are imported, none after"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per record of the files: 100,000s of them
 class Entry:
     """One record of the index: a response worth reading again (``skip`` None) or the reason not."""
 
