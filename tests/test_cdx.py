@@ -60,7 +60,8 @@ def test_queries_and_replay_addresses() -> None:
     wayback = CdxSource.make("wayback")
     assert wayback.endpoint == "https://web.archive.org/cdx/search/cdx"
     assert wayback.replay == "https://web.archive.org/web/"
-    assert url_pattern("https://turan.az") == "turan.az/*" and url_pattern("http://127.0.0.1:8765/") == "127.0.0.1:8765/*"
+    assert url_pattern("https://turan.az") == "turan.az/*"
+    assert url_pattern("http://127.0.0.1:8765/") == "127.0.0.1:8765/*"
     query = parse_qs(urlsplit(listing_url(wayback.endpoint, "turan.az/*", "2020", "20250213", 5000, "k+1")).query)
     assert query == {"url": ["turan.az/*"], "output": ["json"], "showResumeKey": ["true"], "limit": ["5000"],
                      "from": ["2020"], "to": ["20250213"], "resumeKey": ["k+1"]}
