@@ -139,7 +139,7 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
         click.echo(outcome.summary, err=outcome.exit_code == EXIT_COULD_NOT_RUN)
         sys.exit(outcome.exit_code)
     started = time.monotonic()
-    lock = JobLock(db, str(overrides.get("CRAWL_PROFILE") or site or profile or "generic"))
+    lock = JobLock(db, str(overrides["CRAWL_PROFILE"] if source else site or profile or "generic"))
     try:
         lock.acquire()  # before Scrapy even loads: a second job exits at once
     except ArchiveError as exc:  # busy (LockBusyError), or the lock file cannot be made
