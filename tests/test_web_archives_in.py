@@ -28,6 +28,7 @@ ARTICLES = 60
 class Captures:
     base: str
     direct: Path  # the archive of a direct crawl, before the edit
+    exported: Path  # `newsarchive export warc` of it
     first: Path  # wget's WARC before the edit
     second: Path  # ... and after it
     edited: str  # the URL of the article edited between them
@@ -44,6 +45,9 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Captures]:
         direct = tmp / "direct.db"
         crawled = newsarchive("crawl", "turan", "--base-url", base, "--db", str(direct), "--quiet")
         assert crawled.returncode == 0, crawled.stdout + crawled.stderr
+        exported = tmp / "exported.warc.gz"
+        done = newsarchive("export", "warc", "-o", str(exported), "--db", str(direct))
+        assert done.returncode == 0, done.stdout + done.stderr
         first = wget_warc(base, tmp / "first")
         entry = next(e for e in site.articles() if not e.paywalled and e.kind == "current")
         before = {t["url"]: t["title"] for t in site.ground_truth(base)}
@@ -52,7 +56,7 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Captures]:
         url = str(base + site.entries[entry.idx].path)
         after = {t["url"]: t["title"] for t in site.ground_truth(base)}
         second = wget_warc(base, tmp / "second")
-        yield Captures(str(base), direct, first, second, url, before[url], after[url], tmp)
+        yield Captures(str(base), direct, exported, first, second, url, before[url], after[url], tmp)
 
 
 def _import(db: Path, c: Captures, *files: Path) -> str:
@@ -80,6 +84,12 @@ def test_import_of_wgets_warc_equals_the_direct_crawl(captures: Captures) -> Non
     assert len(want) > 40
     assert differences(articles(db), want) == []
     assert "not_a_response" in out and "records/s" in out  # wget's request records, counted by kind
+
+
+def test_import_of_the_crawls_own_export_equals_it(captures: Captures) -> None:
+    db = captures.tmp / "reimported.db"
+    _import(db, captures, captures.exported)
+    assert differences(articles(db), articles(captures.direct)) == []
 
 
 def test_importing_the_same_file_twice_adds_nothing(captures: Captures) -> None:
@@ -118,7 +128,7 @@ def test_pywb_replays_a_page_of_the_warc(captures: Captures) -> None:
 
 def test_crawl_from_wayback_equals_the_direct_crawl_and_is_incremental(captures: Captures) -> None:
     db = captures.tmp / "wayback.db"
-    with running_pywb(captures.tmp / "pywb-one", [captures.first]) as pywb:
+    with running_pywb(captures.tmp / "pywb-one", [captures.exported]) as pywb:  # the crawl, as WARC
         args = ("crawl", "turan", "--from", "wayback", "--cdx", f"{pywb}/coll/cdx", "--base-url", captures.base,
                 "--db", str(db), "--quiet", "-s", "DOWNLOAD_DELAY=0")
         first = newsarchive(*args)
