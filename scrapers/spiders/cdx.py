@@ -37,6 +37,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from archive.cdx_progress import CdxProgress, read_progress
@@ -44,6 +45,7 @@ from archive.store import Archive, fetch_time
 from scrapers.cdx import CdxError, CdxRow, CdxSource, listing_url, parse_listing, replay_url, url_pattern
 from scrapers.failures import failure_reason
 from scrapers.items import FailureItem, PageItem
+from scrapers.offsite import site_host
 from scrapers.records import (
     HTML_TYPES,
     SKIP_ARCHIVED,
@@ -104,6 +106,8 @@ class CdxSpider(scrapy.Spider):
         self.listing = source.key(self.pattern)
         self.since, self.until, self.page_size = since, until, page_size
         self.archive_path = archive_path
+        # The hosts requests may go to (scrapers/offsite.py): the CDX server and where captures are.
+        self.hosts = {site_host(source.endpoint), site_host(source.replay)}
         self.languages, self.sections = set(languages or ()), set(sections or ())
         self.queues: dict[str, deque[CdxRow]] = {}
         self.outstanding = 0  # items of the current CDX page not yet through the pipelines
@@ -223,18 +227,15 @@ class CdxSpider(scrapy.Spider):
             return SKIP_ARCHIVED
         return None
 
-    def _after_page(self) -> scrapy.Request:
-        """Every capture of the page is through: the next page (or the end), carrying the place reached."""
+    def _after_page(self) -> scrapy.Request | CdxProgress:
+        """Every capture of the page is through: the next page carrying the place reached, or at the
+        end the listing's last place, for the writer."""
         if self.next_key:
             key, self.next_key = self.next_key, None
             return self._listing_request(key, checkpoint=CdxProgress(self.listing, self.since, key, None))
         # A fetch that failed (the archive answered 503 to the end...) keeps the listing open: the next run
         # lists it again and fetches what is missing.
-        final = CdxProgress(self.listing, self.since, None, self.newest, complete=not self.fetch_failed)
-        return scrapy.Request("data:,", callback=self._finish, dont_filter=True, meta={"checkpoint": final})
-
-    def _finish(self, response: Response) -> Iterator[Any]:
-        yield response.meta["checkpoint"]
+        return CdxProgress(self.listing, self.since, None, self.newest, complete=not self.fetch_failed)
 
     def listing_failed(self, failure: Failure) -> None:
         reason, _, detail = failure_reason(failure)
@@ -319,7 +320,11 @@ class CdxSpider(scrapy.Spider):
             else:
                 del self.queues[item.url]
         if self.outstanding == 0 and not self.dispatching and not self.crawler.stats.get_value("cdx/error"):
-            engine.crawl(self._after_page())
+            after = self._after_page()
+            if isinstance(after, scrapy.Request):
+                engine.crawl(after)
+            else:  # no response to yield it from: handed to the pipelines as a start() item would be
+                deferred_from_coro(engine.scraper.start_itemproc_async(after, response=None))
 
     def _count(self, key: str, n: int = 1) -> None:
         assert self.crawler.stats is not None
