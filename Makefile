@@ -57,4 +57,4 @@ eval: install
 	fi
 
 clean:
-	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-pywb data .mypy_cache .ruff_cache .pytest_cache

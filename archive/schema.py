@@ -324,6 +324,20 @@ _V7_STATEMENTS = (
     "CREATE INDEX media_links_sha256 ON media_links (sha256)",
 )
 
+# Version 8: where a listing of another archive's captures (`crawl --from wayback|commoncrawl`,
+# scrapers/spiders/cdx.py) stands: its CDX resume key while it runs, the newest capture once complete
+# (the next run asks only for newer ones). Written in the same transaction as the captures it covers.
+_V8_STATEMENTS = (
+    """CREATE TABLE cdx_progress (
+    source TEXT PRIMARY KEY,
+    since TEXT,
+    resume_key TEXT,
+    newest TEXT,
+    complete INTEGER NOT NULL DEFAULT 0,
+    updated TEXT NOT NULL
+)""",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -348,6 +362,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "dead letters: distributed-crawl items that could not be ingested", _V5_STATEMENTS),
     Migration(6, "page type and article confidence of each article", _V6_STATEMENTS),
     Migration(7, "article photos, stored once per SHA-256, and the articles that show them", _V7_STATEMENTS),
+    Migration(8, "where listings of other archives' captures (CDX) stand", _V8_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

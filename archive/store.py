@@ -26,6 +26,7 @@ from typing import Any, Self
 
 import sqlite_utils
 
+from archive.cdx_progress import CdxProgress, write_progress
 from archive.compression import by_site, compress_body, dictionary_for, read_body
 from archive.errors import ArchiveError, BodyDamagedError, NotAnArchiveError
 from archive.media import MediaLink, MediaRecord, write_links, write_media
@@ -718,6 +719,7 @@ class Archive:
         revisits: Sequence[RevisitRecord] = (),
         media: Sequence[MediaRecord] = (),
         media_dir: Path | None = None,
+        progress: Sequence[CdxProgress] = (),
     ) -> BatchResult:
         """Writes fetched pages, parsed articles, failed URLs and re-visit outcomes in ONE transaction.
 
@@ -745,6 +747,7 @@ class Archive:
             for round_ in _rounds(articles):
                 _write_round(conn, round_, result, run_id)
             _write_revisits(conn, revisits, result)
+            write_progress(conn, tuple(progress))  # after the captures it vouches for, in their transaction
             if run_id is not None:
                 _count_run(conn, run_id, result, failures)
             search_index.flush(conn)  # the language-aware index follows in the same transaction

@@ -5,6 +5,7 @@
     .venv/bin/python bench/run.py --articles 20000 --memory-small 2000 --search-articles 200000
     .venv/bin/python bench/run.py --only memory --memory-large 100000 --memory-small 10000   # one part
     .venv/bin/python bench/run.py --only export --export-pages 5000 --export-memory 10000,100000
+    .venv/bin/python bench/run.py --only import --import-records 100000                     # WARC import
 
 What it does, on the replica served on 127.0.0.1 (``replica.server.running_replica``):
 
@@ -27,6 +28,9 @@ What it does, on the replica served on 127.0.0.1 (``replica.server.running_repli
 8. photos (bench/media.py): a ``--media-articles`` crawl with ``--images captioned`` against the same
    crawl with ``--images none`` (pages/s, photos counted as pages in neither), and the archive's
    growth per stored photo against the photo's own bytes. The other crawls run with ``--images none``.
+9. imports a WARC of an ``--import-records`` replica with ``newsarchive import`` (bench/import_.py):
+   its rate against what the parse workers allow and ``warcio index``, its peak memory against an
+   import a tenth the size.
 
 Crawl rates are pages (responses) per second of the crawl itself, from its run record (bare spider:
 Scrapy's elapsed time), without interpreter start-up. The machine is shared and noisy: compare the
@@ -336,6 +340,17 @@ def search_p95(articles: int, db: Path, seed: int) -> tuple[float, str, int]:
 # --- the table -------------------------------------------------------------------------------
 
 
+def import_rows(records: int, small: int | None, seed: int) -> list[tuple[str, str, str, str, str, str]]:
+    """The import figures (issue 14), measured by bench/import_.py in its own process."""
+    print(f"[import] WARC import of a {records:,}-article replica (bench/import_.py) ...", flush=True)
+    command = [sys.executable, str(ROOT / "bench" / "import_.py"), "--records", str(records), "--seed", str(seed),
+               "--json"] + (["--small", str(small)] if small else [])
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench/import_.py failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -347,7 +362,7 @@ def verdict(ok: bool | None) -> str:
     return "-" if ok is None else "yes" if ok else "NO"
 
 
-PARTS = ("crawl", "parse", "reparse", "size", "memory", "search", "export", "media")
+PARTS = ("crawl", "parse", "reparse", "size", "memory", "search", "export", "media", "import")
 
 
 def main() -> None:
@@ -374,6 +389,10 @@ def main() -> None:
     parser.add_argument("--export-pages", type=int, default=2000, help="archive size for the export rate (2,000)")
     parser.add_argument("--export-memory", default="1000,10000",
                         help="page counts of the two exports whose peak memory is compared (1000,10000)")
+    parser.add_argument("--import-records", type=int, default=10_000,
+                        help="articles in the WARC of the import figures (bench/import_.py; 10,000)")
+    parser.add_argument("--import-small", type=int, default=None, help="articles in the import's memory "
+                        "reference (a tenth of --import-records)")
     args = parser.parse_args()
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
     if parts - set(PARTS):
@@ -517,6 +536,8 @@ def main() -> None:
             print(f"[media] photos: --images captioned against none, {args.media_articles:,} articles ...", flush=True)
             notes.extend(["", "Photos (bench/media.py, both crawls in this run):", *media_rows(args.media_articles,
                                                                                              args.seed)])
+        if "import" in parts:
+            rows.extend(import_rows(args.import_records, args.import_small, args.seed))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
+from archive.cdx_progress import CdxProgress
 from archive.errors import ArchiveError
 from archive.media import MediaRecord
 from archive.store import Archive, ArticleRecord, BatchResult, FailureRecord, PageRecord, RevisitRecord
@@ -97,6 +98,8 @@ class ArchiveWriterPipeline:
         self.media_bytes = 0
         self.media_dir = media_dir
         self.media_buffer_bytes = media_buffer_bytes
+        # Where a CDX listing stands (scrapers/spiders/cdx.py): written with the captures before it.
+        self.progress: list[CdxProgress] = []
         self.health = health
         self.site = "?"
         self.failed_by_reason: Counter[str] = Counter()
@@ -166,6 +169,8 @@ class ArchiveWriterPipeline:
             self.revisits.append(RevisitRecord(item.url, item.outcome, item.fetched_at, item.reason))
             if item.page is not None:  # a takedown's 404 page is kept as evidence
                 self.pages.append(page_record(item.page))
+        elif isinstance(item, CdxProgress):
+            self.progress.append(item)
         if self._buffered() >= self.batch_size or self.media_bytes >= self.media_buffer_bytes:
             self.flush()
         return item
@@ -208,7 +213,8 @@ class ArchiveWriterPipeline:
             self._add_failure(item.url, reason, item.status, str(exception), item)
 
     def _buffered(self) -> int:
-        return len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits) + len(self.media)
+        return (len(self.pages) + len(self.articles) + len(self.failures) + len(self.revisits) + len(self.media)
+                + len(self.progress))
 
     def flush(self) -> None:
         """Writes the buffers as one batch: handed to the writer thread (unless one is being written,
@@ -218,9 +224,9 @@ class ArchiveWriterPipeline:
         if self.write_error is not None:  # the crawl is stopping: nothing more is written
             self._drop_buffers()
             return
-        batch = (self.pages, self.articles, self.failures, self.revisits, self.media)
+        batch = (self.pages, self.articles, self.failures, self.revisits, self.media, self.progress)
         items = self._buffered()
-        self.pages, self.articles, self.failures, self.revisits, self.media = [], [], [], [], []
+        self.pages, self.articles, self.failures, self.revisits, self.media, self.progress = [], [], [], [], [], []
         self.media_bytes = 0
         if self._executor is None:
             try:
@@ -235,11 +241,12 @@ class ArchiveWriterPipeline:
 
     def _write(
         self, pages: list[PageRecord], articles: list[ArticleRecord], failures: list[FailureRecord],
-        revisits: list[RevisitRecord], media: list[MediaRecord],
+        revisits: list[RevisitRecord], media: list[MediaRecord], progress: list[CdxProgress],
     ) -> BatchResult:
         assert self.archive is not None
         return self.archive.write_batch(
-            pages, articles, failures, run_id=self.run_id, revisits=revisits, media=media, media_dir=self.media_dir
+            pages, articles, failures, run_id=self.run_id, revisits=revisits, media=media, media_dir=self.media_dir,
+            progress=progress,
         )
 
     def _written_soon(self, future: Future[BatchResult]) -> None:
@@ -272,7 +279,7 @@ class ArchiveWriterPipeline:
 
     def _drop_buffers(self) -> None:
         self.unwritten += self._buffered()
-        self.pages, self.articles, self.failures, self.revisits, self.media = [], [], [], [], []
+        self.pages, self.articles, self.failures, self.revisits, self.media, self.progress = [], [], [], [], [], []
         self.media_bytes = 0
 
     def _write_failed(self, exc: ArchiveError, items: int) -> None:

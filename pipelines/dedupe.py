@@ -28,6 +28,8 @@ class DeduplicatePipeline:
             return item
         article = item.article
         keys = {hash(article.key), hash(article.canonical_url or article.url)}
+        if item.captured:  # captures of one article at other times are its versions
+            keys = {hash((k, item.fetched_at)) for k in keys}
         if keys & self.seen:
             self.stats.inc_value("archive/dropped/duplicate")
             raise DropItem(f"duplicate of an article already archived in this run: {item.url}", log_level="INFO")

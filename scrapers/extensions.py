@@ -18,10 +18,12 @@ def progress_line(stats: StatsCollector, elapsed: float) -> str:
         return int(stats.get_value(key, 0) or 0)
 
     failed = sum(int(v) for k, v in stats.get_stats().items() if k.startswith("archive/failed/"))
-    pages = get("response_received_count")
+    records = get("import/records")  # an import (scrapers/spiders/warc.py) reads records, fetches nothing
+    pages = records or get("response_received_count")
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (
-        f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] pages {pages} ({rate:.1f}/s) | "
+        f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] {'records' if records else 'pages'} {pages} "
+        f"({rate:.1f}/s) | "
         f"articles new {get('archive/articles/new')} changed {get('archive/articles/changed')} "
         f"unchanged {get('archive/articles/unchanged')} | already archived "
         f"{get('frontier/skipped/archived')} | errors {failed}"

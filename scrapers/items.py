@@ -35,6 +35,9 @@ class PageItem:
     media: list[MediaLink] = field(default_factory=list, repr=False)
     media_records: list[MediaRecord] = field(default_factory=list, repr=False)
     media_failures: list[FailureItem] = field(default_factory=list, repr=False)
+    # A capture from another archive (a WARC import, the Wayback Machine): fetched_at is its capture
+    # time, and two captures of one article are two versions, not duplicates (pipelines/dedupe.py).
+    captured: bool = False
 
 
 @dataclass

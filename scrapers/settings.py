@@ -139,3 +139,14 @@ DISTRIBUTED_REDIS_WAIT = 30.0  # Redis unreachable this long (not a restart): th
 DISTRIBUTED_ITEMS_MAX = 10000  # more items than this waiting for the ingester: workers wait for it
 DISTRIBUTED_POLL = 0.5  # seconds between an idle worker's looks at the queue
 DISTRIBUTED_PREFETCH = 8  # requests a worker takes from Redis at once
+
+# Web archives in (issue 14). `newsarchive import` (scrapers/spiders/warc.py): items in the pipelines at once.
+IMPORT_MAX_IN_FLIGHT = 32
+# `crawl SITE --from wayback|commoncrawl` (scrapers/spiders/cdx.py): where captures are listed and fetched.
+CDX_SOURCE = None  # "wayback" or "commoncrawl" (--from)
+CDX_SERVER = None  # a CDX API URL (--cdx); None: the Wayback Machine's, or Common Crawl's index of CDX_COLLECTION
+CDX_COLLECTION = None  # Common Crawl: e.g. CC-MAIN-2024-10 (--collection)
+CDX_REPLAY = None  # wayback: the replay prefix (None: beside the CDX URL); commoncrawl: where the WARC files are
+CDX_SINCE = None  # only captures from this time (YYYY[MM[DD...]]; --since); a later run asks from its newest
+CDX_UNTIL = None  # only captures up to this time (--until)
+CDX_PAGE_SIZE = 5000  # rows per CDX page (limit, with showResumeKey)

@@ -32,6 +32,7 @@ LAZY_COMMANDS = {
     "ingest": ("newsarchive.cli.ingest", "ingest"),  # distributed crawls; needs redis
     "reparse": ("newsarchive.cli.reparse", "reparse_cmd"),  # needs the parsers, not Scrapy
     "export": ("newsarchive.cli.export", "export"),  # WARC, WACZ, JSON Lines, CSV
+    "import": ("newsarchive.cli.import_", "import_cmd"),  # WARC/ARC/WACZ files; needs Scrapy and warcio
 }
 
 
@@ -100,5 +101,5 @@ def main(ctx: click.Context, db: str) -> None:
       newsarchive search "oil price" --lang en
       newsarchive --db data/turan.db show 42
     """
-    # `crawl` has its own --db; this makes `newsarchive --db X crawl ...` write to X as well.
-    ctx.default_map = {**(ctx.default_map or {}), "crawl": {"db": db}, "ingest": {"db": db}}
+    # `crawl` (and `ingest`, `import`) have their own --db; `newsarchive --db X crawl ...` writes to X as well.
+    ctx.default_map = {**(ctx.default_map or {}), "crawl": {"db": db}, "ingest": {"db": db}, "import": {"db": db}}

@@ -56,6 +56,8 @@ def _exit_code(result: object) -> int:
     """The run's verdict (scrapers/health.py) as the writer recorded it; 1 when it has none."""
     stats = getattr(result, "stats", {})
     code = stats.get("run/exit_code")
+    if stats.get("cdx/error_exit"):  # the CDX server failed (crawl --from): 4 before any page, else 3
+        return max(int(stats["cdx/error_exit"]), int(code or 0))
     return int(code) if code is not None else EXIT_ERROR
 
 
@@ -91,12 +93,18 @@ def _exit_code(result: object) -> int:
 @click.option("--distributed", metavar="REDIS_URL",
               help="Be one worker of the distributed crawl in this Redis (redis://HOST:PORT/DB): requests come "
                    "from it, items go to `newsarchive ingest`, which writes the archive (--db is not used).")
+@click.option("--from", "source", type=click.Choice(["wayback", "commoncrawl"]),
+              help="Archive SITE's history from another web archive's captures (CDX API) instead of the site.")
+@click.option("--cdx", "cdx", metavar="URL", help="With --from: any pywb-compatible CDX server, e.g. http://HOST/COLL/cdx.")
+@click.option("--collection", metavar="CC-MAIN-…", help="With --from commoncrawl: the crawl's collection.")
+@click.option("--until", metavar="DATE", callback=calendar_date, help="With --from: captures up to DATE.")
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Any setting, as with scrapy -s (repeatable), e.g. -s RECRAWL_AGES=2d:1h,30d:1d")
 def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profile_dirs: tuple[str, ...],
           since: str | None, max_pages: int, depth: int, base_url: str | None, db: str, lang: str | None,
           sections: tuple[str, ...], limit: int, recrawl: str | None, refetch: bool, warc_dir: str | None,
           images: str | None, media_dir: str | None, log_level: str, quiet: bool, distributed: str | None,
+          source: str | None, cdx: str | None, collection: str | None, until: str | None,
           sets: tuple[str, ...]) -> None:
     """Crawl SITE (a site profile name, e.g. turan) or any site from --start URL into the archive.
 
@@ -105,6 +113,8 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
       newsarchive crawl turan --base-url http://127.0.0.1:8000 --lang en --limit 50
       newsarchive crawl --start https://example.com/ --since 2024-01-01 --max-pages 500
       newsarchive crawl mysite --profiles ~/profiles     # a profile of yours, no spider needed
+      newsarchive crawl turan --from wayback --since 2020 --until 2025-02-13
+      newsarchive crawl turan --from commoncrawl --collection CC-MAIN-2024-10
     """
     overrides = {
         "ARCHIVE_PATH": db,
@@ -125,6 +135,7 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
         "MEDIA_IMAGES": images,
         "MEDIA_DIR": media_dir,
     }
+    site = _from_archive(site, source, cdx, collection, since, until, overrides)
     for item in sets:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
@@ -139,7 +150,7 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
         click.echo(outcome.summary, err=outcome.exit_code == EXIT_COULD_NOT_RUN)
         sys.exit(outcome.exit_code)
     started = time.monotonic()
-    lock = JobLock(db, site or profile or "generic")
+    lock = JobLock(db, str(overrides["CRAWL_PROFILE"] if source else site or profile or "generic"))
     try:
         lock.acquire()  # before Scrapy even loads: a second job exits at once
     except ArchiveError as exc:  # busy (LockBusyError), or the lock file cannot be made
@@ -152,6 +163,9 @@ def crawl(site: str | None, starts: tuple[str, ...], profile: str | None, profil
     finally:
         lock.release()
     click.echo(_summary(result, db, time.monotonic() - started), err=False)
+    cdx_error = getattr(result, "stats", {}).get("cdx/error")
+    if cdx_error:  # one line: the CDX server answered 429/503 to the end, garbage, or nothing
+        click.echo(f"newsarchive crawl: {cdx_error}", err=True)
     write_error = getattr(result, "stats", {}).get("run/write_error")
     if write_error:  # a full disk, a read-only archive: said on stderr too, in one line
         click.echo(f"newsarchive crawl: stopped: archive write failed: {write_error}", err=True)
@@ -169,6 +183,24 @@ def _check_warc_dir(folder: str | None) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(f"cannot make the WARC folder {folder}: {exc.strerror}") from None
+
+
+def _from_archive(site: str | None, source: str | None, cdx: str | None, collection: str | None,
+                  since: str | None, until: str | None, overrides: dict[str, Any]) -> str | None:
+    """--from: the CDX spider (scrapers/spiders/cdx.py) with SITE's profile; the site still names the lock."""
+    if not source:
+        if cdx or collection or until:
+            raise click.UsageError("--cdx, --collection and --until go with --from wayback|commoncrawl")
+        return site
+    if not site:
+        raise click.UsageError("--from needs a SITE (a profile name): whose captures to list")
+    if source == "commoncrawl" and not (collection or cdx):
+        raise click.UsageError("--from commoncrawl needs --collection CC-MAIN-YYYY-WW (or --cdx URL)")
+    overrides.update({"CDX_SOURCE": source, "CDX_SERVER": cdx, "CDX_COLLECTION": collection,
+                      "CDX_SINCE": since.replace("-", "") if since else None,
+                      "CDX_UNTIL": until.replace("-", "") if until else None,
+                      "CRAWL_PROFILE": site, "CRAWL_SINCE": None})
+    return "cdx"
 
 
 def _run(site: str | None, overrides: Mapping[str, Any], db: str) -> object:
