@@ -203,16 +203,20 @@ def media_bytes(conn: sqlite3.Connection, archive_path: Path, sha256: str) -> tu
 
 
 def iter_media(
-    conn: sqlite3.Connection, archive_path: Path, *, article_id: int | None = None, with_bytes: bool = True
+    conn: sqlite3.Connection, archive_path: Path, *, article_id: int | None = None,
+    articles: tuple[str, dict[str, Any]] | None = None, with_bytes: bool = True,
 ) -> Iterator[StoredMedia]:
-    """Every stored image (of one article when `article_id` is given), oldest first, one at a time
-    (bytes read per image, never all at once): what an export (WARC) writes as its responses."""
+    """Every stored image, oldest first, one at a time (bytes read per image, never all at once):
+    what an export (WARC) writes as its responses.  Only those of one article (`article_id`), or
+    of the articles an SQL query selects (`articles`: its text and named parameters), when given."""
     sql = f"SELECT {_COLUMNS} FROM media"
-    params: tuple[Any, ...] = ()
+    params: dict[str, Any] = {}
     if article_id is not None:
-        sql += " WHERE sha256 IN (SELECT sha256 FROM media_links WHERE article_id = ?)"
-        params = (article_id,)
-    for row in conn.execute(sql + " ORDER BY first_fetched, sha256", params).fetchall():
+        articles = ("SELECT :article_id", {"article_id": article_id})
+    if articles is not None:
+        sql += f" WHERE sha256 IN (SELECT sha256 FROM media_links WHERE article_id IN ({articles[0]}))"
+        params = dict(articles[1])
+    for row in conn.execute(sql + " ORDER BY first_fetched, sha256", params):
         data = None
         if with_bytes:
             found = media_bytes(conn, archive_path, str(row[0]))

@@ -279,3 +279,41 @@ def test_the_wordpress_replica_photos_are_archived_as_its_truth_says(tmp_path: P
     assert len(truth) > 10 and set(links) == set(truth)
     assert all(links[url] == truth[url]["sha256"] for url in links)
     assert sizes == {("image/jpeg", 1024, 683)}
+
+
+def _warc_photos(path: Path) -> dict[str, tuple[str, str]]:
+    """url -> (sha256 of the payload, Content-Type) of every response record that is not an HTML page."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, tuple[str, str]] = {}
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            ctype = record.http_headers.get_header("Content-Type") or ""
+            if ctype.startswith("image/"):
+                found[record.rec_headers.get_header("WARC-Target-URI")] = (
+                    hashlib.sha256(record.content_stream().read()).hexdigest(), ctype)
+    return found
+
+
+def test_export_warc_holds_every_stored_photo_with_its_bytes_and_type(crawl: Crawl, tmp_path: Path) -> None:
+    with sqlite3.connect(crawl.db) as conn:
+        stored = {url: (sha, ctype) for url, sha, ctype in conn.execute("SELECT url, sha256, content_type FROM media")}
+        lang, = conn.execute("SELECT language FROM articles GROUP BY language ORDER BY count(*) LIMIT 1").fetchone()
+        of_lang = {url for (url,) in conn.execute(
+            "SELECT DISTINCT m.url FROM media m JOIN media_links l ON l.sha256 = m.sha256 "
+            "JOIN articles a ON a.id = l.article_id WHERE a.language = ?", (lang,))}
+    assert len(stored) > 30
+    everything = tmp_path / "all.warc.gz"
+    done = newsarchive("--db", str(crawl.db), "export", "warc", "-o", str(everything), "--quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _warc_photos(everything) == stored
+    checked = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(everything)],
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Filtered like search: only the photos the selected articles showed.
+    some = tmp_path / "lang.warc.gz"
+    done = newsarchive("--db", str(crawl.db), "export", "warc", "-o", str(some), "--lang", lang, "--quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert set(_warc_photos(some)) == of_lang and of_lang < set(stored)

@@ -22,8 +22,8 @@ from typing import Any
 from wacz.main import main as wacz_main
 
 from archive.export.atomic import ExportError, atomic_path, describe
-from archive.export.select import Selection, connection, iter_pages, snapshot
-from archive.export.warc import Progress, WarcResult, describe_selection, warc_date, write_pages
+from archive.export.select import Selection, connection, snapshot
+from archive.export.warc import Progress, WarcResult, describe_selection, warc_date, write_selection
 from archive.search import Filters
 from archive.store import Archive
 
@@ -94,7 +94,7 @@ def export_wacz(
         warc, pages = Path(folder) / WARC_NAME, Path(folder) / "pages.jsonl"
         try:
             with warc.open("wb") as out:
-                result = write_pages(out, iter_pages(conn, chosen), WARC_NAME, describe_selection(chosen), progress)
+                result = write_selection(out, conn, chosen, WARC_NAME, progress)
                 result.bytes = out.tell()
             listed = _write_pages_list(pages, page_entries(conn, chosen))
         except OSError as exc:

@@ -35,6 +35,7 @@ from warcio.warcwriter import WARCWriter
 
 from archive.export.atomic import atomic_file
 from archive.export.select import Selection, StoredPage, connection, iter_pages, snapshot
+from archive.media import StoredMedia, iter_media
 from archive.search import Filters
 from archive.store import Archive
 
@@ -66,6 +67,7 @@ class WarcResult:
     """What an export wrote: pages, records by type, and the pages left out (with why)."""
 
     pages: int = 0
+    photos: int = 0
     records: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
@@ -151,17 +153,52 @@ class PageWriter:
             self._pair(url, revisit)
 
 
+    def photo(self, photo: StoredMedia) -> None:
+        """A stored photo as the response its fetch got (200, its checked content type), dated its
+        first fetch: the bytes are the same for every article that showed it (stored once)."""
+        if photo.data is None:
+            self.result.skipped["photo without bytes"] = self.result.skipped.get("photo without bytes", 0) + 1
+            return
+        headers = StatusAndHeaders(status_line(200), [("Content-Type", photo.content_type),
+                                                      ("Content-Length", str(len(photo.data)))], protocol="HTTP/1.1")
+        response = self.writer.create_warc_record(
+            photo.url, "response", payload=io.BytesIO(photo.data), length=len(photo.data), http_headers=headers,
+            warc_headers_dict={"WARC-Date": warc_date(photo.first_fetched)},
+        )
+        self._pair(photo.url, response)
+        self.result.photos += 1
+
+
 def write_pages(
     out: BinaryIO, pages: Iterable[StoredPage], filename: str, description: str = "",
     progress: Progress | None = None,
-) -> WarcResult:
-    """Writes `pages` as one WARC (gzip per record) to `out`; calls `progress(n)` every 1,000 pages."""
+) -> PageWriter:
+    """Writes `pages` as one WARC (gzip per record) to `out`; calls `progress(n)` every 1,000 pages.
+    The writer is returned open: more records (the photos) may follow."""
     writer = PageWriter(out, filename, description)
     for n, page in enumerate(pages, start=1):
         writer.page(page)
         if progress is not None and n % 1000 == 0:
             progress(n)
+    return writer
+
+
+def write_selection(
+    out: BinaryIO, conn: sqlite3.Connection, chosen: Selection, filename: str, progress: Progress | None = None,
+) -> WarcResult:
+    """The pages of the chosen articles, then the photos they showed (issue 20), as one WARC."""
+    writer = write_pages(out, iter_pages(conn, chosen), filename, describe_selection(chosen), progress)
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'media'").fetchone():
+        articles = None if chosen.everything else chosen.article_ids(conn)
+        for photo in iter_media(conn, archive_file(conn), articles=articles):
+            writer.photo(photo)
     return writer.result
+
+
+def archive_file(conn: sqlite3.Connection) -> Path:
+    """The archive's own file: photos kept in a media folder are found beside it."""
+    row = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
+    return Path(row[0] if row and row[0] else ".")
 
 
 def describe_selection(chosen: Selection) -> str:
@@ -183,6 +220,6 @@ def export_warc(
     chosen = Selection(query, filters or Filters())
     target = Path(path)
     with atomic_file(target) as out, snapshot(conn):
-        result = write_pages(out, iter_pages(conn, chosen), target.name, describe_selection(chosen), progress)
+        result = write_selection(out, conn, chosen, target.name, progress)
         result.bytes = out.tell()
     return result
