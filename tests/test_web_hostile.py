@@ -166,3 +166,22 @@ def test_archive_name_is_escaped_and_its_search_form_works(
         assert browser.js("location.pathname").endswith("/search"), browser.js("location.href")
         assert browser.js("document.querySelectorAll('.na-result').length") > 0
         assert browser.js("typeof window.__pwned") == "undefined"
+
+
+def test_serve_prints_no_control_character_of_the_archive_name(tmp_path: Path) -> None:
+    db = tmp_path / "evil\x1b]8;;http://x\x07link\x1b[31mred.db"
+    write_archive(db)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(db), "--port", str(port)],
+        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert line.startswith("Serving ") and "red.db" in line, line
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in line), repr(line)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from archive.errors import ArchiveError
+from archive.read import printable
 from archive.store import Archive
 from newsarchive.cli.common import archive_path, db_option
 
@@ -51,5 +52,6 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
     asyncio.run(datasette.invoke_startup())
     name = next(iter(n for n in datasette.databases if n != "_internal"))
     url = datasette.urls.database(name)  # the name escaped as Datasette has it in URLs (dots too)
-    click.echo(f"Serving {path} read-only at http://{host}:{port}{url}  (search: {url}/search?q=...)")
+    # A file name is the user's, but may have come from elsewhere: no control character reaches the terminal.
+    click.echo(printable(f"Serving {path} read-only at http://{host}:{port}{url}  (search: {url}/search?q=...)"))
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
