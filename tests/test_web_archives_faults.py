@@ -261,7 +261,8 @@ def test_a_cdx_server_that_fails_gets_one_line_and_loses_nothing(site: Site, mod
     counts = table_counts(db)
     cc = CommonCrawlLike(site.warc, mode=mode)
     with serving(cc) as server:
-        done = newsarchive(*_from_cc(site, server, db, "-s", "RETRY_TIMES=1"))
+        # A server that never answers costs DOWNLOAD_TIMEOUT per try: 3 s here, not the default 30.
+        done = newsarchive(*_from_cc(site, server, db, "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=3"))
     assert done.returncode == 4, done.stdout + done.stderr
     lines = [line for line in done.stderr.splitlines() if line.startswith("newsarchive crawl:")]
     assert len(lines) == 1 and "CDX server" in lines[0], done.stderr

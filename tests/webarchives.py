@@ -56,6 +56,9 @@ def articles(db: Path) -> dict[str, dict[str, Any]]:
     for url, article in found.items():
         assert article is not None
         record = {f: article[f] for f in FIELDS}
+        # The parsed captions, without the photo a live crawl also fetched (issue 20): an import or a
+        # Wayback crawl archives the pages it reads, not the images they show.
+        record["captions"] = [{k: v for k, v in c.items() if k != "photo"} for c in article["captions"]]
         record["comments"] = _comments(article["comments"])
         out[url] = record
     return out
