@@ -261,8 +261,10 @@ def test_a_cdx_server_that_fails_gets_one_line_and_loses_nothing(site: Site, mod
     counts = table_counts(db)
     cc = CommonCrawlLike(site.warc, mode=mode)
     with serving(cc) as server:
-        # A server that never answers costs DOWNLOAD_TIMEOUT per try: 3 s here, not the default 30.
-        done = newsarchive(*_from_cc(site, server, db, "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=3"))
+        # A server that never answers costs DOWNLOAD_TIMEOUT per try, a 429 its Retry-After (at most
+        # RETRY_AFTER_MAX): 3 s and 1 s here, not the defaults' 30 and 60.
+        done = newsarchive(*_from_cc(site, server, db, "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=3",
+                                     "-s", "RETRY_AFTER_MAX=1"))
     assert done.returncode == 4, done.stdout + done.stderr
     lines = [line for line in done.stderr.splitlines() if line.startswith("newsarchive crawl:")]
     assert len(lines) == 1 and "CDX server" in lines[0], done.stderr
