@@ -86,6 +86,8 @@ class CdxSpider(scrapy.Spider):
     custom_settings = {  # noqa: RUF012 (Scrapy's own attribute)
         # Nothing for the live frontier to decide; archives are asked a few times a second at most.
         "SPIDER_MIDDLEWARES": {"scrapers.middlewares.ArchiveFrontierMiddleware": None},
+        # Captures are the site's past: its photos are not asked of the live site (--images overrides).
+        "MEDIA_IMAGES": "none",
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "DOWNLOAD_DELAY": 0.25,
         # A capture of a redirect or an error page is the site's history, not this crawl's failure.
