@@ -109,16 +109,21 @@ def ours(db: Path, out: Path) -> tuple[int, float]:
     return result.records.get("request", 0) + result.records.get("response", 0), seconds
 
 
-def _high_water(pid: int) -> int | None:
-    """VmHWM of a live process, in bytes: its own peak RSS since exec (None once it is gone)."""
+def proc_status_bytes(pid: int, key: str) -> int | None:
+    """A `kB` line of /proc/PID/status (VmRSS, VmHWM...) in bytes; None once the process is gone."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
     return None
+
+
+def _high_water(pid: int) -> int | None:
+    """VmHWM of a live process, in bytes: its own peak RSS since exec (None once it is gone)."""
+    return proc_status_bytes(pid, "VmHWM")
 
 
 def peak_rss(db: Path, out: Path) -> tuple[int, float]:

@@ -110,14 +110,7 @@ def _children() -> dict[int, list[int]]:
 
 
 def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return export_bench.proc_status_bytes(pid, "VmRSS") or 0
 
 
 def _cpu(stat: str) -> float:
