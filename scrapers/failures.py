@@ -42,6 +42,13 @@ _REASONS: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+# Failures that got no response: a run's responses do not count them, so its requests are the two
+# summed (else a crawl nothing answered reads "6 of 0 requests failed").
+NO_RESPONSE_REASONS = frozenset(
+    {"timeout", "dns", "connection_refused", "data_loss", "cancelled", "download_failed", "connection_lost"}
+)
+
+
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
     """Returns (reason, HTTP status or None, one-line detail) for a request's failure."""
     exc = failure.value

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from scrapy.settings import BaseSettings, Settings
 
 from archive.store import Archive
+from scrapers.failures import NO_RESPONSE_REASONS
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # an unexpected error, or a crawl stopped before its end (Ctrl-C, SIGTERM)
@@ -124,11 +125,12 @@ def verdict(
                        "extraction yield dropped sharply (a layout change?): " + "; ".join(drops))
     counted = {k: v for k, v in failed_by_reason.items() if k not in settings.ignore_failures and v}
     failed = sum(counted.values())
-    if failed and failed > settings.failure_threshold * max(pages, 1):
+    requests = pages + sum(v for k, v in failed_by_reason.items() if k in NO_RESPONSE_REASONS)
+    if failed and failed > settings.failure_threshold * max(requests, 1):
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(counted.items(), key=lambda kv: -kv[1]))
         return Verdict(
             "partly_failed", EXIT_PARTLY_FAILED,
-            f"partly failed: {failed} of {pages} requests failed ({failed / max(pages, 1):.0%}, threshold "
+            f"partly failed: {failed} of {requests} requests failed ({failed / max(requests, 1):.0%}, threshold "
             f"{settings.failure_threshold:.0%}): {reasons}",
         )
     return Verdict("ok", EXIT_OK, "ok")

@@ -42,7 +42,10 @@ def test_verdicts_and_exit_codes() -> None:
     assert (ok.outcome, ok.exit_code) == ("ok", EXIT_OK)
     partly = verdict("finished", 200, {"timeout": 15, "http_503": 10}, [], SETTINGS)
     assert (partly.outcome, partly.exit_code) == ("partly_failed", EXIT_PARTLY_FAILED)
-    assert "25 of 200 requests failed (12%, threshold 10%): timeout 15, http_503 10" in partly.message
+    # 200 responses (the 503s among them) and 15 requests that got none: 215 requests.
+    assert "25 of 215 requests failed (12%, threshold 10%): timeout 15, http_503 10" in partly.message
+    nothing_answered = verdict("finished", 0, {"connection_refused": 6}, [], SETTINGS)
+    assert "6 of 6 requests failed (100%" in nothing_answered.message
     assert verdict("finished", 200, {"timeout": 20}, [], SETTINGS).exit_code == EXIT_OK  # at the threshold
     dropped = verdict("finished", 200, {"timeout": 50}, ["body yield 0%"], SETTINGS)
     assert (dropped.outcome, dropped.exit_code) == ("yield_dropped", EXIT_YIELD_DROPPED)
