@@ -101,6 +101,18 @@ def test_arbitrary_sql_is_off_by_default_canned_queries_stay(archive_db: Path) -
         assert status == 200 and json.loads(text)[0]["count"] > 0
 
 
+def test_the_stores_own_tables_are_not_served(archive_db: Path) -> None:
+    with serving(archive_db) as base:
+        for table in ("page_bodies", "compression_dicts", "norm_fts_pending", "dead_letters"):
+            for suffix in ("", ".json", ".csv"):
+                status, _ = get(f"{base}/archive/{table}{suffix}")
+                assert status == 403, (table, suffix, status)
+        status, html = get(f"{base}/archive")
+        assert status == 200 and "page_bodies" not in html
+        status, text = get(f"{base}/archive/articles.json?_shape=array")
+        assert status == 200 and json.loads(text), "the archive's own tables stay readable"
+
+
 def test_an_owner_turns_sql_on_and_the_functions_stay_bounded(archive_db: Path) -> None:
     with serving(archive_db, "--allow-sql") as base:
         status, text = get(sql_url(base, "select count(*) as n from articles"))

@@ -39,7 +39,9 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
 }
 ALLOW_SQL: dict[str, Any] = {"default_allow_sql": True}
-HIDDEN = ("page_bodies", "compression_dicts", "norm_fts_pending", "_newsarchive_meta")
+# The store's own tables: compressed raw pages, dictionaries, the index queue, items that failed their
+# checks (untrusted by definition). Not listed, and not served either (Datasette's table "allow").
+HIDDEN = ("page_bodies", "compression_dicts", "norm_fts_pending", "_newsarchive_meta", "dead_letters")
 
 SYNTAX_HTML = (
     "<p>Words (all must match), <code>\"exact phrases\"</code>, <code>prefix*</code>, "
@@ -88,7 +90,7 @@ def metadata(database: str) -> dict[str, Any]:
         },
         "comments": {"label_column": "author", "facets": ["author"]},
         "captions": {"label_column": "text"},
-        **{name: {"hidden": True} for name in HIDDEN},
+        **{name: {"hidden": True, "allow": False} for name in HIDDEN},
     }
     return {
         "title": "newsarchive",
