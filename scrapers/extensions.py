@@ -9,6 +9,9 @@ from typing import Self, TextIO
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.closespider import CloseSpider
+from scrapy.http import Request, Response
+from scrapy.spiders import Spider
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
@@ -19,7 +22,7 @@ def progress_line(stats: StatsCollector, elapsed: float) -> str:
 
     failed = sum(int(v) for k, v in stats.get_stats().items() if k.startswith("archive/failed/"))
     records = get("import/records")  # an import (scrapers/spiders/warc.py) reads records, fetches nothing
-    pages = records or get("response_received_count")
+    pages = records or get("response_received_count") - get("media/responses")
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (
         f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] {'records' if records else 'pages'} {pages} "
@@ -60,3 +63,13 @@ class CrawlProgress:
         if self._task is not None and self._task.running:
             self._task.stop()
         self.report()
+
+
+class PageCloseSpider(CloseSpider):
+    """Scrapy's CloseSpider, with CLOSESPIDER_PAGECOUNT (``--max-pages``) counting pages only: an
+    article's photos (requests marked ``page_kind: media`` by pipelines/media.py) are not pages."""
+
+    def page_count(self, response: Response, request: Request, spider: Spider) -> None:
+        if request.meta.get("page_kind") == "media":
+            return
+        super().page_count(response, request, spider)

@@ -70,7 +70,13 @@ ITEM_PIPELINES = {
     "pipelines.media.ArchiveMediaPipeline": 500,
     "pipelines.archive_writer.ArchiveWriterPipeline": 900,
 }
-EXTENSIONS = {"scrapers.extensions.CrawlProgress": 500, "scrapers.joblock.JobLockExtension": 100}
+EXTENSIONS = {
+    "scrapers.extensions.CrawlProgress": 500,
+    "scrapers.joblock.JobLockExtension": 100,
+    # --max-pages counts pages, not the photos fetched with them.
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "scrapers.extensions.PageCloseSpider": 0,
+}
 
 # newsarchive's own settings.
 ARCHIVE_PATH = "data/archive.db"

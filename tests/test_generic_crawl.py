@@ -165,6 +165,20 @@ def test_max_pages_bounds_a_crawl(tmp_path: Path) -> None:
     assert served < 50  # 15, what was in flight when the limit was reached, and robots.txt (a full crawl: ~190)
 
 
+def test_max_pages_counts_pages_not_photos(tmp_path: Path) -> None:
+    # One request at a time, so the pages served are the limit plus at most the one in flight.
+    db = tmp_path / "bounded.db"
+    with running_wordpress(posts=POSTS, seed=SEED) as base:
+        result = newsarchive("crawl", "--start", base + "/", "--max-pages", "15", "--db", str(db), "--quiet",
+                             "-s", "CONCURRENT_REQUESTS=1")
+        paths = [path for _, path, _ in base.server.requests]
+    assert result.returncode == 0, result.stdout + result.stderr
+    photos = [p for p in paths if p.startswith("/wp-content/uploads/")]
+    pages = [p for p in paths if not p.startswith("/wp-content/uploads/")]
+    assert photos, "the bound must be reached with photos fetched, or this proves nothing"
+    assert 15 <= len(pages) <= 17, (len(pages), len(photos))  # the 15 pages, one in flight, robots.txt
+
+
 def test_depth_limits_link_hops_not_discovery(tmp_path: Path) -> None:
     db = tmp_path / "shallow.db"
     with running_wordpress(posts=POSTS, seed=SEED) as base:

@@ -70,7 +70,8 @@ def _exit_code(result: object) -> int:
               type=click.Path(exists=True, file_okay=False), help="Folder with your own site profiles (repeatable).")
 @click.option("--since", metavar="DATE", callback=calendar_date,
               help="Skip sitemap and feed items older than DATE (YYYY-MM-DD).")
-@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after N responses (0: no limit).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0,
+              help="Stop after N pages, photos not counted (0: no limit).")
 @click.option("--depth", type=click.IntRange(min=0), default=0, help="Follow links at most N hops (0: no limit).")
 @click.option("--base-url", help="Crawl this address instead of the site's own (e.g. the replica).")
 @click.option("--db", "db", envvar="NEWSARCHIVE_DB", default=DEFAULT_DB, show_default=True,
