@@ -253,3 +253,16 @@ def media_counts(conn: sqlite3.Connection) -> dict[str, int]:
     ).fetchone()
     links = conn.execute("SELECT count(*) FROM media_links").fetchone()[0]
     return {"media": int(count), "media_bytes": int(size), "media_in_files": int(in_files), "media_links": int(links)}
+
+
+def media_aliases(
+    conn: sqlite3.Connection, photo: StoredMedia, *, articles: tuple[str, dict[str, Any]] | None = None,
+) -> list[str]:
+    """The other URLs that gave these very bytes (stored once, under the first URL), among the links
+    of the articles an SQL query selects (`articles`, as for iter_media) or of every article."""
+    sql = "SELECT DISTINCT url FROM media_links WHERE sha256 = :_sha AND url != :_url"
+    params: dict[str, Any] = {"_sha": photo.sha256, "_url": photo.url}
+    if articles is not None:
+        sql += f" AND article_id IN ({articles[0]})"
+        params.update(articles[1])
+    return [str(url) for (url,) in conn.execute(sql + " ORDER BY url", params)]

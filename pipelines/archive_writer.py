@@ -336,8 +336,10 @@ class ArchiveWriterPipeline:
             self._close_after_write_error(reason)
             return
         # Photos are not pages: a run's page count (and the share of failed requests) leaves them out.
+        # An import's pages are the records it read (scrapers/spiders/warc.py): no response at all.
         received = int(self.stats.get_value("response_received_count", 0))
-        pages = received - int(self.stats.get_value("media/responses", 0))
+        pages = (received - int(self.stats.get_value("media/responses", 0))
+                 + int(self.stats.get_value("import/records", 0)))
         counts = {
             "pages": pages,
             "articles_new": self.totals["articles_new"],

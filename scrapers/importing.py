@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapers.records import GENERIC, SKIP_OTHER_SITE, SiteHosts
+from scrapers.records import GENERIC, SKIP_OTHER_SITE, SKIP_REVISIT, SiteHosts
 from scrapers.sites import SiteProfile, load_profile
 from scrapers.warcfiles import Entry, Inputs
 
@@ -30,6 +30,8 @@ class ImportPlan:
     skipped: Counter[str] = field(default_factory=Counter)
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    # Every response record by URL, in capture order: where an imported page's photos are read from.
+    photos: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # (captured, file, offset)
 
 
 @dataclass
@@ -59,6 +61,8 @@ def plan_import(inputs: Inputs, hosts: SiteHosts, only_site: str | None = None) 
             plan.problems.append(damage.line())
         plan.records += len(entries)
         for entry in entries:
+            if entry.skip in (None, SKIP_REVISIT):  # a revisit names the record that holds its bytes
+                plan.photos.setdefault(entry.url, []).append((entry.captured, str(source.path), entry.offset))
             if entry.skip:
                 plan.skipped[entry.skip] += 1
                 continue
@@ -69,6 +73,8 @@ def plan_import(inputs: Inputs, hosts: SiteHosts, only_site: str | None = None) 
             plan.groups.setdefault(site, []).append((str(source.path), entry))
     for records in plan.groups.values():
         records.sort(key=lambda r: (r[1].captured, r[1].url))  # stable: file order within one instant
+    for captures in plan.photos.values():
+        captures.sort()
     return plan
 
 
@@ -94,7 +100,7 @@ def run_import(plan: ImportPlan, overrides: dict[str, Any], profile_dirs: tuple[
         if profile is not None:
             settings.setdict(profile.crawl_settings(), priority="spider")
         crawler = Crawler(WarcImportSpider, settings, init_reactor=i == 0)
-        jobs.append((crawler, {"records": records, "profile": profile, "name": site}))
+        jobs.append((crawler, {"records": records, "profile": profile, "name": site, "photo_records": plan.photos}))
 
     def run(index: int) -> Deferred[Any] | None:
         if index == len(jobs):

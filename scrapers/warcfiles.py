@@ -193,6 +193,27 @@ def read_capture(fh: BinaryIO, offset: int) -> Capture:
     )
 
 
+def read_photo(fh: BinaryIO, offset: int, max_bytes: int) -> Capture | str:
+    """The response record at `offset` whatever its type, its body cut at `max_bytes` + 1 (so a
+    photo over the cap is seen as such without being read whole); no body for a status but 200.
+    A revisit record gives the URL it refers to instead (the same bytes, stored under that URL)."""
+    fh.seek(offset)
+    record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+    if record.rec_type == "revisit":
+        return (record.rec_headers.get_header("WARC-Refers-To-Target-URI") or "").strip().strip("<>")
+    if record.http_headers is not None:
+        status = int(record.http_headers.get_statuscode() or 0)
+        pairs = [(k, v) for k, v in record.http_headers.headers if k.lower() not in TRANSFER_HEADERS]
+    else:
+        status, pairs = 200, [("Content-Type", record.rec_headers.get_header("Content-Type") or "")]
+    return Capture(
+        url=_target(record),
+        captured_at=parse_capture_time(record.rec_headers.get_header("WARC-Date") or ""),
+        status=status, headers=join_headers(pairs),
+        body=record.content_stream().read(max_bytes + 1) if status == 200 else b"",
+    )
+
+
 class Inputs:
     """The files of one import as readable sources; temporary copies are removed on close."""
 

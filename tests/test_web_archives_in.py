@@ -35,6 +35,7 @@ class Captures:
     title_before: str
     title_after: str
     tmp: Path
+    requests: list[tuple[str, str, int]]  # the replica's request log, live
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,8 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Captures]:
         url = str(base + site.entries[entry.idx].path)
         after = {t["url"]: t["title"] for t in site.ground_truth(base)}
         second = wget_warc(base, tmp / "second")
-        yield Captures(str(base), direct, exported, first, second, url, before[url], after[url], tmp)
+        yield Captures(str(base), direct, exported, first, second, url, before[url], after[url], tmp,
+                       base.server.requests)
 
 
 def _import(db: Path, c: Captures, *files: Path) -> str:
@@ -86,10 +88,27 @@ def test_import_of_wgets_warc_equals_the_direct_crawl(captures: Captures) -> Non
     assert "not_a_response" in out and "records/s" in out  # wget's request records, counted by kind
 
 
-def test_import_of_the_crawls_own_export_equals_it(captures: Captures) -> None:
+def photos(db: Path) -> set[tuple[str, str, str]]:
+    """(article URL, photo URL, SHA-256) of every stored photo of the archive."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT a.url, l.url, l.sha256 FROM media_links l JOIN articles a ON a.id = l.article_id "
+                            "JOIN media m ON m.sha256 = l.sha256")
+        return {(a, u, h) for a, u, h in rows}
+
+
+def test_import_of_the_crawls_own_export_equals_it_photos_included(captures: Captures) -> None:
     db = captures.tmp / "reimported.db"
+    asked = len(captures.requests)
     _import(db, captures, captures.exported)
     assert differences(articles(db), articles(captures.direct)) == []
+    # The photos come from the WARC's own image records: the site is asked nothing.
+    assert captures.requests[asked:] == []
+    want = photos(captures.direct)
+    assert len(want) > 20 and photos(db) == want
+    # The run record counts the records read as its pages (an import gets no response but photos).
+    with sqlite3.connect(db) as conn:
+        (pages,) = conn.execute("SELECT pages FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    assert pages >= len(articles(db))
 
 
 def test_importing_the_same_file_twice_adds_nothing(captures: Captures) -> None:

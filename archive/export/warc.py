@@ -22,7 +22,7 @@ from __future__ import annotations
 import http
 import io
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -35,7 +35,7 @@ from warcio.warcwriter import WARCWriter
 
 from archive.export.atomic import atomic_file
 from archive.export.select import Selection, StoredPage, connection, iter_pages, snapshot
-from archive.media import StoredMedia, iter_media
+from archive.media import StoredMedia, iter_media, media_aliases
 from archive.search import Filters
 from archive.store import Archive
 
@@ -153,9 +153,11 @@ class PageWriter:
             self._pair(url, revisit)
 
 
-    def photo(self, photo: StoredMedia) -> None:
+    def photo(self, photo: StoredMedia, aliases: Sequence[str] = ()) -> None:
         """A stored photo as the response its fetch got (200, its checked content type), dated its
-        first fetch: the bytes are the same for every article that showed it (stored once)."""
+        first fetch: the bytes are the same for every article that showed it (stored once). Other
+        URLs that gave the same bytes (`aliases`) are revisit records referring to it, so a replay
+        or an import finds every image the pages showed."""
         if photo.data is None:
             self.result.skipped["photo without bytes"] = self.result.skipped.get("photo without bytes", 0) + 1
             return
@@ -167,6 +169,14 @@ class PageWriter:
         )
         self._pair(photo.url, response)
         self.result.photos += 1
+        digest = response.rec_headers.get_header("WARC-Payload-Digest")
+        date = response.rec_headers.get_header("WARC-Date")
+        for alias in aliases:
+            revisit = self.writer.create_revisit_record(
+                alias, digest, photo.url, date, http_headers=headers,
+                warc_headers_dict={"WARC-Date": date},
+            )
+            self._pair(alias, revisit)
 
 
 def write_pages(
@@ -191,7 +201,7 @@ def write_selection(
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'media'").fetchone():
         articles = None if chosen.everything else chosen.article_ids(conn)
         for photo in iter_media(conn, archive_file(conn), articles=articles):
-            writer.photo(photo)
+            writer.photo(photo, media_aliases(conn, photo, articles=articles))
     return writer.result
 
 

@@ -21,8 +21,10 @@ from typing import Any, BinaryIO
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from archive.store import Archive, fetch_time
+from scrapers.archived_media import PhotoRecords
 from scrapers.records import SKIP_ARCHIVED, SKIP_DUPLICATE, Capture, page_item, skip_reason
 from scrapers.sites import SiteProfile
 from scrapers.warcfiles import Entry, read_capture
@@ -39,19 +41,28 @@ class WarcImportSpider(scrapy.Spider):
     custom_settings = {  # noqa: RUF012 (Scrapy's own attribute)
         "ROBOTSTXT_OBEY": False,
         "SPIDER_MIDDLEWARES": {"scrapers.middlewares.ArchiveFrontierMiddleware": None},
-        # The pages come from files: their photos are not asked of the live site, which may be gone
-        # (each one then cost retries: a 40-article import took 77 s instead of 2.8). -s overrides.
-        "MEDIA_IMAGES": "none",
     }
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # The pages come from files, and so do their photos (scrapers/archived_media.py): none is asked
+        # of the live site, which may be gone (each one then cost retries: 77 s for 40 articles).
+        # The whole dict at the spider's priority: CrawlerProcess.crawl() updates a crawler's settings
+        # with its own (project priority), which would replace a dict left at that priority.
+        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        middlewares["scrapers.archived_media.ArchivedMediaMiddleware"] = 10
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
     def __init__(
         self, *args: Any, records: list[tuple[str, Entry]] | None = None, profile: SiteProfile | None = None,
-        archive_path: str = "", **kwargs: Any,
+        archive_path: str = "", photo_records: PhotoRecords | None = None, **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.records = records or []  # (file path, entry), in capture order
         self.profile = profile
         self.archive_path = archive_path
+        self.photo_records = photo_records or {}  # read by ArchivedMediaMiddleware
         self.max_in_flight = 32
         self._in_flight: Counter[str] = Counter()
         self._changed: asyncio.Event | None = None
