@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from archive.search import Archive, Filters, SearchHit, search
+from archive.search import Archive, Filters, SearchHit, articles_sql, fts_query, register_functions, search
 from scrapers.sites import ProfileError, load_profile
 
 # The most results one grouped page walks through (offset included): a page of stories deep in a
@@ -118,31 +118,49 @@ def versions_of(
     return sorted(by_language.values(), key=lambda v: v.language or "")
 
 
-def _stories(conn: sqlite3.Connection, hits: Iterable[SearchHit], seen: dict[int, Story], out: list[Story]) -> None:
-    """Adds each hit to `out` as a new story, or to the story it is a version of (as matched)."""
-    for hit in hits:
-        if hit.id in seen:
-            seen[hit.id].matched.append(hit.id)
+def _ranked_ids(archive: Archive, query: str, filters: Filters, sort: str, limit: int, offset: int) -> list[int]:
+    """Ids of the ranked hits offset..offset+limit: the search's own SQL, its snippets never asked
+    for (SQLite computes no column the outer query does not read), so a scan costs no snippet."""
+    fts_query(query, "articles", filters.author)  # QueryError before any SQL runs
+    register_functions(archive.conn)
+    params = {"q": query, **filters.params(), "limit": limit, "offset": offset}
+    return [r[0] for r in archive.conn.execute(f"SELECT id FROM ({articles_sql(sort)})", params)]
+
+
+def _group(conn: sqlite3.Connection, ids: Iterable[int], seen: dict[int, int], leads: list[tuple[int, int]],
+           matched: dict[int, list[int]], start: int) -> None:
+    """Each id becomes a story lead (with its rank) or, when a version of an earlier lead, one of its matches."""
+    for rank, article_id in enumerate(ids, start=start):
+        if article_id in seen:
+            matched[seen[article_id]].append(article_id)
             continue
-        story = Story(hit, versions_of(conn, hit.id))
-        out.append(story)
-        for member in (hit.id, *(v.id for v in story.versions)):
-            seen.setdefault(member, story)
+        leads.append((rank, article_id))
+        matched[article_id] = []
+        for member in (article_id, *(v.id for v in versions_of(conn, article_id))):
+            seen.setdefault(member, article_id)
 
 
 def grouped_search(
     archive: Archive, query: str, filters: Filters, *, limit: int = 10, offset: int = 0, sort: str = "relevance"
 ) -> StoryPage:
     """One page of search results with each story once, placed where its best-ranked version is,
-    its other versions listed.  Reads the ranked hits from the top (a story's place depends on
-    every hit before it), at most MAX_GROUP_SCAN of them."""
-    seen: dict[int, Story] = {}
-    stories: list[Story] = []
+    its other versions listed.  Reads the ranked ids from the top (a story's place depends on every
+    hit before it), at most MAX_GROUP_SCAN of them; snippets only for the page's stories."""
+    seen: dict[int, int] = {}
+    leads: list[tuple[int, int]] = []
+    matched: dict[int, list[int]] = {}
     scanned, exhausted = 0, False
-    while len(stories) <= offset + limit and scanned < MAX_GROUP_SCAN and not exhausted:
-        hits = search(archive, query, filters, limit=_CHUNK, offset=scanned, sort=sort)
-        scanned += len(hits)
-        exhausted = len(hits) < _CHUNK
-        _stories(archive.conn, hits, seen, stories)
-    capped = not exhausted and len(stories) <= offset + limit
-    return StoryPage(stories[offset:offset + limit], offset, limit, len(stories) > offset + limit, scanned, capped)
+    while len(leads) <= offset + limit and scanned < MAX_GROUP_SCAN and not exhausted:
+        ids = _ranked_ids(archive, query, filters, sort, _CHUNK, scanned)
+        _group(archive.conn, ids, seen, leads, matched, scanned)
+        scanned += len(ids)
+        exhausted = len(ids) < _CHUNK
+    capped = not exhausted and len(leads) <= offset + limit
+    shown = leads[offset:offset + limit]
+    hits: dict[int, SearchHit] = {}
+    if shown:  # the hits of the page's leads, with their snippets: one window of the ranked list
+        first, last = shown[0][0], shown[-1][0]
+        window = search(archive, query, filters, limit=last - first + 1, offset=first, sort=sort)
+        hits = {h.id: h for h in window}
+    stories = [Story(hits[i], versions_of(archive.conn, i), matched[i]) for _, i in shown if i in hits]
+    return StoryPage(stories, offset, limit, len(leads) > offset + limit, scanned, capped)

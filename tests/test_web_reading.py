@@ -153,6 +153,11 @@ def test_next_and_previous_walk_the_one_ranked_list(server: tuple[str, Path], br
     while browser.js("document.querySelector('.na-previous') !== null"):
         browser.load("document.querySelector('.na-previous').click()")
     assert result_ids(browser) == first_page and "offset=0" in browser.js("location.search")
+    # past the last page: said, with the way back
+    open_page(browser, f"{base}/archive/{name}?q=Aliyev&limit=5&offset={total + 10}")
+    assert text_of(browser, ".zero-results") == f"No results on this page: {total} results in all."
+    browser.load("document.querySelector('.na-previous').click()")
+    assert result_ids(browser) == first_page
 
 
 def test_the_json_pages_the_same_way(server: tuple[str, Path]) -> None:

@@ -72,9 +72,10 @@ def _filters(request: Any) -> Filters | None:
 
 
 def page_links(request: Any, paging: Paging) -> dict[str, str | None]:
-    """The URLs of the previous and next pages (None at either end): same query, offset moved."""
+    """The URLs of the first, previous and next pages (None where there is none): same query, offset moved."""
     previous = max(0, paging.offset - paging.limit)
     return {
+        "first": path_with_replaced_args(request, {"offset": "0"}) if paging.offset else None,
         "previous": path_with_replaced_args(request, {"offset": str(previous)}) if paging.has_previous else None,
         "next": path_with_replaced_args(request, {"offset": str(paging.offset + paging.limit)})
         if paging.has_next else None,
