@@ -21,7 +21,7 @@ from archive.translations import StoryPage, Version, grouped_search, versions_of
 from archive.words import language_name, plural
 
 DEFAULT_LIMIT = 20  # the canned queries' own default (archive/search: LIMIT coalesce(:limit, 20))
-MAX_LIMIT = 200
+MAX_LIMIT = 1000  # Datasette returns at most this many rows (max_returned_rows)
 # canned query -> what its count counts (archive.search.count_sql's target)
 COUNTED = {"search": "articles", "search_by_date": "articles", "search_comments": "comments",
            "search_captions": "articles"}
@@ -109,6 +109,7 @@ async def search_page(datasette: Any, database: str, name: str, request: Any) ->
         sort = "date" if name == "search_by_date" else "relevance"
         stories = await db.execute_fn(lambda conn: _grouped(conn, db.path, q, filters, limit, offset, sort))
         out["newsarchive_stories"] = stories
+        # Stories are not counted (that would group every match): a next page exactly when one exists.
         paging = Paging(offset + limit + 1 if stories.more else offset + len(stories.stories), offset, limit,
                         len(stories.stories))
     else:
