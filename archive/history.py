@@ -15,6 +15,7 @@ from typing import Any
 from archive.errors import ArticleNotFoundError
 from archive.read import find_article_id
 from archive.store import Archive
+from archive.words import plural
 
 _STATE_COLUMNS = (
     "url, canonical_url, section, title, authors, published, published_raw, modified, modified_raw, body, "
@@ -156,7 +157,7 @@ def _comment_events(archive: Archive, article_id: int, first_seen: str) -> list[
     for at, batch in by_time.items():
         first = at <= first_seen
         lines = [f"+ #{c['comment_id']} {c['author'] or '(anonymous)'}: {c['text']}" for c in batch]
-        summary = f"{len(batch)} comment(s) " + ("archived with the article" if first else "added")
+        summary = plural(len(batch), "comment") + (" archived with the article" if first else " added")
         events.append(Event(at, "comments", summary, [] if first else lines))
     for v in _rows(archive, "SELECT comment_id, author, text, replaced FROM comment_versions "
                    "WHERE article_id = ? ORDER BY id", (article_id,)):
@@ -170,7 +171,7 @@ def _comment_events(archive: Archive, article_id: int, first_seen: str) -> list[
 
 def render(history: History) -> str:
     out = [f"{history.title or '(no title)'}", f"{history.url}  (id {history.article_id}, "
-           f"{history.versions} version{'s' if history.versions != 1 else ''})", ""]
+           f"{plural(history.versions, 'version')})", ""]
     for event in history.events:
         out.append(f"{event.at[:19].replace('T', ' ')} UTC  {event.summary}")
         out += [f"    {line}" for line in event.lines]

@@ -338,6 +338,21 @@ _V8_STATEMENTS = (
 )""",
 )
 
+# Version 9: what links an article's language versions (archive/translations.py).  `article_alternates`:
+# the other-language versions each article's page declared (hreflang), by URL, rewritten with every
+# fetch (a translation published later appears); readers join on the URL.  The (site, article_id)
+# index serves the profiles whose story id is shared across languages ([translations] shared_id).
+_V9_STATEMENTS = (
+    """CREATE TABLE article_alternates (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    language TEXT NOT NULL,
+    url TEXT NOT NULL,
+    PRIMARY KEY (article_id, language)
+)""",
+    "CREATE INDEX article_alternates_url ON article_alternates (url)",
+    "CREATE INDEX articles_site_article_id ON articles (site, article_id)",
+)
+
 # Append only: never edit a released migration, add the next one (e.g. `article_versions`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -363,6 +378,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "page type and article confidence of each article", _V6_STATEMENTS),
     Migration(7, "article photos, stored once per SHA-256, and the articles that show them", _V7_STATEMENTS),
     Migration(8, "where listings of other archives' captures (CDX) stand", _V8_STATEMENTS),
+    Migration(9, "the language versions each article links (hreflang), found by URL or story id", _V9_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

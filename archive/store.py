@@ -32,6 +32,7 @@ from archive.errors import ArchiveError, BodyDamagedError, NotAnArchiveError
 from archive.media import MediaLink, MediaRecord, write_links, write_media
 from archive.schema import check_version
 from archive.search import index as search_index
+from archive.translations import write_alternates
 from archive.versions import save_article_versions, save_comment_versions
 from scrapers.parsers.article import Article, Caption, Comment
 
@@ -468,6 +469,10 @@ def _write_round(
     rewritten = {row["key"] for row in new} | {row["key"] for row in changed}
     _write_captions(conn, [r for r in records if r.article.key in rewritten], ids)
     _write_media_links(conn, records, ids)
+    # Every fetch, changed or not: a translation published later shows up in an unchanged page.
+    write_alternates(
+        conn, [(ids[r.article.key], lang, url) for r in records for lang, url in r.article.alternates.items()]
+    )
     _write_comments(conn, records, ids, result, run_id)
     _clear_failures(conn, records)
 

@@ -192,7 +192,7 @@ def test_show_unknown_article_is_one_line(db: str) -> None:
 def test_stats(db: str) -> None:
     result = run("stats", "--db", db)
     assert result.exit_code == 0
-    assert "3 (0 partial), 2 comments, 1 captions" in result.stdout
+    assert "3 (0 partial), 2 comments, 1 caption" in result.stdout
     assert "en 2, az 1" in result.stdout
     data = json.loads(run("stats", "--json", "--db", db).stdout)
     assert data["by_language"] == {"en": 2, "az": 1}

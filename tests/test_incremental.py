@@ -184,7 +184,7 @@ def test_history_command_shows_the_changes(scenario: Scenario) -> None:
     assert out.returncode == 0, out.stderr
     assert "first archived" in out.stdout and "changed: version 1 → 2" in out.stdout
     comments = newsarchive("history", scenario.commented, "--db", str(scenario.db))
-    assert "3 comment(s) added" in comments.stdout
+    assert "3 comments added" in comments.stdout
     missing = newsarchive("history", "https://nowhere.example/x", "--db", str(scenario.db))
     assert missing.returncode == 1 and "no article" in missing.stderr
 

@@ -85,8 +85,8 @@ def test_comments_added_later_and_edited(archive: Archive) -> None:
     again = archive.write_batch(articles=[record(later, T0 + timedelta(hours=2))])
     assert (again.comments_new, again.comments_edited) == (0, 0)
     text = render(article_history(archive, URL))
-    assert "1 comment(s) archived with the article" in text
-    assert "1 comment(s) added" in text and "+ #c2 Eve: A reply" in text
+    assert "1 comment archived with the article" in text
+    assert "1 comment added" in text and "+ #c2 Eve: A reply" in text
     assert "comment #c1 edited" in text and "~ First! {+(edited)+}" in text
 
 

@@ -110,10 +110,11 @@ _COMMENT_FILTERS = """
   AND (:since = '' OR c.published >= :since)
   AND (:until = '' OR substr(c.published, 1, length(:until)) <= :until)""" + _CONFIDENT
 _LIMIT = "LIMIT coalesce(nullif(:limit, ''), 20) OFFSET coalesce(nullif(:offset, ''), 0)"
+# Ties (equal bm25, equal dates) broken by id: a stable order, so pages never repeat or skip a hit.
 _ORDER = {
-    ("articles", "relevance"): f"{ARTICLES_FTS}.rank",
+    ("articles", "relevance"): f"{ARTICLES_FTS}.rank, a.id",
     ("articles", "date"): "a.published DESC, a.id DESC",
-    ("comments", "relevance"): f"{COMMENTS_FTS}.rank",
+    ("comments", "relevance"): f"{COMMENTS_FTS}.rank, c.id",
     ("comments", "date"): "c.published DESC, c.id DESC",
 }
 
@@ -134,7 +135,7 @@ def _article_hits(target: str, sort: str) -> str:
 def articles_sql(sort: str = "relevance") -> str:
     """Ranked (or newest first) articles with a snippet; parameters: q, author, the filters,
     limit, offset.  Snippets are computed for the page of hits only."""
-    order = "hits.rank" if sort == "relevance" else "a.published DESC, a.id DESC"
+    order = "hits.rank, a.id" if sort == "relevance" else "a.published DESC, a.id DESC"
     return f"""WITH hits AS (
   {_article_hits('articles', sort)}
 )
@@ -158,12 +159,12 @@ SELECT c.id, c.comment_id, c.parent_id, c.author, c.published, a.id AS article_i
        a.url AS article_url, a.title AS article_title, a.language, -hits.rank AS score,
        newsarchive_snippet(:q, :author, 'comments', a.language, NULL, c.text, NULL, NULL) AS snippet
 FROM hits JOIN comments AS c ON c.id = hits.id JOIN articles AS a ON a.id = c.article_id
-ORDER BY {'hits.rank' if sort == 'relevance' else 'c.published DESC, c.id DESC'}"""
+ORDER BY {'hits.rank, c.id' if sort == 'relevance' else 'c.published DESC, c.id DESC'}"""
 
 
 def captions_sql(sort: str = "relevance") -> str:
     """Captions matching alone: the matching captions of the best (or newest) articles."""
-    order = "hits.rank" if sort == "relevance" else "a.published DESC, a.id DESC"
+    order = "hits.rank, a.id" if sort == "relevance" else "a.published DESC, a.id DESC"
     return f"""WITH hits AS (
   {_article_hits('captions', sort)}
 )

@@ -25,6 +25,8 @@ from archive.media import article_media, media_bytes
 from archive.read import comment_threads
 from archive.search import DEFAULT_MIN_CONFIDENCE, highlight_ranges, query_error, register_functions
 from archive.web.captured import ROUTE, captured
+from archive.web.reading import article_reading, search_page
+from archive.words import language_name, plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl: Callable[[F], F] = _hookimpl
@@ -97,6 +99,8 @@ def prepare_jinja2_environment(env: Any) -> None:
     env.globals["newsarchive_query_error"] = query_error
     env.globals["newsarchive_searches"] = SEARCHES
     env.globals["newsarchive_min_confidence"] = DEFAULT_MIN_CONFIDENCE
+    env.globals["newsarchive_plural"] = plural
+    env.globals["newsarchive_language_name"] = language_name
 
 
 async def _is_archive(datasette: Any, database: str | None) -> bool:
@@ -189,13 +193,19 @@ def extra_template_vars(
     template: str, database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
 ) -> Callable[[], Any]:
     async def inner() -> dict[str, Any]:
-        if template != "row.html" or table != "articles" or request is None:
+        if request is None or not await _is_archive(datasette, database):
             return {}
-        if not await _is_archive(datasette, database):
+        if template == "query.html":
+            name = request.url_vars.get("table") or request.path.rstrip("/").rsplit("/", 1)[-1]
+            return await search_page(datasette, str(database), str(name), request)
+        if template != "row.html" or table != "articles":
             return {}
         query = request.args.get("q") or ""
         article = await _article(datasette, str(database), str(request.url_vars.get("pks", "")), query)
-        return {"newsarchive_article": article, "newsarchive_q": query} if article else {}
+        if not article:
+            return {}
+        reading = await article_reading(datasette, str(database), int(article["id"]))
+        return {"newsarchive_article": article, "newsarchive_q": query, "newsarchive_reading": reading}
 
     return inner
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -24,6 +25,8 @@ from archive.search import (
     render_snippet,
     search,
 )
+from archive.translations import Story, grouped_search
+from archive.words import language_name, plural
 from newsarchive.cli.common import calendar_date, counts_line, db_option, echo_json, open_archive
 
 
@@ -112,6 +115,8 @@ def _print_facets(counts: dict[str, dict[str, int]] | None) -> None:
 @click.option(
     "--color/--no-color", "color", default=None, help="Highlight matches in colour (default: on a terminal)."
 )
+@click.option("--group-translations", "group", is_flag=True,
+              help="One result per story: its best-ranked language version, its other languages listed.")
 @db_option
 @click.pass_context
 def search_cmd(
@@ -135,6 +140,7 @@ def search_cmd(
     with_facets: bool,
     as_json: bool,
     color: bool | None,
+    group: bool,
     db: str | None,
 ) -> None:
     """Full-text search, best matches first, in Azerbaijani, English and Russian at once.
@@ -154,6 +160,11 @@ def search_cmd(
     """
     target = "comments" if in_comments else "captions" if in_captions else target
     filters = Filters(lang, site, section, since, until, author, has_comments, min_confidence)
+    if group and not only_count:
+        if target != "articles":
+            raise click.UsageError("--group-translations groups articles: it does not go with --in comments/captions")
+        _grouped(ctx, db, query, filters, limit, offset, sort, as_json, color)
+        return
     with open_archive(ctx, db) as archive:
         counted = count(archive, query, filters, target) if only_count or with_facets else None
         grouped = facets(archive, query, filters) if with_facets and target != "comments" else None
@@ -168,7 +179,7 @@ def search_cmd(
         echo_json({**data, **({"count": counted, "facets": grouped} if with_facets else {})})
     else:
         if with_facets:
-            click.echo(f"{counted} matches")
+            click.echo(plural(counted or 0, "match", "matches"))
             _print_facets(grouped)
         # Scraped text: printed with no control character (archives written before the parsers dropped them).
         _print_hits(query, printable(list(hits)), offset, _stdout_is_tty() if color is None else color)
@@ -192,3 +203,30 @@ def _print_hits(query: str, hits: Sequence[Hit], offset: int, colour: bool) -> N
             _print_caption_hit(n, hit, colour)
         else:
             _print_article_hit(n, hit, colour)
+
+
+def _grouped(ctx: click.Context, db: str | None, query: str, filters: Filters, limit: int, offset: int, sort: str,
+             as_json: bool, color: bool | None) -> None:
+    """--group-translations: a page of stories (archive/translations.py)."""
+    with open_archive(ctx, db) as archive:
+        page = grouped_search(archive, query, filters, limit=limit, offset=offset, sort=sort)
+    if as_json:
+        echo_json({"query": query, "sort": sort, "group_translations": True, "offset": offset, "more": page.more,
+                   "capped": page.capped, "stories": [_story_json(s) for s in page.stories]})
+        return
+    colour = _stdout_is_tty() if color is None else color
+    if not page.stories:
+        click.echo(f"no matches for {query!r}", err=True)
+    for n, story in enumerate(printable(page.stories), start=offset + 1):
+        _print_article_hit(n, story.hit, colour)
+        if story.versions:
+            click.echo("    Also in: " + " · ".join(
+                f"{language_name(v.language)} (id {v.id}{', matches too' if v.id in story.matched else ''})"
+                for v in story.versions))
+    if page.capped:
+        click.echo(f"(grouped among the first {plural(page.scanned, 'ranked match', 'ranked matches')} only)", err=True)
+
+
+def _story_json(story: Story) -> dict[str, Any]:
+    return {**_hit_json(story.hit), "story": story.key,
+            "versions": [{**asdict(v), "matches": v.id in story.matched} for v in story.versions]}

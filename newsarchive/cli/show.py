@@ -9,6 +9,7 @@ import click
 from archive.errors import ArticleNotFoundError
 from archive.read import check, get_article, printable, stats
 from archive.search import DEFAULT_MIN_CONFIDENCE
+from archive.words import plural
 from newsarchive.cli.common import counts_line, db_option, echo_json, open_archive
 
 
@@ -97,7 +98,7 @@ def _print_stats(s: dict[str, Any]) -> None:
     mb = 1024 * 1024
     click.echo(
         f"{'articles:':<13}{s['articles']} ({s['articles_partial']} partial), "
-        f"{s['comments']} comments, {s['captions']} captions"
+        f"{plural(s['comments'], 'comment')}, {plural(s['captions'], 'caption')}"
     )
     below = s["articles_below"]
     click.echo(
@@ -126,7 +127,7 @@ def _print_stats(s: dict[str, Any]) -> None:
     for r in s["runs"]:
         click.echo(
             f"  run {r['id']}: {r['site']} {r['status']} {r['started']} → {r['finished'] or '…'}: "
-            f"{r['pages']} pages, {r['articles_new']} new, {r['articles_changed']} changed, "
+            f"{plural(r['pages'], 'page')}, {r['articles_new']} new, {r['articles_changed']} changed, "
             f"{r['articles_unchanged']} unchanged, {r.get('not_modified', 0)} not modified, "
             f"{r.get('gone', 0)} gone, {r['failed']} failed"
             + (f"; {r['outcome']} (exit {r['exit_code']})" if r.get("outcome") else "")

@@ -69,6 +69,9 @@ class Article:
     # function), or why it failed (the profile's fields were kept).
     hook_fields: dict[str, str] = field(default_factory=dict)
     hook_error: str | None = None
+    # The page's other-language versions (language tag -> URL), from its hreflang links
+    # (scrapers/parsers/alternates.py); what links translations in the archive (archive/translations.py).
+    alternates: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

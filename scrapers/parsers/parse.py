@@ -6,6 +6,7 @@ from datetime import datetime
 
 from scrapers.sites import SiteProfile
 
+from .alternates import extract_alternates
 from .article import Article
 from .body import extract_body, is_partial
 from .captions import extract_captions
@@ -88,6 +89,7 @@ def article_from(page: Page, fetched_at: datetime | None = None) -> Article:
         comments=extract_comments(page),
         tags=meta.tags,
         is_partial=is_partial(page),
+        alternates=extract_alternates(page),
     )
     profile = page.profile
     if profile is not None and profile.parser_path and profile.parser_module:

@@ -76,6 +76,10 @@ class SiteProfile:
     # (scrapers/parsers/hooks.py); parser_path is where it was found.
     parser_module: str | None = None
     parser_path: str | None = None
+    # [translations] shared_id = true: the site publishes one story under the same article id in
+    # each language (turan: /en/…-779784 and /ru/…-779784), so those articles are one story's
+    # versions (archive/translations.py), with or without hreflang links.
+    translations_shared_id: bool = False
 
     def selector(self, name: str) -> str | None:
         return self.selectors.get(name) or None
@@ -129,7 +133,8 @@ def _strings(values: Any, where: str) -> tuple[str, ...]:
 # What a profile file may hold: anything else is a typo, reported with the file and the field.
 TOP_LEVEL_FIELDS = frozenset(
     {"name", "domain", "base_url", "languages", "timezone", "start_paths", "start_urls", "feeds", "sitemaps",
-     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl", "parser", "media"}
+     "urls", "selectors", "chrome", "dates", "dateline", "paywall", "crawl", "recrawl", "parser", "media",
+     "translations"}
 )  # fmt: skip
 SELECTOR_FIELDS = frozenset(
     {"title", "body", "published", "modified", "authors", "section", "tags", "captions", "caption_text",
@@ -235,6 +240,17 @@ def _parser(table: dict[str, Any], source: str, search_dirs: tuple[Path, ...]) -
     raise ProfileError(f"{source}: parser.module: no {module}.py in {where}")
 
 
+def _translations(table: dict[str, Any], source: str) -> bool:
+    """[translations] shared_id = true."""
+    unknown = sorted(set(table) - {"shared_id"})
+    if unknown:
+        raise ProfileError(f"{source}: translations.{unknown[0]}: unknown field (known: shared_id)")
+    value = table.get("shared_id", False)
+    if not isinstance(value, bool):
+        raise ProfileError(f"{source}: translations.shared_id: expected true or false")
+    return value
+
+
 def profile_from_dict(data: dict[str, Any], source: str = "<dict>", search_dirs: tuple[Path, ...] = ()) -> SiteProfile:
     """Builds a profile from parsed TOML, with errors that name the source and the field;
     ``search_dirs`` are where its ``[parser]`` module is looked for after the profile's own folder."""
@@ -296,6 +312,7 @@ def profile_from_dict(data: dict[str, Any], source: str = "<dict>", search_dirs:
         source=source,
         parser_module=parser_module,
         parser_path=parser_path,
+        translations_shared_id=_translations(_table(data, "translations", source), source),
     )
 
 
