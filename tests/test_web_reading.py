@@ -9,10 +9,6 @@ payloads, and an article edited once with a comment added later.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -26,9 +22,11 @@ from archive.search import Filters, count, search
 from archive.store import Archive, ArticleRecord
 from archive.translations import grouped_search
 from scrapers.parsers.article import Article, Comment
-from tests.conftest import ROOT
 from tests.test_translations import FETCHED, parsed_replica
-from tests.test_web_ui import CHROMIUM, IMG, MARKER, SCRIPT, DevTools, free_port, get, wait_http
+from tests.test_web_hostile import serving
+from tests.test_web_ui import IMG, MARKER, SCRIPT, DevTools, browser, get
+
+__all__ = ["browser"]  # the Chromium fixture of test_web_ui, used here too
 
 pytestmark = pytest.mark.crawl  # a server and a browser
 
@@ -64,50 +62,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         records = [ArticleRecord(a, None, FETCHED) for a in [*parsed_replica(), *hostile_story(), edited(1)]]
         archive.write_batch(articles=records)
         archive.write_batch(articles=[ArticleRecord(edited(2), None, FETCHED + timedelta(days=1))])
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newsarchive", "serve", "--db", str(db), "--port", str(port)],
-        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/-/versions.json")
+    with serving(db) as base:
         yield base, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    proc = subprocess.Popen(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-         "--remote-debugging-port=0", "--window-size=1200,900", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail("chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            page = next(t for t in json.load(r) if t["type"] == "page")
-        devtools = DevTools(page["webSocketDebuggerUrl"])
-        devtools.call("Page.enable")
-        devtools.call("Runtime.enable")
-        yield devtools
-        devtools.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def open_page(browser: DevTools, url: str) -> None:
@@ -234,11 +190,14 @@ def test_group_translations_shows_each_story_once(server: tuple[str, Path], brow
 # --- the article page: plurals, versions, history, escaping ---------------------------------------
 
 
+def article_id_of(db: Path, url: str) -> int:
+    with archive_of(db) as archive:
+        return int(archive.conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()[0])
+
+
 def test_article_shows_its_versions_and_comment_history(server: tuple[str, Path], browser: DevTools) -> None:
     base, db = server
-    with archive_of(db) as archive:
-        article_id = archive.conn.execute("SELECT id FROM articles WHERE url = ?", (EDITED,)).fetchone()[0]
-    open_page(browser, f"{base}/archive/articles/{article_id}")
+    open_page(browser, f"{base}/archive/articles/{article_id_of(db, EDITED)}")
     assert text_of(browser, "#comments") == "2 comments"
     assert text_of(browser, ".na-versions") == "2 versions archived (the text changed 1 time)."
     events = browser.js("[...document.querySelectorAll('.na-event')].map(e => e.className.split('na-event-')[1])")
@@ -253,8 +212,7 @@ def test_article_shows_its_versions_and_comment_history(server: tuple[str, Path]
 
 def test_hostile_version_titles_stay_text(server: tuple[str, Path], browser: DevTools) -> None:
     base, db = server
-    with archive_of(db) as archive:
-        en = archive.conn.execute("SELECT id FROM articles WHERE url = ?", (HOSTILE_EN,)).fetchone()[0]
+    en = article_id_of(db, HOSTILE_EN)
     open_page(browser, f"{base}/archive/articles/{en}")
     assert text_of(browser, "#comments") == "1 comment"
     title = browser.js("document.querySelector('.na-also a').title")
