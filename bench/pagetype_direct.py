@@ -53,6 +53,7 @@ def classify_set(sets: Path, name: str, sample: int | None) -> list[dict[str, An
                     "veto": found.veto,
                     "confidence": round(found.confidence, 3),
                     "score": found.score,
+                    "words": len(body.split()),
                     "reasons": list(found.reasons),
                 }
             )

@@ -112,6 +112,9 @@ def test_a_forum_thread_is_vetoed_by_its_schema_type_its_engine_or_its_url() -> 
         (_dated_post(), "/threads/which-ferry-pass-should-i-buy.91732/"),
         (_dated_post(), "/forum/viewtopic.php?t=361697"),
         (_dated_post(), "/questions/964/which-ferry-pass-should-i-buy"),
+        (_dated_post(), "/thread-222085.html"),
+        (_dated_post(), "/community/index.php?topic=589061.0"),
+        (_dated_post(), "/r/ferries/comments/1rl4mew/which_ferry_pass_should_i_buy/"),
     ]
     for markup, path in cases:
         found = page_type(markup, "https://x.example" + path)
@@ -122,7 +125,9 @@ def test_a_forum_thread_is_vetoed_by_its_schema_type_its_engine_or_its_url() -> 
 def test_documentation_is_vetoed_by_its_generator_or_its_path() -> None:
     sphinx = page_type(_dated_post('<meta name="generator" content="Sphinx 7.2">'), "https://x.example/en/ports.html")
     docs = page_type(_dated_post(), "https://x.example/docs/guides/ferry-passes")
+    wiki = page_type(_dated_post('<meta name="generator" content="MediaWiki 1.45">'), "https://x.example/title/Ports")
     assert sphinx.veto == "documentation (made by Sphinx)"
+    assert wiki.veto == "documentation (made by MediaWiki)"
     assert docs.veto == "documentation (under a documentation path)"
 
 
@@ -136,6 +141,19 @@ def test_a_product_page_is_vetoed_by_its_schema_type_or_its_shop_class() -> None
     )
     assert schema.veto == "a product page (schema.org Product)" and not schema.is_article
     assert shop.veto == "a product page (a shop's product class on <body>)" and not shop.is_article
+    path = page_type(_dated_post(), "https://x.example/products/ferry-pass-spring")
+    assert path.veto == "a product page (under a product path)"
+
+
+def test_microdata_names_a_shop_s_product_only_with_an_offer() -> None:
+    offer = '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">9</span></div>'
+    rated = '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Ferry pass</span></div>'
+    sold = rated.replace("</div>", offer + "</div>", 1)
+    url = "https://x.example/2024/03/which-ferry-pass-should-i-buy"
+    assert page_type(_dated_post().replace("</main>", rated + "</main>"), url).veto is None
+    assert (
+        page_type(_dated_post().replace("</main>", sold + "</main>"), url).veto == "a product page (schema.org Product)"
+    )
 
 
 def test_a_page_that_says_it_is_a_news_article_is_never_vetoed_as_another_kind() -> None:

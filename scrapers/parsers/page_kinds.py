@@ -22,17 +22,26 @@ from .text import classes
 
 _FORUM_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
 _PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct"})
+# Microdata names a product a review rates as readily as one a shop sells: only an offer makes it a shop's page.
+_OFFER_TYPES = frozenset({"Offer", "AggregateOffer"})
 # Forum engines: XenForo, phpBB, vBulletin, Discourse, Invision (ips*), Flarum, MyBB, Vanilla, bbPress, SMF.
 _FORUM_SOFTWARE = re.compile(
     r"xenforo|phpbb|vbulletin|discourse|\bips(?:App|Body)\b|flarum|mybb|vanilla|bbpress|simple machines|\bsmf\b", re.I
 )
 _FORUM_CLASSES = re.compile(r"^(?:single-topic|single-forum|topic-template-default|forum-template-default)$", re.I)
 _FORUM_URL = re.compile(
-    r"/(?:threads?|viewtopic\.php|showthread\.php)(?:[/?.]|$)|/questions/\d+(?:/|$)|/t/[^/]+/\d+/?$", re.I
+    r"/(?:threads?|viewtopic\.php|showthread\.php)(?:[/?.]|$)|/questions/\d+(?:/|$)|/t/[^/]+/\d+/?$"
+    r"|/thread-\d+|/comments/[a-z0-9]+/",
+    re.I,
 )
+_FORUM_QUERY = re.compile(r"(?:^|&)topic=\d", re.I)  # SMF's index.php?topic=N
 _DOCS_SEGMENTS = frozenset({"docs", "doc", "documentation", "manual"})
-_DOCS_GENERATOR = re.compile(r"sphinx|mkdocs|docusaurus|gitbook|rustdoc|docfx|vitepress|antora|jsdoc|doxygen", re.I)
-_POST_CLASSES = re.compile(r"^(?:single-post|postid-\d+)$", re.I)
+# Documentation generators, and MediaWiki (a wiki's reference pages, not dated stories).
+_DOCS_GENERATOR = re.compile(
+    r"sphinx|mkdocs|docusaurus|gitbook|rustdoc|docfx|vitepress|antora|jsdoc|doxygen|mediawiki", re.I
+)
+_POST_CLASSES = re.compile(r"^single-post$", re.I)  # WordPress's post (a shop's product has postid-N too)
+_PRODUCT_SEGMENTS = frozenset({"product", "products"})  # WooCommerce's and Shopify's product paths
 _PRODUCT_CLASSES = re.compile(r"^(?:single-product|product-template-default|template-product)$", re.I)
 
 
@@ -45,7 +54,7 @@ def other_kind(page: Page, types: set[str], itemtypes: set[str]) -> str | None:
         return f"a forum thread ({forum})"
     if docs := _documentation(path, names):
         return f"documentation ({docs})"
-    if product := _product(page, types | itemtypes):
+    if product := _product(page, types | (itemtypes if itemtypes & _OFFER_TYPES else set()), path):
         return f"a product page ({product})"
     return None
 
@@ -69,7 +78,7 @@ def _forum(page: Page, types: set[str], names: str) -> str | None:
     if bodies and any(_FORUM_CLASSES.match(name) for name in classes(bodies[0])):
         return "a forum's topic class on <body>"
     parts = urlsplit(page.url or "")
-    if _FORUM_URL.search(parts.path):
+    if _FORUM_URL.search(parts.path) or _FORUM_QUERY.search(parts.query):
         return "a forum thread's URL"
     return None
 
@@ -82,7 +91,7 @@ def _documentation(path: str, names: str) -> str | None:
     return None
 
 
-def _product(page: Page, types: set[str]) -> str | None:
+def _product(page: Page, types: set[str], path: str) -> str | None:
     bodies = page.tags("body")
     names = classes(bodies[0]) if bodies else []
     if any(_POST_CLASSES.match(name) for name in names):
@@ -91,6 +100,8 @@ def _product(page: Page, types: set[str]) -> str | None:
         return "schema.org " + "/".join(sorted(found))
     if any(_PRODUCT_CLASSES.match(name) for name in names):
         return "a shop's product class on <body>"
+    if {s.lower() for s in path.split("/")} & _PRODUCT_SEGMENTS:
+        return "under a product path"
     return None
 
 
