@@ -17,8 +17,9 @@ profile) into a fresh archive, and reads that archive back:
 
 **One server per original site.** The pages come from ~1,700 sites, most of them one page each;
 each original host gets its own listening port on 127.0.0.1 (one asyncio loop serves them all),
-with each page at its original path and query, and its own ``/sitemap.xml``; the start URL is a
-sitemap index on a port of its own that lists them. A site is then what it is on the web, an
+with each page at its original path and query, and its own ``/sitemap.xml``; the crawl starts from
+every site's sitemap (one ``--start`` each: the crawl's offsite guard makes each port a site of its
+own, so a sitemap index on another port could not list them). A site is then what it is on the web, an
 origin (scheme, host, port): evidence the crawl gathers per site (URL templates, a sitemap's
 entries) stays within the pages of one original site, exactly as on the real sites, with no
 harness-specific rule in the crawler. Putting the original host in the path instead would have made
@@ -27,8 +28,10 @@ Dragnet has no URLs: a page's ``<link rel=canonical>`` or ``og:url`` gives its s
 it is a site of its own at ``/<id>.html``. Tracking parameters (``utm_*``) are left out of the
 sitemap's URLs, as a crawler rightly leaves them out of its requests.
 
-``--depth 1`` (sitemaps are no hop: Scrapy's ``depth_reset``): links out of the labelled pages lead only to pages
-the set does not have (every one a 404), so they are not followed. Results are given for each set
+``--images none``: the pages' photos are on the original hosts, which the harness does not serve (and
+must not ask the network for). ``--depth 1`` (sitemaps are no hop: Scrapy's ``depth_reset``): links
+out of the labelled pages lead only to pages the set does not have (every one a 404), so they are
+not followed. Results are given for each set
 and for its two halves by domain (``A``/``B``: a hash of the original host), so a rule tuned on
 one half is seen on the other.
 """
@@ -159,7 +162,6 @@ class Servers:
     def __init__(self, sites: dict[str, Site]) -> None:
         self.sites = sites
         self.requested: Counter[tuple[int, str]] = Counter()
-        self.index_port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -182,7 +184,6 @@ class Servers:
     async def _listen(self) -> None:
         for site in self.sites.values():
             site.port = await self._serve(self._site_handler(site))
-        self.index_port = await self._serve(self._index)
 
     async def _serve(self, respond: Callable[[str], tuple[int, bytes, str]]) -> int:
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -218,12 +219,6 @@ class Servers:
 
         return respond
 
-    def _index(self, target: str) -> tuple[int, bytes, str]:
-        if target != "/sitemap.xml":
-            return 404, b"", "text/plain"
-        urls = [f"http://127.0.0.1:{s.port}/sitemap.xml" for s in self.sites.values()]
-        return 200, sitemap("sitemapindex", "sitemap", urls), "application/xml"
-
 
 def sitemap(root: str, entry: str, urls: list[str]) -> bytes:
     rows = "".join(f"<{entry}><loc>{escape(u)}</loc></{entry}>" for u in urls)
@@ -234,9 +229,10 @@ def sitemap(root: str, entry: str, urls: list[str]) -> bytes:
 # --- the crawl and its figures ----------------------------------------------------------------------
 
 
-def crawl(start: str, db: Path, extra: list[str]) -> tuple[float, int, str]:
+def crawl(starts: list[str], db: Path, extra: list[str]) -> tuple[float, int, str]:
     """The real command; (seconds of the crawl's own run, pages, its output)."""
-    command = [sys.executable, "-m", "archive", "crawl", "--start", start, "--db", str(db), "--quiet",
+    command = [sys.executable, "-m", "newsarchive", "crawl", *(x for u in starts for x in ("--start", u)),
+               "--db", str(db), "--quiet", "--images", "none",
                "--depth", "1", *extra]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode not in (0, 3, 5):  # 3: many failed requests (the set's own 404s), 5: yield
@@ -348,7 +344,8 @@ def run_set(sets: Path, name: str, sample: int | None, extra: list[str], keep: P
         db = (keep / f"{name}.db") if keep else Path(tmp) / f"{name}.db"
         db.unlink(missing_ok=True)
         started = time.monotonic()
-        seconds, pages, _ = crawl(f"http://127.0.0.1:{servers.index_port}/sitemap.xml", db, extra)
+        starts = [f"http://127.0.0.1:{site.port}/sitemap.xml" for site in sites.values()]
+        seconds, pages, _ = crawl(starts, db, extra)
         rows, strays = outcomes(sites, servers, db, word_prf, default_min_confidence())
     text = report(f"{name} ({len(sites):,} sites; {duplicates} duplicate URLs left out; "
                   f"{time.monotonic() - started:.0f} s with start-up)", rows, seconds, pages, strays)

@@ -80,3 +80,91 @@ def test_a_cms_page_without_a_date_is_less_sure_than_a_dated_story() -> None:
 def test_a_short_page_without_a_date_or_markup_is_other() -> None:
     found = page_type(html("<h1>Contact us</h1><p>Write to us.</p>"), "https://x.example/contact")
     assert found.kind == "other"
+
+
+# --- strong evidence of another kind of page (scrapers/parsers/page_kinds.py) --------------------------------
+
+
+def _dated_post(head: str = "", body_class: str = "", html_attrs: str = "") -> str:
+    """A dated post by a named author over running prose: what scores as an article on points alone."""
+    post = (
+        '<h1>Which ferry pass should I buy this spring?</h1><p class="byline">By Ana Lopez, March 3, 2024</p>'
+        + f"<p>{PROSE * 4}</p>" * 5
+    )
+    return (
+        f'<html {html_attrs}><head><title>T</title><meta property="og:type" content="article">{head}</head>'
+        f'<body class="{body_class}"><main>{post}</main></body></html>'
+    )
+
+
+def test_a_dated_post_scores_as_an_article_without_other_evidence() -> None:
+    found = page_type(_dated_post(), "https://x.example/2024/03/which-ferry-pass-should-i-buy")
+    assert found.is_article and found.veto is None
+
+
+def test_a_forum_thread_is_vetoed_by_its_schema_type_its_engine_or_its_url() -> None:
+    cases = [
+        (_dated_post(jsonld({"@type": "DiscussionForumPosting", "headline": "Ferry pass"})), "/t/ferry-pass/8812"),
+        (_dated_post(jsonld({"@type": "QAPage"})), "/ferry/which-ferry-pass-should-i-buy"),
+        (_dated_post(html_attrs='id="XenForo" class="XenForo"'), "/ferry/which-ferry-pass-should-i-buy"),
+        (_dated_post('<meta name="generator" content="Discourse 3.2">'), "/ferry/which-ferry-pass-should-i-buy"),
+        (_dated_post(body_class="topic-template-default single single-topic"), "/ferry/which-ferry-pass-should-i-buy"),
+        (_dated_post(), "/threads/which-ferry-pass-should-i-buy.91732/"),
+        (_dated_post(), "/forum/viewtopic.php?t=361697"),
+        (_dated_post(), "/questions/964/which-ferry-pass-should-i-buy"),
+        (_dated_post(), "/thread-222085.html"),
+        (_dated_post(), "/community/index.php?topic=589061.0"),
+        (_dated_post(), "/r/ferries/comments/1rl4mew/which_ferry_pass_should_i_buy/"),
+    ]
+    for markup, path in cases:
+        found = page_type(markup, "https://x.example" + path)
+        assert (found.is_article, found.kind) == (False, "other"), path
+        assert found.veto is not None and found.veto.startswith("a forum thread"), (path, found.veto)
+
+
+def test_documentation_is_vetoed_by_its_generator_or_its_path() -> None:
+    sphinx = page_type(_dated_post('<meta name="generator" content="Sphinx 7.2">'), "https://x.example/en/ports.html")
+    docs = page_type(_dated_post(), "https://x.example/docs/guides/ferry-passes")
+    wiki = page_type(_dated_post('<meta name="generator" content="MediaWiki 1.45">'), "https://x.example/title/Ports")
+    assert sphinx.veto == "documentation (made by Sphinx)"
+    assert wiki.veto == "documentation (made by MediaWiki)"
+    assert docs.veto == "documentation (under a documentation path)"
+
+
+def test_a_product_page_is_vetoed_by_its_schema_type_or_its_shop_class() -> None:
+    schema = page_type(
+        _dated_post(jsonld({"@type": "Product", "name": "Ferry pass"})), "https://x.example/ferry-pass-spring"
+    )
+    shop = page_type(
+        _dated_post(body_class="product-template-default single single-product"),
+        "https://x.example/product/ferry-pass-spring",
+    )
+    assert schema.veto == "a product page (schema.org Product)" and not schema.is_article
+    assert shop.veto == "a product page (a shop's product class on <body>)" and not shop.is_article
+    path = page_type(_dated_post(), "https://x.example/products/ferry-pass-spring")
+    assert path.veto == "a product page (under a product path)"
+
+
+def test_microdata_names_a_shop_s_product_only_with_an_offer() -> None:
+    offer = '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">9</span></div>'
+    rated = '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Ferry pass</span></div>'
+    sold = rated.replace("</div>", offer + "</div>", 1)
+    url = "https://x.example/2024/03/which-ferry-pass-should-i-buy"
+    assert page_type(_dated_post().replace("</main>", rated + "</main>"), url).veto is None
+    assert (
+        page_type(_dated_post().replace("</main>", sold + "</main>"), url).veto == "a product page (schema.org Product)"
+    )
+
+
+def test_a_page_that_says_it_is_a_news_article_is_never_vetoed_as_another_kind() -> None:
+    news = jsonld({"@type": "NewsArticle", "headline": "Ferry pass"}, {"@type": "Product", "name": "Ferry pass"})
+    found = page_type(_dated_post(news), "https://x.example/docs/which-ferry-pass-should-i-buy")
+    assert found.is_article and found.veto is None
+
+
+def test_a_blog_post_rating_a_product_is_not_a_product_page() -> None:
+    rating = '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Ferry pass</span></div>'
+    post = _dated_post(body_class="post-template-default single single-post postid-12")
+    markup = post.replace("</main>", rating + "</main>")
+    found = page_type(markup, "https://x.example/2024/03/which-ferry-pass-should-i-buy")
+    assert found.is_article and found.veto is None

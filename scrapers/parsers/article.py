@@ -15,7 +15,8 @@ from typing import Any
 # 3: call-to-action boxes, "other posts" tails and linked section titles in the generic body;
 # 4: captions of issue 16 (lead pictures, lazy addresses, caption and credit elements by name, labels).
 # 5: page type and confidence of a generic crawl's candidates (issue 15: points refitted, vetoes).
-EXTRACTOR_VERSION = "5"
+# 6: forum threads, documentation and product pages vetoed as candidates (scrapers/parsers/page_kinds.py).
+EXTRACTOR_VERSION = "6"
 
 
 @dataclass

@@ -30,6 +30,7 @@ from .dateparse import search_loose
 from .dates import extract_dates
 from .encoding import decode_html
 from .page import ARTICLE_TYPES, Page, jsonld_types
+from .page_kinds import itemtypes, other_kind
 from .text import Element, classes, never_text, squash, tag_name, text_of
 
 Kind = Literal["article", "listing", "other"]
@@ -49,6 +50,7 @@ _SITE_TYPES = frozenset({"WebSite", "Blog", "Periodical"})
 _OTHER_ARTICLE_TYPES = frozenset(
     {"TechArticle", "ScholarlyArticle", "SocialMediaPosting", "DiscussionForumPosting", "Recipe", "HowTo"}
 )
+_NEWS_TYPES = (ARTICLE_TYPES | {"ReportageNewsArticle"}) - _OTHER_ARTICLE_TYPES
 _THING_TYPES = frozenset({"Offer", "SoftwareApplication", "Course", "Service", "Event", "QAPage"})
 _SINGLE_CLASSES = re.compile(
     r"^(?:single|single-post|single-article|postid-\d+|node-type-article|page-node-type-article|article-page"
@@ -106,7 +108,8 @@ def classify(page: Page, content: Content | None = None) -> PageType:
 
     body, date_source = content if content is not None else _content(page)
     words = len(body.split())
-    _structured(page, note)
+    types = _jsonld_types(page)
+    _structured(page, types, note)
     _body_classes(page, note)
     teasers = _teasers(page)
     prose = _prose(page)
@@ -131,9 +134,13 @@ def classify(page: Page, content: Content | None = None) -> PageType:
     score = sum(value for value, _ in points)
     reasons = tuple(f"{value:+g} {reason}" for value, reason in points)
     search = bool({k.lower() for k in parse_qs(urlsplit(page.url).query)} & _SEARCH_PARAMS)
-    veto = _veto(page, _Evidence(teasers, prose, words, date_source is not None, search), reasons)
+    items = itemtypes(page)
+    other = None if (types | items) & _NEWS_TYPES else other_kind(page, types, items)
+    veto = _veto(page, _Evidence(teasers, prose, words, date_source is not None, search, other), reasons)
     if score >= ARTICLE_AT and veto is None:
         return PageType("article", score, reasons)
+    if veto is not None and veto == other:
+        return PageType("other", score, reasons, veto)
     listing = teasers >= _TEASERS or search or any("listing type" in r or "listing class" in r for r in reasons)
     return PageType("listing" if listing else "other", score, reasons, veto)
 
@@ -167,6 +174,7 @@ class _Evidence:
     words: int
     dated: bool
     search: bool
+    other: str | None  # strong evidence of another kind of page (scrapers/parsers/page_kinds.py)
 
 
 def _veto(page: Page, seen: _Evidence, reasons: tuple[str, ...]) -> str | None:
@@ -175,6 +183,8 @@ def _veto(page: Page, seen: _Evidence, reasons: tuple[str, ...]) -> str | None:
     rule was kept only if it lost (almost) no labelled article on either half of both labelled sets."""
     if seen.search:
         return "a search page"
+    if seen.other:
+        return seen.other
     if seen.teasers >= _TEASERS and seen.prose < 700 and seen.words < 300 and not seen.dated:
         return "a listing of teasers"
     if any("JSON-LD listing type" in r for r in reasons) and seen.prose < 700:
@@ -198,13 +208,17 @@ def _form_page(page: Page) -> bool:
     return any((i.get("type") or "").lower() == "password" for i in page.tags("input"))
 
 
-def _structured(page: Page, note: _Note) -> None:
+def _jsonld_types(page: Page) -> set[str]:
     types: set[str] = set()
     for obj in page.jsonld:
         types |= jsonld_types(obj)
     if urlsplit(page.url or "").path.strip("/"):
         types -= _SITE_TYPES  # every page of a Yoast or Rank Math site describes its site: only the home page is it
-    news = types & (ARTICLE_TYPES - _OTHER_ARTICLE_TYPES)
+    return types
+
+
+def _structured(page: Page, types: set[str], note: _Note) -> None:
+    news = types & _NEWS_TYPES
     if news:
         note(0.6, "JSON-LD " + "/".join(sorted(news)))
     elif types & _OTHER_ARTICLE_TYPES:
