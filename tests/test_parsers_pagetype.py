@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from scrapers.parsers.pagetype import page_type
 
 PROSE = "The harbour authority said the port would reopen to cargo ships on Monday after repairs. "
@@ -25,10 +27,11 @@ def teasers(n: int) -> str:
     return "".join(f'<h3><a href="/news/{i}">Story number {i} of the day</a></h3><p>Teaser.</p>' for i in range(n))
 
 
-def test_a_dated_story_with_article_markup_is_an_article() -> None:
-    found = page_type(html(story(), jsonld({"@type": "NewsArticle"})), "https://x.example/news/port-reopens")
+@pytest.mark.parametrize("schema_type", ["NewsArticle", "ReportageNewsArticle", "BlogPosting"])
+def test_a_dated_story_with_article_markup_is_an_article(schema_type: str) -> None:
+    found = page_type(html(story(), jsonld({"@type": schema_type})), "https://x.example/news/port-reopens")
     assert found.is_article
-    assert any("NewsArticle" in reason for reason in found.reasons)
+    assert any(schema_type in reason for reason in found.reasons)
 
 
 def test_a_list_of_teasers_is_a_listing() -> None:

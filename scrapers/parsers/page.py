@@ -264,7 +264,7 @@ class Page:
 
 ARTICLE_TYPES = frozenset(
     {
-        "Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle",
+        "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
         "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "TechArticle",
         "ScholarlyArticle", "LiveBlogPosting", "Report", "SocialMediaPosting", "DiscussionForumPosting",
         "Recipe", "HowTo",

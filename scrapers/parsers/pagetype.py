@@ -50,7 +50,7 @@ _SITE_TYPES = frozenset({"WebSite", "Blog", "Periodical"})
 _OTHER_ARTICLE_TYPES = frozenset(
     {"TechArticle", "ScholarlyArticle", "SocialMediaPosting", "DiscussionForumPosting", "Recipe", "HowTo"}
 )
-_NEWS_TYPES = (ARTICLE_TYPES | {"ReportageNewsArticle"}) - _OTHER_ARTICLE_TYPES
+_NEWS_TYPES = ARTICLE_TYPES - _OTHER_ARTICLE_TYPES
 _THING_TYPES = frozenset({"Offer", "SoftwareApplication", "Course", "Service", "Event", "QAPage"})
 _SINGLE_CLASSES = re.compile(
     r"^(?:single|single-post|single-article|postid-\d+|node-type-article|page-node-type-article|article-page"
