@@ -20,7 +20,10 @@ lengths differ, so bm25 ties do not hide what a bounded ranking changes (issue 1
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import multiprocessing
+import random
 import sys
 import time
 from collections.abc import Iterator
@@ -109,6 +112,8 @@ def _generate(indexes: list[int]) -> Rows:
 
 def _insert(conn: Any, rows: Rows) -> None:
     articles, captions, comments, keys, comment_keys = rows
+    if not articles:
+        return
     columns = list(articles[0])
     conn.executemany(f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
                      articles)
@@ -157,19 +162,91 @@ def build(path: Path, articles: int, seed: int, batch: int, workers: int) -> tup
     return n, time.perf_counter() - start
 
 
+# --- recombined articles (--recombine-to) ------------------------------------------------------
+
+_COPIED = ("site", "language", "section", "authors", "published", "published_raw", "captions_text", "tags",
+           "extractor_version", "first_seen", "last_seen")
+
+
+def _paragraph_pool(conn: Any, sources: int) -> dict[str, list[tuple[str, str]]]:
+    """Paragraphs of `sources` generated articles per language, each with its keys (normalised
+    once here, as `flush` would)."""
+    pool: dict[str, list[tuple[str, str]]] = {}
+    rows = conn.execute("SELECT language, body FROM articles WHERE key NOT LIKE 'recombined:%' "
+                        "ORDER BY random() LIMIT ?", (sources,)).fetchall()
+    for lang, body in rows:
+        for text in str(body or "").split("\n\n"):
+            if text.strip():
+                pool.setdefault(lang, []).append((text, normalize_text(text, lang)))
+    return pool
+
+
+def recombine(path: Path, target: int, sources: int, seed: int, chunk: int = 10_000) -> tuple[int, float]:
+    """Adds articles until the archive holds `target`: each the title, metadata, captions and
+    authors of one generated article (chosen at random) and a body of 3-7 paragraphs drawn from
+    other generated articles of its language, in a new order.  No two are the same text (the
+    paragraphs and their number differ), so bm25 does not tie as copies would; the title words,
+    weighted 10, still repeat about target/generated times.  Written as `_insert` writes, keys
+    included (the body's keys are its paragraphs' keys: FTS5 tokenises across them alike)."""
+    start, rng = time.perf_counter(), random.Random(seed)
+    with Archive.open(path) as archive:
+        conn = archive.conn
+        pool = _paragraph_pool(conn, sources)
+        (generated,) = conn.execute("SELECT max(id) FROM articles WHERE key NOT LIKE 'recombined:%'").fetchone()
+        (n,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+        (top,) = conn.execute("SELECT max(id) FROM articles").fetchone()
+        columns = ", ".join(_COPIED)
+        while n < target:
+            take = min(chunk, target - n)
+            picks = [rng.randint(1, generated) for _ in range(take)]
+            src = {r[0]: r for r in conn.execute(
+                f"SELECT a.id, {columns}, a.title, c.c0, c.c2, c.c4 FROM articles AS a "
+                f"JOIN {ARTICLES_FTS}_content AS c ON c.id = a.id WHERE a.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(set(picks))),))}
+            articles, keys = [], []
+            for pick in picks:
+                row = src.get(pick)
+                if row is None or row[2] not in pool:  # a gap in the ids (a missing replica page)
+                    continue
+                top += 1
+                paragraphs = rng.sample(pool[row[2]], min(len(pool[row[2]]), rng.randint(3, 7)))
+                body = "\n\n".join(p for p, _ in paragraphs)
+                values = dict(zip(_COPIED, row[1:len(_COPIED) + 1], strict=True))
+                title, title_keys, caption_keys, author_keys = row[len(_COPIED) + 1:]
+                digest = hashlib.sha256(body.encode()).hexdigest()
+                articles.append({**values, "id": top, "key": f"recombined:{top}", "url": f"https://turan.az/bench/{top}",
+                                 "title": title, "body": body, "content_hash": digest, "comment_count": 0})
+                keys.append((top, title_keys, " ".join(k for _, k in paragraphs if k), caption_keys, "", author_keys))
+            conn.execute("BEGIN IMMEDIATE")
+            _insert(conn, (articles, [], [], keys, []))
+            conn.execute("COMMIT")
+            n += len(articles)
+            elapsed = time.perf_counter() - start
+            print(f"\r  {n:,} articles ({elapsed:,.0f} s)", end="", flush=True)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print()
+    return n, time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000, help="replica pages to generate (~98 %% live)")
     parser.add_argument("--db", type=Path, required=True, help="the new archive file (must not exist)")
     parser.add_argument("--resume", action="store_true", help="go on with an interrupted build of the same archive")
+    parser.add_argument("--recombine-to", type=int, help="then add recombined articles (see `recombine`) up to this")
+    parser.add_argument("--sources", type=int, default=30_000, help="generated articles whose paragraphs recombine")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=1000, help="articles per write transaction")
     parser.add_argument("--workers", type=int, default=2, help="generating processes (default 2)")
     args = parser.parse_args()
-    if args.db.exists() and not args.resume:
+    if args.db.exists() and not (args.resume or args.recombine_to):
         parser.error(f"{args.db} exists: choose a new file")
-    n, seconds = build(args.db, args.articles, args.seed, args.batch, args.workers)
-    print(f"{n:,} distinct articles in {seconds:,.0f} s ({n / seconds:,.0f}/s) -> {args.db}")
+    if not args.db.exists() or args.resume:
+        n, seconds = build(args.db, args.articles, args.seed, args.batch, args.workers)
+        print(f"{n:,} distinct articles in {seconds:,.0f} s ({n / seconds:,.0f}/s) -> {args.db}")
+    if args.recombine_to:
+        n, seconds = recombine(args.db, args.recombine_to, args.sources, args.seed)
+        print(f"{n:,} articles after recombining for {seconds:,.0f} s -> {args.db}")
 
 
 if __name__ == "__main__":

@@ -182,3 +182,15 @@ def test_search_index_command(archive: Archive) -> None:
     rebuilt = CliRunner().invoke(main, ["search-index", "rebuild", "--db", db])
     assert rebuilt.exit_code == 0 and "articles indexed" in rebuilt.output
     assert topk.status(archive.conn).fresh
+
+
+def test_a_damaged_index_folder_falls_back_to_exact(archive: Archive) -> None:
+    folder = topk.index_dir(archive.path)
+    topk._forget(folder)  # as a new process would open it
+    for f in folder.iterdir():
+        if f.name != topk.STATE_FILE:
+            f.unlink() if f.is_file() else shutil.rmtree(f)
+    hits, info = search_info(archive, "Baku", settings=TopK(threshold=10, candidates=20))
+    assert info == SearchInfo(exact=True)
+    assert ids(hits) == ids(search(archive, "Baku", exact=True))
+    assert not topk.status(archive.conn).built

@@ -146,7 +146,10 @@ def status(conn: sqlite3.Connection) -> Status:
     path = index_dir(db_path(conn) or "")
     token = _token(conn)
     built = token is not None and _dir_token(path) == token
-    docs = _open(path).searcher().num_docs if built else 0
+    try:
+        docs = _open(path).searcher().num_docs if built else 0
+    except (OSError, ValueError):  # the folder is damaged: not an index
+        built, docs = False, 0
     return Status(path, built, queued(conn), docs)
 
 
@@ -160,7 +163,7 @@ def _open(path: Path) -> tantivy.Index:
     with _OPEN_LOCK:
         index = _OPEN.get(path)
         if index is None:
-            index = tantivy.Index(_schema(), str(path), reuse=True)
+            index = tantivy.Index.open(str(path))  # never creates one: a missing index is an error
             _OPEN[path] = index
         return index
 
@@ -178,8 +181,12 @@ def fresh_index(conn: sqlite3.Connection) -> tantivy.Index | None:
     token = _token(conn)
     if token is None or queued(conn) or _dir_token(index_dir(path)) != token:
         return None
-    index = _open(index_dir(path))
-    index.reload()  # the latest commit (a writer commits the index before it empties the queue)
+    try:
+        index = _open(index_dir(path))
+        index.reload()  # the latest commit (a writer commits the index before it empties the queue)
+    except (OSError, ValueError) as exc:  # a damaged folder: searches are exact, and say nothing wrong
+        log.warning("search index %s unreadable (searches are exact): %s", index_dir(path), exc)
+        return None
     return index
 
 
