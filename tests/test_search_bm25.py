@@ -15,7 +15,8 @@ from replica.site import ReplicaSite
 from tests.test_search_topk import FETCHED, _article
 
 QUERIES = ("Aliyev", "Aliyev Putin", "title:Aliyev", "captions:Baku OR comments:Baku", '"Ilham Aliyev"',
-           "Bak*", "peregov*", "Baku NOT oil", "oil OR gas", "переговоры", "Eliyev Baki", "author:Aliyev", "title:(oil OR gas) Baku", "title:Baku -Aliyev")
+           "Bak*", "peregov*", "Baku NOT oil", "oil OR gas", "переговоры", "Eliyev Baki", "author:Aliyev",
+           "title:(oil OR gas) Baku", "title:Baku -Aliyev")
 
 
 @pytest.fixture(scope="module")
