@@ -2,9 +2,10 @@
 
 FTS5 ranks a query by scoring EVERY match with bm25 before ``ORDER BY rank LIMIT 10``: 1.4-1.6 µs
 a match, 120 ms for the 79,000 matches of a broad query at 1M articles.  This index only picks
-CANDIDATES: tantivy's top `candidates` documents for the same query over the same keys, per
-column, with the same column weights (its BM25 is per column, FTS5's over the whole row, so the
-two orders differ a little).  The candidates are then scored with FTS5's own bm25 (`bm25.py`,
+CANDIDATES: tantivy's top `candidates` documents for the same query over the same keys (one field
+a row, each column written as many times as its bm25 weight, so that tantivy's BM25 approaches
+FTS5's; still not the same: tantivy's idf formula, its lengths rounded to a byte, and a title ten
+times longer in the row's length).  The candidates are then scored with FTS5's own bm25 (`bm25.py`,
 the global statistics of the FTS5 index: the same doubles FTS5 computes), so their order is exact;
 the answer is exact unless one of the exact top results is not among the candidates, and it says
 so (``SearchInfo.exact`` False, ``ranked_among``, ``matches``).
@@ -38,17 +39,20 @@ from pathlib import Path
 import tantivy
 
 from archive.search.index import ARTICLE_COLUMNS, ARTICLES_FTS, DEFAULT_MIN_CONFIDENCE, TOPK_QUEUE, TOPK_TOKEN
-from archive.search.query import Node, Not, Or, Term, _columns, term_sequences
+from archive.search.query import Node, Not, Or, Term, term_sequences
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".topk"
 STATE_FILE = "state.json"
-FORMAT = 1
+FORMAT = 2  # 1: a field per column
 TOKEN_TABLE, QUEUE = TOPK_TOKEN, TOPK_QUEUE
 WRITER_HEAP = 50_000_000
 BUILD_CHUNK = 5_000
-WEIGHTS = dict(ARTICLE_COLUMNS)
+ROW = "row"
+# Times each column is written into ROW: its bm25 weight, rounded up to a whole time (captions
+# 0.5 and comments 0.25 count once: they must still match).
+REPEAT = {column: max(1, round(weight)) for column, weight in ARTICLE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -79,18 +83,22 @@ def db_path(conn: sqlite3.Connection) -> Path | None:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=False, indexed=True, fast=True)
-    for column, _ in ARTICLE_COLUMNS:
-        # The keys are already what FTS5 holds (lower case, space separated): split on white space.
-        # Frequencies without positions: phrases go to FTS5 (see `to_query`).
-        builder.add_text_field(column, stored=False, tokenizer_name="whitespace", index_option="freq")
+    # The keys are already what FTS5 holds (lower case, space separated): split on white space.
+    # Frequencies without positions: phrases and prefixes go to FTS5 (see `to_query`).
+    builder.add_text_field(ROW, stored=False, tokenizer_name="whitespace", index_option="freq")
     return builder.build()
 
 
 def _document(article_id: int, keys: Sequence[str]) -> tantivy.Document:
+    """One field for the whole row, each column repeated by its weight: a term's frequency is then
+    FTS5's weighted frequency (sum of weight x occurrences) and tantivy's BM25 (k1 1.2, b 0.75, as
+    FTS5's) saturates it as FTS5 does.  Per-column fields scored apart ranked too differently: at
+    1M articles only 4 of FTS5's top 10 were among their 300 best for mid and common queries."""
     doc = tantivy.Document()
     doc.add_integer("id", article_id)
-    for (column, _), text in zip(ARTICLE_COLUMNS, keys, strict=True):
-        doc.add_text(column, text or "")
+    doc.add_text(ROW, "\n".join(
+        "\n".join([text] * REPEAT[column]) for (column, _), text in zip(ARTICLE_COLUMNS, keys, strict=True) if text
+    ))
     return doc
 
 
@@ -298,28 +306,25 @@ def sync_after_write(conn: sqlite3.Connection) -> None:
 # --- queries ---------------------------------------------------------------------------------------
 
 
-def to_query(tree: Node, schema: tantivy.Schema, target: str = "articles") -> tantivy.Query | None:
+def to_query(tree: Node, schema: tantivy.Schema) -> tantivy.Query | None:
     """The tantivy query matching the same articles as the FTS5 query of `tree` (query.py's
-    `_render`), each column boosted by its bm25 weight; None when it has a prefix or a phrase of
-    several keys (positions are not indexed: those go to FTS5)."""
+    `_render`); None when it has a prefix, a phrase of several keys (positions are not indexed) or
+    a field (title:...): those go to FTS5."""
     if isinstance(tree, Term):
-        if tree.prefix:
+        if tree.prefix or tree.field is not None:
             return None
         seqs = sorted(term_sequences(tree))
         if not seqs or any(len(s) != 1 for s in seqs):
             return None
-        columns = _columns(tree, target) or tuple(WEIGHTS)
-        alts = [
-            (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, c, s[0]), WEIGHTS[c]))
-            for s in seqs for c in columns
-        ]
-        return tantivy.Query.boolean_query(alts)
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, ROW, s[0])) for s in seqs]
+        )
     if isinstance(tree, Not):
         return None
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for item in tree.items:
         negated = isinstance(item, Not)
-        query = to_query(item.item if isinstance(item, Not) else item, schema, target)
+        query = to_query(item.item if isinstance(item, Not) else item, schema)
         if query is None:
             return None
         occur = tantivy.Occur.MustNot if negated else tantivy.Occur.Must

@@ -26,13 +26,14 @@ def _open(ctx: click.Context, db: str | None) -> Archive:
 
 
 @search_index.command("rebuild")
+@click.option("--threads", type=click.IntRange(1, 16), default=1, show_default=True, help="Indexing threads.")
 @db_option
 @click.pass_context
-def rebuild_cmd(ctx: click.Context, db: str | None) -> None:
+def rebuild_cmd(ctx: click.Context, threads: int, db: str | None) -> None:
     """Build the index from the archive again (writers may go on meanwhile)."""
     started = time.monotonic()
     with _open(ctx, db) as archive:
-        n = topk.rebuild(archive.conn)
+        n = topk.rebuild(archive.conn, threads=threads)
         path = topk.index_dir(archive.path)
     click.echo(f"{n:,} articles indexed in {path} in {time.monotonic() - started:.1f} s")
 
