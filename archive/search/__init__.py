@@ -662,9 +662,19 @@ def search(
     return search_info(archive, query, filters, target, limit=limit, offset=offset, sort=sort, exact=exact)[0]
 
 
-def count(archive: Archive, query: str, filters: Filters = NO_FILTERS, target: str = "articles") -> int:
-    """How many articles (or comments, or articles by their captions) match, all pages together."""
+def count(
+    archive: Archive, query: str, filters: Filters = NO_FILTERS, target: str = "articles", *,
+    exact: bool = False, settings: TopK | None = None,
+) -> int:
+    """How many articles (or comments, or articles by their captions) match, all pages together.
+    With no filter, the top-k index counts the articles when it is in step (the same number: it
+    holds the articles a default search shows, and matches as FTS5 does); `exact`: FTS5 counts."""
     params = _params(query, filters, target)
+    if target == "articles" and filters == NO_FILTERS and not exact and (settings or TopK()).enabled:
+        index = topk.fresh_index(archive.conn)
+        counted = None if index is None else topk.count(index, compile_query(query, "articles", None).tree)
+        if counted is not None:
+            return counted
     return int(_rows(archive, count_sql(target), params)[0]["count"])
 
 

@@ -349,3 +349,11 @@ def candidates(index: tantivy.Index, tree: Node, limit: int) -> Candidates | Non
     ids = searcher.fast_field_values("id", [addr for _, addr in result.hits])
     matches = getattr(result, "count", None)  # asked for (count=True): always there
     return Candidates([int(i) for i in ids if i is not None], int(matches or 0))
+
+
+def count(index: tantivy.Index, tree: Node) -> int | None:
+    """How many articles match `tree` (None when the query cannot be put to tantivy)."""
+    query = to_query(tree, index.schema)
+    if query is None:
+        return None
+    return int(getattr(index.searcher().search(query, 1, count=True), "count", None) or 0)
