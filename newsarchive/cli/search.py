@@ -26,9 +26,9 @@ from archive.search import (
     render_snippet,
     search_info,
 )
+from archive.search.topk import TopK
 from archive.translations import Story, grouped_search
 from archive.words import language_name, plural
-from archive.search.topk import TopK
 from newsarchive.cli.common import calendar_date, counts_line, db_option, echo_json, open_archive
 from scrapers import settings as defaults
 
