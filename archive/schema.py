@@ -379,6 +379,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "article photos, stored once per SHA-256, and the articles that show them", _V7_STATEMENTS),
     Migration(8, "where listings of other archives' captures (CDX) stand", _V8_STATEMENTS),
     Migration(9, "the language versions each article links (hreflang), found by URL or story id", _V9_STATEMENTS),
+    Migration(10, "the top-k search index's token and the articles it has still to take", search_index.TOPK_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

@@ -32,6 +32,7 @@ from archive.errors import ArchiveError, BodyDamagedError, NotAnArchiveError
 from archive.media import MediaLink, MediaRecord, write_links, write_media
 from archive.schema import check_version
 from archive.search import index as search_index
+from archive.search import topk as search_topk
 from archive.translations import write_alternates
 from archive.versions import save_article_versions, save_comment_versions
 from scrapers.parsers.article import Article, Caption, Comment
@@ -756,6 +757,8 @@ class Archive:
             if run_id is not None:
                 _count_run(conn, run_id, result, failures)
             search_index.flush(conn)  # the language-aware index follows in the same transaction
+        with self._lock:
+            search_topk.sync_after_write(self.conn)  # the top-k index follows once it is committed
         return result
 
     def add_dead_letters(self, run_id: int | None, letters: Sequence[DeadLetter]) -> None:

@@ -12,6 +12,12 @@ researcher's would: "rare" pairs (both words in under 1 % of articles), "mid", a
 (both words in over 5 %), plus cross-language forms (Aliyev, Алиев, переговоры).  Each query runs
 once to warm the page cache, then `--runs` times; p50/p95 are over all timed runs of a class.
 
+Issue 19: the default search (the top-k index beside the archive, archive/search/topk.py, built
+first when it is not in step; `--topk off`: FTS5 alone) is timed next to exact FTS5 (`--exact`) in
+the same run, then the top-10 agreement of every query with exact bm25 is printed per class, and the
+`--count` / `--facets` times.  A 1M archive of distinct articles: bench/build_search_archive.py
+(see bench/README.md); `--grow-to` copies, which tie in bm25 and hide what a bounded ranking changes.
+
 `--grow-to N` then copies the archive's articles (new ids, keys and URLs; their index entries
 copied as they are, comments left behind) until it holds N: generating 1M articles through the write
 path takes ~1 h 45 min on 2 cores, copying ~15 min. The copies have the same words, so the posting
@@ -42,8 +48,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.search import fts_query, search  # noqa: E402
-from archive.search.index import ARTICLES_FTS, COMMENTS_FTS, PENDING  # noqa: E402
+from archive.search import count, facets, fts_query, search, search_info  # noqa: E402
+from archive.search import topk as topk_index  # noqa: E402
+from archive.search.index import ARTICLES_FTS, COMMENTS_FTS, PENDING, TOPK_QUEUE, TOPK_TOKEN  # noqa: E402
 from archive.store import Archive, ArticleRecord  # noqa: E402
 from replica.site import ReplicaSite  # noqa: E402
 from scrapers.parsers.article import Article, Caption, Comment  # noqa: E402
@@ -177,19 +184,78 @@ def percentile(values: list[float], q: float) -> float:
 Row = tuple[str, int, float, float, float]
 
 
-def time_queries(path: Path, classes: dict[str, list[str]], runs: int, limit: int) -> list[Row]:
+def _timed(run: Any, runs: int) -> tuple[list[float], Any]:
+    result = run()  # warm
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = run()
+        timings.append((time.perf_counter() - t0) * 1000)
+    return timings, result
+
+
+def time_queries(path: Path, classes: dict[str, list[str]], runs: int, limit: int, exact: bool = False) -> list[Row]:
+    """p50/p95/max of `search` per class (exact: FTS5 ranking every match, as before issue 19)."""
     rows = []
     with Archive.open(path, create=False, readonly=True) as archive:
         for cls, qs in classes.items():
             timings: list[float] = []
             for q in qs:
-                search(archive, q, limit=limit)  # warm
-                for _ in range(runs):
-                    t0 = time.perf_counter()
-                    search(archive, q, limit=limit)
-                    timings.append((time.perf_counter() - t0) * 1000)
+                timings += _timed(lambda q=q: search(archive, q, limit=limit, exact=exact), runs)[0]
             rows.append((cls, len(qs), statistics.median(timings), percentile(timings, 0.95), max(timings)))
     return rows
+
+
+def agreement(path: Path, classes: dict[str, list[str]], limit: int, threshold: int) -> list[str]:
+    """Per class: the default answer's top `limit` against exact bm25's (FTS5 ranking every match):
+    results in common on average, queries identical (ids and order), and whether every query with
+    fewer than `threshold` matches is identical; how many answers were approximate."""
+    lines = []
+    with Archive.open(path, create=False, readonly=True) as archive:
+        for cls, qs in classes.items():
+            common, identical, small, small_identical, approximate = [], 0, 0, 0, 0
+            for q in qs:
+                hits, info = search_info(archive, q, limit=limit)
+                exact = [h.id for h in search(archive, q, limit=limit, exact=True)]
+                ids = [h.id for h in hits]
+                common.append(len(set(ids) & set(exact)) if exact else limit)
+                identical += ids == exact
+                approximate += not info.exact
+                if count(archive, q) < threshold:
+                    small += 1
+                    small_identical += ids == exact
+            lines.append(f"{cls:<16}{statistics.mean(common):>9.2f}/{limit}{identical:>6}/{len(qs):<4}"
+                         f"{small_identical:>9}/{small:<6}{approximate:>8}")
+    return lines
+
+
+def time_counts(path: Path, classes: dict[str, list[str]], runs: int) -> list[str]:
+    """p95 of `--count` and of `--facets` (count and facets), per class."""
+    lines = []
+    with Archive.open(path, create=False, readonly=True) as archive:
+        for cls, qs in classes.items():
+            counts: list[float] = []
+            faceted: list[float] = []
+            matches: list[int] = []
+            for q in qs:
+                timings, n = _timed(lambda q=q: count(archive, q), runs)
+                counts += timings
+                matches.append(n)
+                faceted += _timed(lambda q=q: (count(archive, q), facets(archive, q)), runs)[0]
+            lines.append(f"{cls:<16}{statistics.median(matches):>12,.0f}{max(matches):>12,}"
+                         f"{percentile(counts, 0.95):>12.1f}{percentile(faceted, 0.95):>12.1f}")
+    return lines
+
+
+def build_topk(path: Path) -> tuple[int, float]:
+    start = time.perf_counter()
+    with Archive.open(path, create=True) as archive:  # migrates to schema v9 if it must
+        n = topk_index.rebuild(archive.conn, threads=2)
+    return n, time.perf_counter() - start
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def bounded_ranking(path: Path, classes: dict[str, list[str]], windows: list[int], limit: int) -> list[str]:
@@ -233,8 +299,8 @@ def size_without_index(path: Path) -> int:
         with sqlite3.connect(path) as conn:
             conn.execute("VACUUM INTO ?", (str(copy),))
         conn = sqlite3.connect(copy)
-        for table in (ARTICLES_FTS, COMMENTS_FTS, PENDING):
-            conn.execute(f"DROP TABLE {table}")
+        for table in (ARTICLES_FTS, COMMENTS_FTS, PENDING, TOPK_QUEUE, TOPK_TOKEN):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.commit()
         conn.execute("VACUUM")
         conn.close()
@@ -262,6 +328,13 @@ def main() -> None:
     parser.add_argument("--rank-windows", default="", help="e.g. 10000,20000: also measure ranking only the "
                         "newest N matches (cost and change against the exact ranking)")
     parser.add_argument("--no-size", action="store_true", help="skip the size figures (two copies of the file)")
+    parser.add_argument("--topk", choices=("build", "use", "off"), default="build",
+                        help="the top-k index: build it when it is not in step (default), use it as it is, or "
+                        "time FTS5 alone")
+    parser.add_argument("--threshold", type=int, default=20_000, help="SEARCH_TOPK_THRESHOLD (agreement column)")
+    parser.add_argument("--no-counts", action="store_true", help="skip the --count/--facets timings")
+    parser.add_argument("--count-queries", type=int, default=10, help="queries per class timed for counts and "
+                        "facets (default 10; facets read every match: ~1 s each at 1M)")
     args = parser.parse_args()
 
     tmp = None
@@ -281,13 +354,35 @@ def main() -> None:
             print(f"growing it to {args.grow_to:,} articles by copying (see --grow-to)")
             n, seconds = grow(args.db, args.grow_to)
             print(f"  {n:,} articles after {seconds:.0f} s")
+        if args.topk == "build":
+            with Archive.open(args.db, create=False) as archive:
+                fresh = topk_index.fresh_index(archive.conn) is not None
+            if not fresh:
+                print("building the top-k index from the archive (newsarchive search-index rebuild)")
+                built, seconds = build_topk(args.db)
+                print(f"  {built:,} articles in {seconds:.0f} s")
         classes = queries(args.db, args.queries, args.seed)
-        rows = time_queries(args.db, classes, args.runs, args.limit)
+        header = (f"{'class':<16}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}"
+                  f"{'exact p50':>11}{'exact p95':>11}{'exact max':>11}")
+        exact_rows = time_queries(args.db, classes, args.runs, args.limit, exact=True)
+        rows = exact_rows if args.topk == "off" else time_queries(args.db, classes, args.runs, args.limit)
         print(f"\n2-word queries, top {args.limit} with snippets, {n:,} articles, {args.runs} runs each "
-              f"(SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores)")
-        print(f"{'class':<16}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-        for cls, count, p50, p95, worst in rows:
-            print(f"{cls:<16}{count:>8}{p50:>10.1f}{p95:>10.1f}{worst:>10.1f}")
+              f"(SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}): "
+              "the default search (top-k index when in step) against exact FTS5 (--exact), same run")
+        print(header)
+        for (cls, count_, p50, p95, worst), (_, _, e50, e95, eworst) in zip(rows, exact_rows, strict=True):
+            print(f"{cls:<16}{count_:>8}{p50:>10.1f}{p95:>10.1f}{worst:>10.1f}{e50:>11.1f}{e95:>11.1f}{eworst:>11.1f}")
+        print(f"\ntop-{args.limit} agreement with exact bm25 (the same queries):")
+        print(f"{'class':<16}{'in common':>12}{'identical':>11}{' under ' + format(args.threshold, ','):>15}"
+              f"{'approx.':>8}")
+        for line in agreement(args.db, classes, args.limit, args.threshold):
+            print(line)
+        if not args.no_counts:
+            print(f"\ncounts and facets (the first {args.count_queries} queries of each class, {args.runs} runs each):")
+            print(f"{'class':<16}{'median hits':>12}{'max hits':>12}{'count p95':>12}{'facets p95':>12}")
+            sample = {cls: qs[:args.count_queries] for cls, qs in classes.items()}
+            for line in time_counts(args.db, sample, args.runs):
+                print(line)
         if args.rank_windows:
             print(f"\nbounded ranking (the same queries, top {args.limit}):")
             windows = [int(w) for w in args.rank_windows.split(",")]
@@ -300,6 +395,9 @@ def main() -> None:
         print(f"\narchive size (vacuumed): {with_index / n:,.0f} bytes/article with the language-aware index, "
               f"{without / n:,.0f} without; the index costs {(with_index - without) / n:,.0f} bytes/article "
               f"(+{(with_index - without) / without:.0%})")
+        topk_dir = topk_index.index_dir(args.db)
+        if topk_dir.exists():
+            print(f"the top-k index ({topk_dir}): {dir_size(topk_dir) / n:,.0f} bytes/article more, beside the file")
     finally:
         if tmp is not None and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

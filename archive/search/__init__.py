@@ -21,9 +21,12 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, overload
 
 from archive.errors import QueryError
+from archive.search import bm25, topk
 from archive.search.index import ARTICLES_FTS, COMMENTS_FTS
+from archive.search.index import DEFAULT_MIN_CONFIDENCE as DEFAULT_MIN_CONFIDENCE
 from archive.search.normalize import Token, analyze
 from archive.search.query import Compiled, Highlight, compile_query
+from archive.search.topk import TopK
 
 
 class Archive(Protocol):
@@ -50,9 +53,6 @@ _SPACE = re.compile(r"\s+")
 # --- filters ----------------------------------------------------------------------------------
 
 
-# Readers (search, stats, the web UI) show articles at least this sure to be articles unless told
-# otherwise (`--min-confidence 0` shows every one). The confidences: scrapers/parsers/pagetype.py.
-DEFAULT_MIN_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,23 @@ SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site, 
          (SELECT group_concat(text, char(10)) FROM comments WHERE article_id = a.id)) AS snippet
 FROM hits JOIN articles AS a ON a.id = hits.id
 ORDER BY {order}"""
+
+
+def ranked_articles_sql() -> str:
+    """articles_sql for hits already ranked: `:ranked` is a JSON list of [id, score], best first
+    (the top-k path, archive/search/topk.py); the filters, limit and offset as in articles_sql."""
+    return f"""WITH hits AS (
+  SELECT a.id AS id, json_extract(r.value, '$[1]') AS score, r.key AS ord
+  FROM json_each(:ranked) AS r JOIN articles AS a ON a.id = json_extract(r.value, '$[0]')
+  WHERE 1{_ARTICLE_FILTERS}
+  ORDER BY r.key {_LIMIT}
+)
+SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site, a.comment_count,
+       hits.score AS score,
+       newsarchive_snippet(:q, :author, 'articles', a.language, a.title, a.body, a.captions_text,
+         (SELECT group_concat(text, char(10)) FROM comments WHERE article_id = a.id)) AS snippet
+FROM hits JOIN articles AS a ON a.id = hits.id
+ORDER BY hits.ord"""
 
 
 def comments_sql(sort: str = "relevance") -> str:
@@ -530,18 +547,96 @@ def _hit_of(kind: type[Hit], row: sqlite3.Row) -> Hit:
     return kind(**{f.name: values[f.name] for f in dataclasses.fields(kind) if f.name in values})
 
 
+@dataclass(frozen=True)
+class SearchInfo:
+    """How an answer was ranked: exactly (FTS5's bm25 over every match), or among candidates."""
+
+    exact: bool  # the order is bm25's over every match
+    matches: int | None = None  # how many articles match, when it was counted
+    ranked_among: int | None = None  # when not exact: the top-k index's best candidates ranked
+
+    def notice(self) -> str | None:
+        """One line for a reader when the answer is approximate, else None."""
+        if self.exact:
+            return None
+        return (f"approximate: ranked among the {self.ranked_among:,} best candidates of the top-k index "
+                f"of {self.matches:,} matches (--exact ranks every match)")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"exact": self.exact, "matches": self.matches, "ranked_among": self.ranked_among}
+
+
+EXACT = SearchInfo(exact=True)
+
+
+def _fast(
+    archive: Archive, query: str, filters: Filters, limit: int, offset: int, settings: TopK
+) -> tuple[list[SearchHit], SearchInfo] | int | None:
+    """The top-k path (archive/search/topk.py); else the answer must come from FTS5: the match
+    count when fewer matches than the threshold, None for no index in step, a filter, a prefix or
+    phrase, a page beyond the candidates."""
+    if not settings.enabled or filters != NO_FILTERS or offset + limit > settings.candidates:
+        return None
+    index = topk.fresh_index(archive.conn)
+    if index is None:
+        return None
+    tree = compile_query(query, "articles", None).tree
+    found = topk.candidates(index, tree, settings.candidates)
+    if found is None:
+        return None
+    if found.matches < settings.threshold:
+        return found.matches  # FTS5 ranks these quickly, and exactly
+    scored = bm25.score(archive.conn, tree, found.ids)
+    if len(scored) < min(offset + limit, found.matches):
+        return None  # the index is behind this reader's snapshot: some candidates no longer match
+    ranked = json.dumps([[s.id, s.score] for s in scored])
+    params = {"q": query, **filters.params(), "limit": limit, "offset": offset, "ranked": ranked}
+    hits = [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, ranked_articles_sql(), params)]
+    exact = len(found.ids) >= found.matches  # every match was a candidate
+    return hits, SearchInfo(exact, found.matches, None if exact else len(found.ids))
+
+
+def search_info(
+    archive: Archive,
+    query: str,
+    filters: Filters = NO_FILTERS,
+    target: str = "articles",
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    sort: str = "relevance",
+    exact: bool = False,
+    settings: TopK | None = None,
+) -> tuple[list[Hit], SearchInfo]:
+    """`search`, and how its answer was ranked.  Ranked by relevance, a broad query over the
+    articles (at least `settings.threshold` matches, no filter) is ranked among the top-k index's
+    best candidates when the index is in step: FTS5's own bm25 orders them, and the answer says
+    when it may differ from FTS5 ranking every match; `exact` (or no index) ranks every match."""
+    params = _params(query, filters, target, limit, offset)
+    _check_sort(sort)
+    info = EXACT
+    if target == "articles" and sort == "relevance" and not exact:
+        fast = _fast(archive, query, filters, limit, offset, settings or TopK())
+        if isinstance(fast, tuple):
+            return list(fast[0]), fast[1]
+        if fast is not None:
+            info = SearchInfo(exact=True, matches=fast)
+    sql, kind = _TARGETS[target]
+    return [_hit_of(kind, row) for row in _rows(archive, sql(sort), params)], info
+
+
 @overload
 def search(archive: Archive, query: str, filters: Filters = ..., target: Literal["articles"] = ..., *,
-           limit: int = ..., offset: int = ..., sort: str = ...) -> list[SearchHit]: ...
+           limit: int = ..., offset: int = ..., sort: str = ..., exact: bool = ...) -> list[SearchHit]: ...
 @overload
 def search(archive: Archive, query: str, filters: Filters = ..., *, target: Literal["comments"],
-           limit: int = ..., offset: int = ..., sort: str = ...) -> list[CommentHit]: ...
+           limit: int = ..., offset: int = ..., sort: str = ..., exact: bool = ...) -> list[CommentHit]: ...
 @overload
 def search(archive: Archive, query: str, filters: Filters = ..., *, target: Literal["captions"],
-           limit: int = ..., offset: int = ..., sort: str = ...) -> list[CaptionHit]: ...
+           limit: int = ..., offset: int = ..., sort: str = ..., exact: bool = ...) -> list[CaptionHit]: ...
 @overload
 def search(archive: Archive, query: str, filters: Filters, target: str, *,
-           limit: int = ..., offset: int = ..., sort: str = ...) -> list[Hit]: ...
+           limit: int = ..., offset: int = ..., sort: str = ..., exact: bool = ...) -> list[Hit]: ...
 def search(
     archive: Archive,
     query: str,
@@ -551,6 +646,7 @@ def search(
     limit: int = 10,
     offset: int = 0,
     sort: str = "relevance",
+    exact: bool = False,
 ) -> list[Hit] | list[SearchHit] | list[CommentHit] | list[CaptionHit]:
     """What matches `query` in `target`, best first or newest first (`sort`):
 
@@ -559,15 +655,26 @@ def search(
     - comments: reader comments alone, by their text or author name (author over text);
     - captions: image captions alone (every term looks in the captions): the matching captions of
       the `limit` best articles.
+
+    A broad article query may be ranked among the top-k index's candidates (see `search_info`,
+    which also says whether the answer is exact); `exact` ranks every match.
     """
-    params = _params(query, filters, target, limit, offset)
-    sql, kind = _TARGETS[target]
-    return [_hit_of(kind, row) for row in _rows(archive, sql(_check_sort(sort)), params)]
+    return search_info(archive, query, filters, target, limit=limit, offset=offset, sort=sort, exact=exact)[0]
 
 
-def count(archive: Archive, query: str, filters: Filters = NO_FILTERS, target: str = "articles") -> int:
-    """How many articles (or comments, or articles by their captions) match, all pages together."""
+def count(
+    archive: Archive, query: str, filters: Filters = NO_FILTERS, target: str = "articles", *,
+    exact: bool = False, settings: TopK | None = None,
+) -> int:
+    """How many articles (or comments, or articles by their captions) match, all pages together.
+    With no filter, the top-k index counts the articles when it is in step (the same number: it
+    holds the articles a default search shows, and matches as FTS5 does); `exact`: FTS5 counts."""
     params = _params(query, filters, target)
+    if target == "articles" and filters == NO_FILTERS and not exact and (settings or TopK()).enabled:
+        index = topk.fresh_index(archive.conn)
+        counted = None if index is None else topk.count(index, compile_query(query, "articles", None).tree)
+        if counted is not None:
+            return counted
     return int(_rows(archive, count_sql(target), params)[0]["count"])
 
 

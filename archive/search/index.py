@@ -37,6 +37,22 @@ ARTICLE_COLUMNS: tuple[tuple[str, float], ...] = (
 )
 COMMENT_COLUMNS: tuple[tuple[str, float], ...] = (("text", 1.0), ("author", 2.0))
 CHUNK = 500
+# The top-k index beside the archive (archive/search/topk.py, schema v9): its token (a row while
+# one was built) and the articles re-indexed since it last caught up.
+TOPK_TOKEN = "search_topk"
+TOPK_QUEUE = "search_topk_pending"
+# Readers (search, stats, the web UI) show articles at least this sure to be articles unless told
+# otherwise (`--min-confidence 0` shows every one). The confidences: scrapers/parsers/pagetype.py.
+# The top-k index holds these articles only, so its counts are the default search's.
+DEFAULT_MIN_CONFIDENCE = 0.5
+TOPK_STATEMENTS: tuple[str, ...] = (
+    f"CREATE TABLE {TOPK_TOKEN} (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL)",
+    f"CREATE TABLE {TOPK_QUEUE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL)",
+    # A new confidence moves an article in or out of the index; flush queues the rest.
+    f"CREATE TRIGGER articles_topk_confidence AFTER UPDATE OF confidence ON articles "
+    f"WHEN old.confidence IS NOT new.confidence AND EXISTS (SELECT 1 FROM {TOPK_TOKEN}) "
+    f"BEGIN INSERT INTO {TOPK_QUEUE} (id) VALUES (new.id); END",
+)
 
 
 def _fts(name: str, columns: Sequence[tuple[str, float]]) -> tuple[str, str]:
@@ -106,16 +122,23 @@ def _flush_articles(conn: sqlite3.Connection, ids: list[int]) -> None:
     conn.executemany(
         f"INSERT INTO {ARTICLES_FTS} (rowid, title, body, captions, comments, authors) VALUES (?, ?, ?, ?, ?, ?)",
         (
-            (
-                article_id,
-                normalize_text(title, lang),
-                normalize_text(body, lang),
-                normalize_texts(str(captions or "").split("\n"), lang),
-                normalize_texts(comments.get(int(article_id), []), lang),
-                normalize_texts(_authors(authors), lang),
-            )
+            (article_id, *article_keys(lang, title, body, captions, comments.get(int(article_id), []), authors))
             for article_id, lang, title, body, captions, authors in rows
         ),
+    )
+
+
+def article_keys(
+    lang: str | None, title: str | None, body: str | None, captions_text: str | None, comments: Sequence[str],
+    authors_json: str | None,
+) -> tuple[str, str, str, str, str]:
+    """The index's columns of one article (title, body, captions, comments, authors), as keys."""
+    return (
+        normalize_text(title, lang),
+        normalize_text(body, lang),
+        normalize_texts(str(captions_text or "").split("\n"), lang),
+        normalize_texts(comments, lang),
+        normalize_texts(_authors(authors_json), lang),
     )
 
 
@@ -139,6 +162,7 @@ def flush(conn: sqlite3.Connection) -> int:
     index entries.
     """
     done = 0
+    topk = _topk_built(conn)
     for kind, reindex in (("article", _flush_articles), ("comment", _flush_comments)):
         while True:
             ids = [int(r[0]) for r in conn.execute(
@@ -147,9 +171,18 @@ def flush(conn: sqlite3.Connection) -> int:
             if not ids:
                 break
             reindex(conn, ids)
+            if topk and kind == "article":  # the top-k index follows after the commit (topk.sync)
+                conn.executemany(f"INSERT INTO {TOPK_QUEUE} (id) VALUES (?)", ((i,) for i in ids))
             conn.executemany(f"DELETE FROM {PENDING} WHERE kind = ? AND id = ?", ((kind, i) for i in ids))
             done += len(ids)
     return done
+
+
+def _topk_built(conn: sqlite3.Connection) -> bool:
+    """Whether a top-k index was built for this archive (before schema v9: no table, no index)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TOPK_TOKEN,)).fetchone():
+        return False
+    return conn.execute(f"SELECT 1 FROM {TOPK_TOKEN}").fetchone() is not None
 
 
 def pending(conn: sqlite3.Connection) -> int:

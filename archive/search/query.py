@@ -336,6 +336,7 @@ def _quote(keys: tuple[str, ...], prefix: bool) -> str:
     return '"' + " ".join(keys).replace('"', '""') + '"' + ("*" if prefix else "")
 
 
+@lru_cache(maxsize=4096)  # stemming every variant again took ms a term (top-k asks three times)
 def term_sequences(term: Term) -> frozenset[tuple[str, ...]]:
     """Every key sequence the term may have in the index (one per language branch)."""
     if len(term.words) == 1:

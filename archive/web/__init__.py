@@ -41,7 +41,8 @@ SETTINGS: dict[str, Any] = {
 ALLOW_SQL: dict[str, Any] = {"default_allow_sql": True}
 # The store's own tables: compressed raw pages, dictionaries, the index queue, items that failed their
 # checks (untrusted by definition). Not listed, and not served either (Datasette's table "allow").
-HIDDEN = ("page_bodies", "compression_dicts", "norm_fts_pending", "_newsarchive_meta", "dead_letters")
+HIDDEN = ("page_bodies", "compression_dicts", "norm_fts_pending", "_newsarchive_meta", "dead_letters",
+          "search_topk", "search_topk_pending")  # the top-k index's token and queue (archive/search/topk.py)
 
 SYNTAX_HTML = (
     "<p>Words (all must match), <code>\"exact phrases\"</code>, <code>prefix*</code>, "

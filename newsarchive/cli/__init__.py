@@ -20,6 +20,7 @@ from newsarchive.cli.common import DEFAULT_DB
 # name -> (module, attribute): commands registered only when their module is there.
 LAZY_COMMANDS = {
     "search": ("newsarchive.cli.search", "search_cmd"),
+    "search-index": ("newsarchive.cli.search_index", "search_index"),
     "show": ("newsarchive.cli.show", "show_cmd"),
     "stats": ("newsarchive.cli.show", "stats_cmd"),
     "check": ("newsarchive.cli.show", "check_cmd"),

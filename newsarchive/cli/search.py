@@ -19,15 +19,39 @@ from archive.search import (
     Filters,
     Hit,
     SearchHit,
+    SearchInfo,
     count,
     facets,
     fts_query,
     render_snippet,
-    search,
+    search_info,
 )
+from archive.search.topk import TopK
 from archive.translations import Story, grouped_search
 from archive.words import language_name, plural
 from newsarchive.cli.common import calendar_date, counts_line, db_option, echo_json, open_archive
+from scrapers import settings as defaults
+
+# The settings `-s` may set here (scrapers/settings.py): how broad queries use the top-k index.
+TOPK_SETTINGS = {"SEARCH_TOPK_ENABLED": "enabled", "SEARCH_TOPK_CANDIDATES": "candidates",
+                 "SEARCH_TOPK_THRESHOLD": "threshold"}
+
+
+def topk_settings(sets: Sequence[str]) -> TopK:
+    """The SEARCH_TOPK_* settings: their defaults, then `-s NAME=VALUE`."""
+    values: dict[str, object] = {field: getattr(defaults, name) for name, field in TOPK_SETTINGS.items()}
+    for item in sets:
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or name not in TOPK_SETTINGS:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE with NAME one of {', '.join(TOPK_SETTINGS)}",
+                                     param_hint="-s/--set")
+        if name == "SEARCH_TOPK_ENABLED":
+            values["enabled"] = value.lower() in ("1", "true", "yes", "on")
+        elif not value.isdigit() or int(value) < 1:
+            raise click.BadParameter(f"{item!r}: {name} is a whole number of at least 1", param_hint="-s/--set")
+        else:
+            values[TOPK_SETTINGS[name]] = int(value)
+    return TopK(**values)  # type: ignore[arg-type]
 
 
 def _stdout_is_tty() -> bool:
@@ -107,6 +131,10 @@ def _print_facets(counts: dict[str, dict[str, int]] | None) -> None:
 )
 @click.option("--comments", "in_comments", is_flag=True, help="Same as --in comments.")
 @click.option("--captions", "in_captions", is_flag=True, help="Same as --in captions.")
+@click.option("--exact", is_flag=True,
+              help="Rank every match by bm25 (a broad query is otherwise ranked among the top-k index's best).")
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="A SEARCH_TOPK_* setting, e.g. -s SEARCH_TOPK_CANDIDATES=1000 (repeatable).")
 @click.option("--count", "only_count", is_flag=True, help="Print only how many match.")
 @click.option("--facets", "with_facets", is_flag=True, help="Also count matching articles per year, section, language.")
 @click.option(
@@ -136,6 +164,8 @@ def search_cmd(
     target: str,
     in_comments: bool,
     in_captions: bool,
+    exact: bool,
+    sets: tuple[str, ...],
     only_count: bool,
     with_facets: bool,
     as_json: bool,
@@ -160,6 +190,7 @@ def search_cmd(
     """
     target = "comments" if in_comments else "captions" if in_captions else target
     filters = Filters(lang, site, section, since, until, author, has_comments, min_confidence)
+    settings = topk_settings(sets)
     if group and not only_count:
         if target != "articles":
             raise click.UsageError("--group-translations groups articles: it does not go with --in comments/captions")
@@ -168,19 +199,22 @@ def search_cmd(
     with open_archive(ctx, db) as archive:
         counted = count(archive, query, filters, target) if only_count or with_facets else None
         grouped = facets(archive, query, filters) if with_facets and target != "comments" else None
-        hits = [] if only_count else search(archive, query, filters, target, limit=limit, offset=offset, sort=sort)
+        hits, info = ([], SearchInfo(exact=True)) if only_count else search_info(
+            archive, query, filters, target, limit=limit, offset=offset, sort=sort, exact=exact, settings=settings)
     if only_count:
         _print_count(query, counted, grouped, as_json)
     elif as_json:
         data: dict[str, Any] = {
             "query": query, "in": target, "sort": sort,
-            "fts_query": fts_query(query, target, author), "results": [_hit_json(h) for h in hits],
+            "fts_query": fts_query(query, target, author), **info.as_json(), "results": [_hit_json(h) for h in hits],
         }
         echo_json({**data, **({"count": counted, "facets": grouped} if with_facets else {})})
     else:
         if with_facets:
             click.echo(plural(counted or 0, "match", "matches"))
             _print_facets(grouped)
+        if info.notice():
+            click.echo(info.notice())
         # Scraped text: printed with no control character (archives written before the parsers dropped them).
         _print_hits(query, printable(list(hits)), offset, _stdout_is_tty() if color is None else color)
 
