@@ -20,7 +20,8 @@ the moment). Dates without an offset are read in the
 profile's timezone, else UTC; relative ones ("вчера", "2 saat əvvəl") need the fetch time.
 
 Each date's ``source`` names its evidence: ``profile``, ``text``, ``byline``, ``jsonld``, ``meta``,
-``microdata``, ``time``, ``dateline``, ``url`` or ``element``.
+``microdata``, ``time``, ``dateline``, ``url``, ``element``, or ``htmldate`` (the library's reading,
+asked only when none of ours finds a date: :mod:`dates_fallback`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
@@ -45,9 +46,10 @@ from .byline import (
     month_first,
 )
 from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
+from .dates_fallback import fallback_date
 from .months import month_number
 from .page import Page
-from .text import NEVER_TEXT, Element, classes, has_ancestor, inline_text, squash
+from .text import BLOCK, NEVER_TEXT, Element, classes, has_ancestor, inline_text, squash
 
 # Sources a reader sees on the page (the others are metadata or the address).
 VISIBLE_SOURCES = frozenset({"profile", "text", "byline", "time", "dateline", "element"})
@@ -94,6 +96,8 @@ MODIFIED_META = (
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2]|[a-z]{3,9})[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
     r"|[/_-](?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
+    # Day first, as most of the world writes it: "/24-07-2017/", "-24072017.html".
+    r"|[/_-](?P<d3>0[1-9]|[12]\d|3[01])(?P<sep>-?)(?P<m3>0[1-9]|1[0-2])(?P=sep)(?P<y3>(?:19|20)\d{2})(?:[/_.-]|$)"
 )
 _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
@@ -171,6 +175,8 @@ class _Reader:
             lambda: self.standalone(updated=True),
             lambda: self.elements(updated=True) if published is None or not published.visible else None,
         )
+        if published is None and modified is None:
+            published = self.fallback()
         others = [d for d in (structured_published, structured_modified, self.times()) if d is not None]
         published = _with_time(published, others, structured_published)
         modified = _with_time(modified, others, structured_modified)
@@ -179,6 +185,11 @@ class _Reader:
         return Dates(published, modified)
 
     # --- sources -----------------------------------------------------------------------------
+    def fallback(self) -> FoundDate | None:
+        """htmldate's reading, for a page where none of ours finds a date (see :mod:`dates_fallback`)."""
+        found = fallback_date(self.page.root, self.page.url, self.tz, self.fetched_at)
+        return FoundDate(found[0], found[1], "htmldate") if found else None
+
     def read(self, raw: str | None, source: str) -> FoundDate | None:
         """A date string from anywhere: profile formats, then ISO, then the common written forms,
         then a relative date when the fetch time is known."""
@@ -308,7 +319,8 @@ class _Reader:
     def times(self) -> FoundDate | None:
         page = self.page
         times = [t for t in page.tags("time") if not page.skip(t) and not elsewhere(t, self.article, aside=False)]
-        marked = [t for t in times if t.get("pubdate") is not None or _publish_class(t)]
+        # "entry-date published updated" on one element is WordPress's unmodified post: words decide here.
+        marked = [t for t in times if (t.get("pubdate") is not None or _publish_class(t)) and not _says_updated(t)]
         in_article = [t for t in times if has_ancestor(t, "article") and not _updated(t)]
         for group in (marked, in_article, [t for t in times if not _updated(t)][:1]):
             for tag in group:
@@ -333,7 +345,7 @@ class _Reader:
             match = _URL_DATE.search(unquote(url))
             if not match:
                 continue
-            groups = (match["y"], match["m"], match["d"]) if match["y"] else (match["y2"], match["m2"], match["d2"])
+            groups = next(g for g in _url_date_groups(match) if g[0])
             month = int(groups[1]) if groups[1].isdigit() else month_number(groups[1])
             try:
                 value = datetime(int(groups[0]), month or 0, int(groups[2]), tzinfo=self.tz)
@@ -417,7 +429,9 @@ class _Reader:
         first_published: FoundDate | None = None
         first_modified: FoundDate | None = None
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
-        for found, label, worded in self._byline_dates(h1):
+        for found, label, worded, owner in self._byline_dates(h1):
+            if _in_prose(owner, found.raw):
+                continue  # "vanished on Sunday, November 3, 2013": the story's date, not the article's
             found = _disambiguated(found, known)
             shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
             if label is None and shown_update:
@@ -432,10 +446,11 @@ class _Reader:
                 break
         return first_published, first_modified
 
-    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool]]:
-        """Each byline date, its label, and whether words say it (else markup, or nothing)."""
+    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool, Element | None]]:
+        """Each byline date, its label, whether words say it (else markup, or nothing), and the
+        element that holds it."""
         for found, owner, label, worded in byline_dates(h1, self.tz, self.month_first, self.fetched_at):
-            yield self._byline_date(found, owner), label, worded
+            yield self._byline_date(found, owner), label, worded, owner
 
     def _byline_date(self, found: Loose, owner: Element | None) -> FoundDate:
         """A byline date; inside a ``<time datetime>`` of the same day, the attribute's exact value."""
@@ -450,6 +465,13 @@ class _Reader:
                 return FoundDate(machine.value, raw, "byline")
             return FoundDate(found.value, raw, "byline")
         return FoundDate(found.value, found.raw, "byline")
+
+
+def _url_date_groups(match: re.Match[str]) -> Iterator[tuple[str, str, str]]:
+    """Year, month and day of a :data:`_URL_DATE` match, whichever of its forms matched."""
+    yield match["y"], match["m"], match["d"]
+    yield match["y2"], match["m2"], match["d2"]
+    yield match["y3"], match["m3"], match["d3"]
 
 
 def _strings_of(root: Element) -> list[tuple[str, Element]]:
@@ -467,6 +489,40 @@ def _strings_of(root: Element) -> list[tuple[str, Element]]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?(?:\s|$)")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_PROSE_WORDS = 10  # a line with this many words besides its date, and a sentence's end, is running text
+
+
+def _in_prose(owner: Element | None, raw: str) -> bool:
+    """Whether a date near the headline sits in running text (a dek, a caption, the first
+    paragraph's sentence) rather than on a byline: a byline is a short line or a date element.
+    A paragraph that opens with its date is a dateline ("March 3, 2024 — ..."), not prose."""
+    if owner is None or owner.tag == "time" or next(owner.iterancestors("time"), None) is not None:
+        return False
+    if owner.tag == "figcaption" or has_ancestor(owner, "figcaption"):
+        return True
+    block = owner
+    while block.tag not in BLOCK and block.getparent() is not None:
+        block = block.getparent()  # type: ignore[assignment]
+    text = squash(_own_text(block))
+    at = text.find(raw)
+    if at <= 3:
+        return False
+    rest = text[:at] + " " + text[at + len(raw) :]
+    return len(_LETTER_WORD.findall(rest)) >= _PROSE_WORDS and _SENTENCE_END.search(rest) is not None
+
+
+def _own_text(block: Element) -> str:
+    """The text a block shows itself, its inline children's included, its nested blocks' not."""
+    parts = [block.text or ""]
+    for child in block:
+        if isinstance(child.tag, str) and child.tag not in BLOCK and child.tag not in NEVER_TEXT:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
 _AMBIGUOUS = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)\d{2,4}(?!\d)")
 
 
@@ -512,12 +568,24 @@ def _with_time(found: FoundDate | None, others: list[FoundDate], instant: FoundD
         if other.has_time and other.day == found.day:
             return replace(found, value=other.value)
     if instant is not None and instant.has_time and _same_moment(found.day, instant):
-        return replace(found, value=instant.value)
+        return replace(found, value=_on_day(instant.value, found.day))
     return found
 
 
 _STATED_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2}))\s*$", re.I)
 _ZONE_RANGE = range(-12, 15)  # hours: the offsets of the world's timezones, UTC-12 to UTC+14
+
+
+def _on_day(instant: datetime, day: date) -> datetime:
+    """The instant in the offset nearest its own under which it falls on ``day``: the moment is the
+    metadata's, the day the page's ("July 4" stays July 4 however the metadata writes the instant)."""
+    if instant.date() == day:
+        return instant
+    utc = instant.astimezone(UTC)
+    stated = (instant.utcoffset() or timedelta()).total_seconds() / 3600
+    hours = sorted(_ZONE_RANGE, key=lambda h: abs(h - stated))
+    offset = next((h for h in hours if (utc + timedelta(hours=h)).date() == day), 0)
+    return utc.astimezone(timezone(timedelta(hours=offset)))
 
 
 def _same_moment(day: date, instant: FoundDate) -> bool:
@@ -569,8 +637,13 @@ def _publish_class(tag: Element) -> bool:
 
 
 def _updated(tag: Element) -> bool:
+    """A date element that is an update: by its class or itemprop, or by its own words ("Updated …")."""
     names = " ".join(classes(tag)) + str(tag.get("itemprop") or "")
-    return bool(UPDATED_NAMES.search(names))
+    return bool(UPDATED_NAMES.search(names)) or _says_updated(tag)
+
+
+def _says_updated(tag: Element) -> bool:
+    return UPDATED_WORDS.search(inline_text(tag)[:60]) is not None
 
 
 def read_element(tag: Element, page: Page, tz: tzinfo | None = None) -> FoundDate | None:
