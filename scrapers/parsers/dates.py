@@ -491,26 +491,48 @@ def _strings_of(root: Element) -> list[tuple[str, Element]]:
 # --- helpers ---------------------------------------------------------------------------------
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?(?:\s|$)")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
-_PROSE_WORDS = 10  # a line with this many words besides its date, and a sentence's end, is running text
+_PROSE_WORDS = 10  # a line with this many words besides its date ...
+_PROSE_LOWER = 5  # ... this many of them lower-case (names and datelines are capitalised) ...
+# ... and a sentence's end is running text. A dateline's words before its date are few and capitalised.
+_DATELINE_REACH = 60
 
 
 def _in_prose(owner: Element | None, raw: str) -> bool:
     """Whether a date near the headline sits in running text (a dek, a caption, the first
-    paragraph's sentence) rather than on a byline: a byline is a short line or a date element.
-    A paragraph that opens with its date is a dateline ("March 3, 2024 — ..."), not prose."""
+    paragraph's sentence) rather than on a byline: a byline is a short line of names, or a date
+    element. A paragraph that opens with its date is a dateline ("RAJSHAHI, Dec 20, 2025 (BSS) -")."""
     if owner is None or owner.tag == "time" or next(owner.iterancestors("time"), None) is not None:
         return False
     if owner.tag == "figcaption" or has_ancestor(owner, "figcaption"):
         return True
-    block = owner
-    while block.tag not in BLOCK and block.getparent() is not None:
-        block = block.getparent()  # type: ignore[assignment]
-    text = squash(_own_text(block))
+    text = squash(_line_of(owner, raw))
     at = text.find(raw)
-    if at <= 3:
+    before = text[:at] if at >= 0 else ""
+    if at < 0 or (len(before) <= _DATELINE_REACH and not _lower_words(before)):
         return False
-    rest = text[:at] + " " + text[at + len(raw) :]
-    return len(_LETTER_WORD.findall(rest)) >= _PROSE_WORDS and _SENTENCE_END.search(rest) is not None
+    rest = before + " " + text[at + len(raw) :]
+    return (
+        len(_LETTER_WORD.findall(rest)) >= _PROSE_WORDS
+        and len(_lower_words(rest)) >= _PROSE_LOWER
+        and _SENTENCE_END.search(rest) is not None
+    )
+
+
+def _lower_words(text: str) -> list[str]:
+    """Words of three letters or more that start lower-case: the run of a sentence, not names."""
+    return [word for word in _LETTER_WORD.findall(text) if len(word) >= 3 and word[0].islower()]
+
+
+def _line_of(owner: Element, raw: str) -> str:
+    """The line a date is written on: the smallest element around it that holds words besides the
+    date (a ``<span class="byline">`` in a header, a ``<p>`` around a ``<b>`` date)."""
+    element = owner
+    while element.tag not in BLOCK and len(_LETTER_WORD.findall(inline_text(element).replace(raw, " "))) < 2:
+        parent = element.getparent()
+        if parent is None:
+            break
+        element = parent
+    return _own_text(element) if element.tag in BLOCK else inline_text(element)
 
 
 def _own_text(block: Element) -> str:
