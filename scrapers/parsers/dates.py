@@ -9,14 +9,21 @@ is the one the site stands by. So, in order:
 3. the byline: dates written next to the headline (``<time>``, "By X · March 3, 2024",
    "Updated 2 hours ago"), each called published or updated by the words and markup around it;
 4. structured data: JSON-LD, meta tags, ``itemprop``;
-5. ``<time>`` elements of the article, the profile's dateline, a date in the URL, and last an element
-   whose class says it holds a date.
+5. ``<time>`` elements of the article, the profile's dateline, a date in the URL (``yyyy/mm/dd``,
+   ``yyyymmdd``, ``dd-mm-yyyy``, ``ddmmyyyy``), and last an element whose class says it holds a date;
+6. when none of these finds a date at all, htmldate's reading (:mod:`dates_fallback`).
+
+``published`` is the first publication (issue 16): a shown "Updated …"/"Aktualisiert …" line, or an
+unlabelled or ``<time pubdate>`` date that is the metadata's ``dateModified`` while the metadata
+states an earlier publication, is the ``modified`` date. A byline date must stand on a short line or
+in a date element: one inside running text (a dek, a caption, a sentence that happens to sit under
+the headline) is the story's date, not the article's (:func:`_in_prose`).
 
 An unlabelled byline date that is the day of the structured ``dateModified`` (and not of
 ``datePublished``) is the modification date the page chose to show. A date that gives only a day
 takes its time from another source of the same day, or the instant the metadata states for it
 when that instant is the shown day in some timezone (the page shows the day, only the metadata says
-the moment). Dates without an offset are read in the
+the moment), in an offset under which it is still the shown day. Dates without an offset are read in the
 profile's timezone, else UTC; relative ones ("вчера", "2 saat əvvəl") need the fetch time.
 
 Each date's ``source`` names its evidence: ``profile``, ``text``, ``byline``, ``jsonld``, ``meta``,
