@@ -53,6 +53,7 @@ from .byline import (
     month_first,
 )
 from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
+from .dates_fallback import SOURCE as FALLBACK_SOURCE
 from .dates_fallback import fallback_date
 from .months import month_number
 from .page import Page
@@ -195,7 +196,7 @@ class _Reader:
     def fallback(self) -> FoundDate | None:
         """htmldate's reading, for a page where none of ours finds a date (see :mod:`dates_fallback`)."""
         found = fallback_date(self.page.root, self.page.url, self.tz, self.fetched_at)
-        return FoundDate(found[0], found[1], "htmldate") if found else None
+        return FoundDate(found[0], found[1], FALLBACK_SOURCE) if found else None
 
     def read(self, raw: str | None, source: str) -> FoundDate | None:
         """A date string from anywhere: profile formats, then ISO, then the common written forms,
@@ -437,8 +438,8 @@ class _Reader:
         first_modified: FoundDate | None = None
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
         for found, label, worded, owner in self._byline_dates(h1):
-            if _in_prose(owner, found.raw):
-                continue  # "vanished on Sunday, November 3, 2013": the story's date, not the article's
+            if _in_prose(owner, found.raw) or _dates_someone(owner, found.raw):
+                continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010": not the article's
             found = _disambiguated(found, known)
             shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
             if label is None and shown_update:
@@ -523,6 +524,24 @@ def _in_prose(owner: Element | None, raw: str) -> bool:
         and len(_lower_words(rest)) >= _PROSE_LOWER
         and _SENTENCE_END.search(rest) is not None
     )
+
+
+# Words that make a date the date of something else than the text: a member's, a licence's, a life's.
+_SOMEONES = re.compile(
+    r"(?<![^\W\d_])(?:registered|joined|member\s+since|registriert|mitglied\s+seit|dabei\s+seit|licen[cs]ed?"
+    r"|lizenz|copyright|born|died|geboren|gestorben|зарегистрирован\w*)(?![^\W\d_])|©",
+    re.I,
+)
+_SOMEONES_REACH = 30  # characters before the date where such a word is looked for
+
+
+def _dates_someone(owner: Element | None, raw: str) -> bool:
+    """A forum "Registered: 05 Jan 2010", a licence's or a life's date: not a publication."""
+    if owner is None:
+        return False
+    line = squash(_line_of(owner, raw))
+    at = line.find(raw)
+    return at >= 0 and _SOMEONES.search(line[max(0, at - _SOMEONES_REACH) : at]) is not None
 
 
 def _lower_words(text: str) -> list[str]:

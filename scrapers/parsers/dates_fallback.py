@@ -22,6 +22,8 @@ from lxml import etree
 from .boilerplate import names_of, words_of
 from .text import Element
 
+SOURCE = "htmldate"  # the ``source`` of a date read here: a guess, no evidence of what the page is
+
 # htmldate logs every page it cannot date; one page without a date is not news in a crawl's log.
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
