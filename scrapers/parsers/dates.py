@@ -111,9 +111,14 @@ _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
 _ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 _QUOTE = r"(?:\"|\\\"|&quot;|&#34;)"
+# Keys an app's state uses for the publication where it keeps no JSON-LD (read only as a last resort).
+_PUBLISHED_KEYS = (
+    "published_at", "publishedAt", "publishedDate", "publishDate", "publish_date", "firstPublishedAt",
+    "first_published_at", "createdAt", "created_at", "dateCreated",
+)  # fmt: skip
 _SCRIPT_KEYS = {
     key: re.compile(rf"{_QUOTE}{key}{_QUOTE}\s*:\s*{_QUOTE}(?P<value>\d{{4}}-\d{{2}}-\d{{2}}[^\"\\&]{{0,30}})")
-    for key in ("datePublished", "dateModified")
+    for key in ("datePublished", "dateModified", *_PUBLISHED_KEYS)
 }
 _DATE_LIKE = re.compile(r"date|time|publish|posted|byline|dateline|timestamp|meta|updated", re.I)
 _ORIGINALLY = re.compile(
@@ -184,7 +189,7 @@ class _Reader:
             lambda: self.elements(updated=True) if published is None or not published.visible else None,
         )
         if published is None and modified is None:
-            published = self.fallback()
+            published = self.script_keys() or self.fallback()
         others = [d for d in (structured_published, structured_modified, self.times()) if d is not None]
         published = _with_time(published, others, structured_published)
         modified = _with_time(modified, others, structured_modified)
@@ -193,6 +198,15 @@ class _Reader:
         return Dates(published, modified)
 
     # --- sources -----------------------------------------------------------------------------
+    def script_keys(self) -> FoundDate | None:
+        """An app's state names its publication in its own words (``"published_at": "2021-05-06…"``,
+        ``createdAt``): read only where nothing else dates the page, as such a key may be a user's."""
+        for key in _PUBLISHED_KEYS:
+            found = self.in_scripts(key)
+            if found is not None:
+                return found
+        return None
+
     def fallback(self) -> FoundDate | None:
         """htmldate's reading, for a page where none of ours finds a date (see :mod:`dates_fallback`)."""
         found = fallback_date(self.page.root, self.page.url, self.tz, self.fetched_at)

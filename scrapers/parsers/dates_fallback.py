@@ -68,12 +68,20 @@ def _without_others(root: Element) -> Element:
 
 def _others(element: Element) -> bool:
     """A block of other people's or stories' dates; never the page's frame nor the block that holds
-    the headline ("comments-open" is a class WordPress gives the whole page)."""
+    the headline ("comments-open" is a class WordPress gives the whole page). Scripts and styles go
+    too (not JSON-LD): htmldate searches their text as page text, the most of its time on big pages;
+    their date keys are read before htmldate is asked (``_Reader.script_keys``)."""
+    if element.tag in ("style", "template", "svg") or (element.tag == "script" and not _is_jsonld(element)):
+        return True
     if element.tag in ("html", "body", "main", "article", "head"):
         return False
     if element.tag not in ("nav", "aside") and not any(words_of(name) & _OTHERS for name in names_of(element)):
         return False
     return not element.xpath(".//h1")
+
+
+def _is_jsonld(script: Element) -> bool:
+    return "ld+json" in str(script.get("type") or "").lower()
 
 
 def _writes_new_year(document: bytes, year: int) -> bool:
