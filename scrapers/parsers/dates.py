@@ -9,18 +9,26 @@ is the one the site stands by. So, in order:
 3. the byline: dates written next to the headline (``<time>``, "By X · March 3, 2024",
    "Updated 2 hours ago"), each called published or updated by the words and markup around it;
 4. structured data: JSON-LD, meta tags, ``itemprop``;
-5. ``<time>`` elements of the article, the profile's dateline, a date in the URL, and last an element
-   whose class says it holds a date.
+5. ``<time>`` elements of the article, the profile's dateline, a date in the URL (``yyyy/mm/dd``,
+   ``yyyymmdd``, ``dd-mm-yyyy``, ``ddmmyyyy``), and last an element whose class says it holds a date;
+6. when none of these finds a date at all, htmldate's reading (:mod:`dates_fallback`).
+
+``published`` is the first publication (issue 16): a shown "Updated …"/"Aktualisiert …" line, or an
+unlabelled or ``<time pubdate>`` date that is the metadata's ``dateModified`` while the metadata
+states an earlier publication, is the ``modified`` date. A byline date must stand on a short line or
+in a date element: one inside running text (a dek, a caption, a sentence that happens to sit under
+the headline) is the story's date, not the article's (:func:`_in_prose`).
 
 An unlabelled byline date that is the day of the structured ``dateModified`` (and not of
 ``datePublished``) is the modification date the page chose to show. A date that gives only a day
 takes its time from another source of the same day, or the instant the metadata states for it
 when that instant is the shown day in some timezone (the page shows the day, only the metadata says
-the moment). Dates without an offset are read in the
+the moment), in an offset under which it is still the shown day. Dates without an offset are read in the
 profile's timezone, else UTC; relative ones ("вчера", "2 saat əvvəl") need the fetch time.
 
 Each date's ``source`` names its evidence: ``profile``, ``text``, ``byline``, ``jsonld``, ``meta``,
-``microdata``, ``time``, ``dateline``, ``url`` or ``element``.
+``microdata``, ``time``, ``dateline``, ``url``, ``element``, or ``htmldate`` (the library's reading,
+asked only when none of ours finds a date: :mod:`dates_fallback`).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
@@ -45,9 +53,11 @@ from .byline import (
     month_first,
 )
 from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
+from .dates_fallback import SOURCE as FALLBACK_SOURCE
+from .dates_fallback import fallback_date
 from .months import month_number
 from .page import Page
-from .text import NEVER_TEXT, Element, classes, has_ancestor, inline_text, squash
+from .text import BLOCK, NEVER_TEXT, Element, classes, has_ancestor, inline_text, squash
 
 # Sources a reader sees on the page (the others are metadata or the address).
 VISIBLE_SOURCES = frozenset({"profile", "text", "byline", "time", "dateline", "element"})
@@ -94,14 +104,21 @@ MODIFIED_META = (
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2]|[a-z]{3,9})[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
     r"|[/_-](?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
+    # Day first, as most of the world writes it: "/24-07-2017/", "-24072017.html".
+    r"|[/_-](?P<d3>0[1-9]|[12]\d|3[01])(?P<sep>-?)(?P<m3>0[1-9]|1[0-2])(?P=sep)(?P<y3>(?:19|20)\d{2})(?:[/_.-]|$)"
 )
 _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
 _ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 _QUOTE = r"(?:\"|\\\"|&quot;|&#34;)"
+# Keys an app's state uses for the publication where it keeps no JSON-LD (read only as a last resort).
+_PUBLISHED_KEYS = (
+    "published_at", "publishedAt", "publishedDate", "publishDate", "publish_date", "firstPublishedAt",
+    "first_published_at", "createdAt", "created_at", "dateCreated",
+)  # fmt: skip
 _SCRIPT_KEYS = {
     key: re.compile(rf"{_QUOTE}{key}{_QUOTE}\s*:\s*{_QUOTE}(?P<value>\d{{4}}-\d{{2}}-\d{{2}}[^\"\\&]{{0,30}})")
-    for key in ("datePublished", "dateModified")
+    for key in ("datePublished", "dateModified", *_PUBLISHED_KEYS)
 }
 _DATE_LIKE = re.compile(r"date|time|publish|posted|byline|dateline|timestamp|meta|updated", re.I)
 _ORIGINALLY = re.compile(
@@ -171,6 +188,8 @@ class _Reader:
             lambda: self.standalone(updated=True),
             lambda: self.elements(updated=True) if published is None or not published.visible else None,
         )
+        if published is None and modified is None:
+            published = self.script_keys() or self.fallback()
         others = [d for d in (structured_published, structured_modified, self.times()) if d is not None]
         published = _with_time(published, others, structured_published)
         modified = _with_time(modified, others, structured_modified)
@@ -179,6 +198,20 @@ class _Reader:
         return Dates(published, modified)
 
     # --- sources -----------------------------------------------------------------------------
+    def script_keys(self) -> FoundDate | None:
+        """An app's state names its publication in its own words (``"published_at": "2021-05-06…"``,
+        ``createdAt``): read only where nothing else dates the page, as such a key may be a user's."""
+        for key in _PUBLISHED_KEYS:
+            found = self.in_scripts(key)
+            if found is not None:
+                return found
+        return None
+
+    def fallback(self) -> FoundDate | None:
+        """htmldate's reading, for a page where none of ours finds a date (see :mod:`dates_fallback`)."""
+        found = fallback_date(self.page.root, self.page.url, self.tz, self.fetched_at)
+        return FoundDate(found[0], found[1], FALLBACK_SOURCE) if found else None
+
     def read(self, raw: str | None, source: str) -> FoundDate | None:
         """A date string from anywhere: profile formats, then ISO, then the common written forms,
         then a relative date when the fetch time is known."""
@@ -308,7 +341,8 @@ class _Reader:
     def times(self) -> FoundDate | None:
         page = self.page
         times = [t for t in page.tags("time") if not page.skip(t) and not elsewhere(t, self.article, aside=False)]
-        marked = [t for t in times if t.get("pubdate") is not None or _publish_class(t)]
+        # "entry-date published updated" on one element is WordPress's unmodified post: words decide here.
+        marked = [t for t in times if (t.get("pubdate") is not None or _publish_class(t)) and not _says_updated(t)]
         in_article = [t for t in times if has_ancestor(t, "article") and not _updated(t)]
         for group in (marked, in_article, [t for t in times if not _updated(t)][:1]):
             for tag in group:
@@ -333,7 +367,7 @@ class _Reader:
             match = _URL_DATE.search(unquote(url))
             if not match:
                 continue
-            groups = (match["y"], match["m"], match["d"]) if match["y"] else (match["y2"], match["m2"], match["d2"])
+            groups = next(g for g in _url_date_groups(match) if g[0])
             month = int(groups[1]) if groups[1].isdigit() else month_number(groups[1])
             try:
                 value = datetime(int(groups[0]), month or 0, int(groups[2]), tzinfo=self.tz)
@@ -417,7 +451,9 @@ class _Reader:
         first_published: FoundDate | None = None
         first_modified: FoundDate | None = None
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
-        for found, label, worded in self._byline_dates(h1):
+        for found, label, worded, owner in self._byline_dates(h1):
+            if _in_prose(owner, found.raw) or _dates_someone(owner, found.raw):
+                continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010": not the article's
             found = _disambiguated(found, known)
             shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
             if label is None and shown_update:
@@ -432,10 +468,11 @@ class _Reader:
                 break
         return first_published, first_modified
 
-    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool]]:
-        """Each byline date, its label, and whether words say it (else markup, or nothing)."""
+    def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool, Element | None]]:
+        """Each byline date, its label, whether words say it (else markup, or nothing), and the
+        element that holds it."""
         for found, owner, label, worded in byline_dates(h1, self.tz, self.month_first, self.fetched_at):
-            yield self._byline_date(found, owner), label, worded
+            yield self._byline_date(found, owner), label, worded, owner
 
     def _byline_date(self, found: Loose, owner: Element | None) -> FoundDate:
         """A byline date; inside a ``<time datetime>`` of the same day, the attribute's exact value."""
@@ -450,6 +487,13 @@ class _Reader:
                 return FoundDate(machine.value, raw, "byline")
             return FoundDate(found.value, raw, "byline")
         return FoundDate(found.value, found.raw, "byline")
+
+
+def _url_date_groups(match: re.Match[str]) -> Iterator[tuple[str, str, str]]:
+    """Year, month and day of a :data:`_URL_DATE` match, whichever of its forms matched."""
+    yield match["y"], match["m"], match["d"]
+    yield match["y2"], match["m2"], match["d2"]
+    yield match["y3"], match["m3"], match["d3"]
 
 
 def _strings_of(root: Element) -> list[tuple[str, Element]]:
@@ -467,6 +511,80 @@ def _strings_of(root: Element) -> list[tuple[str, Element]]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?(?:\s|$)")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_PROSE_WORDS = 10  # a line with this many words besides its date ...
+_PROSE_LOWER = 5  # ... this many of them lower-case (names and datelines are capitalised) ...
+# ... and a sentence's end is running text. A dateline's words before its date are few and capitalised.
+_DATELINE_REACH = 60
+
+
+def _in_prose(owner: Element | None, raw: str) -> bool:
+    """Whether a date near the headline sits in running text (a dek, a caption, the first
+    paragraph's sentence) rather than on a byline: a byline is a short line of names, or a date
+    element. A paragraph that opens with its date is a dateline ("RAJSHAHI, Dec 20, 2025 (BSS) -")."""
+    if owner is None or owner.tag == "time" or next(owner.iterancestors("time"), None) is not None:
+        return False
+    if owner.tag == "figcaption" or has_ancestor(owner, "figcaption"):
+        return True
+    text = squash(_line_of(owner, raw))
+    at = text.find(raw)
+    before = text[:at] if at >= 0 else ""
+    if at < 0 or (len(before) <= _DATELINE_REACH and not _lower_words(before)):
+        return False
+    rest = before + " " + text[at + len(raw) :]
+    return (
+        len(_LETTER_WORD.findall(rest)) >= _PROSE_WORDS
+        and len(_lower_words(rest)) >= _PROSE_LOWER
+        and _SENTENCE_END.search(rest) is not None
+    )
+
+
+# Words that make a date the date of something else than the text: a member's, a licence's, a life's.
+_SOMEONES = re.compile(
+    r"(?<![^\W\d_])(?:registered|joined|member\s+since|registriert|mitglied\s+seit|dabei\s+seit|licen[cs]ed?"
+    r"|lizenz|copyright|born|died|geboren|gestorben|зарегистрирован\w*)(?![^\W\d_])|©",
+    re.I,
+)
+_SOMEONES_REACH = 30  # characters before the date where such a word is looked for
+
+
+def _dates_someone(owner: Element | None, raw: str) -> bool:
+    """A forum "Registered: 05 Jan 2010", a licence's or a life's date: not a publication."""
+    if owner is None:
+        return False
+    line = squash(_line_of(owner, raw))
+    at = line.find(raw)
+    return at >= 0 and _SOMEONES.search(line[max(0, at - _SOMEONES_REACH) : at]) is not None
+
+
+def _lower_words(text: str) -> list[str]:
+    """Words of three letters or more that start lower-case: the run of a sentence, not names."""
+    return [word for word in _LETTER_WORD.findall(text) if len(word) >= 3 and word[0].islower()]
+
+
+def _line_of(owner: Element, raw: str) -> str:
+    """The line a date is written on: the smallest element around it that holds words besides the
+    date (a ``<span class="byline">`` in a header, a ``<p>`` around a ``<b>`` date)."""
+    element = owner
+    while element.tag not in BLOCK and len(_LETTER_WORD.findall(inline_text(element).replace(raw, " "))) < 2:
+        parent = element.getparent()
+        if parent is None:
+            break
+        element = parent
+    return _own_text(element) if element.tag in BLOCK else inline_text(element)
+
+
+def _own_text(block: Element) -> str:
+    """The text a block shows itself, its inline children's included, its nested blocks' not."""
+    parts = [block.text or ""]
+    for child in block:
+        if isinstance(child.tag, str) and child.tag not in BLOCK and child.tag not in NEVER_TEXT:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
 _AMBIGUOUS = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)\d{2,4}(?!\d)")
 
 
@@ -512,12 +630,24 @@ def _with_time(found: FoundDate | None, others: list[FoundDate], instant: FoundD
         if other.has_time and other.day == found.day:
             return replace(found, value=other.value)
     if instant is not None and instant.has_time and _same_moment(found.day, instant):
-        return replace(found, value=instant.value)
+        return replace(found, value=_on_day(instant.value, found.day))
     return found
 
 
 _STATED_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2}))\s*$", re.I)
 _ZONE_RANGE = range(-12, 15)  # hours: the offsets of the world's timezones, UTC-12 to UTC+14
+
+
+def _on_day(instant: datetime, day: date) -> datetime:
+    """The instant in the offset nearest its own under which it falls on ``day``: the moment is the
+    metadata's, the day the page's ("July 4" stays July 4 however the metadata writes the instant)."""
+    if instant.date() == day:
+        return instant
+    utc = instant.astimezone(UTC)
+    stated = (instant.utcoffset() or timedelta()).total_seconds() / 3600
+    hours = sorted(_ZONE_RANGE, key=lambda h: abs(h - stated))
+    offset = next((h for h in hours if (utc + timedelta(hours=h)).date() == day), 0)
+    return utc.astimezone(timezone(timedelta(hours=offset)))
 
 
 def _same_moment(day: date, instant: FoundDate) -> bool:
@@ -569,8 +699,13 @@ def _publish_class(tag: Element) -> bool:
 
 
 def _updated(tag: Element) -> bool:
+    """A date element that is an update: by its class or itemprop, or by its own words ("Updated …")."""
     names = " ".join(classes(tag)) + str(tag.get("itemprop") or "")
-    return bool(UPDATED_NAMES.search(names))
+    return bool(UPDATED_NAMES.search(names)) or _says_updated(tag)
+
+
+def _says_updated(tag: Element) -> bool:
+    return UPDATED_WORDS.search(inline_text(tag)[:60]) is not None
 
 
 def read_element(tag: Element, page: Page, tz: tzinfo | None = None) -> FoundDate | None:

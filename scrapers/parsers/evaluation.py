@@ -1,8 +1,9 @@
 """Adapter for ``/work/shared/datasets/score.py``: the generic path (no profile) on labelled pages.
 
-The scorer asks for one date, and its labels follow the date a reader sees on the page: so the
-date the page shows (its published date when it shows one, else the updated date it shows), else
-the publication date from the page's metadata, else the last modification. Its comment labels
+The scorer asks for one date, the publication date: ``published``, which means when the article first
+appeared (issue 16), from whichever source the date extractor trusted; only a page that states no
+publication at all gives its last modification. A page that shows only "Updated March 5" and whose
+metadata says it was published on March 1 was published on March 1. Its comment labels
 hold each comment as a reader sees it (name, date, text), so each comment is given in that shape.
 """
 
@@ -12,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from .article import Article, Comment
-from .dates import VISIBLE_SOURCES
 from .parse import parse_article
 
 
@@ -27,11 +27,7 @@ def extract(html: str, url: str) -> dict[str, Any]:
 
 
 def shown_date(article: Article) -> datetime | None:
-    """The date a reader sees as the article's date (see the module's docstring)."""
-    if article.published and article.published_source in VISIBLE_SOURCES:
-        return article.published
-    if article.modified and article.modified_source in VISIBLE_SOURCES:
-        return article.modified
+    """The article's first publication, else its last modification (see the module's docstring)."""
     return article.published or article.modified
 
 

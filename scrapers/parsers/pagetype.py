@@ -28,6 +28,7 @@ from .body import extract_body
 from .boilerplate import is_furniture
 from .dateparse import search_loose
 from .dates import extract_dates
+from .dates_fallback import SOURCE as GUESSED_DATE
 from .encoding import decode_html
 from .page import ARTICLE_TYPES, Page, jsonld_types
 from .page_kinds import itemtypes, other_kind
@@ -107,6 +108,8 @@ def classify(page: Page, content: Content | None = None) -> PageType:
         points.append((value, reason))
 
     body, date_source = content if content is not None else _content(page)
+    if date_source == GUESSED_DATE:
+        date_source = None  # htmldate's last-resort reading takes any date on any page: no evidence
     words = len(body.split())
     types = _jsonld_types(page)
     _structured(page, types, note)
