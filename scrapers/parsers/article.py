@@ -16,7 +16,8 @@ from typing import Any
 # 4: captions of issue 16 (lead pictures, lazy addresses, caption and credit elements by name, labels).
 # 5: page type and confidence of a generic crawl's candidates (issue 15: points refitted, vetoes).
 # 6: forum threads, documentation and product pages vetoed as candidates (scrapers/parsers/page_kinds.py).
-EXTRACTOR_VERSION = "6"
+# 7: bodies end at a box of other stories in any language; class-name stems; JSON-LD body as evidence (issue 16).
+EXTRACTOR_VERSION = "7"
 
 
 @dataclass
