@@ -147,14 +147,16 @@ def _body_text(page: Page) -> str:
     (a teaser, a script-built page): elsewhere it may lack the lead or carry captions and links, so it
     is evidence of where the text ends, not the text."""
     root = body_root(page)
-    paragraphs = _clean([b.text for b in _read(root)], page)
+    found = _read(root)
+    paragraphs = _clean([b.text for b in found], page)
     dom_text = "\n\n".join(paragraphs)
     ld_text = _jsonld_body(page)
     if not ld_text or root.source == "profile":
         return dom_text
     if len(dom_text) < _LD_MORE * len(ld_text):
         return ld_text
-    return "\n\n".join(ends_with_statement(paragraphs, ld_text))
+    headings = frozenset(b.text for b in found if b.element.tag in _HEADINGS)
+    return "\n\n".join(ends_with_statement(paragraphs, ld_text, headings))
 
 
 def _read(root: BodyRoot) -> list[Block]:

@@ -6,7 +6,7 @@
 - JSON-LD ``articleBody`` is the site's own statement of the text. It often lacks the lead or holds
   captions, so the page's text is kept; but where the statement's last paragraph is found in the
   page, what the page shows after it (an author box, a newsletter pitch, other stories) is not the
-  article.
+  article, nor are the short lines it leaves out (bylines, credits, labels).
 """
 
 from __future__ import annotations
@@ -15,29 +15,47 @@ import re
 import unicodedata
 
 _INVISIBLE = re.compile("[\u00ad\u2060\u200b]")
-_TAIL_KEY = 60  # characters of the statement's last paragraph looked for in the page
-_SPAN = 0.8  # the page's text up to that paragraph is at least this share of the statement ...
-_AT_MOST = 0.25  # ... and what it drops at most this share of what it keeps
-_KEY_MIN = 30  # ... when it has at least this many (shorter lines recur: "Ende", a signature)
+_KEY_WORDS = 8  # the statement's last words looked for in the page ...
+_COVER = 0.5  # the statement is evidence when it is at least this share of the page's text
+_SPAN = 0.8  # the page's text up to its last paragraph is at least this share of the statement
+_LINE = 100  # characters: a shorter paragraph of the page ...
+_HELD = 0.5  # ... is kept when the statement holds this share of its words
+_WORD = re.compile(r"\w+")
+_SENTENCE = re.compile(r"[.!?…][\"'”’»)]?$")
+_KEY_MIN = 30  # ... when they are this many characters at least (short lines recur: "Ende", a signature)
 
 
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
 
 
-def ends_with_statement(paragraphs: list[str], statement: str) -> list[str]:
-    """``paragraphs`` up to the one holding the statement's last paragraph (all of them when none does)."""
-    last = statement.rsplit("\n\n", 1)[-1].strip()
-    if len(last) < _KEY_MIN:
-        return paragraphs
-    key = last[-_TAIL_KEY:]
+def ends_with_statement(paragraphs: list[str], statement: str, headings: frozenset[str]) -> list[str]:
+    """The page's paragraphs read against the site's statement of the text, where the statement is
+    most of what the page shows: what follows its last paragraph is dropped, and so are the page's
+    short lines that the statement does not hold and that are no sentence (a byline, a credit, a
+    button's label), except the text's headings: statements often leave out headings and the lead."""
+    if len(statement) < _COVER * sum(len(p) for p in paragraphs):
+        return paragraphs  # a summary, or another text: no evidence of where this one ends
+    words = set(_WORD.findall(statement.lower()))
+    end = _last_of(paragraphs, statement)
+    kept = paragraphs[: end + 1] if end is not None else paragraphs
+    return [p for p in kept if len(p) >= _LINE or p in headings or _SENTENCE.search(p) or _held(p, words)]
+
+
+def _last_of(paragraphs: list[str], statement: str) -> int | None:
+    """The paragraph that holds the statement's last words, when what the page has up to it spans
+    the statement (the statement does not end in the page's first lines). Words, not characters:
+    the page may break a line or write a space differently."""
+    last = statement.rsplit("\n\n", 1)[-1]
+    key = " ".join(_WORD.findall(last.lower())[-_KEY_WORDS:])
+    if len(key) < _KEY_MIN:
+        return None
     for n in range(len(paragraphs) - 1, -1, -1):
-        if key in paragraphs[n]:
-            kept = sum(len(p) for p in paragraphs[: n + 1])
-            dropped = sum(len(p) for p in paragraphs[n + 1 :])
-            # The statement spans the text kept (not a summary ending in its first lines), and what
-            # follows it is a box or two, not more of the article.
-            if kept >= _SPAN * len(statement) and dropped <= _AT_MOST * kept:
-                return paragraphs[: n + 1]
-            return paragraphs
-    return paragraphs
+        if key in " ".join(_WORD.findall(paragraphs[n].lower())):
+            return n if sum(len(p) for p in paragraphs[: n + 1]) >= _SPAN * len(statement) else None
+    return None
+
+
+def _held(paragraph: str, words: set[str]) -> bool:
+    tokens = _WORD.findall(paragraph.lower())
+    return not tokens or sum(1 for t in tokens if t in words) >= _HELD * len(tokens)
