@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .body_clean import ends_with_statement, normalise
 from .body_names import body_furniture, hidden_by_name, stem_furniture
@@ -125,9 +126,10 @@ _LD_MORE = 0.7  # JSON-LD articleBody is read when the page shows less than this
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
 
 
-# What each tag's names say, shared by the walks over one page: furniture by its words, and (once asked)
-# whether a part of a name holds a furniture stem.
-Kinds = dict[int, tuple[Furniture | None, bool | None]]
+# What each tag's names say, shared by the walks over one page: [furniture by its words, whether a
+# part of a name holds a furniture stem (None until asked), hidden by its class, hidden also from
+# screen readers] (a list, filled in place: the walks ask for each of thousands of tags).
+Kinds = dict[int, list[Any]]
 
 
 @dataclass(frozen=True)
@@ -216,21 +218,6 @@ class FurnitureSkip:
         self.limit = page.text_size(reference) / 3
         self.kinds = kinds  # furniture() of each tag seen, shared by the walks over one page
 
-    def _kind(self, tag: Element) -> Furniture | None:
-        """What the names say; in the article's text, a stem of a furniture word counts as sure
-        furniture too (weighed by the prose the block holds). Not while the article is looked for:
-        a forum's posts or a listing's teasers may be the page's content."""
-        key = id(tag)
-        if key not in self.kinds:
-            self.kinds[key] = (body_furniture(tag), None)
-        kind, stem = self.kinds[key]
-        if kind is not None or not self.article:
-            return kind
-        if stem is None:
-            stem = stem_furniture(tag)
-            self.kinds[key] = (kind, stem)
-        return Furniture.SURE if stem else None
-
     def __call__(self, tag: Element) -> bool:
         name = tag.tag
         if name == "noscript":
@@ -241,9 +228,20 @@ class FurnitureSkip:
             return True  # its content is raw text (a form's default, "republish this" HTML), never elements
         if name in _RUBY:
             return True  # a ruby's reading (furigana) or its fallback brackets: not the text as written
-        if name in CONTROLS or ((is_hidden(tag) or hidden_by_name(tag, self.article)) and not _folded(tag)):
+        key = id(tag)
+        entry = self.kinds.get(key)
+        if entry is None:  # what the tag's names say, read once a page (see Kinds)
+            entry = self.kinds[key] = [body_furniture(tag), None, *hidden_by_name(tag)]
+        if name in CONTROLS or ((is_hidden(tag) or entry[3 if self.article else 2]) and not _folded(tag)):
             return self.size(tag) < self.limit
-        kind = self._kind(tag)
+        kind = entry[0]
+        if kind is None and self.article:
+            # In the article's text, a stem of a furniture word counts as sure furniture too (weighed
+            # by the prose the block holds); not while the article is looked for: a forum's posts or
+            # a listing's teasers may be the page's content.
+            if entry[1] is None:
+                entry[1] = stem_furniture(tag)
+            kind = Furniture.SURE if entry[1] else None
         if kind is None and self.article and _is_call_to_action(tag):
             kind = Furniture.SURE
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):

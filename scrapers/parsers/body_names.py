@@ -45,6 +45,7 @@ _STEM_ANY = re.compile("|".join(STEMS))
 _PARTS = re.compile(r"[^a-z0-9]+")
 # A name that denies the word it holds ("non-paywall", "no-ads", "not-sponsored").
 _NEGATED = re.compile(r"^(?:non|no|not|without)[-_]", re.I)
+_MAYBE_MEANINGLESS = re.compile(r"/|(?:^|\s)(?:js|non|no|not|without)[-_]", re.I)
 # A script hook ("js_readmore", "js-share"): it says what a script does, not what the block is.
 _HOOK = re.compile(r"^js[-_]", re.I)
 _NOT_ROLES = ("has-", "has_", "with-", "is-", "show-", "hide-on", "tag-", "category-", "format-", "type-", "status-")
@@ -65,12 +66,15 @@ def _meaningless(name: str) -> bool:
 def body_furniture(tag: Element) -> Furniture | None:
     """Like :func:`boilerplate.furniture`, with names that say nothing set aside; an article's own
     footer (its tags, share buttons, credits) is likely furniture."""
+    kind = furniture(tag)
     if tag.tag == "footer":
-        return Furniture.LIKELY if furniture(tag) is None else Furniture.SURE
-    names = names_of(tag)
-    if not any(_meaningless(n) for n in names):
-        return furniture(tag)
-    return _by_names(tag, [n for n in names if not _meaningless(n)])
+        return Furniture.LIKELY if kind is None else Furniture.SURE
+    if kind is None:
+        return None  # names set aside can only take furniture words away
+    raw = f"{tag.get('class') or ''} {tag.get('id') or ''}"
+    if not _MAYBE_MEANINGLESS.search(raw):
+        return kind  # most furniture: every name is read
+    return _by_names(tag, [n for n in names_of(tag) if not _meaningless(n)])
 
 
 def _by_names(tag: Element, names: list[str]) -> Furniture | None:
@@ -100,7 +104,10 @@ def _by_names(tag: Element, names: list[str]) -> Furniture | None:
 def stem_furniture(tag: Element) -> bool:
     """A part of a class name or the id begins or ends with a furniture stem ("shareblock",
     "post-ratings", "newsTeaser"): weak evidence, for the walk to weigh by the prose the block holds."""
-    if tag.tag in ("body", "main", "article", "html") or tag.get("itemprop") == "articleBody":
+    raw = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
+    if not _STEM_ANY.search(raw) or tag.tag in ("body", "main", "article", "html"):
+        return False  # most elements: no furniture stem anywhere in their names
+    if tag.get("itemprop") == "articleBody":
         return False
     for value in names_of(tag):
         lowered = value.split("--")[0].lower()
@@ -123,15 +130,20 @@ def _one_of_panels(tag: Element) -> bool:
     return any(s is not tag and s.tag == tag.tag and (s.get("class") or "").split()[:1] == kind for s in parent)
 
 
-def hidden_by_name(tag: Element, aria: bool) -> bool:
-    """Hidden the way style sheets hide, by a class that says so; with ``aria``, also a block hidden
-    from screen readers (``aria-hidden="true"``: a ticker, a copy for another layout; on a link or
-    an icon it only spares the reader a repeat, so it counts on blocks only)."""
-    if aria and tag.tag in _ARIA_BLOCKS and (tag.get("aria-hidden") or "").strip().lower() == "true":
-        return not _one_of_panels(tag)
-    value = tag.get("class")
-    if not isinstance(value, str):
-        return False
+def hidden_by_name(tag: Element) -> tuple[bool, bool]:
+    """Whether the tag is hidden the way style sheets hide, by a class that says so; and whether it
+    is that or a block hidden from screen readers (``aria-hidden="true"``: a ticker, a copy for
+    another layout; on a link or an icon it only spares the reader a repeat, so it counts on blocks
+    only, and not on one of a set of tabs)."""
+    by_class = _hidden_class(tag.get("class"))
+    if by_class or tag.tag not in _ARIA_BLOCKS or tag.get("aria-hidden") != "true":
+        return by_class, by_class
+    return False, not _one_of_panels(tag)
+
+
+def _hidden_class(value: str | None) -> bool:
+    if not value or ("hid" not in value and "invisible" not in value):
+        return False  # most elements: no need to split their names
     names = value.lower().split()
     if _HIDDEN_NAMES.isdisjoint(names):
         return False

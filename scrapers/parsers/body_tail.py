@@ -20,7 +20,6 @@ _HEADING_CHARS = 60  # a heading is a short line ...
 _HEADING_WORDS = 5  # ... of a few words ...
 _LABEL_LINKS = 0.3  # a heading is mostly plain text
 _SENTENCE_END = re.compile(r"[.!?;,…]\s*$")  # ... that is no sentence
-_FIRST = 1  # the block after the heading is a linked title
 _EXCERPTS = 0.35  # the unlinked text after the heading is at most this share of the text before it
 _MIN_TEASERS = 2  # linked titles among them ...
 _TEASER_SHARE = 1 / 3  # ... and this share of them at least
@@ -35,10 +34,11 @@ def structural_end(found: list[Block]) -> int:
     """The index of the block where the article's text ends (``len(found)`` when it runs to the end)."""
     if len(found) < 4:
         return len(found)
+    runs = _Runs(found)
     total = sum(len(b.text) for b in found)
     read = 0
     for n, block in enumerate(found):
-        if read >= _AFTER * total and _is_heading(block) and _teasers_follow(found[n + 1 :], read):
+        if read >= _AFTER * total and _is_heading(block) and runs.teasers_from(n + 1, read):
             return n
         read += len(block.text)
     return len(found)
@@ -58,18 +58,37 @@ def _is_heading(block: Block) -> bool:
 def _is_title(block: Block) -> bool:
     """A teaser's linked title (or a menu's entry): a short line that is mostly link text, of a few
     words (not a "Reply" or "Thanks" button under each comment)."""
-    short = len(block.text) < _TITLE and len(_WORDS.findall(block.text)) >= _TITLE_WORDS
-    return short and block.link_density > _TITLE_LINKS
+    if block.link_density <= _TITLE_LINKS or len(block.text) >= _TITLE:
+        return False
+    return len(_WORDS.findall(block.text)) >= _TITLE_WORDS
 
 
-def _teasers_follow(rest: list[Block], read: int) -> bool:
-    """The teasers start at once (a title right under the heading) and run
-    to the end; nothing among them is a paragraph of the article's own prose, and their excerpts
-    add up to little beside the article (its sections have more prose than a box of teasers)."""
-    if not any(_is_title(b) for b in rest[:_FIRST]):
-        return False
-    titles = [b for b in rest if _is_title(b)]
-    if len({b.text for b in titles}) < _MIN_TEASERS or len(titles) < _TEASER_SHARE * len(rest):
-        return False
-    plain = [len(b.text) - b.link_chars for b in rest if not _is_title(b)]
-    return all(size < _EXCERPT for size in plain) and sum(plain) <= _EXCERPTS * read
+class _Runs:
+    """What the blocks from each index to the end hold: titles (all, and distinct), and the
+    unlinked text of the others (the longest, and all of it); counted once, from the end."""
+
+    def __init__(self, found: list[Block]) -> None:
+        size = len(found) + 1
+        self.title = [_is_title(b) for b in found] + [False]
+        self.titles, self.distinct, self.longest, self.plain = [0] * size, [0] * size, [0] * size, [0] * size
+        seen: set[str] = set()
+        for n in range(len(found) - 1, -1, -1):
+            block, title = found[n], self.title[n]
+            unlinked = 0 if title else len(block.text) - block.link_chars
+            if title:
+                seen.add(block.text)
+            self.titles[n] = self.titles[n + 1] + title
+            self.distinct[n] = len(seen)
+            self.longest[n] = max(self.longest[n + 1], unlinked)
+            self.plain[n] = self.plain[n + 1] + unlinked
+        self.size = len(found)
+
+    def teasers_from(self, start: int, read: int) -> bool:
+        """The teasers start at once (a title right under the heading) and run to the end; nothing
+        among them is a paragraph of the article's own prose, and their excerpts add up to little
+        beside the article (its sections have more prose than a box of teasers)."""
+        if start >= self.size or not self.title[start]:
+            return False
+        if self.distinct[start] < _MIN_TEASERS or self.titles[start] < _TEASER_SHARE * (self.size - start):
+            return False
+        return self.longest[start] < _EXCERPT and self.plain[start] <= _EXCERPTS * read
