@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from .body_clean import ends_with_statement, normalise
 from .body_names import body_furniture, hidden_by_name, stem_furniture
@@ -126,10 +125,10 @@ _LD_MORE = 0.7  # JSON-LD articleBody is read when the page shows less than this
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
 
 
-# What each tag's names say, shared by the walks over one page: [furniture by its words, whether a
+# What each tag's names say, shared by the walks over one page: furniture by its words, whether a
 # part of a name holds a furniture stem (None until asked), hidden by its class, hidden also from
-# screen readers] (a list, filled in place: the walks ask for each of thousands of tags).
-Kinds = dict[int, list[Any]]
+# screen readers. (Tuples of plain values: the collector stops tracking them, unlike lists.)
+Kinds = dict[int, tuple[Furniture | None, bool | None, bool, bool]]
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,7 @@ class FurnitureSkip:
         key = id(tag)
         entry = self.kinds.get(key)
         if entry is None:  # what the tag's names say, read once a page (see Kinds)
-            entry = self.kinds[key] = [body_furniture(tag), None, *hidden_by_name(tag)]
+            entry = self.kinds[key] = (body_furniture(tag), None, *hidden_by_name(tag))
         if name in CONTROLS or ((is_hidden(tag) or entry[3 if self.article else 2]) and not _folded(tag)):
             return self.size(tag) < self.limit
         kind = entry[0]
@@ -240,7 +239,7 @@ class FurnitureSkip:
             # by the prose the block holds); not while the article is looked for: a forum's posts or
             # a listing's teasers may be the page's content.
             if entry[1] is None:
-                entry[1] = stem_furniture(tag)
+                entry = self.kinds[key] = (None, stem_furniture(tag), entry[2], entry[3])
             kind = Furniture.SURE if entry[1] else None
         if kind is None and self.article and _is_call_to_action(tag):
             kind = Furniture.SURE

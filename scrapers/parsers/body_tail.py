@@ -34,12 +34,14 @@ def structural_end(found: list[Block]) -> int:
     """The index of the block where the article's text ends (``len(found)`` when it runs to the end)."""
     if len(found) < 4:
         return len(found)
-    runs = _Runs(found)
+    runs: _Runs | None = None  # counted when the first heading is met (most texts have none late)
     total = sum(len(b.text) for b in found)
     read = 0
     for n, block in enumerate(found):
-        if read >= _AFTER * total and _is_heading(block) and runs.teasers_from(n + 1, read):
-            return n
+        if read >= _AFTER * total and _is_heading(block):
+            runs = runs or _Runs(found)
+            if runs.teasers_from(n + 1, read):
+                return n
         read += len(block.text)
     return len(found)
 
