@@ -16,7 +16,9 @@ from typing import Any
 # 4: captions of issue 16 (lead pictures, lazy addresses, caption and credit elements by name, labels).
 # 5: page type and confidence of a generic crawl's candidates (issue 15: points refitted, vetoes).
 # 6: forum threads, documentation and product pages vetoed as candidates (scrapers/parsers/page_kinds.py).
-# 7: dates of issue 16 (published = first publication, dates in prose, shown day, htmldate fallback).
+# 7: issue 16 and 19 of 2026-12-07: dates (published = first publication, dates in prose, shown day,
+#    htmldate fallback); bodies end at a box of other stories in any language, class-name stems,
+#    JSON-LD body as evidence; reader comments in unnamed markup; hreflang alternates.
 EXTRACTOR_VERSION = "7"
 
 

@@ -8,9 +8,13 @@ itself yields less text than it.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
+from .body_clean import ends_with_statement, normalise
+from .body_names import body_furniture, hidden_by_name, stem_furniture
+from .body_tail import structural_end
 from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
 from .byline import shows_byline_date
 from .density import Scores, score_elements
@@ -39,6 +43,7 @@ KNOWN_CONTAINERS = (
     "article",
 )
 _CAPTION_TAGS = frozenset({"figcaption"})
+_RUBY = frozenset({"rt", "rp"})
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _SECTION = 400  # characters of prose under a heading: a section of the text, not a teaser
 _SEMANTIC_CHROME = frozenset({"footer", "dialog"})
@@ -117,8 +122,13 @@ _REPEAT = 40  # characters: a paragraph this long that was already read may be a
 _LONG_REPEAT = 80  # ... and is one alone when this long
 _ENOUGH = 0.6  # a marked container is kept when it holds this share of the best block's value
 _LD_MORE = 0.7  # JSON-LD articleBody is read when the page shows less than this share of it ...
-_LD_CLOSE = 1.3  # ... or at most this much more (in paragraphs, as the page has them)
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
+
+
+# What each tag's names say, shared by the walks over one page: furniture by its words, whether a
+# part of a name holds a furniture stem (None until asked), hidden by its class, hidden also from
+# screen readers. (Tuples of plain values: the collector stops tracking them, unlike lists.)
+Kinds = dict[int, tuple[Furniture | None, bool | None, bool, bool]]
 
 
 @dataclass(frozen=True)
@@ -130,22 +140,32 @@ class BodyRoot:
 
 
 def extract_body(page: Page) -> str:
+    return normalise(_body_text(page))
+
+
+def _body_text(page: Page) -> str:
+    """The page's own text; JSON-LD ``articleBody`` only where the page shows much less of the text
+    (a teaser, a script-built page): elsewhere it may lack the lead or carry captions and links, so it
+    is evidence of where the text ends, not the text."""
     root = body_root(page)
-    dom_text = "\n\n".join(_clean([b.text for b in _read(root)], page))
+    found = _read(root)
+    paragraphs = _clean([b.text for b in found], page)
+    dom_text = "\n\n".join(paragraphs)
     ld_text = _jsonld_body(page)
     if not ld_text or root.source == "profile":
         return dom_text
     if len(dom_text) < _LD_MORE * len(ld_text):
-        return ld_text  # the page shows less than its own statement of the text (a teaser, a script-built page)
-    if len(dom_text) <= _LD_CLOSE * len(ld_text) and ld_text.count("\n\n") >= min(2, dom_text.count("\n\n")):
-        return ld_text  # the same text, where what the page adds around it is chrome (bylines, boxes, buttons)
-    return dom_text
+        return ld_text
+    headings = frozenset(b.text for b in found if b.element.tag in _HEADINGS)
+    return "\n\n".join(ends_with_statement(paragraphs, ld_text, headings))
 
 
 def _read(root: BodyRoot) -> list[Block]:
     found = [b for element in root.elements for b in blocks(element, root.skip)]
     if root.source == "page":
         return found
+    if not any(e.tag in ("body", "html") for e in root.elements):
+        found = found[: structural_end(found)]  # (in a whole page, its other stories can come first)
     return _tail_cut(_keep(found, root.source), root.source)
 
 
@@ -182,7 +202,7 @@ class FurnitureSkip:
         self,
         page: Page,
         reference: Element,
-        kinds: dict[int, Furniture | None],
+        kinds: Kinds,
         region: bool = False,
         article: bool = False,
     ) -> None:
@@ -205,12 +225,22 @@ class FurnitureSkip:
             return True
         if name == "textarea":
             return True  # its content is raw text (a form's default, "republish this" HTML), never elements
-        if name in CONTROLS or (is_hidden(tag) and not _folded(tag)):
-            return self.size(tag) < self.limit
+        if name in _RUBY:
+            return True  # a ruby's reading (furigana) or its fallback brackets: not the text as written
         key = id(tag)
-        if key not in self.kinds:
-            self.kinds[key] = furniture(tag)
-        kind = self.kinds[key]
+        entry = self.kinds.get(key)
+        if entry is None:  # what the tag's names say, read once a page (see Kinds)
+            entry = self.kinds[key] = (body_furniture(tag), None, *hidden_by_name(tag))
+        if name in CONTROLS or ((is_hidden(tag) or entry[3 if self.article else 2]) and not _folded(tag)):
+            return self.size(tag) < self.limit
+        kind = entry[0]
+        if kind is None and self.article:
+            # In the article's text, a stem of a furniture word counts as sure furniture too (weighed
+            # by the prose the block holds); not while the article is looked for: a forum's posts or
+            # a listing's teasers may be the page's content.
+            if entry[1] is None:
+                entry = self.kinds[key] = (None, stem_furniture(tag), entry[2], entry[3])
+            kind = Furniture.SURE if entry[1] else None
         if kind is None and self.article and _is_call_to_action(tag):
             kind = Furniture.SURE
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
@@ -255,7 +285,7 @@ def _generic_root(page: Page) -> BodyRoot:
     # article is in there: what is outside, a cookie dialog or a sidebar, cannot be it).
     main = _marked_main(page)
     top = main if main is not None else page.root
-    kinds: dict[int, Furniture | None] = {}
+    kinds: Kinds = {}
     scores = score_elements(blocks(top, FurnitureSkip(page, page.root, kinds)), top)
     best = scores.best()
     if best is None:
@@ -408,7 +438,7 @@ def _marked_main(page: Page) -> Element | None:
     return marked[0] if page.text_size(marked[0]) >= _MAIN_SHARE * page.text_size(body) else None
 
 
-def _main_region(page: Page, kinds: dict[int, Furniture | None]) -> BodyRoot:
+def _main_region(page: Page, kinds: Kinds) -> BodyRoot:
     """The page's main region without its furniture: ``<main>`` (or ``role=main``), else ``<body>``."""
     marked = [t for t in page.select("main, [role=main]") if not is_hidden(t)]
     body = next(iter(page.tags("body")), None)
@@ -560,9 +590,11 @@ def _jsonld_body(page: Page) -> str | None:
     value = page.jsonld_value("articleBody")
     if not isinstance(value, str) or len(value) < 200:
         return None
+    if "&lt;" in value or "&#60;" in value:
+        value = html.unescape(value)  # entity-escaped HTML ("&lt;p&gt;…")
     if "<" in value and ">" in value:
         value = re.sub(r"<[^>]+>", "\n", value)  # some CMSs put HTML in articleBody
-    parts = [squash(p) for p in re.split(r"\n\s*\n|\r\n|\n", value)]
+    parts = [squash(html.unescape(p)) for p in re.split(r"\n\s*\n|\r\n|\n", value)]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -1,0 +1,151 @@
+"""What an element's class names and id say about it, for the body's walk (issue 16).
+
+:func:`boilerplate.furniture` matches whole words of a name ("share-buttons" → share). Pages also
+write compounds (``shareblock``, ``authorbox``, ``relatedposts``), variants (``ratings``,
+``tagged``) and synonyms (``teaser``, ``recirculation``, ``promotion``) that no list of whole words
+keeps up with; and names that hold a furniture word while saying the opposite (``non-paywall``),
+naming a script hook (``js_readmore``) or being no name at all (an id that is a URL). Here:
+
+- names that say nothing of the element's role are set aside before the words are read;
+- a word *part* that begins or ends with a furniture stem is read as furniture, but only as weak
+  evidence: the walk skips such a block only while it holds less than half the article's prose
+  (see ``FurnitureSkip``), so a stem match on the block that holds the prose changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .boilerplate import (
+    AUTHOR_BOX_WORDS,
+    CONTENT_CLASSES,
+    LIKELY_TAGS,
+    LIKELY_WORDS,
+    SURE_TAGS,
+    SURE_WORDS,
+    Furniture,
+    furniture,
+    names_of,
+    words_of,
+)
+from .text import Element
+
+# Stems of the furniture words, as the beginning or the end of a word part: "shareblock", "sharebar",
+# "authorbox", "relatedposts", "postratings", "newsteaser", "recirculation", "promotion", "donation".
+STEMS = (
+    "share", "social", "related", "relacionad", "newsletter", "subscribe(?!r)", "subscription", "signup",
+    "promo", "teaser", "recirc", "rating", "tagged", "taglist", "sponsor", "advert", "donat", "paywall", "appstore",
+    "authorbox", "authorinfo", "authorbio", "aboutauthor", "contactbox", "contactinfo", "mostread",
+    "mostpopular", "popular", "trending", "readnext", "readalso", "seealso", "recommend", "pullquote",
+    "keypoints", "ticker", "outbrain", "taboola", "breadcrumb", "pagination", "prevnext", "nextprev",
+)  # fmt: skip
+_STEM_START = re.compile("^(?:" + "|".join(STEMS) + ")")
+_STEM_END = re.compile("(?:" + "|".join(STEMS) + ")s?$")
+_STEM_ANY = re.compile("|".join(STEMS))
+_PARTS = re.compile(r"[^a-z0-9]+")
+# A name that denies the word it holds ("non-paywall", "no-ads", "not-sponsored").
+_NEGATED = re.compile(r"^(?:non|no|not|without)[-_]", re.I)
+_MAYBE_MEANINGLESS = re.compile(r"/|(?:^|\s)(?:js|non|no|not|without)[-_]", re.I)
+# A script hook ("js_readmore", "js-share"): it says what a script does, not what the block is.
+_HOOK = re.compile(r"^js[-_]", re.I)
+_NOT_ROLES = ("has-", "has_", "with-", "is-", "show-", "hide-on", "tag-", "category-", "format-", "type-", "status-")
+_ROLES = {"navigation": Furniture.SURE, "menu": Furniture.SURE, "dialog": Furniture.SURE,
+          "complementary": Furniture.LIKELY, "banner": Furniture.LIKELY, "contentinfo": Furniture.SURE}  # fmt: skip
+# Names of hidden blocks ("hidden", "d-none", "is-hidden", "visually-hidden" is for screen readers).
+_ARIA_BLOCKS = frozenset({"div", "section", "aside", "ul", "ol", "p", "figure", "article"})
+_SHOWN = ("d-sm-", "d-md-", "d-lg-", "d-xl-", "visible")
+_HIDDEN_NAMES = frozenset({"hidden", "hide", "d-none", "is-hidden", "u-hidden", "hidden-xs-up", "invisible"})
+
+
+def _meaningless(name: str) -> bool:
+    """A name that says nothing of the block's role: a URL (an id "https://x.com/slideshow/12"), a
+    script hook, or one that denies its own word."""
+    return "/" in name or bool(_HOOK.match(name) or _NEGATED.match(name))
+
+
+def body_furniture(tag: Element) -> Furniture | None:
+    """Like :func:`boilerplate.furniture`, with names that say nothing set aside; an article's own
+    footer (its tags, share buttons, credits) is likely furniture."""
+    kind = furniture(tag)
+    if tag.tag == "footer":
+        return Furniture.LIKELY if kind is None else Furniture.SURE
+    if kind is None:
+        return None  # names set aside can only take furniture words away
+    raw = f"{tag.get('class') or ''} {tag.get('id') or ''}"
+    if not _MAYBE_MEANINGLESS.search(raw):
+        return kind  # most furniture: every name is read
+    return _by_names(tag, [n for n in names_of(tag) if not _meaningless(n)])
+
+
+def _by_names(tag: Element, names: list[str]) -> Furniture | None:
+    """:func:`boilerplate.furniture` on the given names only."""
+    name = tag.tag
+    if name == "header" and next(tag.iterancestors("article"), None) is not None:
+        return None
+    if name in SURE_TAGS:
+        return Furniture.SURE
+    if name in ("body", "main", "article", "html"):
+        return None
+    if any(CONTENT_CLASSES.match(n) for n in names) or tag.get("itemprop") == "articleBody":
+        return None
+    role = tag.get("role")
+    found = _ROLES.get(role) if isinstance(role, str) else None
+    for value in names:
+        words = words_of(value)
+        if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS):
+            return Furniture.SURE
+        if words & LIKELY_WORDS:
+            found = found or Furniture.LIKELY
+    if isinstance(name, str) and name in LIKELY_TAGS:
+        found = found or Furniture.LIKELY
+    return found
+
+
+def stem_furniture(tag: Element) -> bool:
+    """A part of a class name or the id begins or ends with a furniture stem ("shareblock",
+    "post-ratings", "newsTeaser"): weak evidence, for the walk to weigh by the prose the block holds."""
+    raw = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
+    if not _STEM_ANY.search(raw) or tag.tag in ("body", "main", "article", "html"):
+        return False  # most elements: no furniture stem anywhere in their names
+    if tag.get("itemprop") == "articleBody":
+        return False
+    for value in names_of(tag):
+        lowered = value.split("--")[0].lower()
+        if not _STEM_ANY.search(lowered) or CONTENT_CLASSES.match(value) or _meaningless(value):
+            continue  # most names: no furniture stem anywhere in them
+        if lowered.startswith(_NOT_ROLES):
+            continue  # a state of the layout, or the post's taxonomy ("tag-promotion", "category-social")
+        if any(_STEM_START.match(part) or _STEM_END.search(part) for part in _PARTS.split(lowered)):
+            return True
+    return False
+
+
+def _one_of_panels(tag: Element) -> bool:
+    """One of a set of tabs or slides (a sibling of its tag and first class): hidden until chosen,
+    but as much the page's content as the panel shown."""
+    kind = (tag.get("class") or "").split()[:1]
+    parent = tag.getparent()
+    if parent is None:
+        return False
+    return any(s is not tag and s.tag == tag.tag and (s.get("class") or "").split()[:1] == kind for s in parent)
+
+
+def hidden_by_name(tag: Element) -> tuple[bool, bool]:
+    """Whether the tag is hidden the way style sheets hide, by a class that says so; and whether it
+    is that or a block hidden from screen readers (``aria-hidden="true"``: a ticker, a copy for
+    another layout; on a link or an icon it only spares the reader a repeat, so it counts on blocks
+    only, and not on one of a set of tabs)."""
+    by_class = _hidden_class(tag.get("class"))
+    if by_class or tag.tag not in _ARIA_BLOCKS or tag.get("aria-hidden") != "true":
+        return by_class, by_class
+    return False, not _one_of_panels(tag)
+
+
+def _hidden_class(value: str | None) -> bool:
+    if not value or ("hid" not in value and "invisible" not in value):
+        return False  # most elements: no need to split their names
+    names = value.lower().split()
+    if _HIDDEN_NAMES.isdisjoint(names):
+        return False
+    # "hidden lg:block", "hidden d-md-block": hidden on phones only, shown on a desktop
+    return not any(":" in n or n.startswith(_SHOWN) for n in names)
