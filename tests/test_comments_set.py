@@ -102,10 +102,12 @@ def test_scores_over_the_set(capsys: pytest.CaptureFixture[str]) -> None:
         print(f"\ncomments set: {len(results)} pages")
         for part, chosen in parts.items():
             figures = summary(chosen)
-            print(f"  {part:<6} " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))
+            shown = (f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
+            print(f"  {part:<6} " + ", ".join(shown))
         for r in results:
-            print(f"    {r.name:<28} {r.written:<6} f1 {'-' if r.f1 is None else f'{r.f1:.3f}'} exact {r.exact[0]}/{r.exact[1]}"
-                  f"{' FALSE ALARM' if r.false_alarm else ''}{' BODY LEAK' if r.body_leak else ''}")
+            f1 = "-" if r.f1 is None else f"{r.f1:.3f}"
+            flags = (" FALSE ALARM" if r.false_alarm else "") + (" BODY LEAK" if r.body_leak else "")
+            print(f"    {r.name:<28} {r.written:<6} f1 {f1} exact {r.exact[0]}/{r.exact[1]}{flags}")
     figures = summary(results)
     assert figures["f1"] >= BARS["f1"] and figures["exact"] >= BARS["exact"]
     assert figures["false_alarms"] <= BARS["false_alarms"] and figures["body_leaks"] <= BARS["body_leaks"]

@@ -17,7 +17,9 @@ from typing import Any
 # 5: page type and confidence of a generic crawl's candidates (issue 15: points refitted, vetoes).
 # 6: forum threads, documentation and product pages vetoed as candidates (scrapers/parsers/page_kinds.py).
 # 7: dates of issue 16 (published = first publication, dates in prose, shown day, htmldate fallback).
-EXTRACTOR_VERSION = "7"
+# 8: issue 16: comments in markup that never says "comment" (signed blocks after a heading, <b>Name</b>
+# <br>text<hr> runs, com12 ids), signature lines read for author and date, mis-cut items fixed.
+EXTRACTOR_VERSION = "8"
 
 
 @dataclass

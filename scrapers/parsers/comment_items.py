@@ -11,15 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 
 from .body import body_root
 from .boilerplate import names_of
+from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
 from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
 
 # "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", and Blogger's "c1234567"
 _ID = re.compile(
-    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$|^c(?P<blogger>\d{6,})$", re.I
+    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$|^c(?P<blogger>\d{6,})$"
+    r"|^com[-_]?(?P<short>\d+)$",  # "com12": a short name, so only followed by the number
+    re.I,
 )
 _NOT_ITEM_WORDS = re.compile(r"form|reply|respond|count|link|button|nav|page|widget|most|recent|popular|latest", re.I)
 ITEM_CLASSES = (
@@ -32,6 +36,7 @@ _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
 _MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all"), not a comment
+_FORM_WRAPPER = 200  # characters besides its form: a "Leave a reply" box; more is a list beside its form
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,31 @@ class Item:
 
 
 def generic_items(page: Page) -> list[Item]:
-    elements = _by_id(page) or _by_class(page) or _by_container(page)
-    return [_with_parts(e) for e in elements if not _unseen(e) and not _linkback(e)]
+    found = _by_id(page) or _by_class(page) or _by_container(page)
+    elements = [e for e in found if not _unseen(e) and not _linkback(e)]
+    partners = _partners(elements)
+    return [_with_parts(e, partners.get(id(e))) for e in elements]
+
+
+def _partners(elements: list[Element]) -> dict[int, Element]:
+    """Text and signature in sibling elements (a text paragraph, then its "Posted by" footer): each
+    item's next (or previous) sibling, when every item has one of one other kind, short, and not an
+    item itself."""
+    chosen = {id(e) for e in elements}
+    for step in ("getnext", "getprevious"):
+        found = {id(e): getattr(e, step)() for e in elements}
+        siblings = [s for s in found.values() if s is not None and isinstance(s.tag, str)]
+        if len(elements) < 2 or len(siblings) < len(elements) or any(id(s) in chosen for s in siblings):
+            continue
+        kinds = {_signature(s) for s in siblings}
+        if len(kinds) == 1 and kinds != {_signature(elements[0])} and all(_short(s) for s in siblings):
+            return {key: s for key, s in found.items() if s is not None}
+    return {}
+
+
+def _short(tag: Element) -> bool:
+    size = _text_size([tag])
+    return 0 < size <= SIGNATURE_LENGTH and tag.tag not in ("form", "h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def item_key(element: Element) -> str | None:
@@ -55,7 +83,7 @@ def item_key(element: Element) -> str | None:
         if isinstance(value, str) and value:
             match = _ID.match(value)
             if match:
-                return match["id"] or match["blogger"]
+                return match["id"] or match["blogger"] or match["short"]
             if attr != "id":
                 return value
     return None
@@ -124,7 +152,7 @@ def _repeated(container: Element) -> list[Element]:
     """Children of one kind that hold most of the text: the items of a list of comments."""
     node = container
     for _ in range(_DESCEND):
-        children = [c for c in node if isinstance(c.tag, str) and not _is_furniture_child(c)]
+        children = _content_children(node)
         if not children:
             return []
         groups: dict[tuple[str, str], list[Element]] = {}
@@ -133,8 +161,25 @@ def _repeated(container: Element) -> list[Element]:
         best = max(groups.values(), key=_text_size)
         if len(best) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
             return [c for c in best if _is_comment_like(c)]
+        if len(children) == 1 and len(best) == 1 and _single(children[0]):
+            return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
+
+
+def _single(tag: Element) -> bool:
+    """One signed block (a name or date element, or a signature line, beside its text) that is not
+    the wrapper of a list."""
+    children = _content_children(tag)
+    if not _is_comment_like(tag) or len(children) < 2:
+        return False
+    kinds = [_signature(c) for c in children if c.tag not in ("p", "br")]
+    if any(kinds.count(k) >= 2 for k in kinds):
+        return False  # a list inside (its paragraphs aside): descend
+    lines = [line for b in blocks(tag) for line in b.text.split("\n")]
+    return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
+        read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
+    )
 
 
 def _signature(tag: Element) -> tuple[str, str]:
@@ -146,8 +191,21 @@ def _text_size(tags: list[Element]) -> int:
     return sum(len(squash(text_of(t, " "))) for t in tags)
 
 
-def _is_furniture_child(tag: Element) -> bool:
-    return tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav") or _has(tag, "form")
+def _content_children(node: Element) -> list[Element]:
+    children = [c for c in node if isinstance(c.tag, str)]
+    kinds = [_signature(c) for c in children]
+    return [c for c, k in zip(children, kinds, strict=True) if not _is_furniture_child(c, kinds.count(k) >= 2)]
+
+
+def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
+    """Headings, navigation and the reply form. A block holding a form is the form's box ("Leave a
+    reply") when its one form is most of it, unless it is one of several blocks of its kind (comments,
+    each with its own reply form); a wrapper of the form and the list is not, nor a list of comments
+    each with its own form."""
+    if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
+        return True
+    forms = list(tag.iterdescendants("form"))
+    return len(forms) == 1 and not repeated and _text_size([tag]) - _text_size(forms) < _FORM_WRAPPER
 
 
 def _is_comment_like(tag: Element) -> bool:
@@ -170,8 +228,12 @@ def _has(tag: Element, name: str) -> bool:
     return next(tag.iterdescendants(name), None) is not None
 
 
-def _with_parts(element: Element) -> Item:
-    """A ``<dt>``/``<dd>`` pair is one comment; anything else is its own element."""
+def _with_parts(element: Element, partner: Element | None = None) -> Item:
+    """A ``<dt>``/``<dd>`` pair is one comment, and so is an item with its signature sibling; anything
+    else is its own element."""
+    if partner is not None:
+        pair = (partner, element) if partner.getnext() is element else (element, partner)
+        return Item(element, pair, item_key(element))
     if element.tag == "dt":
         dd = element.getnext()
         parts = (element, dd) if dd is not None and dd.tag == "dd" else (element,)
