@@ -194,18 +194,33 @@ def _text_size(tags: list[Element]) -> int:
 def _content_children(node: Element) -> list[Element]:
     children = [c for c in node if isinstance(c.tag, str)]
     kinds = [_signature(c) for c in children]
-    return [c for c, k in zip(children, kinds, strict=True) if not _is_furniture_child(c, kinds.count(k) >= 2)]
+    # A comment with its own reply form is one of several blocks of one named kind (li.comment).
+    named = [bool(k[1]) and kinds.count(k) >= 2 for k in kinds]
+    return [c for c, repeated in zip(children, named, strict=True) if not _is_furniture_child(c, repeated)]
 
 
 def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
-    """Headings, navigation and the reply form. A block holding a form is the form's box ("Leave a
-    reply") when its one form is most of it, unless it is one of several blocks of its kind (comments,
-    each with its own reply form); a wrapper of the form and the list is not, nor a list of comments
-    each with its own form."""
+    """Headings, navigation and the reply form. A block holding forms is the reply box ("Leave a
+    reply", a tab for each way to sign in) when its forms are most of it; a wrapper of the form and
+    the list is not, nor a comment with its own reply form (one of several blocks of its kind), nor a
+    list of such comments."""
     if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
         return True
     forms = list(tag.iterdescendants("form"))
-    return len(forms) == 1 and not repeated and _text_size([tag]) - _text_size(forms) < _FORM_WRAPPER
+    if not forms or repeated or _text_size([tag]) - _text_size(forms) >= _FORM_WRAPPER:
+        return False
+    return sum(_in_comment(form, tag) for form in forms) < 2
+
+
+def _in_comment(form: Element, top: Element) -> bool:
+    """Whether a form sits in one of several blocks of one kind that hold text besides it."""
+    for block in form.iterancestors():
+        if block is top:
+            return False
+        parent = block.getparent()
+        if parent is not None and sum(_signature(c) == _signature(block) for c in parent) >= 2:
+            return _text_size([block]) - _text_size(list(block.iterdescendants("form"))) >= _MIN_TEXT
+    return False
 
 
 def _is_comment_like(tag: Element) -> bool:

@@ -16,6 +16,7 @@ over: comments come from different readers), hidden templates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -36,6 +37,7 @@ _MIN_TEXT = 10  # characters of a comment's own text besides its signature
 _HEADING_LENGTH = 80  # characters of a heading-like line ("Reader reactions (4)")
 _CLIMB = 3  # levels above a run where its heading may sit
 _MEMO = "comment_blocks"
+_DATED = re.compile(r"\d{4}|\d:\d\d")
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,10 @@ def _plain_blocks(elements: list[Element]) -> bool:
 
 
 def _excerpts(elements: list[Element]) -> bool:
-    """Most blocks cut short ("One pro tip is the use of QR c..."): a recent-comments or posts widget."""
-    return sum(sign.is_excerpt(text_of(e, " ")) for e in elements) >= 0.5 * len(elements)
+    """Most blocks cut short ("One pro tip is the use of QR c..."): a recent-comments or posts widget.
+    The text's end is its last line without a date (the signature may come last)."""
+    ends = [next((b.text for b in reversed(blocks(e)) if not _DATED.search(b.text)), "") for e in elements]
+    return sum(sign.is_excerpt(end) for end in ends) >= 0.5 * len(elements)
 
 
 def after_heading(page: Page, first: Element) -> bool:
