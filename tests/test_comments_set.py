@@ -30,7 +30,11 @@ from scrapers.parsers import Article, parse_article
 
 SET = Path(__file__).parent / "fixtures" / "comments" / "pages"
 CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
-BARS = {"f1": 0.0, "exact": 0.0, "false_alarms": 99, "body_leaks": 99}  # raised below as the extractor improves
+# Before issue 16's change the 14 pages written first scored F1 0.162, 3 of 32 comments exact, and
+# 6 bodies held comments; the 7 written after the first change scored F1 0.795, 9 of 12 exact, one
+# false alarm (the events agenda, still one: venues and times look like names and dates). The body
+# (not this module's) still holds comments on 9 pages: 3 once it skips comment_runs.comment_blocks.
+BARS = {"f1": 0.95, "exact": 0.95, "false_alarms": 1, "body_leaks": 9}
 
 
 @dataclass(frozen=True)
