@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
+from typing import cast
+
+from lxml import etree
 
 from .body import body_root
-from .boilerplate import names_of
 from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
 from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
@@ -30,6 +32,9 @@ ITEM_CLASSES = (
     "li.comment, article.comment, div.comment, [itemtype*='schema.org/Comment'], .comment-item,"
     " #disqus_thread li.post, #disqus_thread .post"
 )
+_ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
+_WITH_ID = etree.XPath("//*[@id]")
+_NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
 _CONTAINER = re.compile(r"comment|discussion|responses|reactions|disqus", re.I)
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
@@ -91,7 +96,8 @@ def item_key(element: Element) -> str | None:
 
 def _by_id(page: Page) -> list[Element]:
     found: dict[str, Element] = {}
-    for tag in page.all_tags():
+    page.all_tags()  # the page holds every element (their ids stay theirs)
+    for tag in cast("list[Element]", _WITH_ID(page.root)):
         key = item_key(tag) if _ID.match(str(tag.get("id", ""))) else None
         ident = str(tag.get("id"))
         if key is None or key in found or tag.tag in ("a", "span", "form", "input", "textarea"):
@@ -106,6 +112,8 @@ def _by_id(page: Page) -> list[Element]:
 
 def _by_class(page: Page) -> list[Element]:
     """Weaker evidence than an id: a menu entry can be ``li.comment`` too, so text must be prose."""
+    if page.markup and not any(word in page.markup for word in _ITEM_WORDS):
+        return []  # no selector of ITEM_CLASSES can match: skip the walk
     return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and next(t.iter("form"), None) is None]
 
 
@@ -135,7 +143,8 @@ def _by_container(page: Page) -> list[Element]:
 
 def _containers(page: Page) -> Iterator[Element]:
     chosen: list[Element] = []
-    for tag in filter(_is_container, page.all_tags()):
+    page.all_tags()  # the page holds every element (their ids stay theirs)
+    for tag in filter(_is_container, cast("list[Element]", _NAMED(page.root))):
         if not any(c is p for c in chosen for p in tag.iterancestors()):
             chosen.append(tag)
             yield tag
@@ -144,7 +153,9 @@ def _containers(page: Page) -> Iterator[Element]:
 def _is_container(tag: Element) -> bool:
     if tag.tag in NEVER_TEXT or tag.tag in ("form", "a", "span", "input", "textarea", "button", "body"):
         return False
-    names = " ".join(names_of(tag))
+    # The raw attributes, not names_of(): the same words (no pattern spans a space), read on every
+    # element of the page without building lists.
+    names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
     return bool(_CONTAINER.search(names)) and not _NOT_CONTAINER.search(names)
 
 

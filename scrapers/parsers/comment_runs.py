@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from itertools import pairwise
+from typing import cast
+
+from lxml import etree
 
 from . import comment_signature as sign
 from .article import Comment
@@ -37,6 +40,11 @@ _MIN_TEXT = 10  # characters of a comment's own text besides its signature
 _HEADING_LENGTH = 80  # characters of a heading-like line ("Reader reactions (4)")
 _CLIMB = 3  # levels above a run where its heading may sit
 _MEMO = "comment_blocks"
+_DATED_MEMO = "comment_dated"
+_TEXTS = etree.XPath("//text()")  # every run of text, in one pass of libxml2
+_DIGIT = re.compile(r"\d").search
+_DATED_DEPTH = 8  # levels between a comment block and the date in its signature, at most
+_TEXT_NODE = 300  # characters: a signature's date sits in a short run of text, not in a paragraph of prose
 _DATED = re.compile(r"\d{4}|\d:\d\d")
 
 
@@ -67,22 +75,24 @@ def comment_blocks(page: Page) -> list[Element]:
 def signed_blocks(page: Page, tz: tzinfo) -> list[Element]:
     """The blocks (with their replies) of the largest run of signed blocks on the page."""
     best: Run | None = None
-    for parent in page.all_tags():
+    with_dates = dated(page)
+    for parent in list(with_dates.values()):
         if parent.tag in NEVER_TEXT or len(parent) < 2:
             continue
-        for members in _groups(parent):
+        for members in _groups(parent, with_dates):
             run = _run(page, members, tz)
             if run and (best is None or run.size > best.size):
                 best = run
     return best.elements if best else []
 
 
-def _groups(parent: Element) -> Iterator[list[Element]]:
+def _groups(parent: Element, with_dates: dict[int, Element]) -> Iterator[list[Element]]:
+    """The children of each kind, where two of them or more hold a date."""
     groups: dict[tuple[str, str], list[Element]] = {}
     for child in parent:
         if isinstance(child.tag, str) and child.tag in _ITEM_TAGS:
             groups.setdefault(kind(child), []).append(child)
-    return (members for members in groups.values() if len(members) >= 2)
+    return (members for members in groups.values() if sum(id(m) in with_dates for m in members) >= 2)
 
 
 def _run(page: Page, members: list[Element], tz: tzinfo) -> Run | None:
@@ -106,10 +116,35 @@ def _with_replies(page: Page, block: Element, tz: tzinfo) -> Iterator[Element]:
             yield nested
 
 
+def dated(page: Page) -> dict[int, Element]:
+    """The elements (by id) that hold a short run of text with a date-like number in it, a few levels
+    down: where a signature line can be. One pass over the page's text; nothing else is read for one."""
+    if _DATED_MEMO in page.memo:
+        found: dict[int, Element] = page.memo[_DATED_MEMO]
+        return found
+    page.all_tags()  # the page holds every element, so an element's id() stays its own
+    found = {}
+    for text in cast("list[etree._ElementUnicodeResult]", _TEXTS(page.root)):
+        if not _DIGIT(text) or len(text) > _TEXT_NODE or not sign.looks_dated(text):
+            continue
+        holder: Element | None = text.getparent()
+        if holder is not None and text.is_tail:
+            holder = holder.getparent()
+        if holder is None or holder.tag in NEVER_TEXT:
+            continue
+        for _ in range(_DATED_DEPTH):
+            if holder is None or id(holder) in found:
+                break
+            found[id(holder)] = holder
+            holder = holder.getparent()
+    page.memo[_DATED_MEMO] = found
+    return found
+
+
 def block_signature(page: Page, block: Element, tz: tzinfo) -> Signature | None:
     """The signature of a block that holds one (in its first or last two lines) and text besides."""
     size = page.text_size(block)
-    if size < _MIN_TEXT + 6 or size > _MAX_BLOCK or not len(block):
+    if size < _MIN_TEXT + 6 or size > _MAX_BLOCK or not len(block) or id(block) not in dated(page):
         return None
     own = kind(block)
 
@@ -191,7 +226,12 @@ def _unseen(element: Element) -> bool:
 def signed_segments(page: Page, tz: tzinfo) -> list[Comment]:
     """Comments whose signatures are siblings of their text (``<b>Name</b><br>text<hr>`` runs, text
     paragraphs each followed by a "Posted by" footer)."""
-    for parent in page.all_tags():
+    with_dates = dated(page)
+    names = [b for name in ("b", "strong") for b in page.tags(name) if _next_is_break(b)]
+    signs = [e for e in with_dates.values() if page.text_size(e) <= SIGNATURE_LENGTH]
+    parents = {id(p): p for p in (e.getparent() for e in (*names, *signs)) if p is not None}
+    best: list[Comment] = []
+    for parent in parents.values():
         if parent.tag in NEVER_TEXT or len(parent) < 4:
             continue
         groups: dict[tuple[str, str], list[tuple[Element, Signature]]] = {}
@@ -201,9 +241,9 @@ def signed_segments(page: Page, tz: tzinfo) -> list[Comment]:
                 groups.setdefault(kind(child), []).append((child, found))
         for signed in groups.values():
             comments = _segments(page, signed, tz) if len(signed) >= 2 else []
-            if comments:
-                return comments
-    return []
+            if sum(len(c.text) for c in comments) > sum(len(c.text) for c in best):
+                best = comments
+    return best
 
 
 def _signature_child(page: Page, child: Element, tz: tzinfo) -> Signature | None:
@@ -212,8 +252,11 @@ def _signature_child(page: Page, child: Element, tz: tzinfo) -> Signature | None
     size = page.text_size(child)
     if not 2 <= size <= SIGNATURE_LENGTH:
         return None
+    named = child.tag in ("b", "strong") and _next_is_break(child)
+    if not named and id(child) not in dated(page):
+        return None
     line = squash(text_of(child, " "))
-    if child.tag in ("b", "strong") and _next_is_break(child):
+    if named:
         name = None if line.endswith(":") else clean_name(line)  # "Q:", "Smith:" are speakers
         return Signature(name, None, None) if name else None
     found = read_signature(line, tz, child)

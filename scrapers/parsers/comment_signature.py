@@ -77,6 +77,11 @@ def _inline_name(element: Element, line: str, date: str) -> str | None:
     return None
 
 
+def looks_dated(text: str) -> bool:
+    """Whether a text may hold a date (a cheap test: a year, a time, a numeric date)."""
+    return bool(_DATE_HINT.search(text))
+
+
 def is_excerpt(text: str) -> bool:
     """A text cut short with an ellipsis: a widget's excerpt of a comment or a post, not the text."""
     return squash(text).rstrip(" \"'”’»").endswith(("...", "…", "[…]", "[...]"))
