@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from scrapers.parsers import Comment, parse_article
+from scrapers.parsers.comment_runs import comment_blocks
+from scrapers.parsers.comment_signature import read_signature
+from scrapers.parsers.parse import read_page
 from scrapers.sites import load_profile
 
 TURAN_URL = "https://turan.az/az/siyaset/x-700007"
@@ -162,3 +167,69 @@ def test_disqus_static_markup() -> None:
     ]
     assert comments[1].parent_id == comments[0].comment_id
     assert comments[0].published_raw == "Feb 1, 2024"
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "raw"),
+    [
+        ("Posted by Tom Baker on March 4, 2013 at 10:14 AM", "Tom Baker", "March 4, 2013 at 10:14 AM"),
+        ("Posted by: dearieme | August 08, 2012 at 07:16 AM", "dearieme", "August 08, 2012 at 07:16 AM"),
+        ("Ann Lee | 12 March 2013 10:02", "Ann Lee", "12 March 2013 10:02"),
+        ("Hans Meier schrieb am 24.07.2017 um 09:30", "Hans Meier", "24.07.2017 um 09:30"),
+        ("Гость, 3 ноября 2022, 15:20", "Гость", "3 ноября 2022, 15:20"),
+        ("Par Julien le 12/03/2013 à 14h05", "Julien", "12/03/2013 à 14h05"),
+        ("March 4, 2013 by Tom", "Tom", "March 4, 2013"),
+    ],
+)
+def test_signature_line_gives_name_and_date(line: str, author: str, raw: str) -> None:
+    signature = read_signature(line, UTC)
+    assert signature is not None and (signature.author, signature.raw) == (author, raw)
+
+
+@pytest.mark.parametrize(
+    "line", ["Nothing dated here at all", "A sentence that is much longer than any signature line " * 3 + "4.3.2013"]
+)
+def test_no_signature_without_a_date_or_in_long_text(line: str) -> None:
+    assert read_signature(line, UTC) is None
+
+
+SIGNED = """<div class="e"><p>{text}</p><p class="s">Posted by {name} on March {day}, 2013 at 10:14 AM</p></div>"""
+
+
+def signed_page(heading: str, names: tuple[str, ...], texts: tuple[str, ...] = ()) -> str:
+    texts = texts or tuple(f"Comment number {n} says something about the story." for n in range(len(names)))
+    blocks = "".join(SIGNED.format(text=t, name=n, day=d) for d, (n, t) in enumerate(zip(names, texts, strict=True), 4))
+    return f"<html><body><div class='story'>{PROSE}</div><div class='f'>{heading}{blocks}</div></body></html>"
+
+
+def test_signed_blocks_after_a_heading_in_any_language_are_comments() -> None:
+    html = signed_page("<h2>Ваше мнение</h2>", ("Tom", "Ann", "Rauf"))
+    comments = parse_article(html, "https://x.example/a").comments
+    assert [(c.author, c.text) for c in comments] == [
+        ("Tom", "Comment number 0 says something about the story."),
+        ("Ann", "Comment number 1 says something about the story."),
+        ("Rauf", "Comment number 2 says something about the story."),
+    ]
+    assert comments[0].published == datetime(2013, 3, 4, 10, 14, tzinfo=UTC)
+    assert [e.get("class") for e in comment_blocks(read_page(html, "https://x.example/a"))] == ["e", "e", "e"]
+
+
+def test_signed_blocks_that_are_not_comments() -> None:
+    url = "https://x.example/a"
+    no_heading = signed_page("", ("Tom", "Ann", "Rauf"))
+    one_desk = signed_page("<h2>Updates</h2>", ("Newsdesk", "Newsdesk", "Newsdesk"))
+    excerpts = signed_page("<h2>Recent</h2>", ("Tom", "Ann"), ("One pro tip is the use of...", "Why humility is…"))
+    assert parse_article(one_desk, url).comments == []
+    assert parse_article(excerpts, url).comments == []
+    assert parse_article(no_heading, url).comments == []
+    assert parse_article(no_heading.replace("<div class='f'>", "<div class='f'><h3>Talk</h3>"), url).comments
+
+
+def test_bold_names_are_comments_only_in_runs_ended_by_rules() -> None:
+    run = "".join(f"<b>{n}</b><br>{n} thinks the repairs are overdue and says so.<hr>" for n in ("Jim", "Mary", "Al"))
+    html = f"<html><body><div>{PROSE}<h4>Reader reactions</h4>{run}</div></body></html>"
+    assert [c.author for c in parse_article(html, "https://x.example/a").comments] == ["Jim", "Mary", "Al"]
+    subheads = html.replace("<hr>", "")
+    assert parse_article(subheads, "https://x.example/a").comments == []
+    speakers = html.replace("</b>", ":</b>")
+    assert parse_article(speakers, "https://x.example/a").comments == []

@@ -11,27 +11,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
+from typing import cast
+
+from lxml import etree
 
 from .body import body_root
-from .boilerplate import names_of
+from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
 from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
 
 # "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", and Blogger's "c1234567"
 _ID = re.compile(
-    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$|^c(?P<blogger>\d{6,})$", re.I
+    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$|^c(?P<blogger>\d{6,})$"
+    r"|^com[-_]?(?P<short>\d+)$",  # "com12": a short name, so only followed by the number
+    re.I,
 )
 _NOT_ITEM_WORDS = re.compile(r"form|reply|respond|count|link|button|nav|page|widget|most|recent|popular|latest", re.I)
 ITEM_CLASSES = (
     "li.comment, article.comment, div.comment, [itemtype*='schema.org/Comment'], .comment-item,"
     " #disqus_thread li.post, #disqus_thread .post"
 )
+_ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
+_WITH_ID = etree.XPath("//*[@id]")
+_NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
 _CONTAINER = re.compile(r"comment|discussion|responses|reactions|disqus", re.I)
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
 _MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all"), not a comment
+_FORM_WRAPPER = 200  # characters besides its form: a "Leave a reply" box; more is a list beside its form
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,31 @@ class Item:
 
 
 def generic_items(page: Page) -> list[Item]:
-    elements = _by_id(page) or _by_class(page) or _by_container(page)
-    return [_with_parts(e) for e in elements if not _unseen(e) and not _linkback(e)]
+    found = _by_id(page) or _by_class(page) or _by_container(page)
+    elements = [e for e in found if not _unseen(e) and not _linkback(e)]
+    partners = _partners(elements)
+    return [_with_parts(e, partners.get(id(e))) for e in elements]
+
+
+def _partners(elements: list[Element]) -> dict[int, Element]:
+    """Text and signature in sibling elements (a text paragraph, then its "Posted by" footer): each
+    item's next (or previous) sibling, when every item has one of one other kind, short, and not an
+    item itself."""
+    chosen = {id(e) for e in elements}
+    for step in ("getnext", "getprevious"):
+        found = {id(e): getattr(e, step)() for e in elements}
+        siblings = [s for s in found.values() if s is not None and isinstance(s.tag, str)]
+        if len(elements) < 2 or len(siblings) < len(elements) or any(id(s) in chosen for s in siblings):
+            continue
+        kinds = {_signature(s) for s in siblings}
+        if len(kinds) == 1 and kinds != {_signature(elements[0])} and all(_short(s) for s in siblings):
+            return {key: s for key, s in found.items() if s is not None}
+    return {}
+
+
+def _short(tag: Element) -> bool:
+    size = _text_size([tag])
+    return 0 < size <= SIGNATURE_LENGTH and tag.tag not in ("form", "h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def item_key(element: Element) -> str | None:
@@ -55,7 +88,7 @@ def item_key(element: Element) -> str | None:
         if isinstance(value, str) and value:
             match = _ID.match(value)
             if match:
-                return match["id"] or match["blogger"]
+                return match["id"] or match["blogger"] or match["short"]
             if attr != "id":
                 return value
     return None
@@ -63,7 +96,8 @@ def item_key(element: Element) -> str | None:
 
 def _by_id(page: Page) -> list[Element]:
     found: dict[str, Element] = {}
-    for tag in page.all_tags():
+    page.all_tags()  # the page holds every element (their ids stay theirs)
+    for tag in cast("list[Element]", _WITH_ID(page.root)):
         key = item_key(tag) if _ID.match(str(tag.get("id", ""))) else None
         ident = str(tag.get("id"))
         if key is None or key in found or tag.tag in ("a", "span", "form", "input", "textarea"):
@@ -78,6 +112,8 @@ def _by_id(page: Page) -> list[Element]:
 
 def _by_class(page: Page) -> list[Element]:
     """Weaker evidence than an id: a menu entry can be ``li.comment`` too, so text must be prose."""
+    if page.markup and not any(word in page.markup for word in _ITEM_WORDS):
+        return []  # no selector of ITEM_CLASSES can match: skip the walk
     return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and next(t.iter("form"), None) is None]
 
 
@@ -107,7 +143,8 @@ def _by_container(page: Page) -> list[Element]:
 
 def _containers(page: Page) -> Iterator[Element]:
     chosen: list[Element] = []
-    for tag in filter(_is_container, page.all_tags()):
+    page.all_tags()  # the page holds every element (their ids stay theirs)
+    for tag in filter(_is_container, cast("list[Element]", _NAMED(page.root))):
         if not any(c is p for c in chosen for p in tag.iterancestors()):
             chosen.append(tag)
             yield tag
@@ -116,7 +153,9 @@ def _containers(page: Page) -> Iterator[Element]:
 def _is_container(tag: Element) -> bool:
     if tag.tag in NEVER_TEXT or tag.tag in ("form", "a", "span", "input", "textarea", "button", "body"):
         return False
-    names = " ".join(names_of(tag))
+    # The raw attributes, not names_of(): the same words (no pattern spans a space), read on every
+    # element of the page without building lists.
+    names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
     return bool(_CONTAINER.search(names)) and not _NOT_CONTAINER.search(names)
 
 
@@ -124,7 +163,7 @@ def _repeated(container: Element) -> list[Element]:
     """Children of one kind that hold most of the text: the items of a list of comments."""
     node = container
     for _ in range(_DESCEND):
-        children = [c for c in node if isinstance(c.tag, str) and not _is_furniture_child(c)]
+        children = _content_children(node)
         if not children:
             return []
         groups: dict[tuple[str, str], list[Element]] = {}
@@ -133,8 +172,25 @@ def _repeated(container: Element) -> list[Element]:
         best = max(groups.values(), key=_text_size)
         if len(best) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
             return [c for c in best if _is_comment_like(c)]
+        if len(children) == 1 and len(best) == 1 and _single(children[0]):
+            return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
+
+
+def _single(tag: Element) -> bool:
+    """One signed block (a name or date element, or a signature line, beside its text) that is not
+    the wrapper of a list."""
+    children = _content_children(tag)
+    if not _is_comment_like(tag) or len(children) < 2:
+        return False
+    kinds = [_signature(c) for c in children if c.tag not in ("p", "br")]
+    if any(kinds.count(k) >= 2 for k in kinds):
+        return False  # a list inside (its paragraphs aside): descend
+    lines = [line for b in blocks(tag) for line in b.text.split("\n")]
+    return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
+        read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
+    )
 
 
 def _signature(tag: Element) -> tuple[str, str]:
@@ -146,8 +202,36 @@ def _text_size(tags: list[Element]) -> int:
     return sum(len(squash(text_of(t, " "))) for t in tags)
 
 
-def _is_furniture_child(tag: Element) -> bool:
-    return tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav") or _has(tag, "form")
+def _content_children(node: Element) -> list[Element]:
+    children = [c for c in node if isinstance(c.tag, str)]
+    kinds = [_signature(c) for c in children]
+    # A comment with its own reply form is one of several blocks of one named kind (li.comment).
+    named = [bool(k[1]) and kinds.count(k) >= 2 for k in kinds]
+    return [c for c, repeated in zip(children, named, strict=True) if not _is_furniture_child(c, repeated)]
+
+
+def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
+    """Headings, navigation and the reply form. A block holding forms is the reply box ("Leave a
+    reply", a tab for each way to sign in) when its forms are most of it; a wrapper of the form and
+    the list is not, nor a comment with its own reply form (one of several blocks of its kind), nor a
+    list of such comments."""
+    if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
+        return True
+    forms = list(tag.iterdescendants("form"))
+    if not forms or repeated or _text_size([tag]) - _text_size(forms) >= _FORM_WRAPPER:
+        return False
+    return sum(_in_comment(form, tag) for form in forms) < 2
+
+
+def _in_comment(form: Element, top: Element) -> bool:
+    """Whether a form sits in one of several blocks of one kind that hold text besides it."""
+    for block in form.iterancestors():
+        if block is top:
+            return False
+        parent = block.getparent()
+        if parent is not None and sum(_signature(c) == _signature(block) for c in parent) >= 2:
+            return _text_size([block]) - _text_size(list(block.iterdescendants("form"))) >= _MIN_TEXT
+    return False
 
 
 def _is_comment_like(tag: Element) -> bool:
@@ -170,8 +254,12 @@ def _has(tag: Element, name: str) -> bool:
     return next(tag.iterdescendants(name), None) is not None
 
 
-def _with_parts(element: Element) -> Item:
-    """A ``<dt>``/``<dd>`` pair is one comment; anything else is its own element."""
+def _with_parts(element: Element, partner: Element | None = None) -> Item:
+    """A ``<dt>``/``<dd>`` pair is one comment, and so is an item with its signature sibling; anything
+    else is its own element."""
+    if partner is not None:
+        pair = (partner, element) if partner.getnext() is element else (element, partner)
+        return Item(element, pair, item_key(element))
     if element.tag == "dt":
         dd = element.getnext()
         parts = (element, dd) if dd is not None and dd.tag == "dd" else (element,)

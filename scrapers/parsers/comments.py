@@ -15,10 +15,12 @@ from datetime import datetime, tzinfo
 
 from .article import Comment
 from .comment_items import Item, generic_items, item_key
+from .comment_runs import comment_blocks, signed_segments
+from .comment_signature import SIGNATURE_LENGTH, is_action, read_signature
 from .dateparse import parse_iso, zone
 from .dates import read_element
 from .page import Page, jsonld_types
-from .text import Element, classes, inline_text, never_text, paragraphs, squash, text_of
+from .text import Element, blocks, classes, inline_text, never_text, paragraphs, squash, text_of
 
 # Most specific first: the first selector that matches inside an item wins.
 GENERIC_TEXT = (
@@ -42,7 +44,7 @@ _META_WORDS = re.compile(
 )
 
 
-_LINKBACK = re.compile(r"^\W*(?:pingback|trackback|linkback)\s*:|\breblogged this on\b", re.I)
+_LINKBACK = re.compile(r"^\W*(?:pingback|trackback|linkback)\s*:|\breblogged this on\b|\bping ?back from\b", re.I)
 _NOTICE = re.compile(
     r"your comment (?:has been|could not|was|is awaiting|will)|comments? (?:are|is) (?:closed|moderated|disabled)"
     r"|open for comments|(?:sign|log) ?in (?:to|or)|you must be logged in|join the discussion|be the first to comment"
@@ -50,6 +52,7 @@ _NOTICE = re.compile(
     r"|\(required\)|comments feed|rss feed|all rights reserved|^\W*(?:©|copyright)\b|^\W*recommend\?",
     re.I,
 )
+_LIST_NUMBER = re.compile(r"^\d+\.\s*")
 _PARAGRAPH = 40  # characters of a paragraph of a comment's own text
 _NOTICE_LENGTH = 200  # characters: a notice is a line or two, a comment that quotes one is longer
 
@@ -76,7 +79,15 @@ def extract_comments(page: Page) -> list[Comment]:
     jsonld = _from_jsonld(page)
     if jsonld:
         return jsonld
-    return _from_items(page, generic_items(page), Parts(GENERIC_AUTHOR, GENERIC_DATE, GENERIC_TEXT))
+    parts = Parts(GENERIC_AUTHOR, GENERIC_DATE, GENERIC_TEXT)
+    found = _from_items(page, generic_items(page), parts)
+    if found:
+        return found
+    # No markup names the comments: runs of signed blocks after a heading (comment_runs.py).
+    runs = comment_blocks(page)
+    if runs:
+        return _from_items(page, [Item(e, (e,), item_key(e)) for e in runs], parts)
+    return signed_segments(page, zone(None))
 
 
 def _one(selector: str | None) -> tuple[str, ...]:
@@ -92,11 +103,50 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         text = _text(page, item, parts, own)
         if not text or (not page.profile and _not_a_comment(text)):
             continue
-        author = _first_own(page, parts.author, item, own)
+        author = _author_name(_first_own(page, parts.author, item, own))
         raw, published = _date(page, _first_own_tag(page, parts.published, item, own), tz)
+        if not page.profile:
+            author, raw, published, text = _signed(item, own, Comment("", None, author, published, raw, text), tz)
+        if not text:
+            continue
         parent = next((ids[id(p)] for p in item.element.iterancestors() if id(p) in ids), None)
-        comments.append(Comment(ids[id(item.element)], parent, _author_name(author), published, raw, text))
+        comments.append(Comment(ids[id(item.element)], parent, author, published, raw, text))
     return comments
+
+
+def _signed(
+    item: Item, own: Callable[[Element], bool], found: Comment, tz: tzinfo
+) -> tuple[str | None, str | None, datetime | None, str]:
+    """Author and date from the item's signature line ("Posted by NAME on DATE", "NAME | DATE") where
+    no element named them; the line leaves the text, and so do buttons ("Reply") at its ends."""
+    author, raw, published = found.author, found.published_raw, found.published
+    paragraphs_ = [[line for line in p.split("\n") if not is_action(line)] for p in found.text.split("\n\n")]
+    if not (author and raw):
+
+        def skip(tag: Element) -> bool:
+            return never_text(tag) or not own(tag)
+
+        lines = [(line, b.element) for part in item.parts for b in blocks(part, skip) for line in b.text.split("\n")]
+        for line, element in (*lines[:2], *lines[-2:]):
+            signature = read_signature(line, tz, element)
+            if signature is not None and (signature.author or author):
+                author, raw, published = author or signature.author, raw or signature.raw, published or signature.value
+                paragraphs_ = _without_signature(paragraphs_, signature.raw or "")
+                break
+    if paragraphs_ and paragraphs_[0] and item.element.tag == "li":
+        paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
+    text = "\n\n".join("\n".join(x for x in p if x) for p in paragraphs_)
+    return author, raw, published, text.strip()
+
+
+def _without_signature(paragraphs_: list[list[str]], raw: str) -> list[list[str]]:
+    """The text without its signature line (the first or last short line holding the date)."""
+    lines = [(n, m) for n, p in enumerate(paragraphs_) for m in range(len(p))]
+    for n, m in (*lines[:2], *lines[-2:]):
+        line = paragraphs_[n][m]
+        if raw and raw in line and len(line) <= SIGNATURE_LENGTH:
+            return [[x for k, x in enumerate(p) if (i, k) != (n, m)] for i, p in enumerate(paragraphs_)]
+    return paragraphs_
 
 
 def _owned_by(element: Element, ids: dict[int, str]) -> Callable[[Element], bool]:

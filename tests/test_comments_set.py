@@ -1,0 +1,117 @@
+"""The comments set: hand-written pages whose reader comments the markup never names "comment", or
+names but cuts badly (``fixtures/comments/pages/<case>/page.html`` with ``expected.json``).
+
+Issue 16: on pages nobody here had seen, the comment lists we missed were signed blocks ("Posted by
+NAME on TIME", "NAME | DATE") under a heading such as "Have your say" or "Your views", ``<b>Name</b>
+<br>text<hr>`` runs, items with ids like ``com12``; and lists we found but cut wrong (a wrapper that
+also holds the reply form, a single comment, text and signature in sibling elements, a "Reply" link
+at each item's end). Each case says when it was written: ``before`` the extractor was changed for
+these patterns, or ``after`` it (from other markup, to see how the change holds). Pages without
+comments (``[]``) hold the look-alikes: teasers signed "By NAME | DATE", an interview's bold names,
+a live blog's stamped updates.
+
+Measures (printed for each part): comment word F1 on pages with comments (the dragnet scorer's, on
+comments shaped as :mod:`scrapers.parsers.evaluation` gives them), comments exactly right (author,
+text and parent), false alarms on pages without comments, and pages whose body holds a comment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scrapers.parsers import Article, parse_article
+
+SET = Path(__file__).parent / "fixtures" / "comments" / "pages"
+CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
+# Before issue 16's change the 14 pages written first scored F1 0.162, 3 of 32 comments exact, and
+# 6 bodies held comments; the 7 written after the first change scored F1 0.795, 9 of 12 exact, one
+# false alarm (the events agenda, still one: venues and times look like names and dates). The body
+# (not this module's) still holds comments on 9 pages: 3 once it skips comment_runs.comment_blocks.
+BARS = {"f1": 0.95, "exact": 0.95, "false_alarms": 1, "body_leaks": 9}
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    written: str
+    f1: float | None  # None: a page without comments
+    exact: tuple[int, int]  # (comments exactly right, comments expected)
+    false_alarm: bool
+    body_leak: bool
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def word_f1(got: str, want: str) -> float:
+    got_words, want_words = _words(got), _words(want)
+    common = sum((got_words & want_words).values())
+    if not common:
+        return 1.0 if not got_words and not want_words else 0.0
+    precision, recall = common / sum(got_words.values()), common / sum(want_words.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _shown(comment: dict[str, Any]) -> str:
+    head = " ".join(part for part in (comment["author"], comment["published_raw"]) if part)
+    return f"{head}\n{comment['text']}" if head else comment["text"]
+
+
+def _threads(article: Article) -> list[tuple[str | None, str, int | None]]:
+    index = {c.comment_id: n for n, c in enumerate(article.comments)}
+    return [(c.author, c.text, index.get(c.parent_id or "")) for c in article.comments]
+
+
+def evaluate(case: Path) -> Result:
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    article = parse_article((case / "page.html").read_bytes(), expected["url"])
+    want = expected["comments"]
+    got = _threads(article)
+    wanted = [(c["author"], c["text"], c["parent"]) for c in want]
+    exact = sum(1 for n, item in enumerate(wanted) if n < len(got) and got[n] == item)
+    leak = any(c["text"].split("\n")[0] in article.body for c in want)
+    f1 = word_f1("\n".join(_shown(asdict(c)) for c in article.comments), "\n".join(map(_shown, want))) if want else None
+    return Result(case.name, expected["written"], f1, (exact, len(want)), not want and bool(got), leak)
+
+
+def summary(results: list[Result]) -> dict[str, float]:
+    with_comments = [r for r in results if r.f1 is not None]
+    return {
+        "pages": len(results),
+        "f1": sum(r.f1 or 0.0 for r in with_comments) / max(1, len(with_comments)),
+        "exact": sum(r.exact[0] for r in results) / max(1, sum(r.exact[1] for r in results)),
+        "false_alarms": sum(r.false_alarm for r in results),
+        "body_leaks": sum(r.body_leak for r in results),
+    }
+
+
+def test_the_set_has_pages_of_each_kind() -> None:
+    written = Counter(json.loads((c / "expected.json").read_text())["written"] for c in CASES)
+    assert written["before"] >= 12
+    assert sum(1 for c in CASES if not json.loads((c / "expected.json").read_text())["comments"]) >= 3
+
+
+def test_scores_over_the_set(capsys: pytest.CaptureFixture[str]) -> None:
+    results = [evaluate(case) for case in CASES]
+    parts = {"all": results, **{w: [r for r in results if r.written == w] for w in ("before", "after")}}
+    with capsys.disabled():
+        print(f"\ncomments set: {len(results)} pages")
+        for part, chosen in parts.items():
+            figures = summary(chosen)
+            shown = (f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
+            print(f"  {part:<6} " + ", ".join(shown))
+        for r in results:
+            f1 = "-" if r.f1 is None else f"{r.f1:.3f}"
+            flags = (" FALSE ALARM" if r.false_alarm else "") + (" BODY LEAK" if r.body_leak else "")
+            print(f"    {r.name:<28} {r.written:<6} f1 {f1} exact {r.exact[0]}/{r.exact[1]}{flags}")
+    figures = summary(results)
+    assert figures["f1"] >= BARS["f1"] and figures["exact"] >= BARS["exact"]
+    assert figures["false_alarms"] <= BARS["false_alarms"] and figures["body_leaks"] <= BARS["body_leaks"]
