@@ -26,14 +26,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two workers (the machine's two cores; most crawl tests wait on sockets and subprocesses), a test
+# file per worker at a time so module fixtures are built once: 11 min 17 s serially, ~6 min so.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 
 # The quick lane: everything but the tests that start a real crawl, a browser or redis (marked `crawl`).
 pytest-fast: install
-	$(BIN)/pytest -q -m "not crawl"
+	$(BIN)/pytest -q -m "not crawl" -n $(PYTEST_WORKERS) --dist loadfile
 
 test-fast: lint typecheck pytest-fast
 

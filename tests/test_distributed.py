@@ -162,6 +162,12 @@ def articles_sent(url: str) -> int:
     return int(redis.Redis.from_url(url).scard(CrawlKeys("turan").seen)) // 2
 
 
+def busy_workers(url: str) -> int:
+    """Workers holding requests they took and have not finished (their `inflight:WORKER` hashes)."""
+    client = redis.Redis.from_url(url)
+    return sum(1 for key in client.scan_iter(match=CrawlKeys("turan").inflight("*")) if client.hlen(key))
+
+
 def article_fetches(base: ReplicaURL, since: int) -> Counter[str]:
     paths = {t["url"][len(base):] for t in base.site.ground_truth(base)}
     return Counter(path for method, path, status in base.server.requests[since:] if path in paths and status == 200)
@@ -235,7 +241,10 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_joins(
     seen = len(small_replica.server.requests)
     ingester = ingest(url, db)
     a, b = worker(url, small_replica, tmp_path), worker(url, small_replica, tmp_path)
-    wait_until("100 articles sent", lambda: articles_sent(url) >= 100, [ingester, a, b])
+    # Killed while both workers hold requests in flight, so the take-over has something to take
+    # (killed a moment later, the first worker may have had nothing left: timing, not a result).
+    wait_until("100 articles sent, both workers busy",
+               lambda: articles_sent(url) >= 100 and busy_workers(url) >= 2, [ingester, a, b])
     os.kill(a.popen.pid, signal.SIGKILL)
     assert a.popen.wait(10) == -signal.SIGKILL
     c = worker(url, small_replica, tmp_path)
