@@ -37,6 +37,7 @@ import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlsplit
 
 from scrapers import settings as defaults
 from scrapers.items import FailureItem, PageItem
@@ -284,10 +285,17 @@ class ParseArticlePipeline:
         self._inc("parse/articles")
         return item
 
+    def _off_template(self, url: str) -> bool:
+        """The profile declares the site's article URLs, and this is none of them."""
+        patterns = self.profile.article_patterns if self.profile is not None else ()
+        path = urlsplit(url).path
+        return bool(patterns) and not any(p.search(path) for p in patterns)
+
     def _confirmed(self, item: PageItem, article: Article) -> bool:
         """A candidate's confidence, as what its site says changes it (scrapers/site_evidence.py); False
         when it is too low to archive the page as an article."""
-        confidence, why = self.evidence.confidence(item.url, article.confidence, item.evidence)
+        confidence, why = self.evidence.confidence(item.url, article.confidence, item.evidence,
+                                                   off_template=self._off_template(item.url))
         if why:
             logger.debug("confidence %.2f -> %.2f, %s: %s", article.confidence, confidence, why, item.url)
             self._inc("pagetype/changed_by_site")

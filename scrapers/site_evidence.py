@@ -75,8 +75,13 @@ class SiteEvidence:
         site = url_template(url)[0]
         return any(n >= self.templates_needed for (s, _), n in self._confirmed.items() if s == site)
 
-    def confidence(self, url: str, page_confidence: float, evidence: str | None) -> tuple[float, str | None]:
-        """The page's confidence as its site changes it; (confidence, why it changed)."""
+    def confidence(
+        self, url: str, page_confidence: float, evidence: str | None, off_template: bool = False,
+    ) -> tuple[float, str | None]:
+        """The page's confidence as its site changes it; (confidence, why it changed). `off_template`:
+        the site's profile declares its article URLs and this one is none of them, which the profile
+        says from the start (the learned templates only once enough sure articles were parsed, so
+        whether they apply would depend on the order pages happen to be parsed in)."""
         if page_confidence >= self.sure:
             return page_confidence, None
         if evidence in SITE_SAYS_ARTICLE:
@@ -84,7 +89,7 @@ class SiteEvidence:
         shared = self.template_count(url)
         if shared >= self.templates_needed:
             return self.sure, f"its URL template is shared by {shared} sure articles of the site"
-        if shared == 0 and page_confidence > UNSURE and self.site_has_templates(url):
+        if shared == 0 and page_confidence > UNSURE and (off_template or self.site_has_templates(url)):
             # An "about" or "contact" page that reads like prose: not where this site puts its articles.
             return UNSURE, "its URL has the shape of none of the site's sure articles"
         return page_confidence, None

@@ -186,6 +186,14 @@ def test_a_page_off_the_sites_templates_is_kept_less_sure() -> None:
     assert site.confidence("https://b.example/about-our-editorial-standards/", 0.65, "link") == (0.65, None)
 
 
+def test_a_page_off_the_profiles_article_urls_is_less_sure_from_the_first_page() -> None:
+    # Whatever the order pages are parsed in: no sure article of the site has been seen yet.
+    site = SiteEvidence(templates_needed=2)
+    about = "https://a.example/about-our-editorial-standards/"
+    assert site.confidence(about, 0.65, "link") == (0.65, None)
+    assert site.confidence(about, 0.65, "link", off_template=True)[0] < 0.5
+
+
 def test_the_recall_harness_skips_cleanly_without_the_labelled_sets(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "generic_recall.py"), "--sets", str(tmp_path)],
                           capture_output=True, text=True, timeout=120)
