@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 from archive.search.index import ARTICLES_FTS, COMMENTS_FTS, PENDING, article_keys  # noqa: E402
 from archive.search.normalize import normalize_text  # noqa: E402
 from archive.store import Archive, ArticleRecord, article_row  # noqa: E402
+from bench.search import truth_article  # noqa: E402
 from replica.content import Figure  # noqa: E402
 from replica.site import ReplicaSite  # noqa: E402
 from replica.truth import article_truth  # noqa: E402
-from scrapers.parsers.article import Article, Caption, Comment  # noqa: E402
 
 FETCHED = datetime(2025, 3, 1, tzinfo=UTC)
 BASE = "https://turan.az"
@@ -63,25 +63,6 @@ class _NoPhotoBytes:
         return "not generated"
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _article(t: dict[str, Any]) -> Article:
-    """A ground-truth record as the parser would have returned it (as bench/search.py does)."""
-    return Article(
-        url=t["url"], canonical_url=t["canonical_url"], site=t["site"], article_id=t["article_id"],
-        language=t["language"], section=t["section"], title=t["title"], authors=list(t["authors"]),
-        published=_dt(t["published"]), published_raw=t["published_raw"], modified=_dt(t["modified"]),
-        body=t["body"], tags=list(t["tags"]), is_partial=t["is_partial"],
-        captions=[Caption(c["image_url"], c["text"], c["credit"], c["credit_url"]) for c in t["captions"]],
-        comments=[
-            Comment(c["comment_id"], c["parent_id"], c["author"], _dt(c["published"]), c["published_raw"], c["text"])
-            for c in t["comments"]
-        ],
-    )
-
-
 Rows = tuple[list[dict[str, Any]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]],
              list[tuple[Any, ...]]]
 
@@ -94,7 +75,7 @@ def _generate(indexes: list[int]) -> Rows:
     host = _NoPhotoBytes(site)
     articles, captions, comments, keys, comment_keys = [], [], [], [], []
     for idx in indexes:
-        a = _article(article_truth(site.entries[idx], site.content(idx), BASE, host))
+        a = truth_article(article_truth(site.entries[idx], site.content(idx), BASE, host))
         row = article_row(ArticleRecord(a, None, FETCHED))
         aid = idx + 1
         articles.append({**row, "id": aid, "comment_count": len(a.comments)})

@@ -25,31 +25,17 @@ from archive.search.topk import TopK
 from archive.store import Archive, ArticleRecord
 from newsarchive.cli import main
 from replica.site import ReplicaSite
-from scrapers.parsers.article import Article, Caption, Comment
+from scrapers.parsers.article import Article
+from tests.test_web_ui import truth_article
 
 FETCHED = datetime(2025, 3, 1, tzinfo=UTC)
 LOW = TopK(threshold=50, candidates=60)  # a few hundred matches take the top-k path
 QUERIES = ("Aliyev", "Baku", "Aliyev Putin", "oil OR gas", "Baku NOT oil", "переговоры", "Eliyev Baki")
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _article(t: dict[str, Any]) -> Article:
-    return Article(
-        url=t["url"], canonical_url=t["canonical_url"], site=t["site"], article_id=t["article_id"],
-        language=t["language"], section=t["section"], title=t["title"], authors=list(t["authors"]),
-        published=_dt(t["published"]), body=t["body"], is_partial=t["is_partial"],
-        captions=[Caption(c["image_url"], c["text"], c["credit"], c["credit_url"]) for c in t["captions"]],
-        comments=[Comment(c["comment_id"], c["parent_id"], c["author"], _dt(c["published"]), c["published_raw"],
-                          c["text"]) for c in t["comments"]],
-    )
-
-
 @pytest.fixture(scope="module")
 def truth() -> list[Article]:
-    return [_article(t) for t in ReplicaSite(seed=7, articles=400).ground_truth("https://turan.az")]
+    return [truth_article(t) for t in ReplicaSite(seed=7, articles=400).ground_truth("https://turan.az")]
 
 
 @pytest.fixture
