@@ -17,16 +17,10 @@ from __future__ import annotations
 import re
 
 from .boilerplate import (
-    AUTHOR_BOX_WORDS,
     CONTENT_CLASSES,
-    LIKELY_TAGS,
-    LIKELY_WORDS,
-    SURE_TAGS,
-    SURE_WORDS,
     Furniture,
     furniture,
     names_of,
-    words_of,
 )
 from .text import Element
 
@@ -74,31 +68,7 @@ def body_furniture(tag: Element) -> Furniture | None:
     raw = f"{tag.get('class') or ''} {tag.get('id') or ''}"
     if not _MAYBE_MEANINGLESS.search(raw):
         return kind  # most furniture: every name is read
-    return _by_names(tag, [n for n in names_of(tag) if not _meaningless(n)])
-
-
-def _by_names(tag: Element, names: list[str]) -> Furniture | None:
-    """:func:`boilerplate.furniture` on the given names only."""
-    name = tag.tag
-    if name == "header" and next(tag.iterancestors("article"), None) is not None:
-        return None
-    if name in SURE_TAGS:
-        return Furniture.SURE
-    if name in ("body", "main", "article", "html"):
-        return None
-    if any(CONTENT_CLASSES.match(n) for n in names) or tag.get("itemprop") == "articleBody":
-        return None
-    role = tag.get("role")
-    found = _ROLES.get(role) if isinstance(role, str) else None
-    for value in names:
-        words = words_of(value)
-        if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS):
-            return Furniture.SURE
-        if words & LIKELY_WORDS:
-            found = found or Furniture.LIKELY
-    if isinstance(name, str) and name in LIKELY_TAGS:
-        found = found or Furniture.LIKELY
-    return found
+    return furniture(tag, [n for n in names_of(tag) if not _meaningless(n)])
 
 
 def stem_furniture(tag: Element) -> bool:

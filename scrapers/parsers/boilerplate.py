@@ -71,8 +71,9 @@ def names_of(tag: Any) -> list[str]:
     return names
 
 
-def furniture(tag: Any) -> Furniture | None:
-    """How sure it is that ``tag`` (lxml, or a BeautifulSoup tag) is page furniture (None: it is not)."""
+def furniture(tag: Any, names: list[str] | None = None) -> Furniture | None:
+    """How sure it is that ``tag`` (lxml, or a BeautifulSoup tag) is page furniture (None: it is not);
+    read from `names` instead of all the tag's class names and id when given."""
     name = tag_name(tag)
     if name in ("header", "footer") and _in_article(tag):
         return None  # an article's own header (headline, byline) or footer: HTML5 sectioning
@@ -80,7 +81,7 @@ def furniture(tag: Any) -> Furniture | None:
         return Furniture.SURE
     if name in ("body", "main", "article", "html"):
         return None
-    names = names_of(tag)
+    names = names_of(tag) if names is None else names
     if any(CONTENT_CLASSES.match(n) for n in names) or tag.get("itemprop") == "articleBody":
         return None
     role = tag.get("role")
