@@ -12,7 +12,8 @@ from archive.search.index import ARTICLES_FTS
 from archive.search.query import compile_query
 from archive.store import Archive, ArticleRecord
 from replica.site import ReplicaSite
-from tests.test_search_topk import FETCHED, _article
+from tests.test_search_topk import FETCHED
+from tests.test_web_ui import truth_article
 
 QUERIES = ("Aliyev", "Aliyev Putin", "title:Aliyev", "captions:Baku OR comments:Baku", '"Ilham Aliyev"',
            "Bak*", "peregov*", "Baku NOT oil", "oil OR gas", "переговоры", "Eliyev Baki", "author:Aliyev",
@@ -23,7 +24,7 @@ QUERIES = ("Aliyev", "Aliyev Putin", "title:Aliyev", "captions:Baku OR comments:
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     truth = ReplicaSite(seed=11, articles=300).ground_truth("https://turan.az")
     with Archive.open(tmp_path_factory.mktemp("bm25") / "archive.db") as a:
-        a.write_batch(articles=[ArticleRecord(_article(t), None, FETCHED) for t in truth])
+        a.write_batch(articles=[ArticleRecord(truth_article(t), None, FETCHED) for t in truth])
         yield a
 
 
