@@ -326,7 +326,7 @@ def search_p95(articles: int, db: Path, seed: int) -> tuple[float, str, int]:
         n, _ = build(db, articles, seed)
     rows = time_queries(db, queries(db, 20, seed), runs=3, limit=10)
     worst = max(rows, key=lambda r: r[3])
-    detail = ", ".join(f"{cls} {p95:.1f}" for cls, _, _, p95, _ in rows)
+    detail = ", ".join(f"{cls} {p95:.1f}" for cls, _, _, p95, _, _ in rows)
     return worst[3], detail, n
 
 

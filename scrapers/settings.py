@@ -86,7 +86,7 @@ ARCHIVE_WRITE_THREAD = True  # write batches in a thread of their own (False: on
 # Search (archive/search/topk.py): broad queries ranked among the top-k index's candidates.
 SEARCH_TOPK_ENABLED = True  # use the index beside the archive when it is in step (False: FTS5 alone)
 SEARCH_TOPK_CANDIDATES = 300  # candidates ranked by FTS5's bm25 (the answer is approximate beyond them)
-SEARCH_TOPK_THRESHOLD = 20_000  # queries with fewer matches are ranked exactly by FTS5
+SEARCH_TOPK_THRESHOLD = 2_000  # queries with fewer matches are ranked exactly by FTS5
 CRAWL_BASE_URL = None  # overrides the profile's base_url, e.g. to crawl the replica
 CRAWL_LANGUAGES: list[str] = []  # empty: every language of the profile
 CRAWL_SECTIONS: list[str] = []  # empty: every section

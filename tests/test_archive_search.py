@@ -13,6 +13,7 @@ import pytest
 
 from archive import schema
 from archive.errors import QueryError
+import archive.search as search_mod
 from archive.search import Filters, count, render_snippet, search
 from archive.search import index as search_index
 from archive.search.normalize import normalize_text, word_variants
@@ -237,3 +238,30 @@ def test_normalised_text_is_keys_only() -> None:
     assert normalize_text("Negotiations continue", "en") == "negoti continu"
     conn = sqlite3.connect(":memory:")
     assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("min_confidence", [0.0, 0.3, 0.5, 0.8, 1.0])
+def test_the_unfiltered_sql_ranks_as_the_filtered_one(tmp_path: Path, min_confidence: float) -> None:
+    """Without an article filter, FTS5 ranks alone and leaves out the unsure articles by their
+    index (`_confident_hits`): the same hits in the same order, page after page, ties included,
+    as the SQL that joins every match to its article row."""
+    with Archive.open(tmp_path / "archive.db") as a:
+        write(a, *(article(n, f"Harbour {'pipeline' if n % 3 else 'notes'}",
+                           f"{FILLER} pipeline" * (1 + n % 4) if n % 5 else FILLER + " pipeline",
+                           captions=[Caption(f"https://i/{n}", "A pipeline at dusk")] if n % 2 else [])
+                   for n in range(1, 41)))
+        for n, level in ((2, 0.2), (7, 0.45), (11, 0.5), (13, 0.79), (17, 0.95), (19, 0.0)):
+            a.conn.execute("UPDATE articles SET confidence = ? WHERE article_id = ?", (level, str(n)))
+        a.conn.commit()
+        filters = Filters(min_confidence=min_confidence)
+        for target in ("articles", "captions"):
+            sql, _ = search_mod._TARGETS[target]
+            fast, joined = sql("relevance", False), sql("relevance", True)
+            assert "NOT IN" in fast and "NOT IN" not in joined
+            search_mod.register_functions(a.conn)
+            for offset in (0, 7, 14, 21, 28, 35):
+                params = {"q": "pipeline", **filters.params(), "limit": 7, "offset": offset}
+                assert a.conn.execute(fast, params).fetchall() == a.conn.execute(joined, params).fetchall()
+        ranked = [h.id for off in range(0, 40, 7) for h in search(a, "pipeline", filters, limit=7, offset=off)]
+        shown = a.conn.execute("SELECT count(*) FROM articles WHERE confidence >= ?", (min_confidence,)).fetchone()[0]
+        assert len(ranked) == len(set(ranked)) == shown  # no page repeats or skips a hit

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from archive.search import SearchInfo, count, search, search_info, topk
 from archive.search import index as search_index
+from archive.search.query import compile_query
 from archive.search.topk import TopK
 from archive.store import Archive, ArticleRecord
 from newsarchive.cli import main
@@ -181,3 +182,51 @@ def test_a_damaged_index_folder_falls_back_to_exact(archive: Archive) -> None:
     assert info == SearchInfo(exact=True)
     assert ids(hits) == ids(search(archive, "Baku", exact=True))
     assert not topk.status(archive.conn).built
+
+
+def _padded(n: int, words: str) -> Article:
+    body = f"{words} {' '.join(f'filler{i}' for i in range(30 - len(words.split())))}"
+    return Article(url=f"https://news.example/w/{n}", site="example", article_id=str(n), language="en",
+                   title=f"Story {n}", body=body)
+
+
+def test_candidates_weigh_words_as_fts5_does(tmp_path: Path) -> None:
+    """A word in over half the rows weighs nothing in FTS5's bm25 (its idf is clamped to 1e-6) and
+    something in tantivy's: unboosted, three rows heavy in that word were tantivy's three best, and
+    FTS5's three best (more of the other word) were not candidates.  Boosted by FTS5's idf, the
+    candidates are FTS5's best, and the answer is exact bm25's."""
+    light = [_padded(n, "alpha beta beta") for n in range(1, 4)]  # FTS5's best: beta twice
+    heavy = [_padded(n, "alpha " * 10 + "beta") for n in range(4, 7)]
+    rest = [_padded(n, "alpha") for n in range(7, 15)] + [_padded(n, "beta") for n in range(15, 18)]
+    rest += [_padded(n, "gamma") for n in range(18, 21)]
+    with Archive.open(tmp_path / "archive.db") as a:
+        a.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in light + heavy + rest])
+        topk.rebuild(a.conn)
+        exact = ids(search(a, "alpha beta", limit=3, exact=True))
+        assert exact == [1, 2, 3]
+        tree = compile_query("alpha beta", "articles", None).tree
+        index = topk.fresh_index(a.conn)
+        assert index is not None
+        unboosted = topk.candidates(index, tree, 3)
+        assert unboosted is not None and not set(unboosted.ids) & set(exact)  # the failure this fixes
+        hits, info = search_info(a, "alpha beta", limit=3, settings=TopK(threshold=1, candidates=3))
+        assert ids(hits) == exact and not info.exact and info.matches == 6
+
+
+def test_word_counts_follow_every_write(tmp_path: Path, truth: list[Article]) -> None:
+    """The top-k path keeps each word's row count per connection until the archive changes: after
+    this connection's writes, and after another connection's, its scores are FTS5's again."""
+    path = tmp_path / "archive.db"
+    with Archive.open(path) as a:
+        a.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in truth[:200]])
+        topk.rebuild(a.conn)
+        low = TopK(threshold=1, candidates=1000)
+        assert ids(search_info(a, "Aliyev", settings=low, limit=50)[0]) == ids(search(a, "Aliyev", limit=50, exact=True))
+        a.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in truth[200:300]])  # this connection
+        hits, _ = search_info(a, "Aliyev", settings=low, limit=50)
+        assert [h.score for h in hits] == [h.score for h in search(a, "Aliyev", limit=50, exact=True)]
+        with Archive.open(path) as other:  # another connection
+            other.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in truth[300:]])
+        hits, _ = search_info(a, "Aliyev", settings=low, limit=50)
+        assert [h.score for h in hits] == [h.score for h in search(a, "Aliyev", limit=50, exact=True)]
+        assert [h.id for h in hits] == ids(search(a, "Aliyev", limit=50, exact=True))

@@ -77,6 +77,12 @@ class Filters:
         if not 0.0 <= self.min_confidence <= 1.0:
             raise QueryError(f"--min-confidence {self.min_confidence:g} is not between 0 and 1")
 
+    @property
+    def filtered(self) -> bool:
+        """Whether an article column narrows the search (the author is in the match query and the
+        confidence has a faster SQL of its own: see `_confident_hits`)."""
+        return any((self.lang, self.site, self.section, self.since, self.until, self.has_comments))
+
     def params(self) -> dict[str, str]:
         """The SQL parameters: '' for "any", as Datasette sends a canned query's empty fields."""
         return {
@@ -94,8 +100,9 @@ class Filters:
 # --- the SQL (shared with Datasette's canned queries) -----------------------------------------
 
 # An empty field (Datasette's canned queries send '' for it) is the default.
+_MIN_CONFIDENCE = f"coalesce(nullif(:min_confidence, ''), {float(DEFAULT_MIN_CONFIDENCE)!r})"
 _CONFIDENT = f"""
-  AND a.confidence >= coalesce(nullif(:min_confidence, ''), {float(DEFAULT_MIN_CONFIDENCE)!r})"""
+  AND a.confidence >= {_MIN_CONFIDENCE}"""
 _ARTICLE_FILTERS = """
   AND (:lang = '' OR a.language = :lang)
   AND (:site = '' OR a.site = :site)
@@ -123,7 +130,9 @@ def _match(target: str) -> str:
     return f"newsarchive_match(:q, :author, '{target}')"
 
 
-def _article_hits(target: str, sort: str) -> str:
+def _article_hits(target: str, sort: str, filtered: bool) -> str:
+    if sort == "relevance" and not filtered:
+        return _confident_hits(target)
     return (
         f"SELECT a.id AS id, {ARTICLES_FTS}.rank AS rank\n"
         f"  FROM {ARTICLES_FTS} JOIN articles AS a ON a.id = {ARTICLES_FTS}.rowid\n"
@@ -132,12 +141,29 @@ def _article_hits(target: str, sort: str) -> str:
     )
 
 
-def articles_sql(sort: str = "relevance") -> str:
+def _confident_hits(target: str) -> str:
+    """The hits when only the confidence filters the articles: FTS5 ranks its matches alone and
+    leaves out the few unsure articles (the partial index `articles_unsure`), instead of looking
+    up the article row of every match: 80 -> 36 ms for a query matching 16,874 of 1M articles.
+    (`confidence < 1.0` lets SQLite use that index; min_confidence is at most 1.0.)"""
+    return (
+        f"SELECT {ARTICLES_FTS}.rowid AS id, {ARTICLES_FTS}.rank AS rank\n"
+        f"  FROM {ARTICLES_FTS}\n"
+        f"  WHERE {ARTICLES_FTS} MATCH {_match(target)}\n"
+        f"    AND {ARTICLES_FTS}.rowid NOT IN (SELECT id FROM articles\n"
+        f"      WHERE confidence < 1.0 AND confidence < {_MIN_CONFIDENCE})\n"
+        f"  ORDER BY {ARTICLES_FTS}.rank, {ARTICLES_FTS}.rowid {_LIMIT}"
+    )
+
+
+def articles_sql(sort: str = "relevance", filtered: bool = True) -> str:
     """Ranked (or newest first) articles with a snippet; parameters: q, author, the filters,
-    limit, offset.  Snippets are computed for the page of hits only."""
+    limit, offset.  Snippets are computed for the page of hits only.  Not `filtered`: the SQL of
+    filters that leave lang, site, section, dates and has_comments empty (faster; `filtered`
+    serves every combination of them)."""
     order = "hits.rank, a.id" if sort == "relevance" else "a.published DESC, a.id DESC"
     return f"""WITH hits AS (
-  {_article_hits('articles', sort)}
+  {_article_hits('articles', sort, filtered)}
 )
 SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site, a.comment_count,
        -hits.rank AS score,
@@ -179,11 +205,11 @@ FROM hits JOIN comments AS c ON c.id = hits.id JOIN articles AS a ON a.id = c.ar
 ORDER BY {'hits.rank, c.id' if sort == 'relevance' else 'c.published DESC, c.id DESC'}"""
 
 
-def captions_sql(sort: str = "relevance") -> str:
+def captions_sql(sort: str = "relevance", filtered: bool = True) -> str:
     """Captions matching alone: the matching captions of the best (or newest) articles."""
     order = "hits.rank, a.id" if sort == "relevance" else "a.published DESC, a.id DESC"
     return f"""WITH hits AS (
-  {_article_hits('captions', sort)}
+  {_article_hits('captions', sort, filtered)}
 )
 SELECT c.id, c.position, c.image_url, c.credit, c.credit_url, a.id AS article_id, a.key AS article_key,
        a.url AS article_url, a.title AS article_title, a.published, a.language, -hits.rank AS score,
@@ -502,10 +528,10 @@ class CaptionHit:
 
 Hit = SearchHit | CommentHit | CaptionHit
 NO_FILTERS = Filters()
-# target -> (its SQL, its hit): a hit is built from its row by column name.
-_TARGETS: dict[str, tuple[Callable[[str], str], type[Hit]]] = {
+# target -> (its SQL by sort and `Filters.filtered`, its hit): a hit is built from its row by column name.
+_TARGETS: dict[str, tuple[Callable[[str, bool], str], type[Hit]]] = {
     "articles": (articles_sql, SearchHit),
-    "comments": (comments_sql, CommentHit),
+    "comments": (lambda sort, _filtered: comments_sql(sort), CommentHit),  # its filters join the articles
     "captions": (captions_sql, CaptionHit),
 }
 
@@ -581,12 +607,17 @@ def _fast(
     if index is None:
         return None
     tree = compile_query(query, "articles", None).tree
-    found = topk.candidates(index, tree, settings.candidates)
+    if topk.to_query(tree, index.schema) is None:
+        return None
+    phrases = bm25.phrases(tree)
+    weights = bm25.idf(archive.conn, phrases)
+    by_key = {p.keys[0]: w for p, w in zip(phrases, weights, strict=True)}
+    found = topk.candidates(index, tree, settings.candidates, by_key)
     if found is None:
         return None
     if found.matches < settings.threshold:
         return found.matches  # FTS5 ranks these quickly, and exactly
-    scored = bm25.score(archive.conn, tree, found.ids)
+    scored = bm25.score(archive.conn, tree, found.ids, weights)
     if len(scored) < min(offset + limit, found.matches):
         return None  # the index is behind this reader's snapshot: some candidates no longer match
     ranked = json.dumps([[s.id, s.score] for s in scored])
@@ -622,7 +653,7 @@ def search_info(
         if fast is not None:
             info = SearchInfo(exact=True, matches=fast)
     sql, kind = _TARGETS[target]
-    return [_hit_of(kind, row) for row in _rows(archive, sql(sort), params)], info
+    return [_hit_of(kind, row) for row in _rows(archive, sql(sort, filters.filtered), params)], info
 
 
 @overload

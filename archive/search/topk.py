@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import secrets
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class TopK:
 
     enabled: bool = True
     candidates: int = 300  # re-scored exactly; the answer is approximate only beyond them
-    threshold: int = 20_000  # queries with fewer matches are ranked by FTS5 alone (exact)
+    threshold: int = 2_000  # queries with fewer matches are ranked by FTS5 alone (exact)
 
 
 def index_dir(db_path: str | Path) -> Path:
@@ -306,10 +307,10 @@ def sync_after_write(conn: sqlite3.Connection) -> None:
 # --- queries ---------------------------------------------------------------------------------------
 
 
-def to_query(tree: Node, schema: tantivy.Schema) -> tantivy.Query | None:
+def to_query(tree: Node, schema: tantivy.Schema, boosts: Mapping[str, float] | None = None) -> tantivy.Query | None:
     """The tantivy query matching the same articles as the FTS5 query of `tree` (query.py's
     `_render`); None when it has a prefix, a phrase of several keys (positions are not indexed) or
-    a field (title:...): those go to FTS5."""
+    a field (title:...): those go to FTS5.  `boosts`: a factor per key (see `candidates`)."""
     if isinstance(tree, Term):
         if tree.prefix or tree.field is not None:
             return None
@@ -317,19 +318,38 @@ def to_query(tree: Node, schema: tantivy.Schema) -> tantivy.Query | None:
         if not seqs or any(len(s) != 1 for s in seqs):
             return None
         return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, ROW, s[0])) for s in seqs]
+            [(tantivy.Occur.Should, _term(schema, s[0], boosts)) for s in seqs]
         )
     if isinstance(tree, Not):
         return None
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for item in tree.items:
         negated = isinstance(item, Not)
-        query = to_query(item.item if isinstance(item, Not) else item, schema)
+        query = to_query(item.item if isinstance(item, Not) else item, schema, boosts)
         if query is None:
             return None
         occur = tantivy.Occur.MustNot if negated else tantivy.Occur.Must
         parts.append((tantivy.Occur.Should if isinstance(tree, Or) else occur, query))
     return tantivy.Query.boolean_query(parts)
+
+
+def _term(schema: tantivy.Schema, key: str, boosts: Mapping[str, float] | None) -> tantivy.Query:
+    query = tantivy.Query.term_query(schema, ROW, key)
+    boost = None if boosts is None else boosts.get(key)
+    return query if boost is None else tantivy.Query.boost_query(query, boost)
+
+
+def _boosts(searcher: tantivy.Searcher, weights: Mapping[str, float]) -> dict[str, float]:
+    """Factors that turn tantivy's idf of each key into FTS5's (`weights`): FTS5's idf is near 0
+    for a word in over half the rows, tantivy's never, so unboosted a common word ranked the
+    candidates and FTS5's best were not among them (1 of 10 in common on a common-words query)."""
+    n_docs = searcher.num_docs
+    out = {}
+    for key, weight in weights.items():
+        n = searcher.doc_freq(ROW, key)
+        if n:
+            out[key] = weight / math.log(1.0 + (n_docs - n + 0.5) / (n + 0.5))
+    return out
 
 
 @dataclass(frozen=True)
@@ -338,13 +358,15 @@ class Candidates:
     matches: int  # how many articles match the query (all of them, counted by tantivy)
 
 
-def candidates(index: tantivy.Index, tree: Node, limit: int) -> Candidates | None:
+def candidates(index: tantivy.Index, tree: Node, limit: int, weights: Mapping[str, float] | None = None,
+               ) -> Candidates | None:
     """The `limit` best articles for `tree` by tantivy's BM25, and the match count; None when the
-    query cannot be put to tantivy."""
-    query = to_query(tree, index.schema)
+    query cannot be put to tantivy.  `weights`: FTS5's idf of the query's keys, which tantivy's
+    scores then use in place of its own."""
+    searcher = index.searcher()
+    query = to_query(tree, index.schema, None if weights is None else _boosts(searcher, weights))
     if query is None:
         return None
-    searcher = index.searcher()
     result = searcher.search(query, limit, count=True)
     ids = searcher.fast_field_values("id", [addr for _, addr in result.hits])
     matches = getattr(result, "count", None)  # asked for (count=True): always there
