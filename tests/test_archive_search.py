@@ -13,8 +13,7 @@ import pytest
 
 from archive import schema
 from archive.errors import QueryError
-import archive.search as search_mod
-from archive.search import Filters, count, render_snippet, search
+from archive.search import Filters, articles_sql, captions_sql, count, register_functions, render_snippet, search
 from archive.search import index as search_index
 from archive.search.normalize import normalize_text, word_variants
 from archive.search.query import And, Not, Or, Term, compile_query, parse
@@ -254,11 +253,10 @@ def test_the_unfiltered_sql_ranks_as_the_filtered_one(tmp_path: Path, min_confid
             a.conn.execute("UPDATE articles SET confidence = ? WHERE article_id = ?", (level, str(n)))
         a.conn.commit()
         filters = Filters(min_confidence=min_confidence)
-        for target in ("articles", "captions"):
-            sql, _ = search_mod._TARGETS[target]
+        register_functions(a.conn)
+        for sql in (articles_sql, captions_sql):
             fast, joined = sql("relevance", False), sql("relevance", True)
             assert "NOT IN" in fast and "NOT IN" not in joined
-            search_mod.register_functions(a.conn)
             for offset in (0, 7, 14, 21, 28, 35):
                 params = {"q": "pipeline", **filters.params(), "limit": 7, "offset": offset}
                 assert a.conn.execute(fast, params).fetchall() == a.conn.execute(joined, params).fetchall()
