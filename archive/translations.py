@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from archive.search import Archive, Filters, SearchHit, articles_sql, fts_query, register_functions, search
+from archive.search import Archive, Filters, SearchHit, articles_sql, fts_query, ranked_hits, register_functions
 from scrapers.sites import ProfileError, load_profile
 
 # The most results one grouped page walks through (offset included): a page of stories deep in a
@@ -119,13 +119,16 @@ def versions_of(
     return sorted(by_language.values(), key=lambda v: v.language or "")
 
 
-def _ranked_ids(archive: Archive, query: str, filters: Filters, sort: str, limit: int, offset: int) -> list[int]:
-    """Ids of the ranked hits offset..offset+limit: the search's own SQL, its snippets never asked
-    for (SQLite computes no column the outer query does not read), so a scan costs no snippet."""
+def _ranked_ids(
+    archive: Archive, query: str, filters: Filters, sort: str, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """(id, score) of the ranked hits offset..offset+limit: the search's own SQL, its snippets never
+    asked for (SQLite computes no column the outer query does not read), so a scan costs no snippet."""
     fts_query(query, "articles", filters.author)  # QueryError before any SQL runs
     register_functions(archive.conn)
     params = {"q": query, **filters.params(), "limit": limit, "offset": offset}
-    return [r[0] for r in archive.conn.execute(f"SELECT id FROM ({articles_sql(sort)})", params)]
+    sql = f"SELECT id, score FROM ({articles_sql(sort, filters.filtered)})"
+    return [(int(r[0]), float(r[1])) for r in archive.conn.execute(sql, params)]
 
 
 def _group(conn: sqlite3.Connection, ids: Iterable[int], seen: dict[int, int], leads: list[tuple[int, int]],
@@ -150,18 +153,17 @@ def grouped_search(
     seen: dict[int, int] = {}
     leads: list[tuple[int, int]] = []
     matched: dict[int, list[int]] = {}
+    scores: dict[int, float] = {}
     scanned, exhausted = 0, False
     while len(leads) <= offset + limit and scanned < MAX_GROUP_SCAN and not exhausted:
-        ids = _ranked_ids(archive, query, filters, sort, _CHUNK, scanned)
-        _group(archive.conn, ids, seen, leads, matched, scanned)
-        scanned += len(ids)
-        exhausted = len(ids) < _CHUNK
+        ranked = _ranked_ids(archive, query, filters, sort, _CHUNK, scanned)
+        scores.update(ranked)
+        _group(archive.conn, [i for i, _ in ranked], seen, leads, matched, scanned)
+        scanned += len(ranked)
+        exhausted = len(ranked) < _CHUNK
     capped = not exhausted and len(leads) <= offset + limit
     shown = leads[offset:offset + limit]
-    hits: dict[int, SearchHit] = {}
-    if shown:  # the hits of the page's leads, with their snippets: one window of the ranked list
-        first, last = shown[0][0], shown[-1][0]
-        window = search(archive, query, filters, limit=last - first + 1, offset=first, sort=sort)
-        hits = {h.id: h for h in window}
+    # the page's leads with their snippets, in the order (and with the scores) just ranked
+    hits = {h.id: h for h in ranked_hits(archive, query, filters, [(i, scores[i]) for _, i in shown], len(shown))}
     stories = [Story(hits[i], versions_of(archive.conn, i), matched[i]) for _, i in shown if i in hits]
     return StoryPage(stories, offset, limit, len(leads) > offset + limit, scanned, capped)

@@ -620,11 +620,19 @@ def _fast(
     scored = bm25.score(archive.conn, tree, found.ids, weights)
     if len(scored) < min(offset + limit, found.matches):
         return None  # the index is behind this reader's snapshot: some candidates no longer match
-    ranked = json.dumps([[s.id, s.score] for s in scored])
-    params = {"q": query, **filters.params(), "limit": limit, "offset": offset, "ranked": ranked}
-    hits = [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, ranked_articles_sql(), params)]
+    hits = ranked_hits(archive, query, filters, [(s.id, s.score) for s in scored], limit, offset)
     exact = len(found.ids) >= found.matches  # every match was a candidate
     return hits, SearchInfo(exact, found.matches, None if exact else len(found.ids))
+
+
+def ranked_hits(
+    archive: Archive, query: str, filters: Filters, ranked: Sequence[tuple[int, float]], limit: int, offset: int = 0
+) -> list[SearchHit]:
+    """The hits, with their snippets, of articles already ranked ((id, score), best first): those
+    the filters let through, `limit` from `offset`."""
+    params = {"q": query, **filters.params(), "limit": limit, "offset": offset,
+              "ranked": json.dumps([[i, score] for i, score in ranked])}
+    return [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, ranked_articles_sql(), params)]
 
 
 def search_info(
