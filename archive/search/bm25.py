@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -175,6 +176,7 @@ def idf(conn: sqlite3.Connection, found: Sequence[Phrase]) -> list[float]:
 # for every query it ranks; a search server asks for the same words again and again.
 _COUNTS: OrderedDict[int, tuple[sqlite3.Connection, tuple[int, int], dict[str, int]]] = OrderedDict()
 _CONNECTIONS, _PHRASES = 8, 20_000
+_COUNTS_LOCK = threading.Lock()
 
 
 def _rows_holding(conn: sqlite3.Connection, fts: str) -> int:
@@ -182,13 +184,14 @@ def _rows_holding(conn: sqlite3.Connection, fts: str) -> int:
     # the same pair means the same index, so the same count (connections do not weak-reference:
     # the entry holds its connection, so an id is never another connection's).
     state = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
-    entry = _COUNTS.get(id(conn))
-    if entry is None or entry[0] is not conn or entry[1] != state or len(entry[2]) >= _PHRASES:
-        entry = (conn, state, {})
-        _COUNTS[id(conn)] = entry
-        while len(_COUNTS) > _CONNECTIONS:
-            _COUNTS.popitem(last=False)
-    _COUNTS.move_to_end(id(conn))
+    with _COUNTS_LOCK:  # a web server's threads search at once
+        entry = _COUNTS.get(id(conn))
+        if entry is None or entry[0] is not conn or entry[1] != state or len(entry[2]) >= _PHRASES:
+            entry = (conn, state, {})
+            _COUNTS[id(conn)] = entry
+            while len(_COUNTS) > _CONNECTIONS:
+                _COUNTS.popitem(last=False)
+        _COUNTS.move_to_end(id(conn))
     counts = entry[2]
     if fts not in counts:
         sql = f"SELECT count(*) FROM {ARTICLES_FTS} WHERE {ARTICLES_FTS} MATCH ?"
