@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from archive.errors import ArchiveError, NotAnArchiveError, SchemaTooNewError
+from archive.search import facet_fields
 from archive.search import index as search_index
 
 APP = "newsarchive"
@@ -380,6 +381,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "where listings of other archives' captures (CDX) stand", _V8_STATEMENTS),
     Migration(9, "the language versions each article links (hreflang), found by URL or story id", _V9_STATEMENTS),
     Migration(10, "the top-k search index's token and the articles it has still to take", search_index.TOPK_STATEMENTS),
+    Migration(11, "an article whose date or section changes goes back to the top-k index",
+              facet_fields.TRIGGER_STATEMENTS),
 )
 # Applied in version order even if a migration is appended out of order.
 SCHEMA_VERSION = max(m.version for m in MIGRATIONS)

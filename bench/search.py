@@ -238,20 +238,30 @@ def agreement(path: Path, classes: dict[str, list[str]], limit: int, threshold: 
 
 
 def time_counts(path: Path, classes: dict[str, list[str]], runs: int) -> list[str]:
-    """p95 of `--count` and of `--facets` (count and facets), per class."""
+    """p95 of `--count` and of `--facets` (count and facets), per class; the facets also by the SQL
+    over every match (exact=True, as before the index counted them) in the same run, and how many
+    queries' facets were the same both ways."""
     lines = []
     with Archive.open(path, create=False, readonly=True) as archive:
         for cls, qs in classes.items():
             counts: list[float] = []
             faceted: list[float] = []
+            sql: list[float] = []
             matches: list[int] = []
+            same = 0
             for q in qs:
                 timings, n = _timed(lambda q=q: count(archive, q), runs)
                 counts += timings
                 matches.append(n)
-                faceted += _timed(lambda q=q: (count(archive, q), facets(archive, q)), runs)[0]
+                timings, fast = _timed(lambda q=q: (count(archive, q), facets(archive, q)), runs)
+                faceted += timings
+                timings, exact = _timed(
+                    lambda q=q: (count(archive, q, exact=True), facets(archive, q, exact=True)), runs)
+                sql += timings
+                same += [list(f.items()) for f in fast[1].values()] == [list(f.items()) for f in exact[1].values()]
             lines.append(f"{cls:<16}{statistics.median(matches):>12,.0f}{max(matches):>12,}"
-                         f"{percentile(counts, 0.95):>12.1f}{percentile(faceted, 0.95):>12.1f}")
+                         f"{percentile(counts, 0.95):>12.1f}{percentile(faceted, 0.95):>12.1f}"
+                         f"{percentile(sql, 0.95):>12.1f}{same:>8}/{len(qs)}")
     return lines
 
 
@@ -388,7 +398,8 @@ def main() -> None:
             print(line)
         if not args.no_counts:
             print(f"\ncounts and facets (the first {args.count_queries} queries of each class, {args.runs} runs each):")
-            print(f"{'class':<16}{'median hits':>12}{'max hits':>12}{'count p95':>12}{'facets p95':>12}")
+            print(f"{'class':<16}{'median hits':>12}{'max hits':>12}{'count p95':>12}{'facets p95':>12}"
+                  f"{'SQL facets':>12}{'same':>10}")
             sample = {cls: qs[:args.count_queries] for cls, qs in classes.items()}
             for line in time_counts(args.db, sample, args.runs):
                 print(line)

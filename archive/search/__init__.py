@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol, overload
 
 from archive.errors import QueryError
 from archive.search import bm25, topk
+from archive.search.facet_index import indexed_facets
 from archive.search.index import ARTICLES_FTS, COMMENTS_FTS
 from archive.search.index import DEFAULT_MIN_CONFIDENCE as DEFAULT_MIN_CONFIDENCE
 from archive.search.normalize import Token, analyze
@@ -717,13 +718,27 @@ def count(
     return int(_rows(archive, count_sql(target), params)[0]["count"])
 
 
-def facets(archive: Archive, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
-    """Matching articles counted per year, section and language (most first)."""
+def facets(
+    archive: Archive, query: str, filters: Filters = NO_FILTERS, *, exact: bool = False, settings: TopK | None = None
+) -> dict[str, dict[str, int]]:
+    """Matching articles counted per year, section and language (most first, then by value).
+    With no filter, the top-k index counts them when it is in step (the same counts, from its
+    facet fields: archive/search/facet_index.py); `exact`: the SQL reads every match."""
     params = _params(query, filters, "articles")
+    if filters == NO_FILTERS and not exact and (settings or TopK()).enabled:
+        counted = indexed_facets(archive.conn, compile_query(query, "articles", None).tree)
+        if counted is not None:
+            return {name: _facet_order(counted.get(name, {})) for name in FACETS}
     out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for r in _rows(archive, facets_sql(), params):
         out[r["facet"]][r["value"] if r["value"] is not None else "(none)"] = int(r["count"])
     return out
+
+
+def _facet_order(counts: dict[str | None, int]) -> dict[str, int]:
+    """As facets_sql orders a facet: most first, then by value (NULL, shown "(none)", first)."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or ""))
+    return {value if value is not None else "(none)": n for value, n in ordered}
 
 
 def fts_query(text: str, target: str = "articles", author: str | None = None) -> str:

@@ -36,9 +36,12 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
+from archive.search.facet_fields import SQL_COLUMNS as FACET_COLUMNS
+from archive.search.facet_fields import add_fields, add_values
 from archive.search.index import ARTICLE_COLUMNS, ARTICLES_FTS, DEFAULT_MIN_CONFIDENCE, TOPK_QUEUE, TOPK_TOKEN
 from archive.search.query import Node, Not, Or, Term, term_sequences
 
@@ -46,7 +49,7 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".topk"
 STATE_FILE = "state.json"
-FORMAT = 2  # 1: a field per column
+FORMAT = 3  # 1: a field per column; 2: one row field; 3: with the facet fields (facet_fields.py)
 TOKEN_TABLE, QUEUE = TOPK_TOKEN, TOPK_QUEUE
 WRITER_HEAP = 50_000_000
 BUILD_CHUNK = 5_000
@@ -87,10 +90,11 @@ def _schema() -> tantivy.Schema:
     # The keys are already what FTS5 holds (lower case, space separated): split on white space.
     # Frequencies without positions: phrases and prefixes go to FTS5 (see `to_query`).
     builder.add_text_field(ROW, stored=False, tokenizer_name="whitespace", index_option="freq")
+    add_fields(builder)
     return builder.build()
 
 
-def _document(article_id: int, keys: Sequence[str]) -> tantivy.Document:
+def _document(article_id: int, keys: Sequence[str], facets: Sequence[object] = ()) -> tantivy.Document:
     """One field for the whole row, each column repeated by its weight: a term's frequency is then
     FTS5's weighted frequency (sum of weight x occurrences) and tantivy's BM25 (k1 1.2, b 0.75, as
     FTS5's) saturates it as FTS5 does.  Per-column fields scored apart ranked too differently: at
@@ -100,14 +104,23 @@ def _document(article_id: int, keys: Sequence[str]) -> tantivy.Document:
     doc.add_text(ROW, "\n".join(
         "\n".join([text] * REPEAT[column]) for (column, _), text in zip(ARTICLE_COLUMNS, keys, strict=True) if text
     ))
+    if facets:
+        add_values(doc, facets)
     return doc
 
 
 # The articles a default search shows (sure enough to be articles): the index holds them alone.
 _KEYS_SQL = (
-    f"SELECT f.rowid, {', '.join('f.' + c for c, _ in ARTICLE_COLUMNS)} FROM {ARTICLES_FTS} AS f "
+    f"SELECT f.rowid, {', '.join('f.' + c for c, _ in ARTICLE_COLUMNS)}, {', '.join(FACET_COLUMNS)} "
+    f"FROM {ARTICLES_FTS} AS f "
     f"JOIN articles AS a ON a.id = f.rowid WHERE a.confidence >= {DEFAULT_MIN_CONFIDENCE!r}"
 )
+
+
+def _split(row: Sequence[Any]) -> tuple[int, Sequence[str], Sequence[object]]:
+    """A row of _KEYS_SQL: the id, the columns' keys, the facet values."""
+    n = len(ARTICLE_COLUMNS)
+    return int(row[0]), row[1:1 + n], row[1 + n:]
 
 
 # --- state --------------------------------------------------------------------------------------
@@ -202,7 +215,7 @@ def fresh_index(conn: sqlite3.Connection) -> tantivy.Index | None:
 # --- building and keeping in step ----------------------------------------------------------------
 
 
-def _rows(conn: sqlite3.Connection, chunk: int) -> Iterator[list[tuple[int, str, str, str, str, str]]]:
+def _rows(conn: sqlite3.Connection, chunk: int) -> Iterator[list[tuple[Any, ...]]]:
     last = 0
     while True:
         rows = conn.execute(f"{_KEYS_SQL} AND f.rowid > ? ORDER BY f.rowid LIMIT ?", (last, chunk)).fetchall()
@@ -237,7 +250,7 @@ def rebuild(conn: sqlite3.Connection, threads: int = 1) -> int:
     try:
         for rows in _rows(conn, BUILD_CHUNK):
             for row in rows:
-                writer.add_document(_document(row[0], row[1:]))
+                writer.add_document(_document(*_split(row)))
             n += len(rows)
     finally:
         conn.execute("COMMIT")
@@ -284,7 +297,7 @@ def sync(conn: sqlite3.Connection) -> int:
     for start in range(0, len(ids), BUILD_CHUNK):
         part = json.dumps(ids[start:start + BUILD_CHUNK])
         for r in conn.execute(f"{_KEYS_SQL} AND f.rowid IN (SELECT value FROM json_each(?))", (part,)):
-            writer.add_document(_document(r[0], r[1:]))
+            writer.add_document(_document(*_split(r)))
     writer.commit()
     writer.wait_merging_threads()
     conn.execute("BEGIN IMMEDIATE")

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from archive.search import (
     count_sql,
     facets_sql,
 )
+from archive.search.topk import TopK
 
+PLUGIN = "newsarchive"  # the plugin's name: its configuration is {"topk": the SEARCH_TOPK_* settings}
 TEMPLATES = Path(__file__).parent / "templates"
 FILTER_PARAMS = ("lang", "site", "section", "since", "until", "author", "min_confidence")
 SETTINGS: dict[str, Any] = {
@@ -63,7 +66,9 @@ def canned_queries() -> dict[str, dict[str, Any]]:
     article = ("q", *FILTER_PARAMS, "has_comments", *page)
     other = ("q", *FILTER_PARAMS, *page)
     return {
-        "search": _query(articles_sql("relevance"), "Search articles", article),
+        # Its HTML page is ranked by the library (archive/web/reading.py): the SQL returns nothing there.
+        "search": _query(f"SELECT * FROM ({articles_sql('relevance')})\nWHERE :_newsarchive_library = ''",
+                         "Search articles", article),
         "search_by_date": _query(articles_sql("date"), "Search articles, newest first", article),
         "search_comments": _query(comments_sql("relevance"), "Search reader comments", other),
         "search_captions": _query(captions_sql("relevance"), "Search image captions", article),
@@ -80,8 +85,9 @@ def canned_queries() -> dict[str, dict[str, Any]]:
     }
 
 
-def metadata(database: str) -> dict[str, Any]:
-    """Datasette metadata for the archive served as `database`."""
+def metadata(database: str, topk: TopK | None = None) -> dict[str, Any]:
+    """Datasette metadata for the archive served as `database`; `topk`: the SEARCH_TOPK_* settings
+    its search page ranks with (archive/web/reading.py)."""
     tables: dict[str, Any] = {
         "articles": {
             "facets": ["site", "language", "section", {"month": "published"}],
@@ -98,6 +104,7 @@ def metadata(database: str) -> dict[str, Any]:
         # The search box itself is in templates/ (index.html, database.html): it needs Datasette's
         # URL of the database, and the name (from the file name) must be escaped like any text.
         "description_html": SYNTAX_HTML,
+        "plugins": {PLUGIN: {"topk": asdict(topk or TopK())}},
         "databases": {
             database: {
                 "title": f"newsarchive: {database}",
@@ -109,22 +116,25 @@ def metadata(database: str) -> dict[str, Any]:
     }
 
 
-def build(path: str | Path, *, immutable: bool = False, settings: dict[str, Any] | None = None) -> Any:
-    """A Datasette for the archive at `path`, read-only, with this package's plugin registered."""
+def build(
+    path: str | Path, *, immutable: bool = False, settings: dict[str, Any] | None = None, topk: TopK | None = None
+) -> Any:
+    """A Datasette for the archive at `path`, read-only, with this package's plugin registered;
+    `topk`: how its search page uses the top-k index (the SEARCH_TOPK_* settings)."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
     from archive.web import plugin
 
     if not pm.is_registered(plugin):
-        pm.register(plugin, name="newsarchive")
+        pm.register(plugin, name=PLUGIN)
     path = Path(path)
     files = [] if immutable else [str(path)]
     immutables = [str(path)] if immutable else []
     return Datasette(
         files=files,
         immutables=immutables,
-        metadata=metadata(path.stem),
+        metadata=metadata(path.stem, topk),
         template_dir=str(TEMPLATES),
         settings={**SETTINGS, **(settings or {})},
     )

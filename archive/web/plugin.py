@@ -25,7 +25,7 @@ from archive.media import article_media, media_bytes
 from archive.read import comment_threads
 from archive.search import DEFAULT_MIN_CONFIDENCE, highlight_ranges, query_error, register_functions
 from archive.web.captured import ROUTE, captured
-from archive.web.reading import article_reading, search_page
+from archive.web.reading import article_reading, ranked_by_library, search_page
 from archive.words import language_name, plural
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,6 +83,19 @@ def _paragraphs(text: str | None, query: str, lang: str | None, column: str) -> 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     register_functions(conn)
+
+
+def _library(key: str, request: Any) -> str:
+    """``:_newsarchive_library``: "1" on the search page the library ranks (archive/web/reading.py),
+    where the canned query's SQL returns nothing; "" elsewhere (its JSON, CSV: the SQL's rows)."""
+    if key != "library" or request is None:
+        raise KeyError(key)
+    return "1" if ranked_by_library(request) else ""
+
+
+@hookimpl
+def register_magic_parameters() -> list[tuple[str, Callable[[str, Any], str]]]:
+    return [("newsarchive", _library)]
 
 
 @hookimpl

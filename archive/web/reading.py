@@ -2,10 +2,17 @@
 next and previous links), its results grouped one per story, and an article's other-language
 versions and history.  Built from the library (archive/search, archive/translations.py,
 archive/history.py) on Datasette's own read connection; the templates escape every string.
+
+The articles search page (``search``, by relevance) is ranked by the library's `search_info`, as
+the command line ranks it: a broad query through the top-k index when it is in step (saying so
+when the answer may differ from ranking every match, with a link that ranks them all).  Its canned
+query's SQL then returns nothing for the page (the ``_newsarchive_library`` magic parameter,
+plugin.py): FTS5 does not rank every match a second time.  Its JSON stays the canned SQL's.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +22,8 @@ from datasette.utils import path_with_replaced_args
 
 from archive.errors import ArchiveError, QueryError
 from archive.history import History, article_history
-from archive.search import DEFAULT_MIN_CONFIDENCE, Filters, count_sql, query_error
+from archive.search import DEFAULT_MIN_CONFIDENCE, Filters, SearchHit, SearchInfo, count, query_error, search_info
+from archive.search.topk import TopK
 from archive.store import Archive
 from archive.translations import StoryPage, Version, grouped_search, versions_of
 from archive.words import language_name, plural
@@ -26,6 +34,8 @@ MAX_LIMIT = 1000  # Datasette returns at most this many rows (max_returned_rows)
 COUNTED = {"search": "articles", "search_by_date": "articles", "search_comments": "comments",
            "search_captions": "articles"}
 _FILTER_ARGS = ("lang", "site", "section", "since", "until", "author")
+RANKED_HERE = "search"  # the canned query whose page the library ranks (see the module)
+PLUGIN = "newsarchive"  # archive.web.PLUGIN (not imported: archive.web imports this module's plugin)
 
 
 @dataclass(frozen=True)
@@ -82,14 +92,48 @@ def page_links(request: Any, paging: Paging) -> dict[str, str | None]:
     }
 
 
-def _count(conn: sqlite3.Connection, name: str, q: str, filters: Filters) -> int:
-    params = {"q": q, **filters.params()}
-    return int(conn.execute(count_sql(COUNTED[name]), params).fetchone()[0])
+def topk_settings(datasette: Any) -> TopK:
+    """The SEARCH_TOPK_* settings the server was started with (TopK's own defaults otherwise)."""
+    config = (datasette.plugin_config(PLUGIN) or {}).get("topk") or {}
+    return TopK(**{k: v for k, v in config.items() if k in TopK.__dataclass_fields__})
+
+
+def ranked_by_library(request: Any) -> bool:
+    """Whether this request is the HTML page of an articles search the library ranks: a query (or
+    an author), well-formed filters, not grouped by story."""
+    if request.url_vars.get("table") != RANKED_HERE or request.url_vars.get("format") or request.args.get("_format"):
+        return False
+    q, author = request.args.get("q") or "", request.args.get("author") or ""
+    return bool(q or author) and not request.args.get("group") and _filters(request) is not None \
+        and query_error(q, author, "articles") is None
+
+
+def _archive(conn: sqlite3.Connection, path: str) -> Archive:
+    return Archive(conn, Path(path), readonly=True)
+
+
+def _count(conn: sqlite3.Connection, path: str, name: str, q: str, filters: Filters, topk: TopK) -> int:
+    return count(_archive(conn, path), q, filters, COUNTED[name], settings=topk)
+
+
+def _row(hit: SearchHit) -> dict[str, Any]:
+    """A hit as the canned query's row (its snippet as the JSON newsarchive_snippet returns)."""
+    snippet = {"text": hit.snippet, "highlights": hit.highlights, "field": hit.field,
+               "title": hit.title, "title_highlights": hit.title_highlights}
+    return {"id": hit.id, "key": hit.key, "url": hit.url, "title": hit.title, "published": hit.published,
+            "language": hit.language, "section": hit.section, "site": hit.site, "comment_count": hit.comment_count,
+            "score": hit.score, "snippet": json.dumps(snippet, ensure_ascii=False)}
+
+
+def _ranked(conn: sqlite3.Connection, path: str, q: str, filters: Filters, limit: int, offset: int, exact: bool,
+            topk: TopK) -> tuple[list[dict[str, Any]], SearchInfo]:
+    hits, info = search_info(_archive(conn, path), q, filters, limit=limit, offset=offset, exact=exact, settings=topk)
+    return [_row(h) for h in hits if isinstance(h, SearchHit)], info
 
 
 def _grouped(conn: sqlite3.Connection, path: str, q: str, filters: Filters, limit: int, offset: int,
              sort: str) -> StoryPage:
-    return grouped_search(Archive(conn, Path(path), readonly=True), q, filters, limit=limit, offset=offset, sort=sort)
+    return grouped_search(_archive(conn, path), q, filters, limit=limit, offset=offset, sort=sort)
 
 
 async def search_page(datasette: Any, database: str, name: str, request: Any) -> dict[str, Any]:
@@ -102,9 +146,15 @@ async def search_page(datasette: Any, database: str, name: str, request: Any) ->
     db = datasette.get_database(database)
     limit = _int_arg(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _int_arg(request, "offset", 0, 0, 10**9)
-    total = await db.execute_fn(lambda conn: _count(conn, name, q, filters))
+    topk = topk_settings(datasette)
+    total = await db.execute_fn(lambda conn: _count(conn, db.path, name, q, filters, topk))
     out: dict[str, Any] = {"newsarchive_total_text": plural(total, "matching article" if COUNTED[name] == "articles"
                                                              else "matching comment")}
+    if ranked_by_library(request):
+        exact = bool(request.args.get("exact"))
+        rows, info = await db.execute_fn(lambda conn: _ranked(conn, db.path, q, filters, limit, offset, exact, topk))
+        out["newsarchive_rows"], out["newsarchive_search"] = rows, info
+        out["newsarchive_exact_link"] = None if info.exact else path_with_replaced_args(request, {"exact": "1"})
     if request.args.get("group") and name in ("search", "search_by_date"):
         sort = "date" if name == "search_by_date" else "relevance"
         stories = await db.execute_fn(lambda conn: _grouped(conn, db.path, q, filters, limit, offset, sort))

@@ -132,7 +132,8 @@ def _print_facets(counts: dict[str, dict[str, int]] | None) -> None:
 @click.option("--comments", "in_comments", is_flag=True, help="Same as --in comments.")
 @click.option("--captions", "in_captions", is_flag=True, help="Same as --in captions.")
 @click.option("--exact", is_flag=True,
-              help="Rank every match by bm25 (a broad query is otherwise ranked among the top-k index's best).")
+              help="Rank every match by bm25 (a broad query is otherwise ranked among the top-k index's best); "
+                   "--count/--facets counted by SQL over every match.")
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="A SEARCH_TOPK_* setting, e.g. -s SEARCH_TOPK_CANDIDATES=1000 (repeatable).")
 @click.option("--count", "only_count", is_flag=True, help="Print only how many match.")
@@ -197,8 +198,10 @@ def search_cmd(
         _grouped(ctx, db, query, filters, limit, offset, sort, as_json, color)
         return
     with open_archive(ctx, db) as archive:
-        counted = count(archive, query, filters, target) if only_count or with_facets else None
-        grouped = facets(archive, query, filters) if with_facets and target != "comments" else None
+        counted = count(archive, query, filters, target, exact=exact, settings=settings) \
+            if only_count or with_facets else None
+        grouped = facets(archive, query, filters, exact=exact, settings=settings) \
+            if with_facets and target != "comments" else None
         hits, info = ([], SearchInfo(exact=True)) if only_count else search_info(
             archive, query, filters, target, limit=limit, offset=offset, sort=sort, exact=exact, settings=settings)
     if only_count:

@@ -11,6 +11,7 @@ from archive.errors import ArchiveError
 from archive.read import printable
 from archive.store import Archive
 from newsarchive.cli.common import archive_path, db_option
+from newsarchive.cli.search import topk_settings
 
 
 @click.command("serve")
@@ -25,8 +26,12 @@ from newsarchive.cli.common import archive_path, db_option
     "--allow-sql", is_flag=True,
     help="Let anyone who can reach the server run their own read-only SQL (off: only the searches).",
 )
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="A SEARCH_TOPK_* setting for the search page, e.g. -s SEARCH_TOPK_CANDIDATES=1000 (repeatable).")
 @click.pass_context
-def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: bool, allow_sql: bool) -> None:
+def serve(
+    ctx: click.Context, db: str | None, host: str, port: int, immutable: bool, allow_sql: bool, sets: tuple[str, ...]
+) -> None:
     """Browse and search the archive in Datasette (read-only): full-text search with highlights,
     facets by site, language, section and month, readable article pages with threaded comments,
     and every search as JSON (e.g. /archive/search.json?q=Aliyev).
@@ -41,6 +46,7 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
 
     from archive.web import ALLOW_SQL, build
 
+    settings = topk_settings(sets)  # a bad -s is said before anything starts
     path = archive_path(ctx, db)
     # Opening read-write once brings an older archive up to date (e.g. builds the search index);
     # Datasette itself only ever reads.
@@ -48,7 +54,7 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, immutable: b
         Archive.open(path, create=False).close()
     except ArchiveError:  # e.g. a read-only copy: served as it is if it is already up to date
         Archive.open(path, create=False, readonly=True).close()
-    datasette = build(path, immutable=immutable, settings=ALLOW_SQL if allow_sql else None)
+    datasette = build(path, immutable=immutable, settings=ALLOW_SQL if allow_sql else None, topk=settings)
     asyncio.run(datasette.invoke_startup())
     name = next(iter(n for n in datasette.databases if n != "_internal"))
     url = datasette.urls.database(name)  # the name escaped as Datasette has it in URLs (dots too)
