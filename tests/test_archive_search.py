@@ -13,7 +13,16 @@ import pytest
 
 from archive import schema
 from archive.errors import QueryError
-from archive.search import Filters, articles_sql, captions_sql, count, register_functions, render_snippet, search
+from archive.search import (
+    Filters,
+    articles_sql,
+    captions_sql,
+    count,
+    count_sql,
+    register_functions,
+    render_snippet,
+    search,
+)
 from archive.search import index as search_index
 from archive.search.normalize import normalize_text, word_variants
 from archive.search.query import And, Not, Or, Term, compile_query, parse
@@ -254,6 +263,10 @@ def test_the_unfiltered_sql_ranks_as_the_filtered_one(tmp_path: Path, min_confid
         a.conn.commit()
         filters = Filters(min_confidence=min_confidence)
         register_functions(a.conn)
+        for target in ("articles", "captions"):
+            counted = [a.conn.execute(count_sql(target, f), {"q": "pipeline", **filters.params()}).fetchone()[0]
+                       for f in (False, True)]
+            assert counted[0] == counted[1] > 0
         for sql in (articles_sql, captions_sql):
             fast, joined = sql("relevance", False), sql("relevance", True)
             assert "NOT IN" in fast and "NOT IN" not in joined
