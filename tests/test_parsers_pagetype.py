@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +172,33 @@ def test_a_blog_post_rating_a_product_is_not_a_product_page() -> None:
     markup = post.replace("</main>", rating + "</main>")
     found = page_type(markup, "https://x.example/2024/03/which-ferry-pass-should-i-buy")
     assert found.is_article and found.veto is None
+
+
+# --- hand-written pages, one signal each (tests/fixtures/pagetype/CASE: page.html, expected.json) ----------------
+
+PAGETYPE_FIXTURES = Path(__file__).parent / "fixtures" / "pagetype"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in PAGETYPE_FIXTURES.iterdir()))
+def test_a_hand_written_page_gets_its_expected_page_type(case: str) -> None:
+    expected = json.loads((PAGETYPE_FIXTURES / case / "expected.json").read_text())
+    found = page_type((PAGETYPE_FIXTURES / case / "page.html").read_text(), expected["url"])
+    assert found.is_article == expected["is_article"], found.reasons
+    assert set(expected["reasons"]) <= set(found.reasons), found.reasons
+    assert not set(expected["not_reasons"]) & set(found.reasons), found.reasons
+
+
+def test_the_same_text_unsigned_is_not_sure() -> None:
+    signed = (PAGETYPE_FIXTURES / "signed-note" / "page.html").read_text()
+    unsigned = signed.replace('<meta name="author" content="Ana Lopez">', "").replace(
+        '<p class="byline">By <a rel="author" href="/people/ana-lopez">Ana Lopez</a></p>', ""
+    )
+    url = "https://pier.example/notes/harbour"
+    assert not page_type(unsigned, url).is_article
+    assert page_type(signed, url).confidence > page_type(unsigned, url).confidence
+
+
+@pytest.mark.parametrize("query", ["page=234", "paged=120", "p=12", "p=123&q=x", "cat=news"])
+def test_a_query_that_is_no_single_item_number_still_counts_against(query: str) -> None:
+    found = page_type(html(story(2)), f"https://x.example/?{query}")
+    assert "-0.3 a query string" in found.reasons and "-0.4 the site's root" in found.reasons
