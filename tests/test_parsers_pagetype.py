@@ -174,14 +174,14 @@ def test_a_blog_post_rating_a_product_is_not_a_product_page() -> None:
     assert found.is_article and found.veto is None
 
 
-# --- hand-written pages, one signal each (tests/fixtures/pagetype/CASE: page.html, expected.json) ----------------
+# --- hand-written pages, one signal each (tests/fixtures/pagetype/CASE: page.html, page_type.json) ----------------
 
 PAGETYPE_FIXTURES = Path(__file__).parent / "fixtures" / "pagetype"
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in PAGETYPE_FIXTURES.iterdir()))
 def test_a_hand_written_page_gets_its_expected_page_type(case: str) -> None:
-    expected = json.loads((PAGETYPE_FIXTURES / case / "expected.json").read_text())
+    expected = json.loads((PAGETYPE_FIXTURES / case / "page_type.json").read_text())
     found = page_type((PAGETYPE_FIXTURES / case / "page.html").read_text(), expected["url"])
     assert found.is_article == expected["is_article"], found.reasons
     assert set(expected["reasons"]) <= set(found.reasons), found.reasons
