@@ -199,7 +199,9 @@ def test_the_same_text_unsigned_is_not_sure() -> None:
     assert page_type(signed, url).confidence > page_type(unsigned, url).confidence
 
 
-@pytest.mark.parametrize("query", ["page=234", "paged=120", "p=12", "p=123&q=x", "cat=news"])
+@pytest.mark.parametrize(
+    "query", ["page=234", "paged=120", "p=12", "p=123&q=x", "cat=news", "cat=1234", "m=202405", "author=120"]
+)
 def test_a_query_that_is_no_single_item_number_still_counts_against(query: str) -> None:
     found = page_type(html(story(2)), f"https://x.example/?{query}")
     assert "-0.3 a query string" in found.reasons and "-0.4 the site's root" in found.reasons

@@ -67,7 +67,12 @@ _LISTING_CLASSES = re.compile(
 )
 _STATIC_CLASSES = re.compile(r"^(?:page|page-template-default|page-id-\d+)$", re.I)
 _SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
-_PAGING_PARAMS = frozenset({"page", "paged", "pg", "offset", "start", "from", "limit", "per_page"})
+# Queries that page through a list, or that are WordPress's archives by number (category, tag,
+# author, month ``m=202405``, year): a list, however large the number.
+_LIST_PARAMS = frozenset(
+    {"page", "paged", "pg", "offset", "start", "from", "limit", "per_page", "cat", "tag", "author", "m", "year",
+     "monthnum", "day", "w"}
+)  # fmt: skip
 _ITEM_NUMBER = re.compile(r"^\d{3,}$")
 # og:type values that say nothing against an article: "blog" (one of Facebook's first types) names the
 # site a post belongs to, and blogs wrote it on their posts.
@@ -189,7 +194,7 @@ def _one_item(query: str) -> bool:
     if len(pairs) != 1:
         return False
     name, values = next(iter(pairs.items()))
-    return name.lower() not in _PAGING_PARAMS and len(values) == 1 and bool(_ITEM_NUMBER.match(values[0]))
+    return name.lower() not in _LIST_PARAMS and len(values) == 1 and bool(_ITEM_NUMBER.match(values[0]))
 
 
 @dataclass(frozen=True)
