@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generic_recall import DEFAULT_SETS, SETS, default_min_confidence, load_sites  # noqa: E402
 from scrapers.parsers.body import extract_body  # noqa: E402
 from scrapers.parsers.dates import extract_dates  # noqa: E402
+from scrapers.parsers.metadata import authors  # noqa: E402
 from scrapers.parsers.pagetype import classify  # noqa: E402
 from scrapers.parsers.parse import read_page  # noqa: E402
 from scrapers.site_evidence import SiteEvidence  # noqa: E402
@@ -42,7 +43,7 @@ def classify_set(sets: Path, name: str, sample: int | None) -> list[dict[str, An
             parsed = read_page(page.html, url, content_type="text/html; charset=utf-8")
             body = extract_body(parsed)
             published = extract_dates(parsed, body).published
-            found = classify(parsed, (body, published.source if published else None))
+            found = classify(parsed, (body, published.source if published else None, authors(parsed)))
             rows.append(
                 {
                     "id": page.id,

@@ -5,8 +5,9 @@ named author over running prose, a long text under a headline) and so score as a
 Each signal is the markup or address that the software serving the kind of page writes on every
 page of it, whatever the site: forum engines' names on ``<html>``/``<body>`` and in the generator,
 their thread URLs (``/threads/``, ``viewtopic.php``, Discourse's ``/t/{slug}/{id}``), schema.org's
-``DiscussionForumPosting``/``QAPage``; documentation generators (Sphinx, MkDocs, Docusaurus...) and a
-``/docs/`` path; ``Product`` data, WooCommerce's and Shopify's product-page classes. Measured on the
+``DiscussionForumPosting``/``QAPage``; documentation generators (Sphinx, MkDocs, Docusaurus..., in a
+meta generator or a "generated" comment in ``<head>``), a ``/docs/`` path, Read the Docs'
+``/en/latest/``; ``Product`` data, WooCommerce's and Shopify's product-page classes. Measured on the
 labelled sets (bench/pagetype_direct.py), per half by domain: each rule is kept only if it costs
 (almost) no labelled article on either half of either set. A page that says it is a news article
 (JSON-LD ``Article``, ``NewsArticle``, ``BlogPosting``...) is never vetoed by them.
@@ -38,8 +39,13 @@ _FORUM_QUERY = re.compile(r"(?:^|&)topic=\d", re.I)  # SMF's index.php?topic=N
 _DOCS_SEGMENTS = frozenset({"docs", "doc", "documentation", "manual"})
 # Documentation generators, and MediaWiki (a wiki's reference pages, not dated stories).
 _DOCS_GENERATOR = re.compile(
-    r"sphinx|mkdocs|docusaurus|gitbook|rustdoc|docfx|vitepress|antora|jsdoc|doxygen|mediawiki", re.I
+    r"sphinx|mkdocs|mdbook|docusaurus|gitbook|rustdoc|docfx|vitepress|antora|jsdoc|doxygen|mediawiki", re.I
 )
+# Some generators sign in a comment in <head> ("Book generated using mdBook"), not in a meta generator.
+_GENERATED = re.compile(r"<!--((?:(?!-->).){0,200}?\bgenerated\b(?:(?!-->).){0,200}?)-->", re.I | re.S)
+_HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
+# Read the Docs serves every project's documentation at /LANGUAGE/VERSION/, its versions named so.
+_DOCS_VERSION_PATH = re.compile(r"^/[a-z]{2}(?:[-_][a-z]{2,4})?/(?:latest|stable)(?:/|$)", re.I)
 _POST_CLASSES = re.compile(r"^single-post$", re.I)  # WordPress's post (a shop's product has postid-N too)
 _PRODUCT_SEGMENTS = frozenset({"product", "products"})  # WooCommerce's and Shopify's product paths
 _PRODUCT_CLASSES = re.compile(r"^(?:single-product|product-template-default|template-product)$", re.I)
@@ -52,7 +58,7 @@ def other_kind(page: Page, types: set[str], itemtypes: set[str]) -> str | None:
     path = urlsplit(page.url or "").path
     if forum := _forum(page, types | itemtypes, names):
         return f"a forum thread ({forum})"
-    if docs := _documentation(path, names):
+    if docs := _documentation(path, names + " " + _generator_comments(page)):
         return f"documentation ({docs})"
     if product := _product(page, types | (itemtypes if itemtypes & _OFFER_TYPES else set()), path):
         return f"a product page ({product})"
@@ -88,7 +94,17 @@ def _documentation(path: str, names: str) -> str | None:
         return f"made by {match.group(0)}"
     if {s.lower() for s in path.split("/")} & _DOCS_SEGMENTS:
         return "under a documentation path"
+    if _DOCS_VERSION_PATH.match(path):
+        return "under a documentation version's path"
     return None
+
+
+def _generator_comments(page: Page) -> str:
+    """The comments in ``<head>`` that say what generated the page (read from the markup: the tree
+    is parsed without comments)."""
+    end = _HEAD_END.search(page.markup)
+    head = page.markup[: end.start() if end else 20_000]
+    return " ".join(match.group(1) for match in _GENERATED.finditer(head))
 
 
 def _product(page: Page, types: set[str], path: str) -> str | None:

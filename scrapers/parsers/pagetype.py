@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Literal
@@ -30,12 +30,14 @@ from .dateparse import search_loose
 from .dates import extract_dates
 from .dates_fallback import SOURCE as GUESSED_DATE
 from .encoding import decode_html
+from .metadata import authors
 from .page import ARTICLE_TYPES, Page, jsonld_types
 from .page_kinds import itemtypes, other_kind
 from .text import Element, classes, never_text, squash, tag_name, text_of
 
 Kind = Literal["article", "listing", "other"]
-Content = tuple[str, str | None]  # the extracted body, and where its publication date was read (None: no date)
+# The extracted body, where its publication date was read (None: no date), and the authors the page names.
+Content = tuple[str, str | None, Sequence[str]]
 _Note = Callable[[float, str], None]
 
 # The points are log-odds: fitted (logistic regression) on each half of the labelled sets by domain,
@@ -65,6 +67,16 @@ _LISTING_CLASSES = re.compile(
 )
 _STATIC_CLASSES = re.compile(r"^(?:page|page-template-default|page-id-\d+)$", re.I)
 _SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
+# Queries that page through a list, or that are WordPress's archives by number (category, tag,
+# author, month ``m=202405``, year): a list, however large the number.
+_LIST_PARAMS = frozenset(
+    {"page", "paged", "pg", "offset", "start", "from", "limit", "per_page", "cat", "tag", "author", "m", "year",
+     "monthnum", "day", "w"}
+)  # fmt: skip
+_ITEM_NUMBER = re.compile(r"^\d{3,}$")
+# og:type values that say nothing against an article: "blog" (one of Facebook's first types) names the
+# site a post belongs to, and blogs wrote it on their posts.
+_NEUTRAL_OG = frozenset({"article", "newsarticle", "blog"})
 _PROSE_P = 100  # characters: a paragraph this long, with few links, is written text
 _LONG_PROSE = 3000  # characters of prose in one block: a long text, whatever else is on the page
 _TEASERS = 4  # this many headline links (or article blocks) make a list of stories
@@ -100,14 +112,14 @@ def page_type(html: str | bytes, url: str, content_type: str | None = None) -> P
 
 
 def classify(page: Page, content: Content | None = None) -> PageType:
-    """What the page is, from its points; ``content`` is its extracted body and date when the
-    caller has them (:func:`scrapers.parsers.parse.parse_candidate`), else they are extracted here."""
+    """What the page is, from its points; ``content`` is its extracted body, date and authors when
+    the caller has them (:func:`scrapers.parsers.parse.parse_candidate`), else they are extracted here."""
     points: list[tuple[float, str]] = []
 
     def note(value: float, reason: str) -> None:
         points.append((value, reason))
 
-    body, date_source = content if content is not None else _content(page)
+    body, date_source, named = content if content is not None else _content(page)
     if date_source == GUESSED_DATE:
         date_source = None  # htmldate's last-resort reading takes any date on any page: no evidence
     words = len(body.split())
@@ -131,6 +143,10 @@ def classify(page: Page, content: Content | None = None) -> PageType:
         note(0.7, f"a publication date ({date_source})")
         if date_source in _VISIBLE_DATES:
             note(0.9, "the date is on the page for readers")
+    if named:
+        # A story is signed (a byline, rel=author, the structured data's author); a service, product
+        # or listing page seldom names a person as its writer.
+        note(0.3, "a named author")
     _url(page.url, note)
     if len(_PRICE.findall(body)) >= 2:
         note(-0.25, "prices in the text")
@@ -151,7 +167,7 @@ def classify(page: Page, content: Content | None = None) -> PageType:
 def _content(page: Page) -> Content:
     body = extract_body(page)
     published = extract_dates(page, body).published
-    return body, published.source if published else None
+    return body, published.source if published else None, authors(page)
 
 
 def _url(url: str, note: _Note) -> None:
@@ -164,10 +180,21 @@ def _url(url: str, note: _Note) -> None:
         note(1.0, "a slug of four words or more")
     if re.search(r"\d{4,}", parts.path + parts.query):
         note(0.3, "an id or a year in the URL")
+    if _one_item(parts.query):
+        return  # WordPress's /?p=123 and the like: the address of one post, not the home page or a list
     if not segments:
         note(-0.4, "the site's root")
     if parts.query:
         note(-0.3, "a query string")
+
+
+def _one_item(query: str) -> bool:
+    """A query that names one item by its number (``p=34524``, ``id=1204``), not a page of a list."""
+    pairs = parse_qs(query, keep_blank_values=True)
+    if len(pairs) != 1:
+        return False
+    name, values = next(iter(pairs.items()))
+    return name.lower() not in _LIST_PARAMS and len(values) == 1 and bool(_ITEM_NUMBER.match(values[0]))
 
 
 @dataclass(frozen=True)
@@ -233,7 +260,7 @@ def _structured(page: Page, types: set[str], note: _Note) -> None:
     og = (page.meta_first("og:type") or "").lower()
     if og == "article":
         note(0.4, "og:type article")
-    elif og and og not in ("article", "newsarticle"):
+    elif og and og not in _NEUTRAL_OG:
         note(-1.2, f"og:type {og}")
 
 

@@ -38,7 +38,7 @@ def parse_candidate(
     (strong evidence of something else) is the :class:`PageType` that says what it is and why."""
     page = read_page(html, url, profile, content_type)
     article = article_from(page, fetched_at)
-    found = classify(page, (article.body, article.published_source))
+    found = classify(page, (article.body, article.published_source, article.authors))
     if found.veto:
         return found
     article.page_type = found.kind
