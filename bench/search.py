@@ -30,6 +30,7 @@ the archive without it (VACUUM INTO, then dropping the index tables and vacuumin
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -144,10 +145,13 @@ def grow(path: Path, target: int, chunk: int = 20_000) -> tuple[int, float]:
     return n, time.perf_counter() - start
 
 
-def title_sample(path: Path, sample: int = 5000) -> tuple[list[list[str]], Counter[str]]:
-    """Words of a sample of titles, and their document frequency in that sample."""
+def title_sample(path: Path, sample: int = 5000, seed: int = 1) -> tuple[list[list[str]], Counter[str]]:
+    """Words of a sample of titles (the same for the same seed), and their document frequency in it."""
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT title FROM articles ORDER BY random() LIMIT ?", (sample,)).fetchall()
+        (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+        ids = random.Random(seed).sample(range(1, top + 1), min(sample, top))
+        rows = conn.execute("SELECT title FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                            (json.dumps(ids),)).fetchall()
     titles = [sorted({w.lower() for w in WORD.findall(title or "")}) for (title,) in rows]
     df: Counter[str] = Counter(w for words in titles for w in words)
     return [t for t in titles if len(t) >= 2], df
@@ -156,7 +160,7 @@ def title_sample(path: Path, sample: int = 5000) -> tuple[list[list[str]], Count
 def queries(path: Path, per_class: int, seed: int) -> dict[str, list[str]]:
     """Two words of one title (so the pair occurs), classed by how common the rarer one is:
     rare (in under 0.5 % of articles), mid, common (both in 3 % or more)."""
-    titles, df = title_sample(path)
+    titles, df = title_sample(path, seed=seed)
     n = sum(1 for _ in titles) or 1
     rng = random.Random(seed)
     classes: dict[str, list[str]] = {"rare": [], "mid": [], "common": []}
