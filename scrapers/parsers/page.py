@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -23,7 +24,7 @@ from bs4 import BeautifulSoup, Tag
 
 from scrapers.sites import ProfileError, SiteProfile, UrlMatch
 
-from .select import SelectorError, select
+from .select import SelectorError, select, simple_group
 from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text, squash, strip_controls, text_of
 
 JsonObject = dict[str, Any]
@@ -65,6 +66,27 @@ class Page:
     def position(self) -> dict[int, int]:
         """Each element's place in document order (keyed by ``id``)."""
         return {id(e): n for n, e in enumerate(self._elements)}
+
+    @cached_property
+    def _by_class(self) -> dict[str, list[Element]]:
+        """The elements of each class name, in document order; names split as XPath's
+        ``normalize-space`` splits them (what cssselect's class test does)."""
+        found: dict[str, list[Element]] = {}
+        for element in self._elements:
+            value = element.get("class")
+            if value:
+                for name in dict.fromkeys(_XML_SPACE.split(value)):
+                    if name:
+                        found.setdefault(name, []).append(element)
+        return found
+
+    @cached_property
+    def _subtree_ends(self) -> dict[int, int]:
+        """The place in document order just past each element's last descendant (keyed by ``id``)."""
+        sizes: dict[int, int] = {}
+        for element in reversed(self._elements):
+            sizes[id(element)] = 1 + sum(sizes.get(id(child), 0) for child in element)
+        return {key: n + sizes[key] for key, n in self.position.items()}
 
     def tags(self, name: str) -> list[Element]:
         """Every ``<name>`` element of the page, in document order (from the index: no tree walk)."""
@@ -113,6 +135,9 @@ class Page:
         order; an error names the profile when one of its selectors is broken."""
         if not selector:
             return []
+        simple = simple_group(selector)
+        if simple is not None and (root is None or id(root) in self.position):
+            return self._indexed(*simple, root)
         try:
             return select(self.root, selector, root)
         except SelectorError as exc:
@@ -121,6 +146,22 @@ class Page:
                 where = self.profile.source if self.profile else "<generic>"
                 raise ProfileError(f"{where}: bad CSS selector {selector!r}: {exc}") from exc
             return found
+
+    def _indexed(self, class_names: tuple[str, ...], tag_names: tuple[str, ...], root: Element | None) -> list[Element]:
+        """What :func:`select` answers for a group of bare class and tag names, from the indexes."""
+        lists = [self._by_class.get(n, []) for n in class_names] + [self.tags(n) for n in tag_names]
+        lists = [found for found in lists if found]
+        if len(lists) > 1:
+            unique = {id(e): e for found in lists for e in found}
+            lists = [sorted(unique.values(), key=lambda e: self.position[id(e)])]
+        if not lists:
+            return []
+        if root is None:
+            return list(lists[0])
+        place = self.position.__getitem__
+        start, end = place(id(root)), self._subtree_ends[id(root)]
+        low = bisect_right(lists[0], start, key=lambda e: place(id(e)))
+        return lists[0][low : bisect_left(lists[0], end, key=lambda e: place(id(e)))]
 
     def _select_with_soupsieve(self, selector: str, root: Element | None) -> list[Element] | None:
         """A selector only soupsieve knows (``:-soup-contains()``: profiles are checked with it),
@@ -284,6 +325,7 @@ def jsonld_types(obj: JsonObject) -> set[str]:
     return {n.rsplit("/", 1)[-1] for n in names if isinstance(n, str)}
 
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # the whitespace of XPath's normalize-space()
 # A complete character reference: "&amp;", "&#8217;", "&#x4C;". Legacy ones without the semicolon
 # are left alone, as a browser leaves "&copy=2" in a URL's query alone.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
