@@ -251,7 +251,7 @@ def elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool =
     return False
 
 
-def _names_elsewhere(words: set[str]) -> bool:
+def _names_elsewhere(words: frozenset[str]) -> bool:
     """A block named for teasers, menus or comments; the article's own footer ("entry-footer",
     "article-footer") holds its byline, as an ``<article>``'s ``<footer>`` does."""
     found = words & _ELSEWHERE_WORDS

@@ -405,10 +405,12 @@ class _Reader:
         end = self.body_end()
         known = [d.day for d in (self.structured_published(), self.structured_modified(), self.url_date()) if d]
         for string, owner in _strings_of(self.page.root):
-            after = end is not None and self.page.position.get(id(owner), 0) > end
+            if len(string) < 6:
+                continue  # (squashed, it is no longer)
             text = squash(string)
             if not 6 <= len(text) <= 60 or not any(map(str.isdigit, text)):
                 continue
+            after = end is not None and self.page.position.get(id(owner), 0) > end
             if after and not _UPDATED_LINE.search(text):
                 continue
             dates = find_all_loose(text, self.tz, self.month_first)

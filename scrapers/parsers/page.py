@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from scrapers.sites import ProfileError, SiteProfile, UrlMatch
 
@@ -53,7 +54,7 @@ class Page:
     # --- the tree ----------------------------------------------------------------------------
     @cached_property
     def _elements(self) -> list[Element]:
-        return [e for e in self.root.iter() if isinstance(e.tag, str)]
+        return list(self.root.iter(etree.Element))  # elements only (no comments nor processing instructions)
 
     @cached_property
     def _by_name(self) -> dict[str, list[Element]]:
@@ -359,7 +360,9 @@ def _inside(element: Element, root: Element) -> bool:
 
 
 def _size(text: str | None) -> int:
-    return len(SPACE.sub(" ", text)) if text else 0
+    if not text:
+        return 0
+    return 1 if text.isspace() else len(SPACE.sub(" ", text))  # (most strings between tags are only whitespace)
 
 
 def _path(element: Element) -> tuple[int, ...]:

@@ -179,8 +179,11 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
     def flush() -> None:
         nonlocal links
         if buffer:
-            lines = (squash(line) for line in "".join(buffer).split(_LINE_BREAK))
-            text = "\n".join(line for line in lines if line)
+            joined = "".join(buffer)
+            if _LINE_BREAK in joined:
+                text = "\n".join(filter(None, map(squash, joined.split(_LINE_BREAK))))
+            else:
+                text = squash(joined)  # one line: most paragraphs
             if text:
                 out.append(Block(text, min(links, len(text)), owners[-1]))
             buffer.clear()
