@@ -75,6 +75,8 @@ def make_tree(markup: str) -> Element:
 def squash(text: str) -> str:
     """Collapses every run of whitespace (nbsp and zero-width spaces too) into one space and drops
     control characters."""
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # no control characters, no whitespace but single spaces: most strings
     return SPACE.sub(" ", strip_controls(text)).strip()
 
 
