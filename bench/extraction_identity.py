@@ -4,7 +4,7 @@ saved from one version of the code and compared with another's (a speed-up must 
     .venv/bin/python bench/extraction_identity.py --save /tmp/ref.jsonl --code /work/wt-ref   # reference
     .venv/bin/python bench/extraction_identity.py --against /tmp/ref.jsonl                   # this tree
 
-Each page is parsed as a generic crawl's candidate is (``read_page``, ``article_from``, then the
+Each page is parsed as a generic crawl's candidate is (``parse_candidate``: the Article, then the
 page-type check on the same tree, scrapers/parsers/parse.py): every field the Article holds (body,
 dates with their raw strings and sources, title, authors, captions with credits, comments with
 theirs, tags, alternates...) and the page type with its score, reasons and veto are written as one
@@ -23,7 +23,7 @@ import argparse
 import importlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -49,16 +49,27 @@ def plain(value: Any) -> Any:
     return value
 
 
-def extracted(parse: Any, pagetype: Any, html: str, url: str) -> dict[str, Any]:
-    """Everything the generic path reads from one page."""
-    page = parse.read_page(html, url)
-    article = parse.article_from(page)
-    found = pagetype.classify(page, (article.body, article.published_source))
+def extracted(parse: Any, seen: dict[str, Any], html: str, url: str) -> dict[str, Any]:
+    """Everything the generic path reads from one page: ``parse_candidate`` runs as in a crawl, and
+    the Article and the page-type check it made on the way are kept (see :func:`run`)."""
+    seen.clear()
+    parse.parse_candidate(html, url)
+    article, found = seen["article"], seen["page_type"]
     fields = {k: v for k, v in plain(article.to_dict()).items() if k not in UNCOMPARED}
     fields["page_type_check"] = {
         "kind": found.kind, "score": found.score, "reasons": list(found.reasons), "veto": found.veto,
     }  # fmt: skip
     return fields
+
+
+def _kept(function: Callable[..., Any], seen: dict[str, Any], name: str) -> Callable[..., Any]:
+    """``function``, keeping what it returns in ``seen[name]``."""
+
+    def keeping(*args: Any, **kwargs: Any) -> Any:
+        seen[name] = found = function(*args, **kwargs)
+        return found
+
+    return keeping
 
 
 def pages(sets: Path, limit: int | None) -> Iterator[tuple[str, str, str]]:
@@ -74,10 +85,14 @@ def run(sets: Path, limit: int | None, code: Path | None) -> Iterator[dict[str, 
     """Each page's key and fields, extracted by the parsers of ``code`` (default: this tree)."""
     sys.path.insert(0, str(code or ROOT))
     parse = importlib.import_module("scrapers.parsers.parse")
-    pagetype = importlib.import_module("scrapers.parsers.pagetype")
     print(f"parsers from {Path(parse.__file__).parent}", file=sys.stderr)
+    # parse_candidate's own steps, wrapped where it looks them up: whatever each version passes
+    # between them, the Article (with a vetoed page's fields too) and the check are both kept.
+    seen: dict[str, Any] = {}
+    parse.article_from = _kept(parse.article_from, seen, "article")
+    parse.classify = _kept(parse.classify, seen, "page_type")
     for key, html, url in pages(sets, limit):
-        yield {"key": key, **extracted(parse, pagetype, html, url)}
+        yield {"key": key, **extracted(parse, seen, html, url)}
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
