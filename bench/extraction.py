@@ -3,6 +3,7 @@
     .venv/bin/python bench/extraction.py                                   # ours only
     .venv/bin/python bench/extraction.py --trafilatura-python /tmp/trafvenv/bin/python
     .venv/bin/python bench/extraction.py --sets ../shared/datasets --only wcxb-articles --limit 200
+    .venv/bin/python bench/extraction.py --cpu-only --code bdf94d4=/work/wt-old   # A/B speed against a worktree
 
 Runs the labelled sets' own scorer (``SETS/score.py``, see ``SETS/README.md``) once per set and
 extractor, in separate processes one after the other (never at the same time: the timings must
