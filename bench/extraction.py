@@ -3,6 +3,7 @@
     .venv/bin/python bench/extraction.py                                   # ours only
     .venv/bin/python bench/extraction.py --trafilatura-python /tmp/trafvenv/bin/python
     .venv/bin/python bench/extraction.py --sets ../shared/datasets --only wcxb-articles --limit 200
+    .venv/bin/python bench/extraction.py --cpu-only --code bdf94d4=/work/wt-old   # A/B speed against a worktree
 
 Runs the labelled sets' own scorer (``SETS/score.py``, see ``SETS/README.md``) once per set and
 extractor, in separate processes one after the other (never at the same time: the timings must
@@ -35,6 +36,7 @@ import gzip
 import hashlib
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -260,35 +262,75 @@ def date_label_audit(set_dir: Path, limit: int | None) -> str:
 _CPU_RUNNER = """
 import importlib, json, sys, time
 from pathlib import Path
-sys.path.insert(0, ".")
+callable_, set_dir, page_type, limit, root, code = sys.argv[1:7]
+sys.path.insert(0, root)
 from bench.extraction import labelled_pages
-module, name = sys.argv[1].split(":")
+sys.path.insert(0, code or root)  # the parsers of another checkout (bench.extraction is this one's)
+module, name = callable_.split(":")
 extract = getattr(importlib.import_module(module), name)
-set_dir, page_type, limit = Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-pages = [(html, page["url"] or "") for page, html in labelled_pages(set_dir, None) if page["page_type"] == page_type]
-pages = pages[:limit]
+pages = [(html, page["url"] or "") for page, html in labelled_pages(Path(set_dir), None)
+         if page_type in ("", page["page_type"])][: int(limit)]
 extract(*pages[0])  # imports and caches warmed, as in a crawl
 started = time.process_time()
 for html, url in pages:
     extract(html, url)
 print(json.dumps({"pages": len(pages), "cpu_s": time.process_time() - started}))
 """
+# (set folder, page type or "" for every page): what the CPU-time comparison runs on.
+CPU_SETS = (("wcxb-dev", "article"), ("dragnet", ""))
 
 
-def cpu_speeds(extractors: dict[str, tuple[str, str]], set_dir: Path, rounds: int, limit: int) -> dict[str, float]:
-    """Pages per CPU-second of each extractor on the same article pages, in alternating rounds (the
-    CPU time of its own process: other load on the machine moves it much less than wall time)."""
-    best: dict[str, float] = {}
+@dataclass(frozen=True)
+class Extractor:
+    python: str
+    callable_: str
+    code: str = ""  # a checkout whose parsers it runs (another commit's, for A/B runs); "" is this tree
+
+
+def cpu_speeds(
+    extractors: dict[str, Extractor], set_dir: Path, page_type: str, rounds: int, limit: int
+) -> dict[str, list[float]]:
+    """Pages per CPU-second of each extractor on the same pages, each round, the extractors
+    alternating within a round (the CPU time of its own process: other load on the machine moves it
+    much less than wall time)."""
+    speeds: dict[str, list[float]] = {}
     for _ in range(rounds):
-        for name, (python, callable_) in extractors.items():
-            command = [python, "-c", _CPU_RUNNER, callable_, str(set_dir), "article", str(limit)]
+        for name, extractor in extractors.items():
+            command = [extractor.python, "-c", _CPU_RUNNER, extractor.callable_, str(set_dir), page_type, str(limit)]
+            command += [str(ROOT), extractor.code]
             result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 print(f"{name}: CPU timing failed: {result.stderr.strip()[-200:]}", file=sys.stderr)
                 continue
             figures = json.loads(result.stdout.strip().splitlines()[-1])
-            best[name] = max(best.get(name, 0.0), figures["pages"] / figures["cpu_s"])
-    return best
+            speeds.setdefault(name, []).append(figures["pages"] / figures["cpu_s"])
+    return speeds
+
+
+def speed_line(set_name: str, page_type: str, rounds: int, speeds: dict[str, list[float]]) -> str:
+    """Best and median of the rounds, each extractor's, and each one's ratio to the first's best."""
+    first = max(next(iter(speeds.values()), [0.0])) or 1.0
+    shown = ", ".join(
+        f"{name} {max(v):.1f} (median {statistics.median(v):.1f}, {max(v) / first:.3f}x)" for name, v in speeds.items()
+    )
+    pages = f"{set_name} {page_type}s" if page_type else f"{set_name}, every page"
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    return f"speed, pages per CPU-second, {pages} (best of {rounds} alternating rounds; load {' '.join(load)}): {shown}"
+
+
+def other_code(value: str) -> tuple[str, Path]:
+    """``NAME=DIR`` of ``--code``."""
+    name, _, folder = value.partition("=")
+    if not name or not folder or not (Path(folder) / "scrapers" / "parsers").is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r}: want NAME=DIR, a checkout holding scrapers/parsers")
+    return name, Path(folder).resolve()
+
+
+def print_speeds(extractors: dict[str, Extractor], sets: Path, rounds: int, limit: int | None) -> None:
+    for set_name, page_type in CPU_SETS:
+        if (sets / set_name).is_dir() and rounds:
+            speeds = cpu_speeds(extractors, sets / set_name, page_type, rounds, limit or 10**6)
+            print(speed_line(set_name, page_type, rounds, speeds), flush=True)
 
 
 def main() -> int:
@@ -299,30 +341,38 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages of each set (quick runs)")
     parser.add_argument("--json", type=Path, help="also write every figure there")
     parser.add_argument("--cpu-rounds", type=int, default=3, help="rounds of the CPU-time speed comparison (0: none)")
+    parser.add_argument(
+        "--code", type=other_code, action="append", default=[], metavar="NAME=DIR",
+        help="also time ours from another checkout (a git worktree of an older commit); repeat",
+    )  # fmt: skip
+    parser.add_argument("--cpu-only", action="store_true", help="only the CPU-time comparison, no scoring")
     args = parser.parse_args()
 
     if not (args.sets / "score.py").exists():
         print(f"no labelled sets at {args.sets} (score.py missing): nothing to measure", file=sys.stderr)
         return 2
     runs = [r for r in RUNS if (not args.only or r.name in args.only) and (args.sets / r.set_dir).is_dir()]
-    extractors = {"ours": (sys.executable, OURS)}
+    # Other checkouts first: the speed line gives each extractor's ratio to the first's.
+    extractors = {f"ours@{name}": Extractor(sys.executable, OURS, str(folder)) for name, folder in args.code}
+    extractors["ours"] = Extractor(sys.executable, OURS)
     if args.trafilatura_python and importable(args.trafilatura_python):
-        extractors["trafilatura 2.3.1"] = (args.trafilatura_python, THEIRS)
+        extractors["trafilatura 2.3.1"] = Extractor(args.trafilatura_python, THEIRS)
     elif args.trafilatura_python:
         print(f"{args.trafilatura_python} cannot import trafilatura: ours only", file=sys.stderr)
 
-    results: dict[str, dict[str, dict[str, Any] | str]] = {name: {} for name in extractors}
+    if args.cpu_only:
+        print_speeds(extractors, args.sets, args.cpu_rounds, args.limit)
+        return 0
+    scored = {name: e for name, e in extractors.items() if not e.code}  # quality: this tree's and the peer's
+    results: dict[str, dict[str, dict[str, Any] | str]] = {name: {} for name in scored}
     for run in runs:
-        for name, (python, callable_) in extractors.items():  # one after the other, never in parallel
+        for name, extractor in scored.items():  # one after the other, never in parallel
             print(f"{run.name}: {name} ...", file=sys.stderr)
-            results[name][run.name] = score(python, callable_, args.sets, run, args.limit)
-    print(table(results, list(extractors)))
+            results[name][run.name] = score(extractor.python, extractor.callable_, args.sets, run, args.limit)
+    print(table(results, list(scored)))
     print(half_sizes(results))
     wcxb = args.sets / "wcxb-dev"
-    if wcxb.is_dir() and args.cpu_rounds:
-        speeds = cpu_speeds(extractors, wcxb, args.cpu_rounds, args.limit or 10**6)
-        shown = ", ".join(f"{name} {value:.1f}" for name, value in speeds.items())
-        print(f"speed, pages per CPU-second, wcxb-dev articles (best of {args.cpu_rounds} alternating rounds): {shown}")
+    print_speeds(extractors, args.sets, args.cpu_rounds, args.limit)
     if wcxb.is_dir() and (not args.only or "wcxb-all" in args.only):
         print(page_type_figures(wcxb, args.limit))
         print(date_label_audit(wcxb, args.limit))

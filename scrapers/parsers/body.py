@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .body_clean import ends_with_statement, normalise
 from .body_names import body_furniture, hidden_by_name, stem_furniture
@@ -26,6 +27,7 @@ from .text import (
     Element,
     Skip,
     blocks,
+    blocks_under,
     classes,
     has_ancestor,
     is_hidden,
@@ -138,6 +140,12 @@ class BodyRoot:
     # "profile", "container", "density", "page" (a page that is no article: its main region) or "none"
     source: str
 
+    @cached_property
+    def read(self) -> list[Block]:
+        """Its paragraphs as the body reads them (:func:`_read`), read once: the root is chosen by
+        comparing what it reads, then the body is what it reads."""
+        return _read(self)
+
 
 def extract_body(page: Page) -> str:
     return normalise(_body_text(page))
@@ -148,7 +156,7 @@ def _body_text(page: Page) -> str:
     (a teaser, a script-built page): elsewhere it may lack the lead or carry captions and links, so it
     is evidence of where the text ends, not the text."""
     root = body_root(page)
-    found = _read(root)
+    found = root.read
     paragraphs = _clean([b.text for b in found], page)
     dom_text = "\n\n".join(paragraphs)
     ld_text = _jsonld_body(page)
@@ -286,7 +294,9 @@ def _generic_root(page: Page) -> BodyRoot:
     main = _marked_main(page)
     top = main if main is not None else page.root
     kinds: Kinds = {}
-    scores = score_elements(blocks(top, FurnitureSkip(page, page.root, kinds)), top)
+    page_skip = FurnitureSkip(page, page.root, kinds)
+    found = blocks(top, page_skip)
+    scores = score_elements(found, top)
     best = scores.best()
     if best is None:
         return BodyRoot((), never_text, "none")
@@ -307,8 +317,10 @@ def _generic_root(page: Page) -> BodyRoot:
         return BodyRoot((posts,), FurnitureSkip(page, page.root, kinds, region=True), "page")
     if _one_of_many(page, chosen):
         return region  # one item of a list
-    without_posts = BodyRoot(region.elements, FurnitureSkip(page, page.root, kinds), "page")
-    mine, theirs = _read(article), _read(without_posts)
+    mine = article.read
+    theirs = blocks_under(found, top, region.elements[0], page_skip)  # the region's, as scored
+    if theirs is None:
+        theirs = BodyRoot(region.elements, page_skip, "page").read
     small = _words(mine) < _ARTICLE_SHARE * _words(theirs)
     small = small and not _most_prose(page, article, region)
     weak = (scores.of(chosen) <= 0 or small) and not _stands_as_article(page, region, marked)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from bs4 import Tag
@@ -128,15 +129,17 @@ def is_furniture(tag: Any) -> bool:
     return furniture(tag) is not None
 
 
-def words_of(name: str) -> set[str]:
-    """The words of a class name or id ("relatedPosts" → related, posts, relatedposts)."""
+@lru_cache(maxsize=8192)
+def words_of(name: str) -> frozenset[str]:
+    """The words of a class name or id ("relatedPosts" → related, posts, relatedposts). Remembered:
+    a site's class names recur on every element and page that carries them."""
     name = name.split("--")[0]  # a BEM modifier describes the block it modifies, not its role
     lowered = name.lower()
     if lowered.startswith(_STATE_PREFIX):
-        return set()
+        return frozenset()
     words = {w.lower() for w in _WORD_SPLIT.split(name) if w}  # "relatedPosts" → related, posts
     words.add(lowered.replace("-", "").replace("_", ""))
-    return words
+    return frozenset(words)
 
 
 def has_prose(tag: Element) -> bool:

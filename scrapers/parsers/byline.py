@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 
-from lxml import etree
-
 from .boilerplate import names_of, words_of
 from .dateparse import Loose, find_all_loose, find_relative, zone
 from .page import Page
-from .text import NEVER_TEXT, Element, has_ancestor, inline_text, squash
+from .text import NEVER_TEXT, Element, has_ancestor, inline_text, squash, text_nodes
 
 UPDATED_NAMES = re.compile(r"updat|modif|edited|revis", re.I)
 
@@ -63,7 +61,18 @@ _LABEL_REACH = 48  # characters before a date where its label ("Updated:", "Post
 def headline(page: Page) -> Element | None:
     """The article's headline: the ``<h1>`` that says what the title says, else the first ``<h1>``
     outside menus and footers, else the first heading or title-like element that says what the
-    title says (pages built without an ``<h1>``)."""
+    title says (pages built without an ``<h1>``). Found once a page: the dates, the body and each
+    comment's date reader ask for it."""
+    if _HEADLINE_MEMO not in page.memo:
+        page.memo[_HEADLINE_MEMO] = _find_headline(page)
+    found: Element | None = page.memo[_HEADLINE_MEMO]
+    return found
+
+
+_HEADLINE_MEMO = "headline"
+
+
+def _find_headline(page: Page) -> Element | None:
     candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
     title = _title_words(page)
     if title:
@@ -116,7 +125,7 @@ def _after(h1: Element) -> Segment:
     article = around(h1)
     found: Segment = []
     size = prose = 0
-    for string, owner in _strings(h1, "following"):
+    for string, owner in _read(_following(h1)):
         text = squash(string)
         if not text:
             continue
@@ -143,9 +152,7 @@ def _before(h1: Element) -> Segment:
     article = around(h1)
     found: Segment = []
     size = 0
-    for string, owner in reversed(_strings(h1, "preceding")):
-        if not any(p is block for p in owner.iterancestors()) and owner is not block:
-            break
+    for string, owner in reversed(list(_read(text_nodes(block, until=h1)))):
         text = squash(string)
         if not text:
             continue
@@ -158,28 +165,24 @@ def _before(h1: Element) -> Segment:
     return found
 
 
-_AXES = {"following": etree.XPath("following::text()"), "preceding": etree.XPath("preceding::text()")}
+def _following(element: Element) -> Iterator[tuple[str, Element]]:
+    """The strings after ``element`` in page order (XPath's ``following::text()``), each with the
+    element that holds it, read lazily: the byline is found in the first few."""
+    node, parent = element, element.getparent()
+    while parent is not None:
+        if node.tail:
+            yield node.tail, parent
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield from text_nodes(sibling)
+            if sibling.tail:
+                yield sibling.tail, parent
+        node, parent = parent, parent.getparent()
 
 
-def _strings(element: Element, axis: str) -> list[tuple[str, Element]]:
-    result = _AXES[axis](element)
-    out: list[tuple[str, Element]] = []
-    if not isinstance(result, list):
-        return out
-    for string in result:
-        getparent = getattr(string, "getparent", None)  # lxml "smart strings" know their element
-        parent = getparent() if getparent is not None else None
-        if parent is None:
-            continue
-        owner = parent.getparent() if getattr(string, "is_tail", False) else parent
-        if owner is None or owner.tag in NEVER_TEXT or (axis == "preceding" and _inside(owner, element)):
-            continue
-        out.append((str(string), owner))
-    return out
-
-
-def _inside(tag: Element, ancestor: Element) -> bool:
-    return tag is ancestor or any(p is ancestor for p in tag.iterancestors())
+def _read(strings: Iterator[tuple[str, Element]]) -> Iterator[tuple[str, Element]]:
+    """The strings a reader sees (not a script's or a style's)."""
+    return ((string, owner) for string, owner in strings if owner.tag not in NEVER_TEXT)
 
 
 def _joined(segment: Segment) -> tuple[str, Any]:
@@ -248,7 +251,7 @@ def elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool =
     return False
 
 
-def _names_elsewhere(words: set[str]) -> bool:
+def _names_elsewhere(words: frozenset[str]) -> bool:
     """A block named for teasers, menus or comments; the article's own footer ("entry-footer",
     "article-footer") holds its byline, as an ``<article>``'s ``<footer>`` does."""
     found = words & _ELSEWHERE_WORDS

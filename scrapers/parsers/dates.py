@@ -297,7 +297,8 @@ class _Reader:
         """``"datePublished": "…"`` in the page's scripts or data attributes (app state, escaped JSON),
         where single-page apps keep what other pages state in JSON-LD."""
         pattern = _SCRIPT_KEYS.get(key)
-        match = pattern.search(self.page.markup) if pattern else None
+        markup = self.page.markup
+        match = pattern.search(markup) if pattern and key in markup else None  # (a substring test is quicker)
         return self.read(match["value"], "script") if match else None
 
     def meta(self, names: tuple[str, ...]) -> FoundDate | None:
@@ -404,10 +405,12 @@ class _Reader:
         end = self.body_end()
         known = [d.day for d in (self.structured_published(), self.structured_modified(), self.url_date()) if d]
         for string, owner in _strings_of(self.page.root):
-            after = end is not None and self.page.position.get(id(owner), 0) > end
+            if len(string) < 6:
+                continue  # (squashed, it is no longer)
             text = squash(string)
-            if not 6 <= len(text) <= 60 or not any(c.isdigit() for c in text):
+            if not 6 <= len(text) <= 60 or not any(map(str.isdigit, text)):
                 continue
+            after = end is not None and self.page.position.get(id(owner), 0) > end
             if after and not _UPDATED_LINE.search(text):
                 continue
             dates = find_all_loose(text, self.tz, self.month_first)
@@ -679,7 +682,8 @@ def _not_the_articles(tag: Element) -> bool:
 def _has_date_like_name(tag: Element) -> bool:
     if tag.tag in ("html", "body", "head", "meta", "script", "link", "style"):
         return False
-    names = " ".join(classes(tag)) + " " + str(tag.get("id") or "")
+    # The attributes as written: whitespace between class names cannot be part of a match.
+    names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
     return bool(_DATE_LIKE.search(names))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,10 +21,11 @@ from urllib.parse import urljoin, urlsplit
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from scrapers.sites import ProfileError, SiteProfile, UrlMatch
 
-from .select import SelectorError, select
+from .select import SelectorError, select, simple_group
 from .text import NO_TEXT_OF, SPACE, Element, make_tree, never_text, squash, strip_controls, text_of
 
 JsonObject = dict[str, Any]
@@ -52,7 +54,7 @@ class Page:
     # --- the tree ----------------------------------------------------------------------------
     @cached_property
     def _elements(self) -> list[Element]:
-        return [e for e in self.root.iter() if isinstance(e.tag, str)]
+        return list(self.root.iter(etree.Element))  # elements only (no comments nor processing instructions)
 
     @cached_property
     def _by_name(self) -> dict[str, list[Element]]:
@@ -65,6 +67,27 @@ class Page:
     def position(self) -> dict[int, int]:
         """Each element's place in document order (keyed by ``id``)."""
         return {id(e): n for n, e in enumerate(self._elements)}
+
+    @cached_property
+    def _by_class(self) -> dict[str, list[Element]]:
+        """The elements of each class name, in document order; names split as XPath's
+        ``normalize-space`` splits them (what cssselect's class test does)."""
+        found: dict[str, list[Element]] = {}
+        for element in self._elements:
+            value = element.get("class")
+            if value:
+                for name in dict.fromkeys(_XML_SPACE.split(value)):
+                    if name:
+                        found.setdefault(name, []).append(element)
+        return found
+
+    @cached_property
+    def _subtree_ends(self) -> dict[int, int]:
+        """The place in document order just past each element's last descendant (keyed by ``id``)."""
+        sizes: dict[int, int] = {}
+        for element in reversed(self._elements):
+            sizes[id(element)] = 1 + sum(sizes.get(id(child), 0) for child in element)
+        return {key: n + sizes[key] for key, n in self.position.items()}
 
     def tags(self, name: str) -> list[Element]:
         """Every ``<name>`` element of the page, in document order (from the index: no tree walk)."""
@@ -113,6 +136,9 @@ class Page:
         order; an error names the profile when one of its selectors is broken."""
         if not selector:
             return []
+        simple = simple_group(selector)
+        if simple is not None and (root is None or id(root) in self.position):
+            return self._indexed(*simple, root)
         try:
             return select(self.root, selector, root)
         except SelectorError as exc:
@@ -121,6 +147,22 @@ class Page:
                 where = self.profile.source if self.profile else "<generic>"
                 raise ProfileError(f"{where}: bad CSS selector {selector!r}: {exc}") from exc
             return found
+
+    def _indexed(self, class_names: tuple[str, ...], tag_names: tuple[str, ...], root: Element | None) -> list[Element]:
+        """What :func:`select` answers for a group of bare class and tag names, from the indexes."""
+        lists = [self._by_class.get(n, []) for n in class_names] + [self.tags(n) for n in tag_names]
+        lists = [found for found in lists if found]
+        if len(lists) > 1:
+            unique = {id(e): e for found in lists for e in found}
+            lists = [sorted(unique.values(), key=lambda e: self.position[id(e)])]
+        if not lists:
+            return []
+        if root is None:
+            return list(lists[0])
+        place = self.position.__getitem__
+        start, end = place(id(root)), self._subtree_ends[id(root)]
+        low = bisect_right(lists[0], start, key=lambda e: place(id(e)))
+        return lists[0][low : bisect_left(lists[0], end, key=lambda e: place(id(e)))]
 
     def _select_with_soupsieve(self, selector: str, root: Element | None) -> list[Element] | None:
         """A selector only soupsieve knows (``:-soup-contains()``: profiles are checked with it),
@@ -284,6 +326,7 @@ def jsonld_types(obj: JsonObject) -> set[str]:
     return {n.rsplit("/", 1)[-1] for n in names if isinstance(n, str)}
 
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # the whitespace of XPath's normalize-space()
 # A complete character reference: "&amp;", "&#8217;", "&#x4C;". Legacy ones without the semicolon
 # are left alone, as a browser leaves "&copy=2" in a URL's query alone.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -317,7 +360,9 @@ def _inside(element: Element, root: Element) -> bool:
 
 
 def _size(text: str | None) -> int:
-    return len(SPACE.sub(" ", text)) if text else 0
+    if not text:
+        return 0
+    return 1 if text.isspace() else len(SPACE.sub(" ", text))  # (most strings between tags are only whitespace)
 
 
 def _path(element: Element) -> tuple[int, ...]:

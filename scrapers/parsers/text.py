@@ -12,7 +12,7 @@ for the callers that still read a soup (the page-type check).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,8 @@ def make_tree(markup: str) -> Element:
 def squash(text: str) -> str:
     """Collapses every run of whitespace (nbsp and zero-width spaces too) into one space and drops
     control characters."""
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # no control characters, no whitespace but single spaces: most strings
     return SPACE.sub(" ", strip_controls(text)).strip()
 
 
@@ -179,8 +181,11 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
     def flush() -> None:
         nonlocal links
         if buffer:
-            lines = (squash(line) for line in "".join(buffer).split(_LINE_BREAK))
-            text = "\n".join(line for line in lines if line)
+            joined = "".join(buffer)
+            if _LINE_BREAK in joined:
+                text = "\n".join(filter(None, map(squash, joined.split(_LINE_BREAK))))
+            else:
+                text = squash(joined)  # one line: most paragraphs
             if text:
                 out.append(Block(text, min(links, len(text)), owners[-1]))
             buffer.clear()
@@ -240,6 +245,28 @@ def blocks(root: Element, skip: Skip = never_text) -> list[Block]:
     return out
 
 
+def blocks_under(found: list[Block], top: Element, element: Element, skip: Skip) -> list[Block] | None:
+    """What ``blocks(element, skip)`` reads, taken from ``found``, which ``blocks(top, skip)`` read
+    (one walk of the page serves both), or None when the walk from ``top`` may read ``element``
+    otherwise than a walk from it: ``element`` must be a block (its text starts and ends paragraphs)
+    but not a list item (numbered by its place in the list), and neither it nor an element between
+    it and ``top`` may be skipped or be a link or preformatted text (which change how text is read)."""
+    if element is top:
+        return found
+    if element.tag not in BLOCK or element.tag == "li":
+        return None
+    chain = [element]
+    for parent in element.iterancestors():
+        if parent is top:
+            break
+        chain.append(parent)
+    else:
+        return None  # not under top
+    if any(e.tag in ("a", "pre") or skip(e) for e in chain):
+        return None
+    return [b for b in found if b.element is element or any(p is element for p in b.element.iterancestors())]
+
+
 def _list_number(item: Element, numbers: dict[int, int]) -> int | None:
     """The number a browser shows before an item of an ordered list (None in other lists)."""
     parent = item.getparent()
@@ -253,6 +280,22 @@ def _list_number(item: Element, numbers: dict[int, int]) -> int | None:
     number = int(value) if value and value.strip().isdigit() else numbers[key]
     numbers[key] = number + 1
     return number
+
+
+def text_nodes(root: Element, until: Element | None = None) -> Iterator[tuple[str, Element]]:
+    """The strings of ``root`` in page order as XPath's ``text()`` finds them (an element's text, then
+    each child's strings followed by the child's tail), each with the element that holds it (a tail
+    is its element's parent's); with ``until``, only those before that element starts."""
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if node is until:
+                return
+            if node.text and isinstance(node.tag, str):
+                yield node.text, node
+        elif node is not root and node.tail:
+            parent = node.getparent()
+            if parent is not None:
+                yield node.tail, parent
 
 
 def has_ancestor(element: Element, *names: str) -> bool:
