@@ -22,6 +22,7 @@ from archive.store import Archive, ArticleRecord
 from newsarchive.cli import main
 from replica.site import ReplicaSite
 from scrapers.parsers.article import Article
+from tests.test_search_topk import indexed_archive
 from tests.test_web_ui import truth_article
 
 FETCHED = datetime(2025, 3, 1, tzinfo=UTC)
@@ -40,9 +41,7 @@ def truth() -> list[Article]:
 
 @pytest.fixture
 def archive(tmp_path: Path, truth: list[Article]) -> Iterator[Archive]:
-    with Archive.open(tmp_path / "archive.db") as a:
-        a.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in truth])
-        topk.rebuild(a.conn)
+    with indexed_archive(tmp_path / "archive.db", truth) as a:
         yield a
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,11 +40,18 @@ def truth() -> list[Article]:
     return [truth_article(t) for t in ReplicaSite(seed=7, articles=400).ground_truth("https://turan.az")]
 
 
+@contextmanager
+def indexed_archive(path: Path, articles: list[Article]) -> Iterator[Archive]:
+    """An archive of `articles` written as a crawl writes them, with its top-k index built."""
+    with Archive.open(path) as a:
+        a.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in articles])
+        topk.rebuild(a.conn)
+        yield a
+
+
 @pytest.fixture
 def archive(tmp_path: Path, truth: list[Article]) -> Iterator[Archive]:
-    with Archive.open(tmp_path / "archive.db") as a:
-        a.write_batch(articles=[ArticleRecord(x, None, FETCHED) for x in truth])
-        topk.rebuild(a.conn)
+    with indexed_archive(tmp_path / "archive.db", truth) as a:
         yield a
 
 
