@@ -95,10 +95,26 @@ def test_approximate_answers_say_so(archive: Archive) -> None:
     _, info = search_info(archive, "Baku", settings=TopK(threshold=10, candidates=20))
     assert (info.exact, info.matches, info.ranked_among) == (False, matches, 20)
     assert f"ranked among the 20 best candidates of the top-k index of {matches:,} matches" in str(info.notice())
-    # filters, prefixes, phrases, other sorts and pages beyond the candidates are ranked by FTS5
-    assert search_info(archive, "Baku", settings=TopK(threshold=10, candidates=20), offset=15)[1].exact
+    # filters, prefixes, phrases and other sorts are ranked by FTS5
     assert search_info(archive, "Bak*", settings=TopK(threshold=10, candidates=20))[1].exact
     assert search_info(archive, '"Baku oil"', settings=TopK(threshold=10, candidates=20))[1].exact
+
+
+@pytest.mark.parametrize("query", ["Baku", "Aliyev", "Baku NOT oil", "Aliyev OR Putin"])
+def test_pages_past_the_candidates_neither_repeat_nor_skip(archive: Archive, query: str) -> None:
+    """Page after page across the last candidate: every match once, the candidates first (in their
+    exact bm25 order), then the other matches in FTS5's; each page says it is approximate."""
+    low = TopK(threshold=10, candidates=20)
+    matches = count(archive, query)
+    assert matches > 40
+    pages = [search_info(archive, query, settings=low, limit=7, offset=o) for o in range(0, matches + 7, 7)]
+    shown = [h.id for hits, _ in pages for h in hits]
+    assert len(shown) == len(set(shown)) == matches
+    first = [h.id for h in search_info(archive, query, settings=low, limit=20)[0]]
+    assert shown[:20] == first
+    every = [h.id for h in search(archive, query, limit=matches, exact=True)]
+    assert shown[20:] == [i for i in every if i not in set(first)]
+    assert all(not info.exact and info.ranked_among == 20 for _, info in pages)
 
 
 def test_the_index_follows_writes_updates_and_deletes(archive: Archive, truth: list[Article]) -> None:

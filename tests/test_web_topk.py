@@ -88,7 +88,7 @@ def test_an_exact_answer_says_nothing(server: tuple[str, Path], browser: DevTool
         assert browser.js("document.querySelector('.na-approximate')") is None, q
 
 
-def test_paging_walks_the_candidates_then_the_exact_ranking(server: tuple[str, Path], browser: DevTools) -> None:
+def test_paging_walks_the_candidates_then_the_other_matches(server: tuple[str, Path], browser: DevTools) -> None:
     base, db = server
     open_page(browser, f"{base}/archive/search?q=Baku&limit=10")
     with Archive.open(db, create=False, readonly=True) as archive:
@@ -97,7 +97,7 @@ def test_paging_walks_the_candidates_then_the_exact_ranking(server: tuple[str, P
         expected, exact, _ = library(db, "Baku", limit=10, offset=offset)
         assert result_ids(browser) == expected
         assert text_of(browser, ".na-count").startswith(f"results {offset + 1}–{offset + 10} of {total:,}")
-        # within the candidates the page says approximate; beyond them FTS5 ranks every match
+        # past the candidates the pages go on with the other matches in FTS5's order, still approximate
         assert (browser.js("document.querySelector('.na-approximate')") is None) == exact
         browser.load("document.querySelector('.na-next').click()")
 

@@ -142,13 +142,16 @@ def _article_hits(target: str, sort: str, filtered: bool) -> str:
     )
 
 
-def _confident_hits(target: str) -> str:
+def _confident_hits(target: str, beyond_ranked: bool = False) -> str:
     """The hits when only the confidence filters the articles: FTS5 ranks its matches alone and
     leaves out the few unsure articles (the partial index `articles_unsure`), instead of looking
     up the article row of every match: 80 -> 36 ms for a query matching 16,874 of 1M articles.
-    (`confidence < 1.0` lets SQLite use that index; min_confidence is at most 1.0.)"""
+    (`confidence < 1.0` lets SQLite use that index; min_confidence is at most 1.0.)
+    `beyond_ranked`: also leaves out the articles of `:ranked` (see `beyond_ranked_sql`)."""
+    ranked = (f"\n    AND {ARTICLES_FTS}.rowid NOT IN (SELECT json_extract(value, '$[0]') FROM json_each(:ranked))"
+              if beyond_ranked else "")
     return (
-        f"SELECT {ARTICLES_FTS}.rowid AS id, {ARTICLES_FTS}.rank AS rank{_confident_matches(target)}\n"
+        f"SELECT {ARTICLES_FTS}.rowid AS id, {ARTICLES_FTS}.rank AS rank{_confident_matches(target)}{ranked}\n"
         f"  ORDER BY {ARTICLES_FTS}.rank, {ARTICLES_FTS}.rowid {_LIMIT}"
     )
 
@@ -168,32 +171,35 @@ def articles_sql(sort: str = "relevance", filtered: bool = True) -> str:
     filters that leave lang, site, section, dates and has_comments empty (faster; `filtered`
     serves every combination of them)."""
     order = "hits.rank, a.id" if sort == "relevance" else "a.published DESC, a.id DESC"
-    return f"""WITH hits AS (
-  {_article_hits('articles', sort, filtered)}
-)
-SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site, a.comment_count,
-       -hits.rank AS score,
-       newsarchive_snippet(:q, :author, 'articles', a.language, a.title, a.body, a.captions_text,
-         (SELECT group_concat(text, char(10)) FROM comments WHERE article_id = a.id)) AS snippet
-FROM hits JOIN articles AS a ON a.id = hits.id
-ORDER BY {order}"""
+    return _with_snippets(_article_hits("articles", sort, filtered), "-hits.rank", order)
 
 
 def ranked_articles_sql() -> str:
     """articles_sql for hits already ranked: `:ranked` is a JSON list of [id, score], best first
     (the top-k path, archive/search/topk.py); the filters, limit and offset as in articles_sql."""
-    return f"""WITH hits AS (
-  SELECT a.id AS id, json_extract(r.value, '$[1]') AS score, r.key AS ord
+    hits = f"""SELECT a.id AS id, json_extract(r.value, '$[1]') AS score, r.key AS ord
   FROM json_each(:ranked) AS r JOIN articles AS a ON a.id = json_extract(r.value, '$[0]')
   WHERE 1{_ARTICLE_FILTERS}
-  ORDER BY r.key {_LIMIT}
+  ORDER BY r.key {_LIMIT}"""
+    return _with_snippets(hits, "hits.score", "hits.ord")
+
+
+def beyond_ranked_sql() -> str:
+    """articles_sql (by relevance, not `filtered`) for the matches that are not in `:ranked` (a
+    JSON list of [id, score]): the pages after those the top-k path ranked."""
+    return _with_snippets(_confident_hits("articles", beyond_ranked=True), "-hits.rank", "hits.rank, a.id")
+
+
+def _with_snippets(hits: str, score: str, order: str) -> str:
+    return f"""WITH hits AS (
+  {hits}
 )
 SELECT a.id, a.key, a.url, a.title, a.published, a.language, a.section, a.site, a.comment_count,
-       hits.score AS score,
+       {score} AS score,
        newsarchive_snippet(:q, :author, 'articles', a.language, a.title, a.body, a.captions_text,
          (SELECT group_concat(text, char(10)) FROM comments WHERE article_id = a.id)) AS snippet
 FROM hits JOIN articles AS a ON a.id = hits.id
-ORDER BY hits.ord"""
+ORDER BY {order}"""
 
 
 def comments_sql(sort: str = "relevance") -> str:
@@ -609,8 +615,9 @@ def _fast(
 ) -> tuple[list[SearchHit], SearchInfo] | int | None:
     """The top-k path (archive/search/topk.py); else the answer must come from FTS5: the match
     count when fewer matches than the threshold, None for no index in step, a filter, a prefix or
-    phrase, a page beyond the candidates."""
-    if not settings.enabled or filters != NO_FILTERS or offset + limit > settings.candidates:
+    phrase.  Pages past the candidates go on with the other matches in FTS5's order, so that no
+    page repeats or skips a result at the boundary."""
+    if not settings.enabled or filters != NO_FILTERS:
         return None
     index = topk.fresh_index(archive.conn)
     if index is None:
@@ -627,9 +634,15 @@ def _fast(
     if found.matches < settings.threshold:
         return found.matches  # FTS5 ranks these quickly, and exactly
     scored = bm25.score(archive.conn, tree, found.ids, weights)
-    if len(scored) < min(offset + limit, found.matches):
+    if len(scored) < min(offset + limit, found.matches, len(found.ids)):
         return None  # the index is behind this reader's snapshot: some candidates no longer match
-    hits = ranked_hits(archive, query, filters, [(s.id, s.score) for s in scored], limit, offset)
+    ranked = [(s.id, s.score) for s in scored]
+    hits = ranked_hits(archive, query, filters, ranked, limit, offset)
+    beyond = offset + limit - max(offset, len(ranked))  # how many of the page come after the candidates
+    if beyond > 0 and found.matches > len(ranked):
+        params = {"q": query, **filters.params(), "limit": beyond, "offset": max(0, offset - len(ranked)),
+                  "ranked": json.dumps([[i, score] for i, score in ranked])}
+        hits += [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, beyond_ranked_sql(), params)]
     exact = len(found.ids) >= found.matches  # every match was a candidate
     return hits, SearchInfo(exact, found.matches, None if exact else len(found.ids))
 
