@@ -637,12 +637,11 @@ def _fast(
     if len(scored) < min(offset + limit, found.matches, len(found.ids)):
         return None  # the index is behind this reader's snapshot: some candidates no longer match
     ranked = [(s.id, s.score) for s in scored]
-    hits = ranked_hits(archive, query, filters, ranked, limit, offset)
+    hits = ranked_hits(archive, query, filters, ranked, limit, offset) if offset < len(ranked) else []
     beyond = offset + limit - max(offset, len(ranked))  # how many of the page come after the candidates
     if beyond > 0 and found.matches > len(ranked):
-        params = {"q": query, **filters.params(), "limit": beyond, "offset": max(0, offset - len(ranked)),
-                  "ranked": json.dumps([[i, score] for i, score in ranked])}
-        hits += [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, beyond_ranked_sql(), params)]
+        hits += _ranked_rows(archive, beyond_ranked_sql(), query, filters, ranked, beyond,
+                             max(0, offset - len(ranked)))
     exact = len(found.ids) >= found.matches  # every match was a candidate
     return hits, SearchInfo(exact, found.matches, None if exact else len(found.ids))
 
@@ -652,9 +651,14 @@ def ranked_hits(
 ) -> list[SearchHit]:
     """The hits, with their snippets, of articles already ranked ((id, score), best first): those
     the filters let through, `limit` from `offset`."""
+    return _ranked_rows(archive, ranked_articles_sql(), query, filters, ranked, limit, offset)
+
+
+def _ranked_rows(archive: Archive, sql: str, query: str, filters: Filters, ranked: Sequence[tuple[int, float]],
+                 limit: int, offset: int) -> list[SearchHit]:
     params = {"q": query, **filters.params(), "limit": limit, "offset": offset,
               "ranked": json.dumps([[i, score] for i, score in ranked])}
-    return [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, ranked_articles_sql(), params)]
+    return [SearchHit(**vars(_hit_of(SearchHit, row))) for row in _rows(archive, sql, params)]
 
 
 def search_info(
