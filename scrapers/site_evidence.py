@@ -8,6 +8,8 @@ One page's features are weak evidence that it is an article; the site gives stro
   says little (a short story, a page without a byline).
 - **Off-template pages.** Once a site's sure articles show its templates, a page not sure by itself
   whose URL has none of their shapes (an "about" page that reads like prose) is kept, less sure.
+  Shapes are compared loosely for this: a slug that happens to end in a number
+  (``nfl-podcast-103012``) is a slug, not another template.
 - **The site's own word.** A feed item, or an entry of a news sitemap (``<news:news>``), is an
   article by the site's own account (the spider says so in ``PageItem.evidence``).
 
@@ -31,6 +33,10 @@ _NUMBER = re.compile(r"^\d+$")
 _SLUG = re.compile(r"^[^/]*[a-z][^/]*[-_][^/]*$", re.I)
 _ID_SLUG = re.compile(r"^(?:\d{3,}[-_].+|.+[-_]\d{3,})$")
 _EXTENSION = re.compile(r"(\.[a-z]{2,5})$", re.I)
+
+
+def _loose(shape: str) -> str:
+    return shape.replace("{id-slug}", "{slug}")
 
 
 def url_template(url: str) -> tuple[str, str]:
@@ -70,6 +76,13 @@ class SiteEvidence:
         """Sure articles of this site seen so far whose URL has this URL's shape."""
         return self._confirmed[url_template(url)]
 
+    def loose_template_count(self, url: str) -> int:
+        """As :meth:`template_count`, an id joined to a slug counted as a slug: weak evidence must
+        not make a story whose title ends in a number look like another kind of page."""
+        site, shape = url_template(url)
+        loose = _loose(shape)
+        return sum(n for (s, other), n in self._confirmed.items() if s == site and _loose(other) == loose)
+
     def site_has_templates(self, url: str) -> bool:
         """The site's sure articles already show the shape of its article URLs."""
         site = url_template(url)[0]
@@ -89,7 +102,8 @@ class SiteEvidence:
         shared = self.template_count(url)
         if shared >= self.templates_needed:
             return self.sure, f"its URL template is shared by {shared} sure articles of the site"
-        if shared == 0 and page_confidence > UNSURE and (off_template or self.site_has_templates(url)):
+        off_site_templates = self.site_has_templates(url) and self.loose_template_count(url) == 0
+        if shared == 0 and page_confidence > UNSURE and (off_template or off_site_templates):
             # An "about" or "contact" page that reads like prose: not where this site puts its articles.
             return UNSURE, "its URL has the shape of none of the site's sure articles"
         return page_confidence, None

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from lxml import etree
 
 from .body import extract_body
-from .boilerplate import is_furniture
+from .boilerplate import Furniture, furniture, has_prose
 from .dateparse import search_loose
 from .dates import extract_dates
 from .dates_fallback import SOURCE as GUESSED_DATE
@@ -221,7 +221,8 @@ def _veto(page: Page, seen: _Evidence, reasons: tuple[str, ...]) -> str | None:
         return "a listing by its JSON-LD type"
     if seen.prose < 700 and _error_page(page):
         return "an error page"
-    if seen.words < 30 and _form_page(page):
+    # A dated page with next to no text is a story behind a sign-in wall, not a sign-in page.
+    if seen.words < 30 and not seen.dated and _form_page(page):
         return "a form"
     return None
 
@@ -279,8 +280,22 @@ def _ancestors(tag: Element) -> Iterator[Element]:
     return (parent for parent in tag.iterancestors() if tag_name(parent) != "html")
 
 
-def _outside_furniture(tag: Element) -> bool:
-    return not any(is_furniture(parent) for parent in _ancestors(tag))
+def _outside_furniture(page: Page, tag: Element) -> bool:
+    known: dict[int, bool] = page.memo.setdefault("pagetype_furniture", {})
+    for parent in _ancestors(tag):
+        verdict = known.get(id(parent))
+        if verdict is None:
+            verdict = known[id(parent)] = _is_furniture(parent)
+        if verdict:
+            return False
+    return True
+
+
+def _is_furniture(tag: Element) -> bool:
+    """Furniture as the body reads it: a block whose name only hints at furniture ("entry-author-NAME",
+    a blog platform's taxonomy classes on the post's wrapper) is the text when it holds prose."""
+    kind = furniture(tag)
+    return kind is Furniture.SURE or (kind is Furniture.LIKELY and not has_prose(tag))
 
 
 def _teasers(page: Page) -> int:
@@ -290,10 +305,10 @@ def _teasers(page: Page) -> int:
         link = next((a for a in heading.iter("a") if a.get("href") is not None), None)
         text = squash(text_of(heading))
         linked = link is not None and text and len(squash(text_of(link))) >= 0.8 * len(text)
-        if linked and _outside_furniture(heading):
+        if linked and _outside_furniture(page, heading):
             headline_links += 1
     blocks = [a for a in page.tags("article") if not any(tag_name(p) == "article" for p in a.iterancestors())]
-    articles = sum(1 for a in blocks if _outside_furniture(a))
+    articles = sum(1 for a in blocks if _outside_furniture(page, a))
     return max(headline_links, articles if articles > 1 else 0)
 
 
@@ -305,7 +320,7 @@ def _prose(page: Page) -> int:
         if len(text) < _PROSE_P:
             continue
         links = sum(len(squash(text_of(a))) for a in p.iter("a"))
-        if links > 0.3 * len(text) or not _outside_furniture(p):
+        if links > 0.3 * len(text) or not _outside_furniture(page, p):
             continue
         parent = p.getparent()
         while parent is not None and tag_name(parent) in ("blockquote", "span", "em", "strong", "b", "i", "font"):
