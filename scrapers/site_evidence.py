@@ -9,7 +9,8 @@ One page's features are weak evidence that it is an article; the site gives stro
 - **Off-template pages.** Once a site's sure articles show its templates, a page not sure by itself
   whose URL has none of their shapes (an "about" page that reads like prose) is kept, less sure.
   Shapes are compared loosely for this: a slug that happens to end in a number
-  (``nfl-podcast-103012``) is a slug, not another template.
+  (``nfl-podcast-103012``) or a one-word slug after a date (``/2012/07/21/nook/``) is a slug, not
+  another template.
 - **The site's own word.** A feed item, or an entry of a news sitemap (``<news:news>``), is an
   article by the site's own account (the spider says so in ``PageItem.evidence``).
 
@@ -36,7 +37,13 @@ _EXTENSION = re.compile(r"(\.[a-z]{2,5})$", re.I)
 
 
 def _loose(shape: str) -> str:
-    return shape.replace("{id-slug}", "{slug}")
+    """A shape as the off-template downgrade compares it: an id joined to a slug is a slug, and so is
+    a single word after a date or number (``/2012/07/21/nook/``: a story's one-word slug)."""
+    tokens = shape.split("/")
+    for n in range(1, len(tokens)):
+        if tokens[n - 1] in ("{y}", "{n}") and tokens[n] and not tokens[n].startswith("{"):
+            tokens[n] = "{slug}"
+    return "/".join(tokens).replace("{id-slug}", "{slug}")
 
 
 def url_template(url: str) -> tuple[str, str]:
