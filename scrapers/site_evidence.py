@@ -7,7 +7,8 @@ One page's features are weak evidence that it is an article; the site gives stro
   are sure articles, another page of that template is an article too, even when its own page
   says little (a short story, a page without a byline).
 - **Off-template pages.** Once a site's sure articles show its templates, a page not sure by itself
-  whose URL has none of their shapes (an "about" page that reads like prose) is kept, less sure.
+  one level under the root whose URL has none of their shapes (an "about" page that reads like
+  prose) is kept, less sure.
   Shapes are compared loosely for this: a slug that happens to end in a number
   (``nfl-podcast-103012``) or a one-word slug after a date (``/2012/07/21/nook/``) is a slug, not
   another template.
@@ -34,6 +35,13 @@ _NUMBER = re.compile(r"^\d+$")
 _SLUG = re.compile(r"^[^/]*[a-z][^/]*[-_][^/]*$", re.I)
 _ID_SLUG = re.compile(r"^(?:\d{3,}[-_].+|.+[-_]\d{3,})$")
 _EXTENSION = re.compile(r"(\.[a-z]{2,5})$", re.I)
+
+
+def _top_level(url: str) -> bool:
+    """One segment under the root, where content systems put a site's static pages (``/about-us/``,
+    ``/contact``); a page in another section (``/reviews/…`` beside ``/news/…``) is content of another
+    template, not furniture of the site (on the labelled sets the downgrade hit only such pages)."""
+    return len([s for s in urlsplit(url).path.split("/") if s]) == 1
 
 
 def _loose(shape: str) -> str:
@@ -109,7 +117,9 @@ class SiteEvidence:
         shared = self.template_count(url)
         if shared >= self.templates_needed:
             return self.sure, f"its URL template is shared by {shared} sure articles of the site"
-        off_site_templates = self.site_has_templates(url) and self.loose_template_count(url) == 0
+        off_site_templates = (
+            self.site_has_templates(url) and self.loose_template_count(url) == 0 and _top_level(url)
+        )
         if shared == 0 and page_confidence > UNSURE and (off_template or off_site_templates):
             # An "about" or "contact" page that reads like prose: not where this site puts its articles.
             return UNSURE, "its URL has the shape of none of the site's sure articles"

@@ -188,6 +188,8 @@ def test_a_page_off_the_sites_templates_is_kept_less_sure() -> None:
     assert site.confidence("https://a.example/2024/03/09/weekly-podcast-103012/", 0.65, "link") == (0.65, None)
     assert site.confidence("https://a.example/2024/03/09/nook/", 0.65, "link") == (0.65, None)
     assert site.confidence("https://a.example/about/", 0.65, "link")[0] < 0.5
+    # Another section's page is content of another template (dragnet: /overview/acura_rlx_2014 beside /news/…).
+    assert site.confidence("https://a.example/overview/acura_rlx_2014", 0.65, "link") == (0.65, None)
 
 
 def test_a_page_off_the_profiles_article_urls_is_less_sure_from_the_first_page() -> None:
