@@ -18,7 +18,14 @@ from scrapers.parsers import Article, parse_article
 from scrapers.sites import SiteProfile, load_profile
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
+
+
+def _field_case(expected: Path) -> bool:
+    """Blind parts (a "part" in expected.json) label days only; test_dates_publication scores them by part."""
+    return "part" not in json.loads(expected.read_text(encoding="utf-8"))
+
+
+CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json") if _field_case(p))
 
 
 def _plain(value: Any) -> Any:
