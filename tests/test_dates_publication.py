@@ -1,5 +1,11 @@
 """`published` means first publication (issue 16): the date fixtures through the scorer's adapter.
 
+The blind parts (``"part"`` in expected.json: ``blind3``, ``blind3b``) are pages written from real CMS
+families before the code was read or changed for them; each part's share of exact published days,
+and of modified days where the page shows one, is printed and held at a bar. Measured before any
+change: blind3 published 0.950 (38/40), modified 0.750 (12/16); blind3b (written after the blind3
+fixes, measured before fixing for it) published 0.875 (7/8), modified 0.500 (2/4). After: all 1.000.
+
 ``fixtures/dates/*`` are hand-written pages of markup patterns that put another date next to the
 publication date (an update line, a date in a dek or caption, the UTC day of a late-evening post,
 bylines in other languages, footers and scripts). ``test_fixtures.py`` checks each page's fields;
@@ -34,7 +40,7 @@ CASES = [case for case in ALL_CASES if _part(case) == "fixtures"]
 BLIND = sorted({_part(case) for case in ALL_CASES} - {"fixtures"})
 # The least share of exact days each blind part must keep (published, modified where labelled).
 # Measured on the code as it stood before any change for that part ("before") and after the fixes.
-BARS: dict[str, tuple[float, float]] = {}
+BARS: dict[str, tuple[float, float]] = {"blind3": (1.0, 1.0), "blind3b": (1.0, 1.0)}
 
 
 def test_the_date_fixtures_are_there() -> None:
@@ -97,3 +103,19 @@ def test_each_blind_part_holds_its_share_of_exact_days(part: str) -> None:
     print("\n".join(misses))
     low_published, low_modified = BARS.get(part, (0.0, 0.0))
     assert published >= low_published and modified >= low_modified
+
+
+def test_a_reading_time_after_the_date_is_not_the_end_of_a_span() -> None:
+    html = (
+        "<html lang='en'><body><div><p>February 4, 2025 - 11 minutes</p><h1>Cloud news</h1></div>"
+        "<p>Cloud computing has seen remarkable expansion in recent years, and it goes on.</p></body></html>"
+    )
+    assert _day(extract(html, "https://blog.example/cloud")["published"]) == "2025-02-04"
+
+
+def test_a_span_of_days_under_the_headline_is_not_a_publication_date() -> None:
+    html = (
+        "<html lang='de'><body><h1>Sommerfest</h1><p>14.–16. Juni 2024</p>"
+        "<p>Drei Tage Musik und Theater unter freiem Himmel, mit Kino am Samstagabend.</p></body></html>"
+    )
+    assert _day(extract(html, "https://verein.example/sommerfest")["published"]) is None

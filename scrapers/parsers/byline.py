@@ -20,12 +20,16 @@ from .text import NEVER_TEXT, Element, has_ancestor, inline_text, squash, text_n
 UPDATED_NAMES = re.compile(r"updat|modif|edited|revis", re.I)
 
 
-# Words that say what a written date is, in the languages of :mod:`months`.
+# Words that say what a written date is, in the languages of :mod:`months`: for each language both of
+# its verbs, "updated" and "changed/modified" (a site says either), as participle and as noun; for the
+# publication, the participle and the noun ("Data publicării", "Date de publication").
 UPDATED_WORDS = re.compile(
     r"(?<![^\W\d_])(?:updated?|last\s+updated|modified|revised|edited|refreshed|reviewed|обновлен\w*|обновлено"
-    r"|изменен\w*|yenilən\w*|güncellen\w*|güncelleme|aktualisiert|geändert|mis\s+à\s+jour|actualizad\w*"
-    r"|actualización|aggiornat\w*|atualizad\w*|zaktualizowan\w*|aktualizacja|оновлен\w*|bijgewerkt|uppdaterad"
-    r"|opdateret)(?![^\W\d_])",
+    r"|изменен\w*|yenilən\w*|dəyişdiril\w*|güncellen\w*|güncelleme|değiştiril\w*|aktualisiert|aktualisierung"
+    r"|geändert|mis\s+à\s+jour|modifié\w*|actualisé\w*|actualizad\w*|actualización|modificad\w*|aggiornat\w*"
+    r"|aggiornamento|modificat\w*|modifica|atualizad\w*|atualização|zaktualizowan\w*|aktualizacja|zmienion\w*"
+    r"|zmodyfikowan\w*|оновлен\w*|змінен\w*|bijgewerkt|gewijzigd|aangepast|uppdater\w*|ändrad|opdateret|ændret"
+    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour)(?![^\W\d_])",
     re.I,
 )
 
@@ -33,7 +37,9 @@ UPDATED_WORDS = re.compile(
 PUBLISHED_WORDS = re.compile(
     r"(?<![^\W\d_])(?:published|posted|publish|released|created|written|dated|опубликован\w*|публикаци\w*"
     r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
-    r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet)(?![^\W\d_])",
+    r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet|publicat\w*|oluşturul\w*|создан\w*"
+    r"|створен\w*|yaradıl\w*|geschrieben|creado|criado|creato|utworzon\w*|aangemaakt|publication|publicaci[oó]n"
+    r"|publicação|pubblicazione|veröffentlichung|publikacja|publicering|publicare|publicări\w*)(?![^\W\d_])",
     re.I,
 )
 

@@ -43,6 +43,7 @@ from urllib.parse import unquote
 from .body import body_root
 from .boilerplate import names_of
 from .byline import (
+    PUBLISHED_WORDS,
     UPDATED_NAMES,
     UPDATED_WORDS,
     around,
@@ -51,12 +52,13 @@ from .byline import (
     headline,
     label_of,
     month_first,
+    worded_label,
 )
 from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
 from .dates_fallback import SOURCE as FALLBACK_SOURCE
 from .dates_fallback import fallback_date
 from .months import month_number
-from .page import Page
+from .page import Page, jsonld_types
 from .text import BLOCK, NEVER_TEXT, Element, classes, has_ancestor, inline_text, squash
 
 # Sources a reader sees on the page (the others are metadata or the address).
@@ -145,6 +147,8 @@ _NOT_A_LABEL = re.compile(
     re.I,
 )
 _MAX_VISIBLE_CANDIDATES = 60
+_PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
+_FOOTER_LINE = 60  # characters: a footer's maintenance line is short
 _NOTE_TAGS = ("p", "small", "em", "i")  # where a page states its first publication outside the body
 _NOTE_LENGTH = 400
 _LAG = timedelta(days=7)  # how late a metadata publication date may run behind the page's own date
@@ -169,6 +173,12 @@ class _Reader:
     def dates(self) -> Dates:
         structured_published = self.structured_published()
         structured_modified = self.structured_modified()
+        if self.for_sale():
+            # A product's page: its shown dates are reviews', offers' and shipping's, never the page's.
+            return Dates(
+                _first_of(self.profile("published"), structured_published),
+                _first_of(self.profile("modified"), structured_modified),
+            )
         byline_published, byline_modified = self.byline(structured_published, structured_modified)
         published = _first_of(
             self.profile("published"),
@@ -187,6 +197,7 @@ class _Reader:
             structured_modified,
             lambda: self.standalone(updated=True),
             lambda: self.elements(updated=True) if published is None or not published.visible else None,
+            lambda: self.footer_update() if published is not None else None,
         )
         if published is None and modified is None:
             published = self.script_keys() or self.fallback()
@@ -196,6 +207,15 @@ class _Reader:
         if modified and published and modified.day < published.day and not _metadata_lag(published, modified):
             modified = None  # an "update" before the publication is some other date of the page
         return Dates(published, modified)
+
+    def for_sale(self) -> bool:
+        """Whether the page says it is a product's (schema.org ``Product``, ``og:type`` product) and
+        nothing says it is an article: a shop's page, not a publication."""
+        page = self.page
+        if page.jsonld_article is not None:
+            return False
+        kinds = {kind for obj in page.jsonld for kind in jsonld_types(obj)}
+        return bool(kinds & _PRODUCT_TYPES) or (page.meta_first("og:type") or "").lower() == "product"
 
     # --- sources -----------------------------------------------------------------------------
     def script_keys(self) -> FoundDate | None:
@@ -210,7 +230,21 @@ class _Reader:
     def fallback(self) -> FoundDate | None:
         """htmldate's reading, for a page where none of ours finds a date (see :mod:`dates_fallback`)."""
         found = fallback_date(self.page.root, self.page.url, self.tz, self.fetched_at)
-        return FoundDate(found[0], found[1], FALLBACK_SOURCE) if found else None
+        guess = FoundDate(found[0], found[1], FALLBACK_SOURCE) if found else None
+        if guess is None or self.of_event(guess) or self.only_in_spans(guess):
+            return None
+        return guess
+
+    def only_in_spans(self, guess: FoundDate) -> bool:
+        """Whether the page writes the guessed day only as an end of a span of days ("14.–16. Juni
+        2024"): htmldate reads such an end as a date; a day the page never writes (its address, its
+        metadata) is not judged here."""
+        text = squash(inline_text(self.page.root, self.page.skip))
+        spans = [_ranged(text[max(0, f.start - 12) : f.end + 16], f.raw) for f in self._written(text, guess.day)]
+        return bool(spans) and all(spans)
+
+    def _written(self, text: str, day: date) -> Iterator[Loose]:
+        return (f for f in find_all_loose(text, self.tz, self.month_first) if f.value.date() == day)
 
     def read(self, raw: str | None, source: str) -> FoundDate | None:
         """A date string from anywhere: profile formats, then ISO, then the common written forms,
@@ -348,9 +382,29 @@ class _Reader:
         for group in (marked, in_article, [t for t in times if not _updated(t)][:1]):
             for tag in group:
                 found = self.read_element(tag, "time")
-                if found:
+                if found and not self.of_event(found):
                     return found
         return None
+
+    def of_event(self, found: FoundDate) -> bool:
+        """Whether a date falls in the span of an event the page describes (schema.org ``Event``:
+        ``startDate`` to ``endDate``): a programme's day is when something happens, not when the
+        page appeared. Pages that state their own publication keep it (it is read before this)."""
+        if "events" not in self.cache:
+            self.cache["events"] = self._event_spans()
+        spans: list[tuple[date, date]] = self.cache["events"]  # type: ignore[assignment]
+        return any(start <= found.day <= end for start, end in spans)
+
+    def _event_spans(self) -> list[tuple[date, date]]:
+        spans: list[tuple[date, date]] = []
+        for obj in self.page.jsonld:
+            if not any(kind.endswith("Event") for kind in jsonld_types(obj)):
+                continue
+            start = self.read(_as_text(obj.get("startDate")), "jsonld")
+            end = self.read(_as_text(obj.get("endDate")), "jsonld") or start
+            if start is not None and end is not None:
+                spans.append((start.day, max(start.day, end.day)))
+        return spans
 
     def dateline(self) -> FoundDate | None:
         profile = self.page.profile
@@ -383,7 +437,7 @@ class _Reader:
             text = inline_text(tag, self.page.skip)[:120]
             if len(text) >= 6 and bool(UPDATED_WORDS.search(text) or _updated(tag)) == updated:
                 found = self.read(text, "element")
-                if found:
+                if found and not _ranged(text, found.raw) and not self.of_event(found):
                     return found
         return None
 
@@ -416,7 +470,7 @@ class _Reader:
             dates = find_all_loose(text, self.tz, self.month_first)
             if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
                 continue
-            if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")):
+            if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")) or _ranged(text, dates[0].raw):
                 continue
             context = text
             previous = owner.getprevious()
@@ -433,6 +487,22 @@ class _Reader:
                 break
         self.cache["standalone"] = found
         return found
+
+    def footer_update(self) -> FoundDate | None:
+        """The page footer's maintenance line ("Page last updated: 11/03/2024", "Zuletzt geändert:
+        02.08.2017"): a short line whose words call its one date an update. Read only for the
+        modification of a page whose publication is found: a footer's date is never the first one."""
+        for footer in self.page.tags("footer"):
+            if has_ancestor(footer, "article") or self.page.skip(footer):
+                continue
+            for string, _owner in _strings_of(footer):
+                text = squash(string)
+                if len(text) > _FOOTER_LINE or not any(map(str.isdigit, text)):
+                    continue
+                dates = find_all_loose(text, self.tz, self.month_first)
+                if len(dates) == 1 and worded_label(text, dates[0]) == "modified":
+                    return FoundDate(dates[0].value, dates[0].raw, "element")
+        return None
 
     def body_end(self) -> int | None:
         """Where the article's text ends, in page order (the last element of its body)."""
@@ -453,10 +523,13 @@ class _Reader:
             return None, None
         first_published: FoundDate | None = None
         first_modified: FoundDate | None = None
+        published_owner: Element | None = None
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
-        for found, label, worded, owner in self._byline_dates(h1):
+        for found, label, worded, owner in _markup_yields_to_words(list(self._byline_dates(h1))):
             if _in_prose(owner, found.raw) or _dates_someone(owner, found.raw):
                 continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010": not the article's
+            if (owner is not None and _ranged(_line_of(owner, found.raw), found.raw)) or self.of_event(found):
+                continue  # "14.–16. Juni 2024", a day the page's Event states: when something happens
             found = _disambiguated(found, known)
             shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
             if label is None and shown_update:
@@ -465,10 +538,12 @@ class _Reader:
                 label = "modified"  # a class or pubdate says "published", but the day is the later update's
             if label == "modified":
                 first_modified = first_modified or found
-            else:
-                first_published = first_published or found
+            elif first_published is None:
+                first_published, published_owner = found, owner
             if first_published and first_modified:
                 break
+        if first_published is not None and first_modified is None:
+            first_modified = _update_time(first_published, published_owner)
         return first_published, first_modified
 
     def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool, Element | None]]:
@@ -490,6 +565,40 @@ class _Reader:
                 return FoundDate(machine.value, raw, "byline")
             return FoundDate(found.value, raw, "byline")
         return FoundDate(found.value, found.raw, "byline")
+
+
+# An update word followed by a time alone ("— Оновлено 13:20", "(aktualisiert 14.30 Uhr)"): the
+# update of the same day, which the line does not write again.
+_UPDATE_TIME = re.compile(
+    rf"(?:{UPDATED_WORDS.pattern})\W{{0,3}}(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\s*[./-]?\s*\d)", re.I
+)
+
+
+def _update_time(published: FoundDate, owner: Element | None) -> FoundDate | None:
+    """The update a published byline date's own line gives as a time only: that day, at that time."""
+    if owner is None:
+        return None
+    line = squash(_line_of(owner, published.raw))
+    at = line.find(published.raw)
+    match = _UPDATE_TIME.search(line, at + len(published.raw)) if at >= 0 else None
+    if match is None:
+        return None
+    value = published.value.replace(hour=int(match["h"]), minute=int(match["m"]), second=0, microsecond=0)
+    return FoundDate(value, match.group(0), "byline")
+
+
+def _markup_yields_to_words(
+    dates: list[tuple[FoundDate, str | None, bool, Element | None]],
+) -> list[tuple[FoundDate, str | None, bool, Element | None]]:
+    """An element named for an update that holds two dates, the later one worded an update
+    ("12 marzo 2024 (modifica il 13 marzo 2024)"): the class names the line, the words name each date,
+    so the earlier date is the publication and loses the class's label."""
+    out = list(dates)
+    for index, (found, label, worded, owner) in enumerate(dates):
+        later = dates[index + 1 :]
+        if label == "modified" and not worded and any(o is owner and w and lb == "modified" for _, lb, w, o in later):
+            out[index] = (found, None, False, owner)
+    return out
 
 
 def _url_date_groups(match: re.Match[str]) -> Iterator[tuple[str, str, str]]:
@@ -540,7 +649,44 @@ def _in_prose(owner: Element | None, raw: str) -> bool:
         len(_LETTER_WORD.findall(rest)) >= _PROSE_WORDS
         and len(_lower_words(rest)) >= _PROSE_LOWER
         and _SENTENCE_END.search(rest) is not None
-    )
+    ) or _in_sentence(before, text[at + len(raw) :])
+
+
+_SENTENCE_LOWER = 3  # running words (not a label's) in the date's own sentence that make it prose
+
+
+def _in_sentence(before: str, after: str) -> bool:
+    """A date inside one sentence of running words that ends after it ("Links created before
+    January 1, 2023 expire after 30 days.", "Tickets gibt es bis zum 30.04.2024."): a byline names
+    people and labels its date, a sentence runs on around it."""
+    ends = list(_SENTENCE_END.finditer(before))
+    start = before[ends[-1].end() :] if ends else before
+    stop = _SENTENCE_END.search(after + " ")
+    if stop is None:
+        return False
+    words = _lower_words(start + " " + after[: stop.start()])
+    running = [w for w in words if not (PUBLISHED_WORDS.fullmatch(w) or UPDATED_WORDS.fullmatch(w))]
+    return len(running) >= _SENTENCE_LOWER
+
+
+# A date that ends or starts a span of days ("14.–16. Juni 2024", "3 June – 5 June 2024"): the dash,
+# not a word, says so, in any language. A time before or after the dash ("10:05 - 12.03.2024",
+# "12 mar 2024 - 21:50") is a timestamp's, not a span's.
+_SPAN_BEFORE = re.compile(r"(?<![:\d])\d{1,2}\.?\s*[–—-]\s*$")
+_SPAN_AFTER = re.compile(r"^\s*[–—-]\s*\d{1,2}\.?\s*(?P<month>[^\W\d_]{3,}|\d{1,2}\.)")
+
+
+def _ranged(line: str, raw: str) -> bool:
+    """Whether ``raw`` in ``line`` is one end of a span of days (an event's, a season's), not a day."""
+    text = squash(line)
+    at = text.find(raw)
+    if at < 0:
+        return False
+    if _SPAN_BEFORE.search(text[:at]):
+        return True
+    after = _SPAN_AFTER.search(text[at + len(raw) :])
+    # The other end names a month ("– 5 June"): "- 11 minutes" is a reading time, not a span.
+    return after is not None and (after["month"][0].isdigit() or month_number(after["month"]) is not None)
 
 
 # Words that make a date the date of something else than the text: a member's, a licence's, a life's.
