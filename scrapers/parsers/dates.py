@@ -174,10 +174,11 @@ class _Reader:
         structured_published = self.structured_published()
         structured_modified = self.structured_modified()
         if self.for_sale():
-            # A product's page: its shown dates are reviews', offers' and shipping's, never the page's.
+            # A product's page: its shown dates are reviews', offers' and shipping's, never the page's,
+            # and a JSON-LD datePublished on it is a review's: only its profile and meta tags date it.
             return Dates(
-                _first_of(self.profile("published"), structured_published),
-                _first_of(self.profile("modified"), structured_modified),
+                _first_of(self.profile("published"), lambda: self.meta(PUBLISHED_META)),
+                _first_of(self.profile("modified"), lambda: self.meta(MODIFIED_META)),
             )
         byline_published, byline_modified = self.byline(structured_published, structured_modified)
         published = _first_of(
@@ -397,6 +398,8 @@ class _Reader:
 
     def _event_spans(self) -> list[tuple[date, date]]:
         spans: list[tuple[date, date]] = []
+        if self.page.jsonld_article is not None:
+            return spans  # an article about an event (a match's live blog) appears on the event's days
         for obj in self.page.jsonld:
             if not any(kind.endswith("Event") for kind in jsonld_types(obj)):
                 continue
@@ -664,9 +667,14 @@ def _in_sentence(before: str, after: str) -> bool:
     stop = _SENTENCE_END.search(after + " ")
     if stop is None:
         return False
-    words = _lower_words(start + " " + after[: stop.start()])
-    running = [w for w in words if not (PUBLISHED_WORDS.fullmatch(w) or UPDATED_WORDS.fullmatch(w))]
-    return len(running) >= _SENTENCE_LOWER
+    before_words = _running(_lower_words(start))
+    after_words = _running(_lower_words(after[: stop.start()]))
+    return bool(before_words) and len(before_words) + len(after_words) >= _SENTENCE_LOWER
+
+
+def _running(words: list[str]) -> list[str]:
+    """Lower-case words that are not a date's label ("published", "aktualisiert")."""
+    return [w for w in words if not (PUBLISHED_WORDS.fullmatch(w) or UPDATED_WORDS.fullmatch(w))]
 
 
 # A date that ends or starts a span of days ("14.–16. Juni 2024", "3 June – 5 June 2024"): the dash,
