@@ -213,7 +213,7 @@ class _Reader:
         """Whether the page says it is a product's (schema.org ``Product``, ``og:type`` product) and
         nothing says it is an article: a shop's page, not a publication."""
         page = self.page
-        if page.jsonld_article is not None:
+        if page.jsonld_article is not None or (page.meta_first("og:type") or "").lower() == "article":
             return False
         kinds = {kind for obj in page.jsonld for kind in jsonld_types(obj)}
         return bool(kinds & _PRODUCT_TYPES) or (page.meta_first("og:type") or "").lower() == "product"
