@@ -210,13 +210,14 @@ class _Reader:
         return Dates(published, modified)
 
     def for_sale(self) -> bool:
-        """Whether the page says it is a product's (schema.org ``Product``, ``og:type`` product) and
-        nothing says it is an article: a shop's page, not a publication."""
+        """Whether the page's JSON-LD says it is a product's (schema.org ``Product``) and nothing says
+        it is an article (an article object, ``og:type`` article): a shop's page, not a publication."""
         page = self.page
         if page.jsonld_article is not None or (page.meta_first("og:type") or "").lower() == "article":
             return False
+        # (og:type product alone is not enough: blogs that review a product set it on their articles.)
         kinds = {kind for obj in page.jsonld for kind in jsonld_types(obj)}
-        return bool(kinds & _PRODUCT_TYPES) or (page.meta_first("og:type") or "").lower() == "product"
+        return bool(kinds & _PRODUCT_TYPES)
 
     # --- sources -----------------------------------------------------------------------------
     def script_keys(self) -> FoundDate | None:
