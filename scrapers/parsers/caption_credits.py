@@ -17,19 +17,42 @@ import re
 from .boilerplate import names_of
 from .text import Element, inline_text, never_text
 
-# What the picture is, in the languages of our sites and their neighbours.
-_KIND = (
-    r"(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|graphics?|infographics?|videos?|credits?"
-    r"|fotoğraf|fotos?|фото(?:графия)?|иллюстрация|şəkil|şəkillər|source|kaynak|источник|mənbə|bild|quelle"
-    r"|fuente|crédit|crédito|illustration)(?![^\W\d_])"
-)
+# The words a credit's label is made of, by what they say, in the languages of our sites and their
+# neighbours (en, de, fr, es, it, pt, nl, pl, ru, az, tr): a label names the picture's kind or says
+# "source" or "credit". Kept as one table so that a language is added to every kind at once.
+_LABEL_WORDS = {
+    "photo": (
+        "photo(?:graph)?s?", "photographie", "fotos?", "fotograf(?:ia|ía|ie)?s?", "fotoğraf", "zdjęci[ae]",
+        "фото(?:графия)?", "foto(?:şəkil)?",
+    ),
+    "picture": (
+        "images?", "pictures?", "pics?", "bild(?:er)?", "beeld", "immagin[ei]", "imagen(?:es)?", "imagem",
+        "изображение", "şəkil(?:lər)?", "görsel", "resim", "obraz",
+    ),
+    "drawing": (
+        "illustrations?", "illustrazione", "ilustraci[óo]n", "ilustração", "illustratie", "ilustracja",
+        "иллюстрация", "illüstrasyon", "graphics?", "infographics?", "grafi[ck]a?", "gr[áa]fico", "graphique",
+        "maps?", "karte", "carte", "mapa", "kaart", "карта", "xəritə", "harita", "charts?", "composite",
+        "montage", "collage", "rendering", "videos?", "видео",
+    ),
+    "source": (
+        "sources?", "quelle", "fuente", "fonte", "bron", "źródło", "источник", "mənbə", "kaynak", "credits?",
+        "crédit", "cr[ée]dito", "copyright",
+    ),
+}
+_KIND = rf"(?:{'|'.join(w for words in _LABEL_WORDS.values() for w in words)})(?![^\W\d_])"
 # "Photo", "Image credit", "Photo by", "Photo courtesy of", "Источник фото".
 LABEL = rf"{_KIND}(?:\s+(?:{_KIND}|by|courtesy(?:\s+of)?))?"
 _SEPARATOR = r"(?:\s*[:：]|\s+[/|—–-](?=\s))"  # "Photo: X", "Photo / X", "Фото — X"
+_ABBREVIATED = r"(?:fot|rys|il|phot|ill)\.(?=\s)"  # "Fot. X" (Polish), "Ill. X": the dot is the separator
+_LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
+# An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
+_NAME = r"[^\W\d_][\w'’.&-]*"
+_SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}})"
 _CREDIT_PATTERNS = (
     re.compile(rf"\s*[(\[]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
     re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
-    re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{LABEL}{_SEPARATOR}\s*(?P<credit>[^:]+?)\s*$", re.I),
+    re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{_LABELLED}\s*(?P<credit>[^:]+?)\s*$", re.I),
     re.compile(
         r"(?:^|(?<=[\s.|/–—-]))\s*(?:photo|image|picture|illustration)s?\s+(?:by|courtesy(?:\s+of)?)\s+"
         r"(?P<credit>.+?)\s*$",
@@ -37,10 +60,17 @@ _CREDIT_PATTERNS = (
     ),
     re.compile(r"(?:^|(?<=[\s.|/–—-]))\s*courtesy\s+of\s+(?P<credit>.+?)\s*$", re.I),
     re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
+    # after the caption's last sentence, or in parentheses at its end; each word a name's (capitalised)
+    re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
+    re.compile(rf"\s*\(\s*{_SLASHED}\s*\)\s*$"),
 )
+_CAPITALISED = re.compile(r"^(?:[^\W\d_]*[A-ZÀ-ÞА-ЯƏÇĞİÖŞÜ]|[a-z]{1,3}$|de[rsn]?$|van$|von$|for$|of$|the$)", re.U)
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
-CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
-_LABEL_AT_START = re.compile(rf"^\s*[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)?\s*(?P<rest>.*?)[)\]]?\s*$", re.I)
+CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*(?:{_LABELLED}|{LABEL}\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
+_LABEL_AT_START = re.compile(
+    rf"^\s*[(\[]?\s*(?:{_ABBREVIATED}|{LABEL}(?:{_SEPARATOR}|\s+by\b)?)\s*(?P<rest>.*?)[)\]]?\s*$", re.I
+)
+_COURTESY_AT_START = re.compile(r"^\s*courtesy(?:\s+of)?\s+", re.I)
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
 _CREDIT_NAMES = (
     "credit", "credits", "copyright", "source", "attribution", "photographer", "credittext", "creditline",
@@ -92,9 +122,16 @@ def split_credit_text(full: str) -> tuple[str, str | None]:
     """A caption line's text and its trailing credit phrase ("… (Photo: Reuters)")."""
     for pattern in _CREDIT_PATTERNS:
         match = pattern.search(full)
-        if match and (match.start() > 0 or CREDIT_LINE.match(full)):
-            return tidy(full[: match.start()]), match["credit"].strip() or None
+        if match and (match.start() > 0 or CREDIT_LINE.match(full)) and _is_credit(pattern, match["credit"]):
+            return tidy(full[: match.start()]), _unsigned(match["credit"]) or None
     return tidy(full), None
+
+
+def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
+    """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
+    if pattern not in _CREDIT_PATTERNS[-2:]:
+        return True
+    return all(_CAPITALISED.match(word) for word in re.split(r"[\s/,]+", credit) if word)
 
 
 def strip_label(text: str) -> str:
@@ -102,7 +139,12 @@ def strip_label(text: str) -> str:
     text = _COPYRIGHT_AT_START.sub("", text)
     match = _LABEL_AT_START.match(text)
     rest = match["rest"] if match and match["rest"] else text
-    return rest.strip().strip("()[]").strip()
+    return _unsigned(rest).strip("()[]").strip()
+
+
+def _unsigned(credit: str) -> str:
+    """A credit without the copyright sign or "courtesy of" left after its label ("Foto: © X")."""
+    return _COURTESY_AT_START.sub("", _COPYRIGHT_AT_START.sub("", credit)).strip()
 
 
 def tidy(text: str) -> str:
