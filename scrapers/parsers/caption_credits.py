@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from .boilerplate import names_of
-from .text import Element, inline_text, never_text
+from .boilerplate import names_of, words_of
+from .text import Element, inline_text, never_text, squash, text_of
 
 # The words a credit's label is made of, by what they say, in the languages of our sites and their
 # neighbours (en, de, fr, es, it, pt, nl, pl, ru, az, tr): a label names the picture's kind or says
@@ -80,6 +80,12 @@ _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "cre
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
 _ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
+# A label element before a caption's or credit's text: "Image caption, ", "ŞƏKLİN MƏNBƏYİ, ", "Credit…".
+_LABEL_END = re.compile(r"(?:[,:：…]|\.\.\.)\s*$")
+_HIDDEN_LABEL_END = re.compile(r"(?:,|…|\.\.\.)\s*$")  # the forms screen-reader labels take
+_LABEL_SIZE = 40  # characters
+# Buttons drawn as text inside a caption ("hide caption", "toggle caption", "expand"): no caption's words.
+_CONTROL_WORDS = frozenset({"toggle", "hide", "expand", "collapse", "btn", "button", "readmore", "showmore"})
 
 
 def element_names(element: Element) -> list[str]:
@@ -100,8 +106,41 @@ def is_reader_only(element: Element) -> bool:
 
 
 def shown(element: Element) -> bool:
-    """Skip rule for a caption's text: what a reader does not see."""
-    return never_text(element) or is_reader_only(element)
+    """Skip rule for a caption's text: what a reader does not see, and the controls drawn as text."""
+    return never_text(element) or is_reader_only(element) or is_control(element)
+
+
+def is_control(element: Element) -> bool:
+    """A caption's button drawn as text (NPR's ``b.hide-caption``, ``span.toggle-caption``)."""
+    return any(words_of(name) & _CONTROL_WORDS for name in names_of(element))
+
+
+def leading_label(element: Element) -> Element | None:
+    """The element's first child when it is a short label before the rest of its text ("Credit…",
+    "Image source, ", "ŞƏKLİN MƏNBƏYİ, "): a leaf whose text ends in a comma, colon or ellipsis."""
+    if (element.text or "").strip():
+        return None
+    first = next((c for c in element if isinstance(c.tag, str)), None)
+    if first is None or len(first) or shown(first) and not is_reader_only(first):
+        return None
+    label = squash(text_of(first))
+    if not label or len(label) > _LABEL_SIZE or not _LABEL_END.search(label):
+        return None
+    rest = squash((first.tail or "") + "".join(text_of(s) + (s.tail or "") for s in first.itersiblings()))
+    return first if rest else None
+
+
+def caption_label(element: Element) -> Element | None:
+    """A leading label of a caption ("Image caption, "), in the comma or ellipsis form of the labels
+    only screen readers read: never a part of the caption's text, in any language."""
+    label = leading_label(element)
+    return label if label is not None and _HIDDEN_LABEL_END.search(squash(text_of(label))) else None
+
+
+def credit_text(element: Element) -> str:
+    """The text of an element marked as a credit, without its label."""
+    label = leading_label(element)
+    return strip_label(inline_text(element, lambda tag: shown(tag) or tag is label))
 
 
 def shown_text(element: Element) -> str:
@@ -114,8 +153,8 @@ def is_credit_element(element: Element) -> bool:
         return True
     if any(name.endswith(_CREDIT_NAMES) for name in element_names(element)):  # not "ApplyNowCreditCard"
         return True
-    label = next((c for c in element if isinstance(c.tag, str)), None)
-    return label is not None and is_reader_only(label) and bool(_ONLY_A_LABEL.match(inline_text(label)))
+    label = leading_label(element)
+    return label is not None and bool(_ONLY_A_LABEL.match(text_of(label)))
 
 
 def split_credit_text(full: str) -> tuple[str, str | None]:

@@ -30,6 +30,9 @@ from .article import Caption
 from .boilerplate import names_of, words_of
 from .caption_credits import (
     CREDIT_LINE,
+    caption_label,
+    credit_text,
+    leading_label,
     element_names,
     is_credit_element,
     shown,
@@ -51,6 +54,7 @@ _CAPTION_WORDS = frozenset({"legend"})
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
 _PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
+_LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its credit, not more text
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 
 
@@ -158,13 +162,22 @@ def _caption(page: Page, container: Element, text_selector: str | None) -> Capti
 def _credit_beside(page: Page, container: Element, holder: Element | None) -> Credit:
     """A credit printed next to the caption rather than inside it (``<p class="credit">`` in the figure)."""
     for marked in container.iterdescendants():
-        if not isinstance(marked.tag, str) or not is_credit_element(marked) or marked.tag == "source":
+        if not isinstance(marked.tag, str) or marked.tag == "source" or not _marks_credit(marked, holder):
             continue
         if holder is None or (marked is not holder and not any(p is holder for p in marked.iterancestors())):
-            text = strip_label(shown_text(marked))
+            text = credit_text(marked)
             if text:
                 return Credit(text, _link_in(marked, page))
     return Credit(None, None)
+
+
+def _marks_credit(element: Element, holder: Element | None) -> bool:
+    """A credit element, or beside a caption a short labelled line ("ŞƏKLİN MƏNBƏYİ, Getty Images"):
+    a figure's line that is not its caption and opens with a label names the picture's source."""
+    if is_credit_element(element):
+        return True
+    label = leading_label(element) if element is not holder and element.tag != "figcaption" else None
+    return label is not None and len(shown_text(element)) <= _LABELLED_LINE and next(element.iter(*PICTURES), None) is None
 
 
 def _titled(page: Page, container: Element) -> Caption | None:
@@ -228,7 +241,7 @@ def _credit_after(page: Page, holder: Element) -> Credit:
     """A credit element after the caption, beside it in the picture's block (``div.article_image_source``)."""
     for sibling in holder.itersiblings():
         if isinstance(sibling.tag, str) and is_credit_element(sibling):
-            text = strip_label(shown_text(sibling))
+            text = credit_text(sibling)
             if text:
                 return Credit(text, _link_in(sibling, page))
     return Credit(None, None)
@@ -299,21 +312,22 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     """The caption's text without its credit, and the credit (a marked element or a trailing phrase);
     a holder marked as a credit is all credit."""
     if is_credit_element(holder) and not is_caption_named(holder):
-        text, credit_text = split_credit_text(shown_text(holder))  # "caption | Photo by X" in a credit box
-        if text and credit_text:
-            return text, Credit(credit_text, _link_for(holder, credit_text, page))
-        return "", Credit(strip_label(shown_text(holder)) or None, _link_in(holder, page))
+        text, stated = split_credit_text(shown_text(holder))  # "caption | Photo by X" in a credit box
+        if text and stated:
+            return text, Credit(stated, _link_for(holder, stated, page))
+        return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
     marked = marked if marked is not None else _small_print_after(holder)
 
+    label = caption_label(holder)
+
     def skip(tag: Element) -> bool:
-        return shown(tag) or id(tag) in repeats or tag is marked
+        return shown(tag) or id(tag) in repeats or tag is marked or tag is label
 
     full = inline_text(holder, skip)
     if marked is not None:
-        credit_text = strip_label(shown_text(marked))
-        return tidy(full), Credit(credit_text or None, _link_in(marked, page))
+        return tidy(full), Credit(credit_text(marked) or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
     return text, Credit(credit, _link_for(holder, credit, page) if credit else None)
 
