@@ -77,7 +77,7 @@ _CREDIT_NAMES = (
     "creditwrap", "creditwrapper",
 )  # fmt: skip
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
-_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component")  # names where classes are hashed
+_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
 _ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
 # A label element before a caption's or credit's text: "Image caption, ", "ŞƏKLİN MƏNBƏYİ, ", "Credit…".
@@ -121,7 +121,7 @@ def leading_label(element: Element) -> Element | None:
     if (element.text or "").strip():
         return None
     first = next((c for c in element if isinstance(c.tag, str)), None)
-    if first is None or len(first) or shown(first) and not is_reader_only(first):
+    if first is None or len(first) or (shown(first) and not is_reader_only(first)):
         return None
     label = squash(text_of(first))
     if not label or len(label) > _LABEL_SIZE or not _LABEL_END.search(label):

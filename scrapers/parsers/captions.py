@@ -32,13 +32,12 @@ from .caption_credits import (
     CREDIT_LINE,
     caption_label,
     credit_text,
-    leading_label,
     element_names,
     is_credit_element,
+    leading_label,
     shown,
     shown_text,
     split_credit_text,
-    strip_label,
     tidy,
 )
 from .caption_images import PICTURES, image_url, is_other_picture, picture_holders, picture_url
@@ -110,10 +109,23 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
     for element in candidates:
         if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
-        if not inside_furniture(page, element, region) and not any(
-            "wp-caption" in names_of(parent) or parent.tag == "figure" for parent in element.iterancestors()
-        ):
+        if _is_gallery(element) or inside_furniture(page, element, region):
+            continue
+        if not any(_is_single(parent) for parent in element.iterancestors()):
             yield element
+
+
+def _is_single(element: Element) -> bool:
+    """A container of one picture (a figure, a WordPress caption box) around its captioned picture."""
+    return ("wp-caption" in names_of(element) or element.tag == "figure") and not _is_gallery(element)
+
+
+def _is_gallery(element: Element) -> bool:
+    """A figure of figures (a gallery block): each inner figure is a picture with its own caption."""
+    if element.tag != "figure":
+        return False
+    inner = (f for f in element.iterdescendants("figure") if next(f.iter(*PICTURES), None) is not None)
+    return next(inner, None) is not None and next(inner, None) is not None
 
 
 def _is_teaser(container: Element) -> bool:
@@ -177,7 +189,9 @@ def _marks_credit(element: Element, holder: Element | None) -> bool:
     if is_credit_element(element):
         return True
     label = leading_label(element) if element is not holder and element.tag != "figcaption" else None
-    return label is not None and len(shown_text(element)) <= _LABELLED_LINE and next(element.iter(*PICTURES), None) is None
+    if label is None or next(element.iter(*PICTURES), None) is not None:
+        return False
+    return len(shown_text(element)) <= _LABELLED_LINE
 
 
 def _titled(page: Page, container: Element) -> Caption | None:
@@ -358,7 +372,8 @@ def _truncated_copies(holder: Element) -> set[int]:
 
 def _link_for(holder: Element, credit: str, page: Page) -> str | None:
     for link in holder.iter("a"):
-        if link.get("href") is not None and shown_text(link) and shown_text(link) in credit:
+        said = shown_text(link)
+        if link.get("href") is not None and said and (said in credit or said.endswith(credit)):  # "Photo: X" links X
             return page.absolute(link.get("href"))
     return None
 
