@@ -50,6 +50,8 @@ GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'],
 GENERIC_CAPTION_TEXT = "figcaption, .wp-caption-text, [itemprop=caption], [itemprop=description], .tr-caption"
 _CAPTION_STEMS = ("caption", "cutline")
 _CAPTION_WORDS = frozenset({"legend"})
+_PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "media", "figure")
+_DESCRIPTION_STEMS = ("desc", "title")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
 _PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
@@ -138,8 +140,12 @@ def _is_teaser(container: Element) -> bool:
 
 
 def is_caption_named(element: Element) -> bool:
-    """An element whose class or id names a caption ("caption", "Figure-caption", "imagecaption")."""
-    if any(stem in name for name in element_names(element) for stem in _CAPTION_STEMS):
+    """An element whose class or id names a caption ("caption", "Figure-caption", "imagecaption"), or
+    a picture's description or title ("detail_picture_desc", "media__title", "photo-desc")."""
+    names = element_names(element)
+    if any(stem in name for name in names for stem in _CAPTION_STEMS):
+        return True
+    if any(p in name and d in name for name in names for p in _PICTURE_STEMS for d in _DESCRIPTION_STEMS):
         return True
     return any(words_of(name) & _CAPTION_WORDS for name in names_of(element))
 
@@ -252,13 +258,24 @@ def _from_holder(page: Page, url: str, holder: Element, block: Element | None, c
 
 
 def _credit_after(page: Page, holder: Element) -> Credit:
-    """A credit element after the caption, beside it in the picture's block (``div.article_image_source``)."""
-    for sibling in holder.itersiblings():
-        if isinstance(sibling.tag, str) and is_credit_element(sibling):
-            text = credit_text(sibling)
-            if text:
-                return Credit(text, _link_in(sibling, page))
+    """A credit element beside the caption in the picture's block (``div.article_image_source``), after
+    it or between the picture and it; the innermost one where credits nest (a credit box with a
+    "buy this picture" link beside the credit line)."""
+    for siblings in (holder.itersiblings(), holder.itersiblings(preceding=True)):
+        for sibling in siblings:
+            if not isinstance(sibling.tag, str) or next(sibling.iter(*PICTURES), None) is not None:
+                break
+            if is_credit_element(sibling) or _is_credit_line(sibling):
+                marked = _innermost_credit(sibling)
+                text = credit_text(marked)
+                if text:
+                    return Credit(text, _link_in(marked, page))
     return Credit(None, None)
+
+
+def _innermost_credit(element: Element) -> Element:
+    inner = [e for e in element.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)]
+    return inner[0] if inner else element
 
 
 def _caption_after(page: Page, image: Element, block: Element) -> Element | None:
@@ -282,8 +299,9 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
         if named and shown_text(element):
             return element
         # <cite> is a credit inside a caption; after a picture it is as often a story's byline
-        if credit is None and element.tag != "cite" and (is_credit_element(element) or _is_credit_line(element)):
-            credit = element if shown_text(element) else None
+        inner = credit is not None and any(a is credit for a in element.iterancestors())
+        if (credit is None or inner) and element.tag != "cite" and (is_credit_element(element) or _is_credit_line(element)):
+            credit = element if shown_text(element) else credit
     return credit
 
 
