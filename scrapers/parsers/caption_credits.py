@@ -22,22 +22,74 @@ from .text import Element, inline_text, never_text, squash, text_of
 # "source" or "credit". Kept as one table so that a language is added to every kind at once.
 _LABEL_WORDS = {
     "photo": (
-        "photo(?:graph)?s?", "photographie", "fotos?", "fotograf(?:ia|ía|ie)?s?", "fotoğraf", "zdjęci[ae]",
-        "фото(?:графия)?", "foto(?:şəkil)?",
+        "photo(?:graph)?s?",
+        "photographie",
+        "fotos?",
+        "fotograf(?:ia|ía|ie)?s?",
+        "fotoğraf",
+        "zdjęci[ae]",
+        "фото(?:графия)?",
+        "foto(?:şəkil)?",
     ),
     "picture": (
-        "images?", "pictures?", "pics?", "bild(?:er)?", "beeld", "immagin[ei]", "imagen(?:es)?", "imagem",
-        "изображение", "şəkil(?:lər)?", "görsel", "resim", "obraz",
+        "images?",
+        "pictures?",
+        "pics?",
+        "bild(?:er)?",
+        "beeld",
+        "immagin[ei]",
+        "imagen(?:es)?",
+        "imagem",
+        "изображение",
+        "şəkil(?:lər)?",
+        "görsel",
+        "resim",
+        "obraz",
     ),
     "drawing": (
-        "illustrations?", "illustrazione", "ilustraci[óo]n", "ilustração", "illustratie", "ilustracja",
-        "иллюстрация", "illüstrasyon", "graphics?", "infographics?", "grafi[ck]a?", "gr[áa]fico", "graphique",
-        "maps?", "karte", "carte", "mapa", "kaart", "карта", "xəritə", "harita", "charts?", "composite",
-        "montage", "collage", "rendering", "videos?", "видео",
+        "illustrations?",
+        "illustrazione",
+        "ilustraci[óo]n",
+        "ilustração",
+        "illustratie",
+        "ilustracja",
+        "иллюстрация",
+        "illüstrasyon",
+        "graphics?",
+        "infographics?",
+        "grafi[ck]a?",
+        "gr[áa]fico",
+        "graphique",
+        "maps?",
+        "karte",
+        "carte",
+        "mapa",
+        "kaart",
+        "карта",
+        "xəritə",
+        "harita",
+        "charts?",
+        "composite",
+        "montage",
+        "collage",
+        "rendering",
+        "videos?",
+        "видео",
     ),
     "source": (
-        "sources?", "quelle", "fuente", "fonte", "bron", "źródło", "источник", "mənbə", "kaynak", "credits?",
-        "crédit", "cr[ée]dito", "copyright",
+        "sources?",
+        "quelle",
+        "fuente",
+        "fonte",
+        "bron",
+        "źródło",
+        "источник",
+        "mənbə",
+        "kaynak",
+        "credits?",
+        "crédit",
+        "cr[ée]dito",
+        "copyright",
     ),
 }
 _KIND = rf"(?:{'|'.join(w for words in _LABEL_WORDS.values() for w in words)})(?![^\W\d_])"
@@ -68,8 +120,10 @@ _CAPITALISED = re.compile(r"^(?:[^\W\d_]*[A-ZÀ-ÞА-ЯƏÇĞİÖŞÜ]|[a-z]{1,3
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
 CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*(?:{_LABELLED}|{LABEL}\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
 _LABEL_AT_START = re.compile(
-    rf"^\s*[(\[]?\s*(?:{_ABBREVIATED}|{LABEL}(?:{_SEPARATOR}|\s+by\b)?)\s*(?P<rest>.*?)[)\]]?\s*$", re.I
+    rf"^\s*(?P<open>[(\[])?\s*(?:{_ABBREVIATED}|{LABEL}(?:{_SEPARATOR}|\s+by\b)?)\s*(?P<rest>.*?)(?(open)[)\]])\s*$",
+    re.I,
 )
+_NAME_WORDS = 8  # words: a credit of names ("Gabriela Bhaskar for The New York Times")
 _COURTESY_AT_START = re.compile(r"^\s*courtesy(?:\s+of)?\s+", re.I)
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
 _CREDIT_NAMES = (
@@ -168,9 +222,16 @@ def split_credit_text(full: str) -> tuple[str, str | None]:
 
 def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
     """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
-    if pattern not in _CREDIT_PATTERNS[-2:]:
-        return True
-    return all(_CAPITALISED.match(word) for word in re.split(r"[\s/,]+", credit) if word)
+    return pattern not in _CREDIT_PATTERNS[-2:] or is_names(credit)
+
+
+def is_names(text: str) -> bool:
+    """A short line of names ("Mònica Torres", "Kai Försterling (EFE)", "X for The Paper"): a few
+    words, each capitalised but the particles, no sentence's end."""
+    words = [w.strip("()[]") for w in re.split(r"[\s/,;]+", text) if w.strip("()[]")]
+    if not words or len(words) > _NAME_WORDS or text.rstrip().endswith((".", "!", "?", ":")):
+        return False
+    return all(_CAPITALISED.match(word) for word in words) and bool(_CAPITALISED.match(words[0][:1]))
 
 
 def strip_label(text: str) -> str:
@@ -178,7 +239,15 @@ def strip_label(text: str) -> str:
     text = _COPYRIGHT_AT_START.sub("", text)
     match = _LABEL_AT_START.match(text)
     rest = match["rest"] if match and match["rest"] else text
-    return _unsigned(rest).strip("()[]").strip()
+    return _unwrapped(_unsigned(rest))
+
+
+def _unwrapped(text: str) -> str:
+    """A credit without the parentheses around all of it ("(Reuters)"), keeping those inside ("X (EFE)")."""
+    text = text.strip()
+    if len(text) > 1 and text[0] in "([" and text[-1] in ")]" and not re.search(r"[()\[\]]", text[1:-1]):
+        return text[1:-1].strip()
+    return text
 
 
 def _unsigned(credit: str) -> str:

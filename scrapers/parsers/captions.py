@@ -34,6 +34,7 @@ from .caption_credits import (
     credit_text,
     element_names,
     is_credit_element,
+    is_names,
     leading_label,
     shown,
     shown_text,
@@ -55,7 +56,9 @@ _DESCRIPTION_STEMS = ("desc", "title")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
 _PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
+_CREDITED_LINE = 250  # characters: a line right under a picture that ends with a credit is its caption
 _LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its credit, not more text
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 
 
@@ -94,6 +97,7 @@ def _dom_captions(page: Page) -> list[Caption]:
     for block, lead in [(region, False), *((b, True) for b in lead_blocks(region))]:
         for container in _generic_containers(page, block, lead):
             caption = _caption(page, container, None) or _titled(page, container)
+            caption = caption or _beside(page, container, block, claimed)
             if caption is not None:
                 found.append((page.position.get(id(container), 0), caption))
             used.update(id(img) for img in container.iter(*PICTURES))
@@ -211,6 +215,13 @@ def _titled(page: Page, container: Element) -> Caption | None:
     return _from_attribute(image, img.get("data-caption") or img.get("title"))
 
 
+def _beside(page: Page, container: Element, block: Element, claimed: set[int]) -> Caption | None:
+    """A figure without a caption of its own whose caption follows it, in the block around it
+    (``<figure><img></figure><div class="media-news__caption">``): looked for as for a loose picture."""
+    image = next((img for img in container.iter(*PICTURES) if picture_url(page, img)), None)
+    return _loose_caption(page, image, block, claimed) if image is not None else None
+
+
 def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> Iterator[Element]:
     for image in region.iter(*PICTURES):
         if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)):
@@ -300,7 +311,11 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
             return element
         # <cite> is a credit inside a caption; after a picture it is as often a story's byline
         inner = credit is not None and any(a is credit for a in element.iterancestors())
-        if (credit is None or inner) and element.tag != "cite" and (is_credit_element(element) or _is_credit_line(element)):
+        if (
+            (credit is None or inner)
+            and element.tag != "cite"
+            and (is_credit_element(element) or _is_credit_line(element))
+        ):
             credit = element if shown_text(element) else credit
     return credit
 
@@ -332,7 +347,9 @@ def _is_caption_line(element: Element) -> bool:
     text = shown_text(element)
     if not text or len(text) > _LOOSE_TEXT or next(element.iter(*PICTURES), None) is not None:
         return False
-    return bool(CREDIT_LINE.match(text)) or is_caption_named(element) or is_credit_element(element)
+    if CREDIT_LINE.match(text) or is_caption_named(element) or is_credit_element(element):
+        return True
+    return len(text) <= _CREDITED_LINE and split_credit_text(text)[1] is not None  # "The quay. Fot. X"
 
 
 def _from_attribute(image: str, value: str | None) -> Caption | None:
@@ -350,7 +367,8 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
         return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
-    marked = marked if marked is not None else _small_print_after(holder)
+    for fallback in (_small_print_after, _names_after):
+        marked = marked if marked is not None else fallback(holder)
 
     label = caption_label(holder)
 
@@ -372,6 +390,17 @@ def _small_print_after(holder: Element) -> Element | None:
         return None
     before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
     return last if before and shown_text(last) else None
+
+
+def _names_after(holder: Element) -> Element | None:
+    """A caption made of lines in their own elements whose last line is only names after a finished
+    sentence (El País: ``<span>… lunes.</span><span>Mònica Torres</span>``): that line is the credit."""
+    children = [c for c in holder if isinstance(c.tag, str) and not shown(c)]
+    loose = (holder.text or "") + "".join(c.tail or "" for c in holder if isinstance(c.tag, str))
+    if len(children) < 2 or loose.strip():
+        return None
+    last, before = shown_text(children[-1]), squash(" ".join(shown_text(c) for c in children[:-1]))
+    return children[-1] if before.endswith(_SENTENCE_ENDS) and is_names(last) else None
 
 
 def _truncated_copies(holder: Element) -> set[int]:
