@@ -379,7 +379,24 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     if marked is not None:
         return tidy(full), Credit(credit_text(marked) or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
+    after = _trailing_link(holder)
+    if credit is None and after is not None:  # "… REUTERS/Name <a>Purchase Licensing Rights</a>"
+        text, credit = split_credit_text(inline_text(holder, lambda tag: skip(tag) or tag is after))
+        text = text if credit is not None else tidy(full)
     return text, Credit(credit, _link_for(holder, credit, page) if credit else None)
+
+
+def _trailing_link(holder: Element) -> Element | None:
+    """The link that ends a caption (nothing after it). Where the text before it ends with a credit,
+    it is no part of the caption: a credit closes a caption, and what follows is a shop's link."""
+    node = holder
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and not shown(c)]
+        if not children or (children[-1].tail or "").strip():
+            return None
+        node = children[-1]
+        if node.tag == "a":
+            return node
 
 
 def _small_print_after(holder: Element) -> Element | None:
