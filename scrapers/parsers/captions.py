@@ -39,6 +39,7 @@ from .caption_credits import (
     shown,
     shown_text,
     split_credit_text,
+    strip_label,
     tidy,
 )
 from .caption_images import PICTURES, image_url, is_other_picture, picture_holders, picture_url
@@ -307,17 +308,19 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
         named = is_caption_named(element)
         if size > _LOOSE_TEXT or (element.tag == "p" and size >= _PROSE and not named):
             break
-        if named and shown_text(element):
+        if (named and shown_text(element)) or _ends_with_credit(element):
             return element
-        # <cite> is a credit inside a caption; after a picture it is as often a story's byline
-        inner = credit is not None and any(a is credit for a in element.iterancestors())
-        if (
-            (credit is None or inner)
-            and element.tag != "cite"
-            and (is_credit_element(element) or _is_credit_line(element))
-        ):
-            credit = element if shown_text(element) else credit
+        if element.tag == "cite":  # a credit inside a caption; after a picture as often a story's byline
+            continue
+        if credit is None and (is_credit_element(element) or _is_credit_line(element)):
+            credit = element if shown_text(element) else None
+        elif credit is not None and is_credit_element(element) and _inside(element, credit):
+            credit = element  # the innermost of nested credit boxes (a credit beside a "buy" link)
     return credit
+
+
+def _inside(element: Element, ancestor: Element) -> bool:
+    return any(parent is ancestor for parent in element.iterancestors())
 
 
 def _is_credit_line(element: Element) -> bool:
@@ -347,9 +350,21 @@ def _is_caption_line(element: Element) -> bool:
     text = shown_text(element)
     if not text or len(text) > _LOOSE_TEXT or next(element.iter(*PICTURES), None) is not None:
         return False
-    if CREDIT_LINE.match(text) or is_caption_named(element) or is_credit_element(element):
-        return True
-    return len(text) <= _CREDITED_LINE and split_credit_text(text)[1] is not None  # "The quay. Fot. X"
+    return (
+        bool(CREDIT_LINE.match(text))
+        or is_caption_named(element)
+        or is_credit_element(element)
+        or _ends_with_credit(element)
+    )
+
+
+def _ends_with_credit(element: Element) -> bool:
+    """A short line that ends with a credit ("The quay at night. Fot. X"): under a picture, its caption."""
+    line = shown_text(element)
+    if len(line) > _CREDITED_LINE:
+        return False
+    text, credit = split_credit_text(line)
+    return bool(text) and credit is not None
 
 
 def _from_attribute(image: str, value: str | None) -> Caption | None:
@@ -437,7 +452,7 @@ def _truncated_copies(holder: Element) -> set[int]:
 def _link_for(holder: Element, credit: str, page: Page) -> str | None:
     for link in holder.iter("a"):
         said = shown_text(link)
-        if link.get("href") is not None and said and (said in credit or said.endswith(credit)):  # "Photo: X" links X
+        if link.get("href") is not None and said and (strip_label(said) in credit or said.endswith(credit)):
             return page.absolute(link.get("href"))
     return None
 
