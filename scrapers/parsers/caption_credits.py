@@ -116,7 +116,8 @@ _CREDIT_PATTERNS = (
     re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
     re.compile(rf"\s*\(\s*{_SLASHED}\s*\)\s*$"),
 )
-_CAPITALISED = re.compile(r"^(?:[^\W\d_]*[A-ZÀ-ÞА-ЯƏÇĞİÖŞÜ]|[a-z]{1,3}$|de[rsn]?$|van$|von$|for$|of$|the$)", re.U)
+_CAPITALISED = re.compile(r"^[^\W\d_]*[A-ZÀ-ÞА-ЯЁƏÇĞİÖŞÜ]")  # "Mònica", "McNeil", "dpa" is not
+_PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
 CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*(?:{_LABELLED}|{LABEL}\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
 _LABEL_AT_START = re.compile(
@@ -138,6 +139,7 @@ _ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
 _LABEL_END = re.compile(r"(?:[,:：…]|\.\.\.)\s*$")
 _HIDDEN_LABEL_END = re.compile(r"(?:,|…|\.\.\.)\s*$")  # the forms screen-reader labels take
 _LABEL_SIZE = 40  # characters
+_HIDDEN_LABEL_WORDS = 4  # "Image caption,", "Şəklin alt yazısı,", "Подпись к фото,"
 # Buttons drawn as text inside a caption ("hide caption", "toggle caption", "expand"): no caption's words.
 _CONTROL_WORDS = frozenset({"toggle", "hide", "expand", "collapse", "btn", "button", "readmore", "showmore"})
 
@@ -188,7 +190,11 @@ def caption_label(element: Element) -> Element | None:
     """A leading label of a caption ("Image caption, "), in the comma or ellipsis form of the labels
     only screen readers read: never a part of the caption's text, in any language."""
     label = leading_label(element)
-    return label if label is not None and _HIDDEN_LABEL_END.search(squash(text_of(label))) else None
+    if label is None or label.tag != "span":  # an <em>/<strong> lead-in ("Left to right,") is the caption's
+        return None
+    text = squash(text_of(label))
+    short = len(text.split()) <= _HIDDEN_LABEL_WORDS and "," not in text.rstrip(", ")
+    return label if short and _HIDDEN_LABEL_END.search(text) else None
 
 
 def credit_text(element: Element) -> str:
@@ -227,11 +233,15 @@ def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
 
 def is_names(text: str) -> bool:
     """A short line of names ("Mònica Torres", "Kai Försterling (EFE)", "X for The Paper"): a few
-    words, each capitalised but the particles, no sentence's end."""
+    words, each capitalised but the particles, at least one capitalised, no sentence's end."""
     words = [w.strip("()[]") for w in re.split(r"[\s/,;]+", text) if w.strip("()[]")]
     if not words or len(words) > _NAME_WORDS or text.rstrip().endswith((".", "!", "?", ":")):
         return False
-    return all(_CAPITALISED.match(word) for word in words) and bool(_CAPITALISED.match(words[0][:1]))
+    capitalised = [bool(_CAPITALISED.match(word)) for word in words]
+    particles = [bool(_PARTICLE.match(word)) for word in words]
+    return all(c or p for c, p in zip(capitalised, particles, strict=True)) and any(
+        c and not p for c, p in zip(capitalised, particles, strict=True)
+    )
 
 
 def strip_label(text: str) -> str:

@@ -35,7 +35,6 @@ from .caption_credits import (
     element_names,
     is_credit_element,
     is_names,
-    leading_label,
     shown,
     shown_text,
     split_credit_text,
@@ -53,10 +52,10 @@ GENERIC_CAPTION_TEXT = "figcaption, .wp-caption-text, [itemprop=caption], [itemp
 _CAPTION_STEMS = ("caption", "cutline")
 _CAPTION_WORDS = frozenset({"legend"})
 _PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "media", "figure")
-_DESCRIPTION_STEMS = ("desc", "title")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
 _PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
+_SHORT_CREDIT = 3  # words: "dpa", "picture alliance / dpa" (names in lower case are credits too)
 _CREDITED_LINE = 250  # characters: a line right under a picture that ends with a credit is its caption
 _LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its credit, not more text
 _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
@@ -150,9 +149,22 @@ def is_caption_named(element: Element) -> bool:
     names = element_names(element)
     if any(stem in name for name in names for stem in _CAPTION_STEMS):
         return True
-    if any(p in name and d in name for name in names for p in _PICTURE_STEMS for d in _DESCRIPTION_STEMS):
+    if _names_picture(names, ("desc",)):
         return True
     return any(words_of(name) & _CAPTION_WORDS for name in names_of(element))
+
+
+def _names_picture(names: list[str], stems: tuple[str, ...]) -> bool:
+    return any(p in name and d in name for name in names for p in _PICTURE_STEMS for d in stems)
+
+
+def _is_picture_title(page: Page, element: Element, image: Element) -> bool:
+    """A picture's title by name (RIA's ``media__title``) under a picture that is no card's: neither
+    picture nor title links to a page (a product tile or a teaser has both), no icon (an SVG file)."""
+    if not _names_picture(element_names(element), ("title",)) or next(element.iter("a"), None) is not None:
+        return False
+    url = (picture_url(page, image) or "").lower().split("?")[0]
+    return not is_teaser_picture(image) and not url.endswith(".svg") and next(element.iterancestors("a"), None) is None
 
 
 def _caption_holder(page: Page, container: Element, text_selector: str | None) -> Element | None:
@@ -195,11 +207,11 @@ def _credit_beside(page: Page, container: Element, holder: Element | None) -> Cr
 
 
 def _marks_credit(element: Element, holder: Element | None) -> bool:
-    """A credit element, or beside a caption a short labelled line ("ŞƏKLİN MƏNBƏYİ, Getty Images"):
-    a figure's line that is not its caption and opens with a label names the picture's source."""
+    """A credit element, or beside a caption a short line after a label in the screen-reader form
+    ("ŞƏKLİN MƏNBƏYİ, Getty Images"): a figure's line that is not its caption names its source."""
     if is_credit_element(element):
         return True
-    label = leading_label(element) if element is not holder and element.tag != "figcaption" else None
+    label = caption_label(element) if element is not holder and element.tag != "figcaption" else None
     if label is None or next(element.iter(*PICTURES), None) is not None:
         return False
     return len(shown_text(element)) <= _LABELLED_LINE
@@ -308,7 +320,7 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
         named = is_caption_named(element)
         if size > _LOOSE_TEXT or (element.tag == "p" and size >= _PROSE and not named):
             break
-        if (named and shown_text(element)) or _ends_with_credit(element):
+        if (named and shown_text(element)) or _ends_with_credit(element) or _is_picture_title(page, element, image):
             return element
         if element.tag == "cite":  # a credit inside a caption; after a picture as often a story's byline
             continue
@@ -364,7 +376,9 @@ def _ends_with_credit(element: Element) -> bool:
     if len(line) > _CREDITED_LINE:
         return False
     text, credit = split_credit_text(line)
-    return bool(text) and credit is not None
+    if not text.endswith(_SENTENCE_ENDS) or credit is None:  # "The quay at night. Fot. X", not "Video: X"
+        return False
+    return is_names(credit) or (len(credit.split()) <= _SHORT_CREDIT and not credit.endswith(_SENTENCE_ENDS))
 
 
 def _from_attribute(image: str, value: str | None) -> Caption | None:
@@ -431,8 +445,10 @@ def _names_after(holder: Element) -> Element | None:
     loose = (holder.text or "") + "".join(c.tail or "" for c in holder if isinstance(c.tag, str))
     if len(children) < 2 or loose.strip():
         return None
-    last, before = shown_text(children[-1]), squash(" ".join(shown_text(c) for c in children[:-1]))
-    return children[-1] if before.endswith(_SENTENCE_ENDS) and is_names(last) else None
+    last, before = children[-1], squash(" ".join(shown_text(c) for c in children[:-1]))
+    if next(last.iter("a", "h1", "h2", "h3", "h4", "h5", "h6"), None) is not None:
+        return None  # a link or a heading: another story's title, not a photographer
+    return last if before.endswith(_SENTENCE_ENDS) and is_names(shown_text(last)) else None
 
 
 def _truncated_copies(holder: Element) -> set[int]:
