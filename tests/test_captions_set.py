@@ -114,12 +114,15 @@ def test_precision_and_recall_over_the_set(capsys: pytest.CaptureFixture[str]) -
         "first 51": [pair for name, pair in results.items() if name not in LABELLED],
         "grown": [pair for name, pair in results.items() if name in GROWN],
         "after": [pair for name, pair in results.items() if name in AFTER],
-        **{part: [pair for name, pair in results.items() if name in BLIND[part]] for part in BLIND_PARTS if BLIND[part]},
+        **{
+            part: [pair for name, pair in results.items() if name in BLIND[part]] for part in BLIND_PARTS if BLIND[part]
+        },
     }
     failed: list[str] = []
     with capsys.disabled():
         blind = ", ".join(f"{len(names)} {part}" for part, names in BLIND.items() if names)
-        print(f"\ncaptions set: {len(results)} pages ({len(GROWN)} grown for issue 16, {len(AFTER)} after its change, {blind})")
+        parts_said = f"{len(GROWN)} grown for issue 16, {len(AFTER)} after its change, {blind}"
+        print(f"\ncaptions set: {len(results)} pages ({parts_said})")
         for measure, (precision_bar, recall_bar) in BARS.items():
             line = []
             for part, pairs in parts.items():
