@@ -158,7 +158,9 @@ def is_reader_only(element: Element) -> bool:
     if not names:
         return False
     compact = names.lower().replace("-", "").replace("_", "")
-    return any(marker in compact for marker in _READER_ONLY)
+    if any(marker in compact for marker in _READER_ONLY):
+        return True
+    return any("sr" in words_of(name) for name in names.split())  # "sr-description", "image__sr-text"
 
 
 def shown(element: Element) -> bool:

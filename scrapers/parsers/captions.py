@@ -59,6 +59,7 @@ _SHORT_CREDIT = 3  # words: "dpa", "picture alliance / dpa" (names in lower case
 _CREDITED_LINE = 250  # characters: a line right under a picture that ends with a credit is its caption
 _LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its credit, not more text
 _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
+_WORDED = re.compile(r"[^\W_]")  # a letter or a digit
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 
 
@@ -75,7 +76,13 @@ def extract_captions(page: Page) -> list[Caption]:
     texts: set[str] = set()
     images: set[str] = set()
     for caption in _dom_captions(page) or _jsonld_captions(page):
-        if caption.image_url in images or (caption.text and caption.text in texts):
+        if not _WORDED.search(caption.text):  # "." or "–" left of a caption is no text
+            caption = Caption(caption.image_url, "", caption.credit, caption.credit_url)
+        if (
+            caption.image_url in images
+            or (caption.text and caption.text in texts)
+            or not (caption.text or caption.credit)
+        ):
             continue
         images.add(caption.image_url)
         texts.add(caption.text)
