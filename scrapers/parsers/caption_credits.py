@@ -6,7 +6,10 @@ An element marks a credit by its name (a class, id or ``data-testid`` ending in 
 ``creator``), or by a label only screen readers read ("Credit…", "Image source,") before its text;
 such labels are never part of what a caption shows. A phrase states one with a label ("Photo: X",
 "Photo / X", "Фото — X", "Illustration: X", "Image by: X", "(Image credit: X)", "Şəkil: X"), a
-copyright sign, or "courtesy of"; the label is not part of the credit. A line that is nothing but
+copyright sign, or "courtesy of"; the label is not part of the credit. Without a label, an
+attribution in agency form ends a caption ("REUTERS/Name", "(AP Photo/Name)", "(Name/The Paper)"),
+names only. A label may be an element of its own before the text ("Credit…", a BBC page's
+"ŞƏKLİN MƏNBƏYİ, "), in any language. A line that is nothing but
 a credit, under a picture, is a caption with a credit and no text.
 """
 

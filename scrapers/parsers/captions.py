@@ -12,12 +12,19 @@ when the page shows none. Pictures are looked for in the article's text block an
 just before it (the lead picture), see :mod:`.caption_places`; their addresses in
 :mod:`.caption_images`; credits in :mod:`.caption_credits`.
 
+A gallery (a figure of figures) gives each inner figure its own caption; a figure without a
+caption element takes the caption that follows it in its block; a picture's description or title
+by its class (``detail_picture_desc``, RIA's ``media__title``, never a card's) is its caption, and a
+short line under a picture that ends with a credit ("The quay. Fot. X") is one too.
+
 A caption belongs to the picture it follows: the search after a picture never passes another
 picture (an uncaptioned picture does not take the next one's caption). A caption is read once per
 image even where the page repeats it (mobile and desktop copies, a lightbox, a full and a truncated
 copy of its text); a credit is split from the caption: an element marked as one, else a phrase
 ("(Photo: Reuters)", "Фото: ТАСС", "Photo / X", "© AFP"), with the link inside it when the credit is
-one. A line under a picture that is only a credit is a caption with a credit and no text.
+one. A line under a picture that is only a credit is a caption with a credit and no text. A
+caption's last element holding only names after a finished sentence is its credit (El País); a
+link after the credit (a licensing shop's) is no part of the caption.
 """
 
 from __future__ import annotations
