@@ -56,6 +56,17 @@ def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
         ("Ships in the port © AFP", "Ships in the port", "AFP"),
         ("Ships in the port (Şəkil: APA)", "Ships in the port", "APA"),
         ("Ships in the port", "Ships in the port", None),
+        # issue 16, blind3: agency-style attributions without a label, and labels of other kinds
+        ("Ships in the port. REUTERS/Jan Vos", "Ships in the port.", "REUTERS/Jan Vos"),
+        ("Ships in the port. (AP Photo/Jan Vos, File)", "Ships in the port.", "AP Photo/Jan Vos, File"),
+        ("The mayor and/or his deputy. a/b testing", "The mayor and/or his deputy. a/b testing", None),
+        ("Where the silt goes. Map: Harbour Letter", "Where the silt goes.", "Harbour Letter"),
+        ("Nowe nabrzeże. Fot. Jan Kowalski", "Nowe nabrzeże.", "Jan Kowalski"),
+        ("Der Kai.<br>Foto: © Stadt Kiel / Bo Quante", "Der Kai.", "Stadt Kiel / Bo Quante"),
+        ("<span>Ships.</span><span>Kai Försterling (EFE)</span>", "Ships.", "Kai Försterling (EFE)"),
+        ("<span>The port.</span> <span>seen from the north quay</span>", "The port. seen from the north quay", None),
+        ("<span>Image caption, </span>Ships in the port", "Ships in the port", None),
+        ("<em>Left to right,</em> Ann and Bo", "Left to right, Ann and Bo", None),
     ],
 )
 def test_trailing_credit_forms(caption: str, text: str, credit: str | None) -> None:
@@ -113,3 +124,28 @@ def test_jsonld_image_caption_when_the_page_shows_none() -> None:
     data = {"@type": "NewsArticle", "image": {"@type": "ImageObject", "url": "/f.jpg", "caption": "Delegates"}}
     html = f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body></body></html>'
     assert parse_article(html, "https://x.example/a").captions == [Caption("https://x.example/f.jpg", "Delegates")]
+
+
+def test_srcset_address_with_commas_is_whole() -> None:
+    """An image CDN's address may hold commas (``/fetch/w_1456,c_limit/…``): a ``srcset`` candidate
+    runs to the first white space, not to the first comma."""
+    url = "https://cdn.example/fetch/w_1456,c_limit,f_auto/pic.jpeg"
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p><figure><picture>
+    <source srcset="{url} 1456w, https://cdn.example/fetch/w_424,c_limit/pic.jpeg 424w"><img alt="">
+    </picture><figcaption>The pier</figcaption></figure></article></body></html>"""
+    (found,) = parse_article(html, "https://x.example/a").captions
+    assert found.image_url == url
+
+
+def test_gallery_of_figures_gives_each_its_own_caption() -> None:
+    figures = "".join(
+        f'<figure class="wp-block-image"><img src="/g{i}.jpg">{f"<figcaption>Day {i}</figcaption>" * (i != 2)}</figure>'
+        for i in (1, 2, 3)
+    )
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p><figure class="wp-block-gallery">{figures}
+    <figcaption class="blocks-gallery-caption">The week in pictures</figcaption></figure></article></body></html>"""
+    captions = parse_article(html, "https://x.example/a").captions
+    assert [(c.image_url, c.text) for c in captions] == [
+        ("https://x.example/g1.jpg", "Day 1"),
+        ("https://x.example/g3.jpg", "Day 3"),
+    ]

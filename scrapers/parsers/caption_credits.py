@@ -6,7 +6,10 @@ An element marks a credit by its name (a class, id or ``data-testid`` ending in 
 ``creator``), or by a label only screen readers read ("Credit…", "Image source,") before its text;
 such labels are never part of what a caption shows. A phrase states one with a label ("Photo: X",
 "Photo / X", "Фото — X", "Illustration: X", "Image by: X", "(Image credit: X)", "Şəkil: X"), a
-copyright sign, or "courtesy of"; the label is not part of the credit. A line that is nothing but
+copyright sign, or "courtesy of"; the label is not part of the credit. Without a label, an
+attribution in agency form ends a caption ("REUTERS/Name", "(AP Photo/Name)", "(Name/The Paper)"),
+names only. A label may be an element of its own before the text ("Credit…", a BBC page's
+"ŞƏKLİN MƏNBƏYİ, "), in any language. A line that is nothing but
 a credit, under a picture, is a caption with a credit and no text.
 """
 
@@ -14,22 +17,97 @@ from __future__ import annotations
 
 import re
 
-from .boilerplate import names_of
-from .text import Element, inline_text, never_text
+from .boilerplate import names_of, words_of
+from .text import Element, inline_text, never_text, squash, text_of
 
-# What the picture is, in the languages of our sites and their neighbours.
-_KIND = (
-    r"(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|graphics?|infographics?|videos?|credits?"
-    r"|fotoğraf|fotos?|фото(?:графия)?|иллюстрация|şəkil|şəkillər|source|kaynak|источник|mənbə|bild|quelle"
-    r"|fuente|crédit|crédito|illustration)(?![^\W\d_])"
-)
+# The words a credit's label is made of, by what they say, in the languages of our sites and their
+# neighbours (en, de, fr, es, it, pt, nl, pl, ru, az, tr): a label names the picture's kind or says
+# "source" or "credit". Kept as one table so that a language is added to every kind at once.
+_LABEL_WORDS = {
+    "photo": (
+        "photo(?:graph)?s?",
+        "photographie",
+        "fotos?",
+        "fotograf(?:ia|ía|ie)?s?",
+        "fotoğraf",
+        "zdjęci[ae]",
+        "фото(?:графия)?",
+        "foto(?:şəkil)?",
+    ),
+    "picture": (
+        "images?",
+        "pictures?",
+        "pics?",
+        "bild(?:er)?",
+        "beeld",
+        "immagin[ei]",
+        "imagen(?:es)?",
+        "imagem",
+        "изображение",
+        "şəkil(?:lər)?",
+        "görsel",
+        "resim",
+        "obraz",
+    ),
+    "drawing": (
+        "illustrations?",
+        "illustrazione",
+        "ilustraci[óo]n",
+        "ilustração",
+        "illustratie",
+        "ilustracja",
+        "иллюстрация",
+        "illüstrasyon",
+        "graphics?",
+        "infographics?",
+        "grafi[ck]a?",
+        "gr[áa]fico",
+        "graphique",
+        "maps?",
+        "karte",
+        "carte",
+        "mapa",
+        "kaart",
+        "карта",
+        "xəritə",
+        "harita",
+        "charts?",
+        "composite",
+        "montage",
+        "collage",
+        "rendering",
+        "videos?",
+        "видео",
+    ),
+    "source": (
+        "sources?",
+        "quelle",
+        "fuente",
+        "fonte",
+        "bron",
+        "źródło",
+        "источник",
+        "mənbə",
+        "kaynak",
+        "credits?",
+        "crédit",
+        "cr[ée]dito",
+        "copyright",
+    ),
+}
+_KIND = rf"(?:{'|'.join(w for words in _LABEL_WORDS.values() for w in words)})(?![^\W\d_])"
 # "Photo", "Image credit", "Photo by", "Photo courtesy of", "Источник фото".
 LABEL = rf"{_KIND}(?:\s+(?:{_KIND}|by|courtesy(?:\s+of)?))?"
 _SEPARATOR = r"(?:\s*[:：]|\s+[/|—–-](?=\s))"  # "Photo: X", "Photo / X", "Фото — X"
+_ABBREVIATED = r"(?:fot|rys|il|phot|ill)\.(?=\s)"  # "Fot. X" (Polish), "Ill. X": the dot is the separator
+_LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
+# An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
+_NAME = r"[^\W\d_][\w'’.&-]*"
+_SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}})"
 _CREDIT_PATTERNS = (
     re.compile(rf"\s*[(\[]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
     re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
-    re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{LABEL}{_SEPARATOR}\s*(?P<credit>[^:]+?)\s*$", re.I),
+    re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{_LABELLED}\s*(?P<credit>[^:]+?)\s*$", re.I),
     re.compile(
         r"(?:^|(?<=[\s.|/–—-]))\s*(?:photo|image|picture|illustration)s?\s+(?:by|courtesy(?:\s+of)?)\s+"
         r"(?P<credit>.+?)\s*$",
@@ -37,19 +115,36 @@ _CREDIT_PATTERNS = (
     ),
     re.compile(r"(?:^|(?<=[\s.|/–—-]))\s*courtesy\s+of\s+(?P<credit>.+?)\s*$", re.I),
     re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
+    # after the caption's last sentence, or in parentheses at its end; each word a name's (capitalised)
+    re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
+    re.compile(rf"\s*\(\s*{_SLASHED}\s*\)\s*$"),
 )
+_CAPITALISED = re.compile(r"^[^\W\d_]*[A-ZÀ-ÞА-ЯЁƏÇĞİÖŞÜ]")  # "Mònica", "McNeil", "dpa" is not
+_PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
-CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
-_LABEL_AT_START = re.compile(rf"^\s*[(\[]?\s*{LABEL}(?:{_SEPARATOR}|\s+by\b)?\s*(?P<rest>.*?)[)\]]?\s*$", re.I)
+CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*(?:{_LABELLED}|{LABEL}\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
+_LABEL_AT_START = re.compile(
+    rf"^\s*(?P<open>[(\[])?\s*(?:{_ABBREVIATED}|{LABEL}(?:{_SEPARATOR}|\s+by\b)?)\s*(?P<rest>.*?)(?(open)[)\]])\s*$",
+    re.I,
+)
+_NAME_WORDS = 8  # words: a credit of names ("Gabriela Bhaskar for The New York Times")
+_COURTESY_AT_START = re.compile(r"^\s*courtesy(?:\s+of)?\s+", re.I)
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
 _CREDIT_NAMES = (
     "credit", "credits", "copyright", "source", "attribution", "photographer", "credittext", "creditline",
     "creditwrap", "creditwrapper",
 )  # fmt: skip
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
-_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component")  # names where classes are hashed
+_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
 _ONLY_A_LABEL = re.compile(rf"^\s*{LABEL}\s*[,.:：…]*\s*$", re.I)
+# A label element before a caption's or credit's text: "Image caption, ", "ŞƏKLİN MƏNBƏYİ, ", "Credit…".
+_LABEL_END = re.compile(r"(?:[,:：…]|\.\.\.)\s*$")
+_HIDDEN_LABEL_END = re.compile(r"(?:,|…|\.\.\.)\s*$")  # the forms screen-reader labels take
+_LABEL_SIZE = 40  # characters
+_HIDDEN_LABEL_WORDS = 4  # "Image caption,", "Şəklin alt yazısı,", "Подпись к фото,"
+# Buttons drawn as text inside a caption ("hide caption", "toggle caption", "expand"): no caption's words.
+_CONTROL_WORDS = frozenset({"toggle", "hide", "expand", "collapse", "btn", "button", "readmore", "showmore"})
 
 
 def element_names(element: Element) -> list[str]:
@@ -66,12 +161,51 @@ def is_reader_only(element: Element) -> bool:
     if not names:
         return False
     compact = names.lower().replace("-", "").replace("_", "")
-    return any(marker in compact for marker in _READER_ONLY)
+    if any(marker in compact for marker in _READER_ONLY):
+        return True
+    return any("sr" in words_of(name) for name in names.split())  # "sr-description", "image__sr-text"
 
 
 def shown(element: Element) -> bool:
-    """Skip rule for a caption's text: what a reader does not see."""
-    return never_text(element) or is_reader_only(element)
+    """Skip rule for a caption's text: what a reader does not see, and the controls drawn as text."""
+    return never_text(element) or is_reader_only(element) or is_control(element)
+
+
+def is_control(element: Element) -> bool:
+    """A caption's button drawn as text (NPR's ``b.hide-caption``, ``span.toggle-caption``)."""
+    return any(words_of(name) & _CONTROL_WORDS for name in names_of(element))
+
+
+def leading_label(element: Element) -> Element | None:
+    """The element's first child when it is a short label before the rest of its text ("Credit…",
+    "Image source, ", "ŞƏKLİN MƏNBƏYİ, "): a leaf whose text ends in a comma, colon or ellipsis."""
+    if (element.text or "").strip():
+        return None
+    first = next((c for c in element if isinstance(c.tag, str)), None)
+    if first is None or len(first) or (shown(first) and not is_reader_only(first)):
+        return None
+    label = squash(text_of(first))
+    if not label or len(label) > _LABEL_SIZE or not _LABEL_END.search(label):
+        return None
+    rest = squash((first.tail or "") + "".join(text_of(s) + (s.tail or "") for s in first.itersiblings()))
+    return first if rest else None
+
+
+def caption_label(element: Element) -> Element | None:
+    """A leading label of a caption ("Image caption, "), in the comma or ellipsis form of the labels
+    only screen readers read: never a part of the caption's text, in any language."""
+    label = leading_label(element)
+    if label is None or label.tag != "span":  # an <em>/<strong> lead-in ("Left to right,") is the caption's
+        return None
+    text = squash(text_of(label))
+    short = len(text.split()) <= _HIDDEN_LABEL_WORDS and "," not in text.rstrip(", ")
+    return label if short and _HIDDEN_LABEL_END.search(text) else None
+
+
+def credit_text(element: Element) -> str:
+    """The text of an element marked as a credit, without its label."""
+    label = leading_label(element)
+    return strip_label(inline_text(element, lambda tag: shown(tag) or tag is label))
 
 
 def shown_text(element: Element) -> str:
@@ -84,17 +218,35 @@ def is_credit_element(element: Element) -> bool:
         return True
     if any(name.endswith(_CREDIT_NAMES) for name in element_names(element)):  # not "ApplyNowCreditCard"
         return True
-    label = next((c for c in element if isinstance(c.tag, str)), None)
-    return label is not None and is_reader_only(label) and bool(_ONLY_A_LABEL.match(inline_text(label)))
+    label = leading_label(element)
+    return label is not None and bool(_ONLY_A_LABEL.match(text_of(label)))
 
 
 def split_credit_text(full: str) -> tuple[str, str | None]:
     """A caption line's text and its trailing credit phrase ("… (Photo: Reuters)")."""
     for pattern in _CREDIT_PATTERNS:
         match = pattern.search(full)
-        if match and (match.start() > 0 or CREDIT_LINE.match(full)):
-            return tidy(full[: match.start()]), match["credit"].strip() or None
+        if match and (match.start() > 0 or CREDIT_LINE.match(full)) and _is_credit(pattern, match["credit"]):
+            return tidy(full[: match.start()]), _unsigned(match["credit"]) or None
     return tidy(full), None
+
+
+def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
+    """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
+    return pattern not in _CREDIT_PATTERNS[-2:] or is_names(credit)
+
+
+def is_names(text: str) -> bool:
+    """A short line of names ("Mònica Torres", "Kai Försterling (EFE)", "X for The Paper"): a few
+    words, each capitalised but the particles, at least one capitalised, no sentence's end."""
+    words = [w.strip("()[]") for w in re.split(r"[\s/,;]+", text) if w.strip("()[]")]
+    if not words or len(words) > _NAME_WORDS or text.rstrip().endswith((".", "!", "?", ":")):
+        return False
+    capitalised = [bool(_CAPITALISED.match(word)) for word in words]
+    particles = [bool(_PARTICLE.match(word)) for word in words]
+    return all(c or p for c, p in zip(capitalised, particles, strict=True)) and any(
+        c and not p for c, p in zip(capitalised, particles, strict=True)
+    )
 
 
 def strip_label(text: str) -> str:
@@ -102,7 +254,20 @@ def strip_label(text: str) -> str:
     text = _COPYRIGHT_AT_START.sub("", text)
     match = _LABEL_AT_START.match(text)
     rest = match["rest"] if match and match["rest"] else text
-    return rest.strip().strip("()[]").strip()
+    return _unwrapped(_unsigned(rest))
+
+
+def _unwrapped(text: str) -> str:
+    """A credit without the parentheses around all of it ("(Reuters)"), keeping those inside ("X (EFE)")."""
+    text = text.strip()
+    if len(text) > 1 and text[0] in "([" and text[-1] in ")]" and not re.search(r"[()\[\]]", text[1:-1]):
+        return text[1:-1].strip()
+    return text
+
+
+def _unsigned(credit: str) -> str:
+    """A credit without the copyright sign or "courtesy of" left after its label ("Foto: © X")."""
+    return _COURTESY_AT_START.sub("", _COPYRIGHT_AT_START.sub("", credit)).strip()
 
 
 def tidy(text: str) -> str:

@@ -98,8 +98,13 @@ def _first_of(page: Page, element: Element, attrs: tuple[str, ...]) -> str | Non
     for attr in attrs:
         value = element.get(attr)
         if isinstance(value, str) and value.strip() and not value.strip().startswith("data:"):
-            first = value.strip().split(",")[0].split()[0]  # srcset: "a.jpg 1x, b.jpg 2x"
-            url = page.absolute(first)
+            url = page.absolute(_first_candidate(value))
             if url:
                 return url
     return None
+
+
+def _first_candidate(srcset: str) -> str:
+    """The first address of an attribute, a ``srcset`` ("a.jpg 1x, b.jpg 2x") too: an address runs to
+    the first white space and may itself hold commas (``/fetch/w_1456,c_limit/…``)."""
+    return srcset.strip().split()[0].rstrip(",")

@@ -12,12 +12,19 @@ when the page shows none. Pictures are looked for in the article's text block an
 just before it (the lead picture), see :mod:`.caption_places`; their addresses in
 :mod:`.caption_images`; credits in :mod:`.caption_credits`.
 
+A gallery (a figure of figures) gives each inner figure its own caption; a figure without a
+caption element takes the caption that follows it in its block; a picture's description or title
+by its class (``detail_picture_desc``, RIA's ``media__title``, never a card's) is its caption, and a
+short line under a picture that ends with a credit ("The quay. Fot. X") is one too.
+
 A caption belongs to the picture it follows: the search after a picture never passes another
 picture (an uncaptioned picture does not take the next one's caption). A caption is read once per
 image even where the page repeats it (mobile and desktop copies, a lightbox, a full and a truncated
 copy of its text); a credit is split from the caption: an element marked as one, else a phrase
 ("(Photo: Reuters)", "Фото: ТАСС", "Photo / X", "© AFP"), with the link inside it when the credit is
-one. A line under a picture that is only a credit is a caption with a credit and no text.
+one. A line under a picture that is only a credit is a caption with a credit and no text. A
+caption's last element holding only names after a finished sentence is its credit (El País); a
+link after the credit (a licensing shop's) is no part of the caption.
 """
 
 from __future__ import annotations
@@ -30,8 +37,11 @@ from .article import Caption
 from .boilerplate import names_of, words_of
 from .caption_credits import (
     CREDIT_LINE,
+    caption_label,
+    credit_text,
     element_names,
     is_credit_element,
+    is_names,
     shown,
     shown_text,
     split_credit_text,
@@ -48,9 +58,15 @@ GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'],
 GENERIC_CAPTION_TEXT = "figcaption, .wp-caption-text, [itemprop=caption], [itemprop=description], .tr-caption"
 _CAPTION_STEMS = ("caption", "cutline")
 _CAPTION_WORDS = frozenset({"legend"})
+_PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "media", "figure")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
 _PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
+_SHORT_CREDIT = 3  # words: "dpa", "picture alliance / dpa" (names in lower case are credits too)
+_CREDITED_LINE = 250  # characters: a line right under a picture that ends with a credit is its caption
+_LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its credit, not more text
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
+_WORDED = re.compile(r"[^\W_]")  # a letter or a digit
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 
 
@@ -67,7 +83,13 @@ def extract_captions(page: Page) -> list[Caption]:
     texts: set[str] = set()
     images: set[str] = set()
     for caption in _dom_captions(page) or _jsonld_captions(page):
-        if caption.image_url in images or (caption.text and caption.text in texts):
+        if not _WORDED.search(caption.text):  # "." or "–" left of a caption is no text
+            caption = Caption(caption.image_url, "", caption.credit, caption.credit_url)
+        if (
+            caption.image_url in images
+            or (caption.text and caption.text in texts)
+            or not (caption.text or caption.credit)
+        ):
             continue
         images.add(caption.image_url)
         texts.add(caption.text)
@@ -89,6 +111,7 @@ def _dom_captions(page: Page) -> list[Caption]:
     for block, lead in [(region, False), *((b, True) for b in lead_blocks(region))]:
         for container in _generic_containers(page, block, lead):
             caption = _caption(page, container, None) or _titled(page, container)
+            caption = caption or _beside(page, container, block, claimed)
             if caption is not None:
                 found.append((page.position.get(id(container), 0), caption))
             used.update(id(img) for img in container.iter(*PICTURES))
@@ -106,10 +129,23 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
     for element in candidates:
         if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
-        if not inside_furniture(page, element, region) and not any(
-            "wp-caption" in names_of(parent) or parent.tag == "figure" for parent in element.iterancestors()
-        ):
+        if _is_gallery(element) or inside_furniture(page, element, region):
+            continue
+        if not any(_is_single(parent) for parent in element.iterancestors()):
             yield element
+
+
+def _is_single(element: Element) -> bool:
+    """A container of one picture (a figure, a WordPress caption box) around its captioned picture."""
+    return ("wp-caption" in names_of(element) or element.tag == "figure") and not _is_gallery(element)
+
+
+def _is_gallery(element: Element) -> bool:
+    """A figure of figures (a gallery block): each inner figure is a picture with its own caption."""
+    if element.tag != "figure":
+        return False
+    inner = (f for f in element.iterdescendants("figure") if next(f.iter(*PICTURES), None) is not None)
+    return next(inner, None) is not None and next(inner, None) is not None
 
 
 def _is_teaser(container: Element) -> bool:
@@ -122,10 +158,27 @@ def _is_teaser(container: Element) -> bool:
 
 
 def is_caption_named(element: Element) -> bool:
-    """An element whose class or id names a caption ("caption", "Figure-caption", "imagecaption")."""
-    if any(stem in name for name in element_names(element) for stem in _CAPTION_STEMS):
+    """An element whose class or id names a caption ("caption", "Figure-caption", "imagecaption"), or
+    a picture's description or title ("detail_picture_desc", "media__title", "photo-desc")."""
+    names = element_names(element)
+    if any(stem in name for name in names for stem in _CAPTION_STEMS):
+        return True
+    if _names_picture(names, ("desc",)):
         return True
     return any(words_of(name) & _CAPTION_WORDS for name in names_of(element))
+
+
+def _names_picture(names: list[str], stems: tuple[str, ...]) -> bool:
+    return any(p in name and d in name for name in names for p in _PICTURE_STEMS for d in stems)
+
+
+def _is_picture_title(page: Page, element: Element, image: Element) -> bool:
+    """A picture's title by name (RIA's ``media__title``) under a picture that is no card's: neither
+    picture nor title links to a page (a product tile or a teaser has both), no icon (an SVG file)."""
+    if not _names_picture(element_names(element), ("title",)) or next(element.iter("a"), None) is not None:
+        return False
+    url = (picture_url(page, image) or "").lower().split("?")[0]
+    return not is_teaser_picture(image) and not url.endswith(".svg") and next(element.iterancestors("a"), None) is None
 
 
 def _caption_holder(page: Page, container: Element, text_selector: str | None) -> Element | None:
@@ -158,13 +211,24 @@ def _caption(page: Page, container: Element, text_selector: str | None) -> Capti
 def _credit_beside(page: Page, container: Element, holder: Element | None) -> Credit:
     """A credit printed next to the caption rather than inside it (``<p class="credit">`` in the figure)."""
     for marked in container.iterdescendants():
-        if not isinstance(marked.tag, str) or not is_credit_element(marked) or marked.tag == "source":
+        if not isinstance(marked.tag, str) or marked.tag == "source" or not _marks_credit(marked, holder):
             continue
         if holder is None or (marked is not holder and not any(p is holder for p in marked.iterancestors())):
-            text = strip_label(shown_text(marked))
+            text = credit_text(marked)
             if text:
                 return Credit(text, _link_in(marked, page))
     return Credit(None, None)
+
+
+def _marks_credit(element: Element, holder: Element | None) -> bool:
+    """A credit element, or beside a caption a short line after a label in the screen-reader form
+    ("ŞƏKLİN MƏNBƏYİ, Getty Images"): a figure's line that is not its caption names its source."""
+    if is_credit_element(element):
+        return True
+    label = caption_label(element) if element is not holder and element.tag != "figcaption" else None
+    if label is None or next(element.iter(*PICTURES), None) is not None:
+        return False
+    return len(shown_text(element)) <= _LABELLED_LINE
 
 
 def _titled(page: Page, container: Element) -> Caption | None:
@@ -176,6 +240,13 @@ def _titled(page: Page, container: Element) -> Caption | None:
     if img is None or image is None:
         return None
     return _from_attribute(image, img.get("data-caption") or img.get("title"))
+
+
+def _beside(page: Page, container: Element, block: Element, claimed: set[int]) -> Caption | None:
+    """A figure without a caption of its own whose caption follows it, in the block around it
+    (``<figure><img></figure><div class="media-news__caption">``): looked for as for a loose picture."""
+    image = next((img for img in container.iter(*PICTURES) if picture_url(page, img)), None)
+    return _loose_caption(page, image, block, claimed) if image is not None else None
 
 
 def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> Iterator[Element]:
@@ -225,13 +296,24 @@ def _from_holder(page: Page, url: str, holder: Element, block: Element | None, c
 
 
 def _credit_after(page: Page, holder: Element) -> Credit:
-    """A credit element after the caption, beside it in the picture's block (``div.article_image_source``)."""
-    for sibling in holder.itersiblings():
-        if isinstance(sibling.tag, str) and is_credit_element(sibling):
-            text = strip_label(shown_text(sibling))
-            if text:
-                return Credit(text, _link_in(sibling, page))
+    """A credit element beside the caption in the picture's block (``div.article_image_source``), after
+    it or between the picture and it; the innermost one where credits nest (a credit box with a
+    "buy this picture" link beside the credit line)."""
+    for siblings in (holder.itersiblings(), holder.itersiblings(preceding=True)):
+        for sibling in siblings:
+            if not isinstance(sibling.tag, str) or next(sibling.iter(*PICTURES), None) is not None:
+                break
+            if is_credit_element(sibling) or _is_credit_line(sibling):
+                marked = _innermost_credit(sibling)
+                text = credit_text(marked)
+                if text:
+                    return Credit(text, _link_in(marked, page))
     return Credit(None, None)
+
+
+def _innermost_credit(element: Element) -> Element:
+    inner = [e for e in element.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)]
+    return inner[0] if inner else element
 
 
 def _caption_after(page: Page, image: Element, block: Element) -> Element | None:
@@ -252,12 +334,19 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
         named = is_caption_named(element)
         if size > _LOOSE_TEXT or (element.tag == "p" and size >= _PROSE and not named):
             break
-        if named and shown_text(element):
+        if (named and shown_text(element)) or _ends_with_credit(element) or _is_picture_title(page, element, image):
             return element
-        # <cite> is a credit inside a caption; after a picture it is as often a story's byline
-        if credit is None and element.tag != "cite" and (is_credit_element(element) or _is_credit_line(element)):
+        if element.tag == "cite":  # a credit inside a caption; after a picture as often a story's byline
+            continue
+        if credit is None and (is_credit_element(element) or _is_credit_line(element)):
             credit = element if shown_text(element) else None
+        elif credit is not None and is_credit_element(element) and _inside(element, credit):
+            credit = element  # the innermost of nested credit boxes (a credit beside a "buy" link)
     return credit
+
+
+def _inside(element: Element, ancestor: Element) -> bool:
+    return any(parent is ancestor for parent in element.iterancestors())
 
 
 def _is_credit_line(element: Element) -> bool:
@@ -287,7 +376,23 @@ def _is_caption_line(element: Element) -> bool:
     text = shown_text(element)
     if not text or len(text) > _LOOSE_TEXT or next(element.iter(*PICTURES), None) is not None:
         return False
-    return bool(CREDIT_LINE.match(text)) or is_caption_named(element) or is_credit_element(element)
+    return (
+        bool(CREDIT_LINE.match(text))
+        or is_caption_named(element)
+        or is_credit_element(element)
+        or _ends_with_credit(element)
+    )
+
+
+def _ends_with_credit(element: Element) -> bool:
+    """A short line that ends with a credit ("The quay at night. Fot. X"): under a picture, its caption."""
+    line = shown_text(element)
+    if len(line) > _CREDITED_LINE:
+        return False
+    text, credit = split_credit_text(line)
+    if not text.endswith(_SENTENCE_ENDS) or credit is None:  # "The quay at night. Fot. X", not "Video: X"
+        return False
+    return is_names(credit) or (len(credit.split()) <= _SHORT_CREDIT and not credit.endswith(_SENTENCE_ENDS))
 
 
 def _from_attribute(image: str, value: str | None) -> Caption | None:
@@ -299,23 +404,42 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     """The caption's text without its credit, and the credit (a marked element or a trailing phrase);
     a holder marked as a credit is all credit."""
     if is_credit_element(holder) and not is_caption_named(holder):
-        text, credit_text = split_credit_text(shown_text(holder))  # "caption | Photo by X" in a credit box
-        if text and credit_text:
-            return text, Credit(credit_text, _link_for(holder, credit_text, page))
-        return "", Credit(strip_label(shown_text(holder)) or None, _link_in(holder, page))
+        text, stated = split_credit_text(shown_text(holder))  # "caption | Photo by X" in a credit box
+        if text and stated:
+            return text, Credit(stated, _link_for(holder, stated, page))
+        return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
-    marked = marked if marked is not None else _small_print_after(holder)
+    for fallback in (_small_print_after, _names_after):
+        marked = marked if marked is not None else fallback(holder)
+
+    label = caption_label(holder)
 
     def skip(tag: Element) -> bool:
-        return shown(tag) or id(tag) in repeats or tag is marked
+        return shown(tag) or id(tag) in repeats or tag is marked or tag is label
 
     full = inline_text(holder, skip)
     if marked is not None:
-        credit_text = strip_label(shown_text(marked))
-        return tidy(full), Credit(credit_text or None, _link_in(marked, page))
+        return tidy(full), Credit(credit_text(marked) or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
+    after = _trailing_link(holder)
+    if credit is None and after is not None:  # "… REUTERS/Name <a>Purchase Licensing Rights</a>"
+        text, credit = split_credit_text(inline_text(holder, lambda tag: skip(tag) or tag is after))
+        text = text if credit is not None else tidy(full)
     return text, Credit(credit, _link_for(holder, credit, page) if credit else None)
+
+
+def _trailing_link(holder: Element) -> Element | None:
+    """The link that ends a caption (nothing after it). Where the text before it ends with a credit,
+    it is no part of the caption: a credit closes a caption, and what follows is a shop's link."""
+    node = holder
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and not shown(c)]
+        if not children or (children[-1].tail or "").strip():
+            return None
+        node = children[-1]
+        if node.tag == "a":
+            return node
 
 
 def _small_print_after(holder: Element) -> Element | None:
@@ -326,6 +450,19 @@ def _small_print_after(holder: Element) -> Element | None:
         return None
     before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
     return last if before and shown_text(last) else None
+
+
+def _names_after(holder: Element) -> Element | None:
+    """A caption made of lines in their own elements whose last line is only names after a finished
+    sentence (El País: ``<span>… lunes.</span><span>Mònica Torres</span>``): that line is the credit."""
+    children = [c for c in holder if isinstance(c.tag, str) and not shown(c)]
+    loose = (holder.text or "") + "".join(c.tail or "" for c in holder if isinstance(c.tag, str))
+    if len(children) < 2 or loose.strip():
+        return None
+    last, before = children[-1], squash(" ".join(shown_text(c) for c in children[:-1]))
+    if next(last.iter("a", "h1", "h2", "h3", "h4", "h5", "h6"), None) is not None:
+        return None  # a link or a heading: another story's title, not a photographer
+    return last if before.endswith(_SENTENCE_ENDS) and is_names(shown_text(last)) else None
 
 
 def _truncated_copies(holder: Element) -> set[int]:
@@ -344,7 +481,8 @@ def _truncated_copies(holder: Element) -> set[int]:
 
 def _link_for(holder: Element, credit: str, page: Page) -> str | None:
     for link in holder.iter("a"):
-        if link.get("href") is not None and shown_text(link) and shown_text(link) in credit:
+        said = shown_text(link)
+        if link.get("href") is not None and said and (strip_label(said) in credit or said.endswith(credit)):
             return page.absolute(link.get("href"))
     return None
 
