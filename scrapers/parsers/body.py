@@ -15,7 +15,6 @@ from functools import cached_property
 
 from .body_boxes import is_box
 from .body_clean import ends_with_statement, normalise
-from .body_lead import lead_of
 from .body_names import body_furniture, hidden_by_name, stem_furniture
 from .body_tail import structural_end
 from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
@@ -160,10 +159,6 @@ def _body_text(page: Page) -> str:
     is evidence of where the text ends, not the text."""
     root = body_root(page)
     found = root.read
-    if root.source in ("container", "density") and found:
-        lead = lead_of(page, root.elements[0])
-        if lead is not None and not any(lead.text in b.text for b in found):
-            found = [lead, *found]  # the lead the page prints above the text block (see body_lead)
     paragraphs = _clean([b.text for b in found], page)
     dom_text = "\n\n".join(paragraphs)
     ld_text = _jsonld_body(page)

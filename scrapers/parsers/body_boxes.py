@@ -21,7 +21,8 @@ from .text import Element, blocks, squash, text_of
 _BOXES = frozenset({"div", "section", "aside", "dl"})  # blocks: a span sits in a sentence
 _LABEL = 80  # characters: the label of a box of links is short ...
 _LABEL_WORDS = 8  # ... in this many words at most
-_LINKED = 0.6  # ... and the lines under it are mostly link text
+_LINKED = 0.6  # ... and the lines under it are mostly link text ...
+_MIN_LINKS = 2  # ... two different ones at least
 _BOX = 1200  # characters: a box of links or a pitch is short
 _PITCH = 500  # characters: a pitch is shorter still
 _RUN_REACH = 3  # the box and two ancestors: a card, its column, its row
@@ -42,14 +43,15 @@ def is_box(tag: Element, size: int, prose: int) -> bool:
     if tag.tag not in _BOXES or size == 0 or size > _BOX:
         return False
     if _links_box(tag):
-        return True
-    return size <= _PITCH and prose == 0 and _pitch(tag) and not _one_of_a_run(tag)
+        return not _one_of_a_run(tag, 1)  # one box, not the items of a list (a review's product cards)
+    return size <= _PITCH and prose == 0 and _pitch(tag) and not _one_of_a_run(tag, _RUN_REACH)
 
 
-def _one_of_a_run(tag: Element) -> bool:
-    """The box, or one of its two nearest ancestors, has a sibling of its tag and first class."""
+def _one_of_a_run(tag: Element, reach: int) -> bool:
+    """The box, or one of its nearest ancestors (``reach`` levels, the box included), has a sibling
+    of its tag and first class."""
     node: Element | None = tag
-    for _ in range(_RUN_REACH):
+    for _ in range(reach):
         parent = node.getparent() if node is not None else None
         if node is None or parent is None:
             return False
@@ -65,12 +67,17 @@ def _links_box(tag: Element) -> bool:
     them): what is left of such a box once the link lines are dropped is its label. A label and
     a link on one line ("Format: Open Textbook", "Best overall: the Acme 200") is a line of the
     text's own, weighed as one (``_keep``)."""
+    if next(tag.iter("table", "pre"), None) is not None:
+        return False  # a table's or a listing's label over its figures
     lines = blocks(tag)
-    if len(lines) < 2 or lines[0].link_chars or len(lines[0].text) > _LABEL:
+    if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
         return False
     if len(lines[0].text.split()) > _LABEL_WORDS:
         return False
-    return all(line.link_density >= _LINKED or not _LETTER.search(line.text) for line in lines[1:])
+    links = {line.text for line in lines[1:] if line.link_density >= _LINKED}
+    if len(links) < _MIN_LINKS:
+        return False  # one link under a label: a card's "Best overall" over its product, a button
+    return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:])
 
 
 def _pitch(tag: Element) -> bool:
