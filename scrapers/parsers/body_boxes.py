@@ -4,9 +4,13 @@ Pages set into or under the text boxes of other stories and pitches whose class 
 ("c-interstitial", "box-leggi-anche", "a_ei") and whose labels come in every language ("Lesen Sie
 auch", "Leggi anche", "اقرأ أيضاً", "Veja também"). What they hold is the same everywhere:
 
-- a *box of links*: a short label, then nothing but links (the titles of other stories, topics);
-- a *pitch*: a little text around something to act on, a form's field, a button, a link styled as
-  one, or a link to an app store (newsletter sign-ups, donation and app boxes, "Share" buttons).
+- a *box of links*: a short label on a line of its own, then lines that are links, two or more
+  (the titles of other stories, topics); the link lines alone ``_keep`` drops, the label stays;
+- a *pitch*: a little text around something to act on, a form's field or its submit button, a link
+  to an app store or a donation platform (newsletter sign-ups, donation and app boxes).
+
+Neither is one of a run of boxes alike: a review's product cards ("See it at Amazon"), a round-up's
+recipes and an accordion's steps are the article's items.
 
 The body's walk (``FurnitureSkip``) reads these as furniture of the article's text, weighed like
 the rest: a box holding a good part of the text or of its prose is kept.
