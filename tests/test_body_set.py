@@ -38,7 +38,8 @@ PARTS = ("blind3", "blind3b")
 # blind3b was written after the first change and measured before any fix for it: 1.000, 0.979, 0.989.
 # That change also read the lead (dek) printed above the text block and took a link styled as a
 # button for a pitch; both cost a half of wcxb-dev (its labels leave most leads out; review cards
-# have "See it at Amazon" buttons) and were dropped. Now: blind3 0.958, 0.966, 0.962 (0.953);
+# have "See it at Amazon" buttons) and were dropped, and so was a "contact" stem (a service page's
+# "contact-5 content-section"). Now: blind3 0.958, 0.961, 0.960 (0.947);
 # blind3b 0.969, 0.957, 0.963 (0.939). The bars hold that, per part.
 BARS = {"blind3": {"recall": 0.95, "precision": 0.96}, "blind3b": {"recall": 0.96, "precision": 0.95}}
 

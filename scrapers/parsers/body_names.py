@@ -32,9 +32,9 @@ STEMS = (
     "authorbox", "authorinfo", "authorbio", "aboutauthor", "contactbox", "contactinfo", "mostread",
     "mostpopular", "popular", "trending", "readnext", "readalso", "seealso", "recommend", "pullquote",
     "keypoints", "ticker", "outbrain", "taboola", "breadcrumb", "pagination", "prevnext", "nextprev",
-    # boxes at the end of a text: contacts ("media-contact"), asks for contributions, readers' feedback
+    # boxes at the end of a text: asks for contributions, readers' feedback
     # ("Is this page useful?"), and the channels of messengers sites point readers to
-    "contact", "contribut", "feedback", "whatsapp", "telegram",
+    "contribut", "feedback", "whatsapp", "telegram",
 )  # fmt: skip
 _STEM_START = re.compile("^(?:" + "|".join(STEMS) + ")")
 _STEM_END = re.compile("(?:" + "|".join(STEMS) + ")s?$")
