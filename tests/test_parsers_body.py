@@ -464,3 +464,47 @@ def test_linked_headings_of_the_story_s_sections_are_read_and_teasers_titles_are
     body = parse_article(html, "https://x.example/best-cranes").body
     assert body.startswith("\n\n".join([intro, items[0][0], items[0][1], items[1][0], items[1][1]]))
     assert "Another story about cranes" not in body
+
+
+# --- issue 16, the body set's round (tests/test_body_set.py): boxes told by structure, the lead ---
+
+
+def _story(extra: str, head: str = "") -> str:
+    first, last = "".join(f"<p>{prose(n)}</p>" for n in range(2)), "".join(f"<p>{prose(n)}</p>" for n in range(2, 4))
+    return f"<html><body><article>{head}{first}{extra}{last}</article></body></html>"
+
+
+@pytest.mark.parametrize("label", ["Lesen Sie auch", "Leggi anche", "Читайте также", "اقرأ أيضاً", "Related"])
+def test_a_box_of_links_under_a_label_in_any_language_is_not_read(label: str) -> None:
+    box = f"<div class='x7'><h4>{label}</h4><ul><li><a href='/a'>Port strike ends after three weeks</a></li>"
+    box += "<li><a href='/b'>Ferry fares to rise in June</a></li></ul></div>"
+    body = parse_article(_story(box), "https://x.example/a").body
+    assert label not in body and "Port strike" not in body and body.count("Paragraph") == 4
+
+
+def test_links_written_into_a_sentence_stay() -> None:
+    prose_links = "<div class='x7'><p>Further reading: the <a href='/m'>manual's chapter on logs</a> and "
+    prose_links += "<a href='/n'>my older post on journald limits</a>, both short, both worth it.</p></div>"
+    body = parse_article(_story(prose_links), "https://x.example/a").body
+    assert "the manual's chapter on logs and my older post on journald limits, both short" in body
+
+
+def test_a_pitch_with_a_form_or_a_link_to_an_app_store_or_a_donation_platform_is_not_read() -> None:
+    signup = "<div class='x8'><h3>Morning briefing</h3><p>Our news in your inbox.</p><form><input type='email'>"
+    signup += "<button type='submit'>Sign up</button></form></div>"
+    donate = "<div class='x9'><h4>Wir brauchen Sie</h4><p>Unterstützen Sie uns.</p><a href='https://www.paypal.com/donate?id=1'>Jetzt</a></div>"
+    app = "<div class='x10'><p>Baixe o app</p><a href='https://play.google.com/store/apps/details?id=x'>Android</a></div>"
+    body = parse_article(_story(signup + donate + app), "https://x.example/a").body
+    assert body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_a_heading_left_at_the_end_is_not_read() -> None:
+    tail = "<div class='x3'><h4>Discussion about this post</h4><button>Comments</button></div>"
+    html = f"<html><body><article>{''.join(f'<p>{prose(n)}</p>' for n in range(4))}{tail}</article></body></html>"
+    assert parse_article(html, "https://x.example/a").body == "\n\n".join(prose(n) for n in range(4))
+
+
+def test_a_cookie_wall_named_by_a_compound_is_not_read() -> None:
+    wall = "<div class='cookiewall'><p>We and our partners use cookies to personalise content and ads.</p></div>"
+    html = f"<html><body>{wall}<div class='x'>{''.join(f'<p>{prose(n)}</p>' for n in range(4))}</div></body></html>"
+    assert "cookies" not in parse_article(html, "https://x.example/a").body

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .body_boxes import is_box
 from .body_clean import ends_with_statement, normalise
 from .body_names import body_furniture, hidden_by_name, stem_furniture
 from .body_tail import structural_end
@@ -51,6 +52,7 @@ _SECTION = 400  # characters of prose under a heading: a section of the text, no
 _SEMANTIC_CHROME = frozenset({"footer", "dialog"})
 _FOLDS = frozenset({"accordion", "collapse", "collapsible"})  # names of the folded panels readers open
 _CTA_WORDS = frozenset({"cta", "calltoaction"})  # names of a call-to-action box ("post-cta", "callToAction")
+_SLOGAN = 100  # characters: a pitch with no link or button is no longer than a slogan
 # Headings of the sections pages put after an article (English; the words recur in most CMS themes):
 # those that always open the page's own sections, and those that do when a list of links follows.
 _TAIL_ALWAYS = re.compile(
@@ -174,7 +176,17 @@ def _read(root: BodyRoot) -> list[Block]:
         return found
     if not any(e.tag in ("body", "html") for e in root.elements):
         found = found[: structural_end(found)]  # (in a whole page, its other stories can come first)
-    return _tail_cut(_keep(found, root.source), root.source)
+    kept = _tail_cut(_keep(found, root.source), root.source)
+    return kept if root.source == "profile" else _no_last_headings(kept)
+
+
+def _no_last_headings(found: list[Block]) -> list[Block]:
+    """Without the headings left at the end: a text never ends with one; a heading there opens a
+    section of the page whose content was skipped ("Discussion about this post" over its buttons)."""
+    end = len(found)
+    while end > 1 and found[end - 1].element.tag in _HEADINGS:
+        end -= 1
+    return found[:end]
 
 
 def body_root(page: Page) -> BodyRoot:
@@ -249,8 +261,8 @@ class FurnitureSkip:
             if entry[1] is None:
                 entry = self.kinds[key] = (None, stem_furniture(tag), entry[2], entry[3])
             kind = Furniture.SURE if entry[1] else None
-        if kind is None and self.article and _is_call_to_action(tag):
-            kind = Furniture.SURE
+        if kind is None and self.article and (_is_call_to_action(tag, self.size(tag)) or self._box(tag)):
+            kind = Furniture.SURE  # a pitch or a box of links set into the text (see body_boxes)
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
             return True  # a consent dialog's legal text, the page's footer: however long
         if kind is None or self.size(tag) >= self.limit:
@@ -266,11 +278,19 @@ class FurnitureSkip:
         return not has_prose(tag)
 
 
-def _is_call_to_action(tag: Element) -> bool:
-    """A call-to-action box ("cta", "call-to-action"): the site's pitch between or after the paragraphs."""
+    def _box(self, tag: Element) -> bool:
+        return is_box(tag, self.size(tag), self.prose(tag))
+
+
+def _is_call_to_action(tag: Element, size: int) -> bool:
+    """A call-to-action box ("cta", "call-to-action"): the site's pitch between or after the paragraphs.
+    With nothing to act on in it, only a slogan's few words are: a longer passage is the text's own,
+    highlighted (GOV.UK's "call-to-action" holds a minister's quote)."""
     named = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
     if "cta" not in named and "action" not in named:
         return False  # most elements: no need to split their names into words
+    if size >= _SLOGAN and next(tag.iter("a", "button", "input", "form"), None) is None:
+        return False
     return any(words_of(name) & _CTA_WORDS for name in names_of(tag))
 
 

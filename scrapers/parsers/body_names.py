@@ -32,6 +32,9 @@ STEMS = (
     "authorbox", "authorinfo", "authorbio", "aboutauthor", "contactbox", "contactinfo", "mostread",
     "mostpopular", "popular", "trending", "readnext", "readalso", "seealso", "recommend", "pullquote",
     "keypoints", "ticker", "outbrain", "taboola", "breadcrumb", "pagination", "prevnext", "nextprev",
+    # boxes at the end of a text: asks for contributions, readers' feedback
+    # ("Is this page useful?"), and the channels of messengers sites point readers to
+    "contribut", "feedback", "whatsapp", "telegram",
 )  # fmt: skip
 _STEM_START = re.compile("^(?:" + "|".join(STEMS) + ")")
 _STEM_END = re.compile("(?:" + "|".join(STEMS) + ")s?$")
@@ -85,8 +88,9 @@ def stem_furniture(tag: Element) -> bool:
             continue  # most names: no furniture stem anywhere in them
         if lowered.startswith(_NOT_ROLES):
             continue  # a state of the layout, or the post's taxonomy ("tag-promotion", "category-social")
-        if any(_STEM_START.match(part) or _STEM_END.search(part) for part in _PARTS.split(lowered)):
-            return True
+        parts = _PARTS.split(lowered)
+        if any(_STEM_START.match(part) or _STEM_END.search(part) for part in (*parts, "".join(parts))):
+            return True  # a part, or the name's parts joined ("read-also" → readalso)
     return False
 
 

@@ -89,13 +89,19 @@ def furniture(tag: Any, names: list[str] | None = None) -> Furniture | None:
     found = _ROLES.get(role) if isinstance(role, str) else None
     for value in names:
         words = words_of(value)
-        if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS):
+        if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS) or _consent_compound(words):
             return Furniture.SURE
         if words & LIKELY_WORDS:
             found = found or Furniture.LIKELY
     if name in LIKELY_TAGS:
         found = found or Furniture.LIKELY
     return found
+
+
+def _consent_compound(words: frozenset[str]) -> bool:
+    """A compound of "cookie" or "consent" ("cookiewall", "cookiebar", "consentbanner"): the consent
+    dialog, named as the plain words are."""
+    return any(w.startswith(("cookie", "consent")) for w in words)
 
 
 READER_WORDS = frozenset({"comment", "comments", "commentlist", "disqus", "respond", "replies"})

@@ -1,0 +1,102 @@
+"""Boxes inside an article's text that are not the article, told by their structure (issue 16).
+
+Pages set into or under the text boxes of other stories and pitches whose class names say nothing
+("c-interstitial", "box-leggi-anche", "a_ei") and whose labels come in every language ("Lesen Sie
+auch", "Leggi anche", "اقرأ أيضاً", "Veja também"). What they hold is the same everywhere:
+
+- a *box of links*: a short label on a line of its own, then lines that are links, two or more
+  (the titles of other stories, topics); the link lines alone ``_keep`` drops, the label stays;
+- a *pitch*: a little text around something to act on, a form's field or its submit button, a link
+  to an app store or a donation platform (newsletter sign-ups, donation and app boxes).
+
+Neither is one of a run of boxes alike: a review's product cards ("See it at Amazon"), a round-up's
+recipes and an accordion's steps are the article's items.
+
+The body's walk (``FurnitureSkip``) reads these as furniture of the article's text, weighed like
+the rest: a box holding a good part of the text or of its prose is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import Element, blocks, squash, text_of
+
+_BOXES = frozenset({"div", "section", "aside", "dl"})  # blocks: a span sits in a sentence
+_LABEL = 80  # characters: the label of a box of links is short ...
+_LABEL_WORDS = 8  # ... in this many words at most
+_LINKED = 0.6  # ... and the lines under it are mostly link text ...
+_MIN_LINKS = 2  # ... two different ones at least
+_BOX = 1200  # characters: a box of links or a pitch is short
+_PITCH = 500  # characters: a pitch is shorter still
+_RUN_REACH = 3  # the box and two ancestors: a card, its column, its row
+_CONTROL_LABEL = 40  # characters: a button's label ("Sign up", "Jetzt spenden"), not an accordion's question
+# Where a pitch sends its reader, whatever it says: an app store, a donation or membership platform.
+_PITCH_HOSTS = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:apps\.apple|itunes\.apple|play\.google|appgallery\.huawei|paypal|patreon"
+    r"|ko-fi|buymeacoffee|liberapay|donorbox|steadyhq|opencollective)\.\w+(?:[/?#]|$)"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def is_box(tag: Element, size: int, prose: int) -> bool:
+    """Whether ``tag`` (holding ``size`` characters of text, ``prose`` of them written prose) is a box
+    of links or a pitch. A pitch is one box, without prose: cards of a run (the products of a
+    review, the recipes of a round-up, quotes) each with its "Buy" or "Get the recipe" button are
+    the article's items."""
+    if tag.tag not in _BOXES or size == 0 or size > _BOX:
+        return False
+    if _links_box(tag):
+        return not _one_of_a_run(tag, 1)  # one box, not the items of a list (a review's product cards)
+    return size <= _PITCH and prose == 0 and _pitch(tag) and not _one_of_a_run(tag, _RUN_REACH)
+
+
+def _one_of_a_run(tag: Element, reach: int) -> bool:
+    """The box, or one of its nearest ancestors (``reach`` levels, the box included), has a sibling
+    of its tag and first class."""
+    node: Element | None = tag
+    for _ in range(reach):
+        parent = node.getparent() if node is not None else None
+        if node is None or parent is None:
+            return False
+        kind = (node.get("class") or "").split()[:1]
+        if any(s is not node and s.tag == node.tag and (s.get("class") or "").split()[:1] == kind for s in parent):
+            return True
+        node = parent
+    return False
+
+
+def _links_box(tag: Element) -> bool:
+    """A label on a line of its own, then lines that are links (titles, topics; a date between
+    them): what is left of such a box once the link lines are dropped is its label. A label and
+    a link on one line ("Format: Open Textbook", "Best overall: the Acme 200") is a line of the
+    text's own, weighed as one (``_keep``)."""
+    if next(tag.iter("table", "pre"), None) is not None:
+        return False  # a table's or a listing's label over its figures
+    lines = blocks(tag)
+    if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
+        return False
+    if len(lines[0].text.split()) > _LABEL_WORDS:
+        return False
+    links = {line.text for line in lines[1:] if line.link_density >= _LINKED}
+    if len(links) < _MIN_LINKS:
+        return False  # one link under a label: a card's "Best overall" over its product, a button
+    return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:])
+
+
+def _pitch(tag: Element) -> bool:
+    """Something to act on: a form's field or its button, a link to an app store or to a donation
+    platform. Not a link styled as a button, nor a plain button: product cards ("See it at Amazon"),
+    recipe round-ups and accordions have them, and they are the article's."""
+    return any(_actionable(element) for element in tag.iter("input", "button", "select", "a"))
+
+
+def _actionable(element: Element) -> bool:
+    if element.tag == "a":
+        return bool(_PITCH_HOSTS.match(element.get("href") or ""))
+    if element.tag == "input":
+        return (element.get("type") or "text").lower() not in ("hidden", "checkbox", "radio")
+    if element.tag == "select":
+        return True
+    # a form's button ("Sign up"); a plain one may be a toggle (an accordion's "Step 1")
+    return (element.get("type") or "").lower() == "submit" and len(squash(text_of(element))) <= _CONTROL_LABEL

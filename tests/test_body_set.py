@@ -1,0 +1,132 @@
+"""The body set: hand-written article pages scored the way trafilatura's own evaluation set scores
+them (``fixtures/bodyset/pages/<case>/page.html`` with ``expected.json``): ``must_have`` snippets of the
+article's text (its first and last sentences among them) that the body must keep, and ``must_not``
+snippets of page chrome and other stories that it must leave out.
+
+Issue 16: on trafilatura's 990 pages our body kept more must-not snippets than trafilatura's
+(related-story boxes in many languages, newsletter/donation/app/paywall boxes, author and contact
+boxes, tag/share/rating bars, tickers, most-read rails, previous/next teasers, hidden elements, pull
+quotes, key-points boxes) and sometimes dropped real text (tables, ``pre``, link lists in prose, an
+article split across sibling sections). Each case names its markup family and its ``part``: when it
+was written. ``blind3`` (34 pages, 34 families, 14 languages) was written before the extractor was
+read or changed this session; ``blind3b`` after the change, from other families, to see it hold.
+
+Measures, per part: recall (must-have snippets kept / all must-have), precision (must-not snippets
+left out / all must-not), their F-score, and trafilatura's own precision (kept must-have / all kept
+snippets) beside them, since that is the figure its evaluation reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from scrapers.parsers import parse_article
+
+SET = Path(__file__).parent / "fixtures" / "bodyset" / "pages"
+CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
+PARTS = ("blind3", "blind3b")
+# Measured on main 576e8a2, before this round's change (recall, precision, F; trafilatura's precision):
+#   blind3  0.952, 0.901, 0.926 (0.874: near the 0.876 of the held-out 990 pages)
+#   blind3b 0.938, 0.957, 0.947 (0.938)
+# blind3b was written after the first change and measured before any fix for it: 1.000, 0.979, 0.989.
+# That change also read the lead (dek) printed above the text block and took a link styled as a
+# button for a pitch; both cost a half of wcxb-dev (its labels leave most leads out; review cards
+# have "See it at Amazon" buttons) and were dropped, and so was a "contact" stem (a service page's
+# "contact-5 content-section"). Now: blind3 0.958, 0.961, 0.960 (0.947);
+# blind3b 0.969, 0.957, 0.963 (0.939). The bars hold that, per part.
+BARS = {"blind3": {"recall": 0.95, "precision": 0.96}, "blind3b": {"recall": 0.96, "precision": 0.95}}
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    part: str
+    family: str
+    kept: tuple[int, int]  # (must-have snippets kept, must-have snippets)
+    left_out: tuple[int, int]  # (must-not snippets left out, must-not snippets)
+    missed: tuple[str, ...]
+    leaked: tuple[str, ...]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def evaluate(case: Path) -> Result:
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    body = _norm(parse_article((case / "page.html").read_bytes(), expected["url"]).body)
+    missed = tuple(s for s in expected["must_have"] if _norm(s) not in body)
+    leaked = tuple(s for s in expected["must_not"] if _norm(s) in body)
+    have, must_not = len(expected["must_have"]), len(expected["must_not"])
+    return Result(
+        case.name,
+        expected["part"],
+        expected["family"],
+        (have - len(missed), have),
+        (must_not - len(leaked), must_not),
+        missed,
+        leaked,
+    )
+
+
+def summary(results: list[Result]) -> dict[str, float]:
+    kept, have = sum(r.kept[0] for r in results), sum(r.kept[1] for r in results)
+    left_out, must_not = sum(r.left_out[0] for r in results), sum(r.left_out[1] for r in results)
+    recall, precision = kept / max(1, have), left_out / max(1, must_not)
+    f_score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    leaked = must_not - left_out
+    return {
+        "pages": len(results),
+        "recall": recall,
+        "precision": precision,
+        "f": f_score,
+        "trafilatura_precision": kept / max(1, kept + leaked),
+    }
+
+
+def test_the_set_has_blind_pages_from_many_families() -> None:
+    expected = [json.loads((c / "expected.json").read_text(encoding="utf-8")) for c in CASES]
+    blind = [e for e in expected if e["part"] == "blind3"]
+    assert len(blind) >= 30 and len({e["family"] for e in blind}) >= 25
+    assert len({e["language"] for e in blind}) >= 10
+    for e in expected:
+        assert e["part"] in PARTS and 3 <= len(e["must_have"]) <= 6 and 3 <= len(e["must_not"]) <= 8
+
+
+def test_every_snippet_is_on_its_page() -> None:
+    """A snippet the page does not show could never be kept: the labels themselves are checked."""
+    for case in CASES:
+        expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+        tree = html.fromstring((case / "page.html").read_bytes())
+        for node in tree.xpath("//script|//style"):
+            node.drop_tree()
+        shown = _norm(tree.text_content())
+        for snippet in expected["must_have"] + expected["must_not"]:
+            assert _norm(snippet) in shown, (case.name, snippet)
+
+
+def test_scores_over_the_set(capsys: pytest.CaptureFixture[str]) -> None:
+    results = [evaluate(case) for case in CASES]
+    parts = {"all": results, **{p: [r for r in results if r.part == p] for p in PARTS}}
+    with capsys.disabled():
+        print(f"\nbody set: {len(results)} pages")
+        for part, chosen in parts.items():
+            figures = summary(chosen)
+            shown = (f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
+            print(f"  {part:<8} " + ", ".join(shown))
+        for r in results:
+            print(f"    {r.name:<30} {r.part:<8} have {r.kept[0]}/{r.kept[1]} not {r.left_out[0]}/{r.left_out[1]}")
+            for snippet in r.missed:
+                print(f"      missed: {snippet[:70]}")
+            for snippet in r.leaked:
+                print(f"      leaked: {snippet[:70]}")
+    for part in PARTS:
+        figures, bars = summary(parts[part]), BARS[part]
+        assert figures["recall"] >= bars["recall"] and figures["precision"] >= bars["precision"], part
