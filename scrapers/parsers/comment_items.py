@@ -35,7 +35,9 @@ ITEM_CLASSES = (
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
 _WITH_ID = etree.XPath("//*[@id]")
 _NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
-_CONTAINER = re.compile(r"comment|discussion|responses|reactions|disqus", re.I)
+# "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
+# reacties) and the widgets' words for a thread (OpenWeb's "conversation").
+_CONTAINER = re.compile(r"comment|coment|komment|komentar|yorum|discussion|conversation|responses|reacti|disqus", re.I)
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
@@ -170,19 +172,30 @@ def _repeated(container: Element) -> list[Element]:
         for child in children:
             groups.setdefault(_signature(child), []).append(child)
         best = max(groups.values(), key=_text_size)
-        if len(best) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
-            return [c for c in best if _is_comment_like(c)]
+        threads = _with_replies(node, best)
+        if len(threads) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
+            return [c for c in threads if _is_comment_like(c)]
         if len(children) == 1 and len(best) == 1 and _single(children[0]):
             return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
 
 
+def _with_replies(node: Element, best: list[Element]) -> list[Element]:
+    """The items and their replies: blocks of the items' own named kind anywhere under ``node``, in
+    page order (a reply sits in its parent, or in a wrapper beside it: ``div.coral-indent``,
+    ``ul.vf-comment-replies``). Blocks of a kind without a class name are only the items."""
+    kind = _signature(best[0])
+    if not kind[1]:
+        return best
+    return [tag for tag in node.iterdescendants(kind[0]) if _signature(tag) == kind]
+
+
 def _single(tag: Element) -> bool:
     """One signed block (a name or date element, or a signature line, beside its text) that is not
     the wrapper of a list."""
     children = _content_children(tag)
-    if not _is_comment_like(tag) or len(children) < 2:
+    if not _is_comment_like(tag) or len(children) < 2 or _holds_list(tag):
         return False
     kinds = [_signature(c) for c in children if c.tag not in ("p", "br")]
     if any(kinds.count(k) >= 2 for k in kinds):
@@ -191,6 +204,21 @@ def _single(tag: Element) -> bool:
     return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
         read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
     )
+
+
+def _holds_list(tag: Element) -> bool:
+    """Whether a block holds two blocks of one named kind that each hold text, at any depth (a
+    widget's wrapper around its list of comments, not one comment)."""
+    seen: set[tuple[str, str]] = set()
+    for inner in tag.iterdescendants():
+        if not isinstance(inner.tag, str) or inner.tag in NEVER_TEXT:
+            continue
+        kind = _signature(inner)
+        if kind[1] and _text_size([inner]) >= _MIN_TEXT:
+            if kind in seen:
+                return True
+            seen.add(kind)
+    return False
 
 
 def _signature(tag: Element) -> tuple[str, str]:
@@ -258,7 +286,10 @@ def _with_parts(element: Element, partner: Element | None = None) -> Item:
     """A ``<dt>``/``<dd>`` pair is one comment, and so is an item with its signature sibling; anything
     else is its own element."""
     if partner is not None:
-        pair = (partner, element) if partner.getnext() is element else (element, partner)
+        pair: tuple[Element, ...] = (partner, element) if partner.getnext() is element else (element, partner)
+        term = element.getprevious() if element.tag == "dd" else None
+        if term is not None and term.tag == "dt" and term is not partner:
+            pair = (term, *pair)  # Blogger's <dt>NAME said...</dt><dd>text</dd><dd>date</dd>
         return Item(element, pair, item_key(element))
     if element.tag == "dt":
         dd = element.getnext()
