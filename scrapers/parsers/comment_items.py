@@ -37,8 +37,14 @@ _WITH_ID = etree.XPath("//*[@id]")
 _NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties) and the widgets' words for a thread (OpenWeb's "conversation").
-_CONTAINER = re.compile(r"comment|coment|komment|komentar|yorum|discussion|conversation|responses|reacti|disqus", re.I)
+_CONTAINER = re.compile(
+    r"comment|coment|komment|komentar|yorum|discussion|conversation|responses|replies|reacti|disqus", re.I
+)
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
+_INVITATION = re.compile(
+    r"(?:^|[-_\s])(?:cta|login|log-in|signin|sign-in|signup|sign-up|register|subscribe|paywall|members?-only)(?:$|[-_\s])",
+    re.I,
+)
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
@@ -144,11 +150,25 @@ def _by_container(page: Page) -> list[Element]:
 
 
 def _containers(page: Page) -> Iterator[Element]:
+    """The outermost elements named for comments; where several are signed siblings of one kind,
+    they are the comments themselves (``div.comentario`` in a box named otherwise), and their parent
+    is the container."""
     chosen: list[Element] = []
     page.all_tags()  # the page holds every element (their ids stay theirs)
     for tag in filter(_is_container, cast("list[Element]", _NAMED(page.root))):
         if not any(c is p for c in chosen for p in tag.iterancestors()):
             chosen.append(tag)
+    groups: dict[tuple[int, tuple[str, str]], list[Element]] = {}
+    for tag in chosen:
+        groups.setdefault((id(tag.getparent()), _signature(tag)), []).append(tag)
+    given: set[int] = set()
+    for tag in chosen:
+        group = groups[(id(tag.getparent()), _signature(tag))]
+        parent = tag.getparent()
+        if parent is not None and len(group) >= 2 and all(_is_comment_like(t) and _is_signed(t) for t in group):
+            tag = parent
+        if id(tag) not in given:
+            given.add(id(tag))
             yield tag
 
 
@@ -200,6 +220,11 @@ def _single(tag: Element) -> bool:
     kinds = [_signature(c) for c in children if c.tag not in ("p", "br")]
     if any(kinds.count(k) >= 2 for k in kinds):
         return False  # a list inside (its paragraphs aside): descend
+    return _is_signed(tag)
+
+
+def _is_signed(tag: Element) -> bool:
+    """A name or date element, or a signature line at the block's start or end."""
     lines = [line for b in blocks(tag) for line in b.text.split("\n")]
     return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
         read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
@@ -242,8 +267,11 @@ def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
     """Headings, navigation and the reply form. A block holding forms is the reply box ("Leave a
     reply", a tab for each way to sign in) when its forms are most of it; a wrapper of the form and
     the list is not, nor a comment with its own reply form (one of several blocks of its kind), nor a
-    list of such comments."""
+    list of such comments. A call to sign in or subscribe ("Become a member to comment") is the
+    system's box, not a comment."""
     if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
+        return True
+    if not repeated and _INVITATION.search(f"{tag.get('class') or ''} {tag.get('id') or ''}"):
         return True
     forms = list(tag.iterdescendants("form"))
     if not forms or repeated or _text_size([tag]) - _text_size(forms) >= _FORM_WRAPPER:

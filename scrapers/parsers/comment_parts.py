@@ -11,9 +11,11 @@ import re
 from collections.abc import Callable, Iterator
 
 from .comment_signature import NAME_LENGTH, is_action, looks_dated
-from .text import Element, blocks, inline_text, never_text, squash, text_of
+from .text import Element, blocks, classes, inline_text, never_text, squash, text_of
 
-_AUTHOR = re.compile(r"auth?or|user_?name|user-name|nick|(?:^|[-_])name(?:$|[-_])|[a-z]Name(?:$|[-_A-Z])", re.I)
+_AUTHOR = re.compile(
+    r"auth?or|user_?name|user-name|user(?:$|\s)|nick|(?:^|[-_])name(?:$|[-_])|[a-z]Name(?:$|[-_A-Z])", re.I
+)
 _NOT_AUTHOR = re.compile(
     r"avatar|photo|image|img|pic|icon|badge|rank|group|role|bio|count|about|info|link-list|reply|parent|fans"
     r"|follow|karma|points|score|stats|status",
@@ -29,7 +31,7 @@ def loose_author(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> 
     """The first element of the comment (not of a reply in it) whose class names its author, with a
     short text that is no date and no button."""
     for tag in _named(parts, own, _AUTHOR):
-        if _NOT_AUTHOR.search(str(tag.get("class"))):
+        if any(_NOT_AUTHOR.search(_element_part(name)) for name in classes(tag) if _AUTHOR.search(name)):
             continue
         if len(blocks(tag)) > 1 or not _is_name(shown_name(tag)):
             # a box of more than the name (a title and "63 Fans", the date): its name element
@@ -39,8 +41,19 @@ def loose_author(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> 
     return None
 
 
+def _element_part(name: str) -> str:
+    """A BEM class's element ("username" of "tm-user-info__username"): what the element is, where
+    the block's name ("user-info") says what it belongs to."""
+    return name.rsplit("__", 1)[-1]
+
+
 def _is_name(text: str) -> bool:
     return 1 < len(text) <= NAME_LENGTH and not looks_dated(text) and not is_action(text)
+
+
+def names_author(tag: Element) -> bool:
+    """Whether an element's class names an author ("username", "comment__author")."""
+    return bool(_AUTHOR.search(str(tag.get("class") or "")))
 
 
 def shown_name(tag: Element) -> str:

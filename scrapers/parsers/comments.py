@@ -15,9 +15,9 @@ from datetime import datetime, tzinfo
 
 from .article import Comment
 from .comment_items import Item, generic_items, item_key
-from .comment_parts import loose_author, loose_date, shown_name
+from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
-from .comment_signature import SIGNATURE_LENGTH, clean_name, is_action, read_signature
+from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
 from .comment_threads import flat_parents
 from .dateparse import parse_iso, zone
 from .dates import read_element
@@ -42,7 +42,8 @@ GENERIC_DATE = (
 _META_WORDS = re.compile(
     r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
     r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share"
-    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig)(?:$|[-_\s])",
+    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile)"
+    r"(?:$|[-_\s])",
     re.I,
 )
 
@@ -59,6 +60,7 @@ _LIST_NUMBER = re.compile(r"^\d+\.\s+")  # "1. " (not the "28." of "28.000 euros
 _TEXT_NAMES = re.compile(r"(?:^|[-_\s])(?:text|body|content|message)(?:$|[-_\s])", re.I)
 _SAID_DOTS = re.compile(r"(?<=\S)\s+[^\W\d]+\s*(?:\.\.\.|…)$")
 _ADDRESS = re.compile(r"\w\.\w|/|@")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
@@ -121,8 +123,10 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
             continue
         author = author or _author_name(shown_name(loose[0]) if loose[0] is not None else None)
         raw, published = _date(page, date_tag if date_tag is not None else loose[1], tz)
-        if author and raw and raw in author and loose[1] is not None:
-            author = clean_name(author.replace(raw, " "))  # a box of name and date: the name
+        if author and raw and raw in author:  # a box of name and date ("by NAME » DATE"): the name
+            author = _name_in(author_tag if author_tag is not None else loose[0], raw) or clean_name(
+                author.replace(raw, " ")
+            )
         if not page.profile:
             author, raw, published, text = _signed(item, own, Comment("", None, author, published, raw, text), tz)
         if not text:
@@ -132,6 +136,18 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         kept.append(item.element)
     parents = flat_parents(kept, [c.comment_id for c in comments], [c.parent_id for c in comments])
     return [replace(c, parent_id=p) if p != c.parent_id else c for c, p in zip(comments, parents, strict=True)]
+
+
+def _name_in(box: Element | None, raw: str) -> str | None:
+    """The name element inside a box that holds the name and the date."""
+    if box is None:
+        return None
+    inner = list(box.iterdescendants("a", "b", "strong", "cite", "span"))
+    for tag in sorted(inner, key=lambda t: not names_author(t)):  # a.username first
+        name = inline_text(tag)
+        if name and raw not in name and not looks_dated(name) and len(name) <= NAME_LENGTH:
+            return clean_name(name)
+    return None
 
 
 def _loose(
@@ -258,6 +274,9 @@ def _is_meta(tag: Element) -> bool:
     the text (``div.comment-box.avatar-indent`` around ``div.comment-body``)."""
     if tag.tag in ("form", "nav", "footer", "header", "img"):
         return True
+    parent = tag.getparent()
+    if parent is not None and parent.tag in _HEADINGS:
+        return False  # the comment's title, a link to the comment (Drupal's "permalink" heading)
     names = _CAMEL.sub(r"\1 \2", " ".join(classes(tag)))  # "comment-inReplyTo": "in Reply To"
     if not names or not _META_WORDS.search(names):
         return False
