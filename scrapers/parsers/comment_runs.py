@@ -149,7 +149,7 @@ def block_signature(page: Page, block: Element, tz: tzinfo) -> Signature | None:
     own = kind(block)
 
     def skip(tag: Element) -> bool:  # a reply nested in the block is not the block's text
-        return never_text(tag) or kind(tag) == own
+        return never_text(tag) or (kind(tag) == own and bool(own[1] or tag.tag != "div"))
 
     lines = [(line, b.element) for b in blocks(block, skip) for line in b.text.split("\n")]
     if len(lines) < 2:
