@@ -161,15 +161,21 @@ def _containers(page: Page) -> Iterator[Element]:
     groups: dict[tuple[int, tuple[str, str]], list[Element]] = {}
     for tag in chosen:
         groups.setdefault((id(tag.getparent()), _signature(tag)), []).append(tag)
+    items = {key for key, group in groups.items() if _are_comments(group)}
     given: set[int] = set()
     for tag in chosen:
-        group = groups[(id(tag.getparent()), _signature(tag))]
         parent = tag.getparent()
-        if parent is not None and len(group) >= 2 and all(_is_comment_like(t) and _is_signed(t) for t in group):
+        if parent is not None and (id(parent), _signature(tag)) in items:
             tag = parent
         if id(tag) not in given:
             given.add(id(tag))
             yield tag
+
+
+def _are_comments(group: list[Element]) -> bool:
+    """Sibling "containers" of one kind that are signed comments (the first two and the last)."""
+    sample = (group[0], group[1], group[-1]) if len(group) >= 2 else ()  # reading each would cost
+    return bool(sample) and all(_is_comment_like(t) and _is_signed(t) for t in sample)
 
 
 def _is_container(tag: Element) -> bool:
@@ -234,16 +240,12 @@ def _is_signed(tag: Element) -> bool:
 def _holds_list(tag: Element) -> bool:
     """Whether a block holds two blocks of one named kind that each hold text, at any depth (a
     widget's wrapper around its list of comments, not one comment)."""
-    seen: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], list[Element]] = {}
     for inner in tag.iterdescendants():
-        if not isinstance(inner.tag, str) or inner.tag in NEVER_TEXT:
-            continue
-        kind = _signature(inner)
-        if kind[1] and _text_size([inner]) >= _MIN_TEXT:
-            if kind in seen:
-                return True
-            seen.add(kind)
-    return False
+        if isinstance(inner.tag, str) and inner.tag not in NEVER_TEXT and inner.get("class"):
+            found.setdefault(_signature(inner), []).append(inner)
+    # Text sizes only for the kinds seen twice (reading text is what costs).
+    return any(sum(_text_size([e]) >= _MIN_TEXT for e in same) >= 2 for same in found.values() if len(same) >= 2)
 
 
 def _signature(tag: Element) -> tuple[str, str]:

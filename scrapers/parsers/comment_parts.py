@@ -75,7 +75,7 @@ def loose_date(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> El
 def _named(parts: tuple[Element, ...], own: Callable[[Element], bool], pattern: re.Pattern[str]) -> Iterator[Element]:
     for part in parts:
         for tag in part.iterdescendants():
-            if isinstance(tag.tag, str) and not never_text(tag) and own(tag):
-                names = tag.get("class")
-                if names and pattern.search(names):
-                    yield tag
+            names = tag.get("class") if isinstance(tag.tag, str) else None
+            # The class first: the cheap test that rules out nearly every element.
+            if names and pattern.search(names) and not never_text(tag) and own(tag):
+                yield tag

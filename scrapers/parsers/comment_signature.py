@@ -18,6 +18,7 @@ from .text import Element, squash, text_of
 
 SIGNATURE_LENGTH = 120  # characters: a signature is one short line, a comment's text is longer
 NAME_LENGTH = 40  # characters of a name; a longer "name" is a sentence
+_GLUED = re.compile(r"(?<=[^\W\d]\.)(?=\d)|(?<=[^\W\d])(?=\d{1,2}[./-]\d{1,2}[./-]\d)")
 _CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
 _DATE_HINT = re.compile(r"\d{4}|\d:\d\d|\d[./-]\d{1,2}[./-]\d")  # cheap test before reading a date
 # Words that join a name to its date ("Posted by X on", "X schrieb am", "X wrote:"); the date's own
@@ -52,11 +53,11 @@ def read_signature(line: str, tz: tzinfo, element: Element | None = None) -> Sig
     if len(line) > SIGNATURE_LENGTH or not _DATE_HINT.search(line):
         return None
     found = find_loose(line, tz)
-    if found is None and element is not None:
+    if found is None:
         # Name and date in adjacent inline elements with no space between them in the markup
-        # ("Ahmet Y.09.03.2013", which CSS spaces apart): read the line with its elements apart.
-        spaced = squash(text_of(element, " "))
-        if spaced != line and len(spaced) <= SIGNATURE_LENGTH:
+        # ("Ahmet Y.09.03.2013", which CSS spaces apart): read the line with a space before the date.
+        spaced = _GLUED.sub(" ", line)
+        if spaced != line:
             line, found = spaced, find_loose(spaced, tz)
     if found is None:
         return None

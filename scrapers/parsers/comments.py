@@ -219,7 +219,7 @@ def _first_own_tag(
 ) -> Element | None:
     for selector in selectors:
         for part in item.parts:
-            if part is not item.element and _matches(page, selector, part):
+            if part.tag == "dt" and part is not item.element and _matches(page, selector, part):
                 return part  # the <dt class="comment-author"> of a <dt>/<dd> pair
             for tag in page.select(selector, part):
                 if own(tag):
