@@ -6,7 +6,9 @@ NAME on TIME", "NAME | DATE") under a heading such as "Have your say" or "Your v
 <br>text<hr>`` runs, items with ids like ``com12``; and lists we found but cut wrong (a wrapper that
 also holds the reply form, a single comment, text and signature in sibling elements, a "Reply" link
 at each item's end). Each case says when it was written: ``before`` the extractor was changed for
-these patterns, or ``after`` it (from other markup, to see how the change holds). Pages without
+these patterns, or ``after`` it (from other markup, to see how the change holds); ``blind3`` and
+``blind3b`` were written blind (bench/README.md, "Comments, blind parts"), each page naming the
+markup family it follows in ``family``. Pages without
 comments (``[]``) hold the look-alikes: teasers signed "By NAME | DATE", an interview's bold names,
 a live blog's stamped updates.
 
@@ -34,7 +36,23 @@ CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
 # 6 bodies held comments; the 7 written after the first change scored F1 0.795, 9 of 12 exact, one
 # false alarm (the events agenda, still one: venues and times look like names and dates). The body
 # (not this module's) still holds comments on 9 pages: 3 once it skips comment_runs.comment_blocks.
-BARS = {"f1": 0.95, "exact": 0.95, "false_alarms": 1, "body_leaks": 9}
+#
+# blind3 (32 pages, written before any change of that round, from the comment systems as they are
+# saved in a page: WordPress classic/block/Jetpack, rendered Disqus, Livefyre, Viafoura, OpenWeb,
+# Coral, Discourse, Blogger old and new, Drupal 7/9, Joomla JComments, DLE, phpBB, vBulletin, tables,
+# schema.org microdata, flat lists threaded by data-parent-id or depth classes, in eight languages;
+# 9 look-alikes) scored on the code before that round: F1 0.671, 17 of 59 comments exact, 1 false
+# alarm of 9, 4 bodies holding comments; after it: F1 0.986, 53 of 59 exact, 1 false alarm (a
+# guestbook-like block of signed thanks), 4 bodies. blind3b (8 pages of other families, written
+# after that change and measured before any fix for them): F1 0.736, 5 of 17 exact, 2 false alarms
+# of 2 (main: F1 0.780, 3 of 17); after fixing: F1 0.817, 11 of 17, 1 false alarm (a live blog
+# signed by three reporters).
+BARS = {
+    "before+after": {"f1": 0.95, "exact": 0.95, "false_alarms": 1, "body_leaks": 9},
+    "blind3": {"f1": 0.98, "exact": 0.89, "false_alarms": 1, "body_leaks": 4},
+    "blind3b": {"f1": 0.81, "exact": 0.64, "false_alarms": 1, "body_leaks": 0},
+}
+PARTS = ("before", "after", "blind3", "blind3b")
 
 
 @dataclass(frozen=True)
@@ -96,22 +114,25 @@ def summary(results: list[Result]) -> dict[str, float]:
 def test_the_set_has_pages_of_each_kind() -> None:
     written = Counter(json.loads((c / "expected.json").read_text())["written"] for c in CASES)
     assert written["before"] >= 12
+    assert written["blind3"] >= 25 and written["blind3b"] >= 5  # the blind parts (module docstring)
     assert sum(1 for c in CASES if not json.loads((c / "expected.json").read_text())["comments"]) >= 3
 
 
 def test_scores_over_the_set(capsys: pytest.CaptureFixture[str]) -> None:
     results = [evaluate(case) for case in CASES]
-    parts = {"all": results, **{w: [r for r in results if r.written == w] for w in ("before", "after")}}
+    parts = {"all": results, **{w: [r for r in results if r.written == w] for w in PARTS}}
     with capsys.disabled():
         print(f"\ncomments set: {len(results)} pages")
         for part, chosen in parts.items():
             figures = summary(chosen)
             shown = (f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
-            print(f"  {part:<6} " + ", ".join(shown))
+            print(f"  {part:<7} " + ", ".join(shown))
         for r in results:
             f1 = "-" if r.f1 is None else f"{r.f1:.3f}"
             flags = (" FALSE ALARM" if r.false_alarm else "") + (" BODY LEAK" if r.body_leak else "")
-            print(f"    {r.name:<28} {r.written:<6} f1 {f1} exact {r.exact[0]}/{r.exact[1]}{flags}")
-    figures = summary(results)
-    assert figures["f1"] >= BARS["f1"] and figures["exact"] >= BARS["exact"]
-    assert figures["false_alarms"] <= BARS["false_alarms"] and figures["body_leaks"] <= BARS["body_leaks"]
+            print(f"    {r.name:<34} {r.written:<7} f1 {f1} exact {r.exact[0]}/{r.exact[1]}{flags}")
+    for part, bars in BARS.items():
+        figures = summary([r for r in results if r.written in part.split("+")])
+        assert figures["f1"] >= bars["f1"] and figures["exact"] >= bars["exact"], (part, figures)
+        assert figures["false_alarms"] <= bars["false_alarms"], (part, figures)
+        assert figures["body_leaks"] <= bars["body_leaks"], (part, figures)

@@ -35,8 +35,16 @@ ITEM_CLASSES = (
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
 _WITH_ID = etree.XPath("//*[@id]")
 _NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
-_CONTAINER = re.compile(r"comment|discussion|responses|reactions|disqus", re.I)
+# "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
+# reacties) and the widgets' words for a thread (OpenWeb's "conversation").
+_CONTAINER = re.compile(
+    r"comment|coment|komment|komentar|yorum|discussion|conversation|responses|replies|reacti|disqus", re.I
+)
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
+_INVITATION = re.compile(
+    r"(?:^|[-_\s])(?:cta|login|log-in|signin|sign-in|signup|sign-up|register|subscribe|paywall|members?-only)(?:$|[-_\s])",
+    re.I,
+)
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
@@ -142,12 +150,32 @@ def _by_container(page: Page) -> list[Element]:
 
 
 def _containers(page: Page) -> Iterator[Element]:
+    """The outermost elements named for comments; where several are signed siblings of one kind,
+    they are the comments themselves (``div.comentario`` in a box named otherwise), and their parent
+    is the container."""
     chosen: list[Element] = []
     page.all_tags()  # the page holds every element (their ids stay theirs)
     for tag in filter(_is_container, cast("list[Element]", _NAMED(page.root))):
         if not any(c is p for c in chosen for p in tag.iterancestors()):
             chosen.append(tag)
+    groups: dict[tuple[int, tuple[str, str]], list[Element]] = {}
+    for tag in chosen:
+        groups.setdefault((id(tag.getparent()), _signature(tag)), []).append(tag)
+    items = {key for key, group in groups.items() if _are_comments(group)}
+    given: set[int] = set()
+    for tag in chosen:
+        parent = tag.getparent()
+        if parent is not None and (id(parent), _signature(tag)) in items:
+            tag = parent
+        if id(tag) not in given:
+            given.add(id(tag))
             yield tag
+
+
+def _are_comments(group: list[Element]) -> bool:
+    """Sibling "containers" of one kind that are signed comments (the first two and the last)."""
+    sample = (group[0], group[1], group[-1]) if len(group) >= 2 else ()  # reading each would cost
+    return bool(sample) and all(_is_comment_like(t) and _is_signed(t) for t in sample)
 
 
 def _is_container(tag: Element) -> bool:
@@ -170,27 +198,54 @@ def _repeated(container: Element) -> list[Element]:
         for child in children:
             groups.setdefault(_signature(child), []).append(child)
         best = max(groups.values(), key=_text_size)
-        if len(best) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
-            return [c for c in best if _is_comment_like(c)]
+        threads = _with_replies(node, best)
+        if len(threads) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
+            return [c for c in threads if _is_comment_like(c)]
         if len(children) == 1 and len(best) == 1 and _single(children[0]):
             return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
 
 
+def _with_replies(node: Element, best: list[Element]) -> list[Element]:
+    """The items and their replies: blocks of the items' own named kind anywhere under ``node``, in
+    page order (a reply sits in its parent, or in a wrapper beside it: ``div.coral-indent``,
+    ``ul.vf-comment-replies``). Blocks of a kind without a class name are only the items."""
+    kind = _signature(best[0])
+    if not kind[1]:
+        return best
+    return [tag for tag in node.iterdescendants(kind[0]) if _signature(tag) == kind]
+
+
 def _single(tag: Element) -> bool:
     """One signed block (a name or date element, or a signature line, beside its text) that is not
     the wrapper of a list."""
     children = _content_children(tag)
-    if not _is_comment_like(tag) or len(children) < 2:
+    if not _is_comment_like(tag) or len(children) < 2 or _holds_list(tag):
         return False
     kinds = [_signature(c) for c in children if c.tag not in ("p", "br")]
     if any(kinds.count(k) >= 2 for k in kinds):
         return False  # a list inside (its paragraphs aside): descend
+    return _is_signed(tag)
+
+
+def _is_signed(tag: Element) -> bool:
+    """A name or date element, or a signature line at the block's start or end."""
     lines = [line for b in blocks(tag) for line in b.text.split("\n")]
     return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
         read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
     )
+
+
+def _holds_list(tag: Element) -> bool:
+    """Whether a block holds two blocks of one named kind that each hold text, at any depth (a
+    widget's wrapper around its list of comments, not one comment)."""
+    found: dict[tuple[str, str], list[Element]] = {}
+    for inner in tag.iterdescendants():
+        if isinstance(inner.tag, str) and inner.tag not in NEVER_TEXT and inner.get("class"):
+            found.setdefault(_signature(inner), []).append(inner)
+    # Text sizes only for the kinds seen twice (reading text is what costs).
+    return any(sum(_text_size([e]) >= _MIN_TEXT for e in same) >= 2 for same in found.values() if len(same) >= 2)
 
 
 def _signature(tag: Element) -> tuple[str, str]:
@@ -214,8 +269,11 @@ def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
     """Headings, navigation and the reply form. A block holding forms is the reply box ("Leave a
     reply", a tab for each way to sign in) when its forms are most of it; a wrapper of the form and
     the list is not, nor a comment with its own reply form (one of several blocks of its kind), nor a
-    list of such comments."""
+    list of such comments. A call to sign in or subscribe ("Become a member to comment") is the
+    system's box, not a comment."""
     if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
+        return True
+    if not repeated and _INVITATION.search(f"{tag.get('class') or ''} {tag.get('id') or ''}"):
         return True
     forms = list(tag.iterdescendants("form"))
     if not forms or repeated or _text_size([tag]) - _text_size(forms) >= _FORM_WRAPPER:
@@ -258,7 +316,10 @@ def _with_parts(element: Element, partner: Element | None = None) -> Item:
     """A ``<dt>``/``<dd>`` pair is one comment, and so is an item with its signature sibling; anything
     else is its own element."""
     if partner is not None:
-        pair = (partner, element) if partner.getnext() is element else (element, partner)
+        pair: tuple[Element, ...] = (partner, element) if partner.getnext() is element else (element, partner)
+        term = element.getprevious() if element.tag == "dd" else None
+        if term is not None and term.tag == "dt" and term is not partner:
+            pair = (term, *pair)  # Blogger's <dt>NAME said...</dt><dd>text</dd><dd>date</dd>
         return Item(element, pair, item_key(element))
     if element.tag == "dt":
         dd = element.getnext()

@@ -149,17 +149,31 @@ def block_signature(page: Page, block: Element, tz: tzinfo) -> Signature | None:
     own = kind(block)
 
     def skip(tag: Element) -> bool:  # a reply nested in the block is not the block's text
-        return never_text(tag) or kind(tag) == own
+        return never_text(tag) or (kind(tag) == own and bool(own[1] or tag.tag != "div"))
 
     lines = [(line, b.element) for b in blocks(block, skip) for line in b.text.split("\n")]
     if len(lines) < 2:
         return None
-    for line, element in (*lines[:2], *lines[-2:]):
+    ends = (*lines[:2], *lines[-2:])
+    for n, (line, element) in enumerate(ends):
         found = read_signature(line, tz, element)
+        if found is not None and not found.author:
+            found = _name_beside(found, [text for text, _ in ends], n)
         if found is not None and found.author:
-            rest = sum(len(text) for text, _ in lines if text != line and not is_action(text))
+            rest = sum(len(text) for text, _ in lines if text not in (line, found.author) and not is_action(text))
             return found if rest >= _MIN_TEXT else None
     return None
+
+
+def _name_beside(found: Signature, ends: list[str], n: int) -> Signature:
+    """A date line without a name, whose name is the line just before or after it (a name cell and a
+    date cell, ``<b>Name</b><br>date``): a short line that is a name and holds no date."""
+    for other in (n - 1, n + 1):
+        if 0 <= other < len(ends) and other // 2 == n // 2 and not sign.looks_dated(ends[other]):
+            name = clean_name(ends[other])
+            if name and not is_action(name) and len(name.split()) <= 3:
+                return Signature(name, found.raw, found.value)
+    return found
 
 
 def _different_readers(signatures: list[Signature]) -> bool:
@@ -210,6 +224,8 @@ def _heading_like(page: Page, tag: Element) -> bool:
         return True  # an anchor: <a name="comments"></a>
     if tag.tag in NEVER_TEXT or tag.tag in ("form", "a", "img") or not page.text_size(tag):
         return False
+    if page.text_size(tag) <= 2 * _HEADING_LENGTH and any(t.tag in HEADINGS for t in tag.iterdescendants()):
+        return True  # a header box: the heading with a line beside it ("Comments are the readers' own")
     if page.text_size(tag) > _HEADING_LENGTH:
         return False
     found = blocks(tag)

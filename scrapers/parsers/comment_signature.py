@@ -18,6 +18,8 @@ from .text import Element, squash, text_of
 
 SIGNATURE_LENGTH = 120  # characters: a signature is one short line, a comment's text is longer
 NAME_LENGTH = 40  # characters of a name; a longer "name" is a sentence
+_GLUED = re.compile(r"(?<=[^\W\d]\.)(?=\d)|(?<=[^\W\d])(?=\d{1,2}[./-]\d{1,2}[./-]\d)")
+_CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
 _DATE_HINT = re.compile(r"\d{4}|\d:\d\d|\d[./-]\d{1,2}[./-]\d")  # cheap test before reading a date
 # Words that join a name to its date ("Posted by X on", "X schrieb am", "X wrote:"); the date's own
 # joining words (at, um, à…) are the date reader's.
@@ -52,6 +54,12 @@ def read_signature(line: str, tz: tzinfo, element: Element | None = None) -> Sig
         return None
     found = find_loose(line, tz)
     if found is None:
+        # Name and date in adjacent inline elements with no space between them in the markup
+        # ("Ahmet Y.09.03.2013", which CSS spaces apart): read the line with a space before the date.
+        spaced = _GLUED.sub(" ", line)
+        if spaced != line:
+            line, found = spaced, find_loose(spaced, tz)
+    if found is None:
         return None
     before, after = line[: found.start], line[found.end :]
     author = _inline_name(element, line, found.raw) if element is not None else None
@@ -65,6 +73,8 @@ def clean_name(text: str) -> str | None:
     name = _TRAIL.sub("", name).strip()
     if not name or len(name) > NAME_LENGTH or len(name.split()) > 5 or not re.search(r"[^\W\d_]", name):
         return None
+    if _CLOCK.search(name):
+        return None  # the rest of a date the date reader left ("om 10:26"), not a name
     return name
 
 

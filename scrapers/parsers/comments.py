@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from .article import Comment
 from .comment_items import Item, generic_items, item_key
+from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
-from .comment_signature import SIGNATURE_LENGTH, is_action, read_signature
+from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
+from .comment_threads import flat_parents
 from .dateparse import parse_iso, zone
 from .dates import read_element
 from .page import Page, jsonld_types
-from .text import Element, blocks, classes, inline_text, never_text, paragraphs, squash, text_of
+from .text import Block, Element, blocks, classes, inline_text, never_text, paragraphs, squash, text_of
 
 # Most specific first: the first selector that matches inside an item wins.
 GENERIC_TEXT = (
@@ -39,7 +41,9 @@ GENERIC_DATE = (
 )  # fmt: skip
 _META_WORDS = re.compile(
     r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
-    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share)(?:$|[-_\s])",
+    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share"
+    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile)"
+    r"(?:$|[-_\s])",
     re.I,
 )
 
@@ -52,7 +56,15 @@ _NOTICE = re.compile(
     r"|\(required\)|comments feed|rss feed|all rights reserved|^\W*(?:©|copyright)\b|^\W*recommend\?",
     re.I,
 )
-_LIST_NUMBER = re.compile(r"^\d+\.\s*")
+_LIST_NUMBER = re.compile(r"^\d+\.\s+")  # "1. " (not the "28." of "28.000 euros")
+_TEXT_NAMES = re.compile(r"(?:^|[-_\s])(?:text|body|content|message)(?:$|[-_\s])", re.I)
+_SAID_DOTS = re.compile(r"(?<=\S)\s+[^\W\d]+\s*(?:\.\.\.|…)$")
+_ADDRESS = re.compile(r"\w\.\w|/|@")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+_NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
+_REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
+_TOOLBAR = 40  # characters of a last line of links that is the item's toolbar, not its text
 _PARAGRAPH = 40  # characters of a paragraph of a comment's own text
 _NOTICE_LENGTH = 200  # characters: a notice is a line or two, a comment that quotes one is longer
 
@@ -97,21 +109,56 @@ def _one(selector: str | None) -> tuple[str, ...]:
 def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
     tz = zone(page.profile.timezone if page.profile else None)
     ids = {id(item.element): item.key or f"c{n}" for n, item in enumerate(items, start=1)}
+    bounds = {id(part) for item in items for part in (item.element, *item.parts)}
     comments: list[Comment] = []
+    kept: list[Element] = []
     for item in items:
-        own = _owned_by(item.element, ids)
-        text = _text(page, item, parts, own)
+        own = _owned_by(item, bounds)
+        author_tag = _first_own_tag(page, parts.author, item, own)
+        author = _author_name(inline_text(author_tag) if author_tag is not None else None)
+        date_tag = _first_own_tag(page, parts.published, item, own)
+        loose = (None, None) if page.profile else _loose(item, own, author, date_tag)
+        text = _text(page, item, parts, own, {id(t) for t in (author_tag, *loose) if t is not None})
         if not text or (not page.profile and _not_a_comment(text)):
             continue
-        author = _author_name(_first_own(page, parts.author, item, own))
-        raw, published = _date(page, _first_own_tag(page, parts.published, item, own), tz)
+        author = author or _author_name(shown_name(loose[0]) if loose[0] is not None else None)
+        raw, published = _date(page, date_tag if date_tag is not None else loose[1], tz)
+        if author and raw and raw in author:  # a box of name and date ("by NAME » DATE"): the name
+            author = _name_in(author_tag if author_tag is not None else loose[0], raw) or clean_name(
+                author.replace(raw, " ")
+            )
         if not page.profile:
             author, raw, published, text = _signed(item, own, Comment("", None, author, published, raw, text), tz)
         if not text:
             continue
         parent = next((ids[id(p)] for p in item.element.iterancestors() if id(p) in ids), None)
         comments.append(Comment(ids[id(item.element)], parent, author, published, raw, text))
-    return comments
+        kept.append(item.element)
+    parents = flat_parents(kept, [c.comment_id for c in comments], [c.parent_id for c in comments])
+    return [replace(c, parent_id=p) if p != c.parent_id else c for c, p in zip(comments, parents, strict=True)]
+
+
+def _name_in(box: Element | None, raw: str) -> str | None:
+    """The name element inside a box that holds the name and the date."""
+    if box is None:
+        return None
+    inner = list(box.iterdescendants("a", "b", "strong", "cite", "span"))
+    for tag in sorted(inner, key=lambda t: not names_author(t)):  # a.username first
+        name = inline_text(tag)
+        if name and raw not in name and not looks_dated(name) and len(name) <= NAME_LENGTH:
+            return clean_name(name)
+    return None
+
+
+def _loose(
+    item: Item, own: Callable[[Element], bool], author: str | None, date: Element | None
+) -> tuple[Element | None, Element | None]:
+    """The author and date elements that only the markup's own class names name (comment_parts.py),
+    where the usual selectors found none (or an author element without a name: an avatar's box)."""
+    return (
+        loose_author(item.parts, own) if not author else None,
+        loose_date(item.parts, own) if date is None else None,
+    )
 
 
 def _signed(
@@ -145,17 +192,23 @@ def _without_signature(paragraphs_: list[list[str]], raw: str) -> list[list[str]
     for n, m in (*lines[:2], *lines[-2:]):
         line = paragraphs_[n][m]
         if raw and raw in line and len(line) <= SIGNATURE_LENGTH:
+            rest = squash(line.replace(raw, " ", 1))
+            if len(rest) >= _REST_OF_LINE and line.startswith(raw):
+                # the date cell and the text cell of a table row read as one line: keep the text
+                return [[rest if (i, k) == (n, m) else x for k, x in enumerate(p)] for i, p in enumerate(paragraphs_)]
             return [[x for k, x in enumerate(p) if (i, k) != (n, m)] for i, p in enumerate(paragraphs_)]
     return paragraphs_
 
 
-def _owned_by(element: Element, ids: dict[int, str]) -> Callable[[Element], bool]:
-    """Whether a tag belongs to this comment and not to a reply nested in it."""
+def _owned_by(item: Item, bounds: set[int]) -> Callable[[Element], bool]:
+    """Whether a tag belongs to this comment and not to a reply nested in it (``bounds``: every
+    item's element and parts; a reply's <dd> sits in its parent's <dd>)."""
+    mine = {id(part) for part in (item.element, *item.parts)}
 
     def own(tag: Element) -> bool:
         for parent in tag.iterancestors():
-            if parent is element or id(parent) in ids:
-                return parent is element
+            if id(parent) in mine or id(parent) in bounds:
+                return id(parent) in mine
         return True  # outside the element: the <dt> of a <dt>/<dd> pair
 
     return own
@@ -166,29 +219,47 @@ def _first_own_tag(
 ) -> Element | None:
     for selector in selectors:
         for part in item.parts:
+            if part.tag == "dt" and part is not item.element and _matches(page, selector, part):
+                return part  # the <dt class="comment-author"> of a <dt>/<dd> pair
             for tag in page.select(selector, part):
                 if own(tag):
                     return tag
     return None
 
 
-def _first_own(page: Page, selectors: tuple[str, ...], item: Item, own: Callable[[Element], bool]) -> str | None:
-    tag = _first_own_tag(page, selectors, item, own)
-    return inline_text(tag) or None if tag is not None else None
+def _matches(page: Page, selector: str, tag: Element) -> bool:
+    parent = tag.getparent()
+    return parent is not None and any(found is tag for found in page.select(selector, parent))
 
 
-def _text(page: Page, item: Item, parts: Parts, own: Callable[[Element], bool]) -> str:
+def _text(page: Page, item: Item, parts: Parts, own: Callable[[Element], bool], named: set[int]) -> str:
+    """The comment's paragraphs, without its author, date and toolbar (``named``: the elements that
+    only their class names call author or date), nor the number a browser shows beside a reply
+    (``<ol>`` items are numbered, and the reply's own text is not this comment's)."""
     holder = _first_own_tag(page, parts.text, item, own)
     if holder is not None:
-        return "\n\n".join(paragraphs(holder))
+        found = paragraphs(holder, lambda tag: never_text(tag) or id(tag) in named)
+        return "\n\n".join(p for p in found if not _NUMBER_ONLY.match(p))
     if page.profile and parts.text:
         return ""  # the profile names the text element: an item without one has no text
     meta = {id(t) for part in item.parts for t in page.select(", ".join(parts.author + parts.published), part)}
+    meta |= named
 
     def skip(tag: Element) -> bool:
         return never_text(tag) or not own(tag) or id(tag) in meta or _is_meta(tag)
 
-    return "\n\n".join(p for part in item.parts for p in paragraphs(part, skip))
+    kept = [part for part in item.parts if id(part) not in meta]  # a <dt> that is the author line
+    shown = [b for part in kept for b in blocks(part, skip) if not _NUMBER_ONLY.match(b.text)]
+    while len(shown) > 1 and _toolbar(shown[-1]):
+        shown.pop()  # a last line of links: the item's toolbar ("Like (7) Reply"), in any language
+    return "\n\n".join(b.text for b in shown)
+
+
+def _toolbar(block: Block) -> bool:
+    """A short line of two words or more, all link text, and no address (a reader's signature link
+    to their blog is their text)."""
+    text = block.text
+    return len(text) <= _TOOLBAR and block.link_chars >= 0.9 * len(text) and " " in text and not _ADDRESS.search(text)
 
 
 def _not_a_comment(text: str) -> bool:
@@ -199,11 +270,17 @@ def _not_a_comment(text: str) -> bool:
 
 def _is_meta(tag: Element) -> bool:
     """An element around the text (author, date, toolbar); one that holds a paragraph of text is not
-    (the comment's text can sit inside its author block)."""
+    (the comment's text can sit inside its author block), nor one that holds the element named for
+    the text (``div.comment-box.avatar-indent`` around ``div.comment-body``)."""
     if tag.tag in ("form", "nav", "footer", "header", "img"):
         return True
-    names = " ".join(classes(tag))
+    parent = tag.getparent()
+    if parent is not None and parent.tag in _HEADINGS:
+        return False  # the comment's title, a link to the comment (Drupal's "permalink" heading)
+    names = _CAMEL.sub(r"\1 \2", " ".join(classes(tag)))  # "comment-inReplyTo": "in Reply To"
     if not names or not _META_WORDS.search(names):
+        return False
+    if any(_TEXT_NAMES.search(str(inner.get("class") or "")) for inner in tag.iterdescendants()):
         return False
     return not any(len(squash(text_of(p))) >= _PARAGRAPH for p in tag.iter("p"))
 
@@ -221,6 +298,7 @@ def _author_name(text: str | None) -> str | None:
     if not text:
         return None
     text = re.sub(r"\s*(?:says|said|wrote|пишет|написал)\s*:?\s*$", "", text, flags=re.I).strip()
+    text = _SAID_DOTS.sub("", text)  # Blogger's "NAME said..." in any language ("zei...", "sagte...")
     return text or None
 
 

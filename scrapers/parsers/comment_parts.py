@@ -1,0 +1,81 @@
+"""A comment's author and date where the markup names them in its own words: ``comment__author``,
+``wp-block-comment-author-name``, ``vf-username``, ``comment-nick``, ``fyre-comment-date``,
+``time-ago``. Class names are read as parts (BEM ``__``, ``-``, ``_``, camelCase), not as exact
+words, and the element must look like what it names: a name is short and holds no date; a date
+element is short. Used only where the usual selectors (:mod:`.comments`) found nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from .comment_signature import NAME_LENGTH, is_action, looks_dated
+from .text import Element, blocks, classes, inline_text, never_text, squash, text_of
+
+_AUTHOR = re.compile(
+    r"auth?or|user_?name|user-name|user(?:$|\s)|nick|(?:^|[-_])name(?:$|[-_])|[a-z]Name(?:$|[-_A-Z])", re.I
+)
+_NOT_AUTHOR = re.compile(
+    r"avatar|photo|image|img|pic|icon|badge|rank|group|role|bio|count|about|info|link-list|reply|parent|fans"
+    r"|follow|karma|points|score|stats|status",
+    re.I,
+)
+_DATE = re.compile(r"date|time|stamp", re.I)
+_NOT_DATE = re.compile(r"timeline|update|(?:^|[-_])times(?:$|[-_])", re.I)
+_NAME_TAGS = ("a", "b", "strong", "cite", "span")
+_DATE_LENGTH = 60  # characters of a shown date ("6 de marzo de 2013 a las 12:31", "5 years ago")
+
+
+def loose_author(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> Element | None:
+    """The first element of the comment (not of a reply in it) whose class names its author, with a
+    short text that is no date and no button."""
+    for tag in _named(parts, own, _AUTHOR):
+        if any(_NOT_AUTHOR.search(_element_part(name)) for name in classes(tag) if _AUTHOR.search(name)):
+            continue
+        if len(blocks(tag)) > 1 or not _is_name(shown_name(tag)):
+            # a box of more than the name (a title and "63 Fans", the date): its name element
+            tag = next((e for e in tag.iterdescendants(*_NAME_TAGS) if _is_name(shown_name(e))), tag)
+        if _is_name(shown_name(tag)):
+            return tag
+    return None
+
+
+def _element_part(name: str) -> str:
+    """A BEM class's element ("username" of "tm-user-info__username"): what the element is, where
+    the block's name ("user-info") says what it belongs to."""
+    return name.rsplit("__", 1)[-1]
+
+
+def _is_name(text: str) -> bool:
+    return 1 < len(text) <= NAME_LENGTH and not looks_dated(text) and not is_action(text)
+
+
+def names_author(tag: Element) -> bool:
+    """Whether an element's class names an author ("username", "comment__author")."""
+    return bool(_AUTHOR.search(str(tag.get("class") or "")))
+
+
+def shown_name(tag: Element) -> str:
+    """The name as shown, buttons included: comment widgets make the name a button that opens the
+    reader's profile (``button.coral-username``, ``button.vf-user-link``)."""
+    return squash(text_of(tag, " "))
+
+
+def loose_date(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> Element | None:
+    """The first element of the comment whose class names a date or time, with a short text."""
+    for tag in _named(parts, own, _DATE):
+        if _NOT_DATE.search(str(tag.get("class"))):
+            continue
+        if 1 < len(inline_text(tag)) <= _DATE_LENGTH:
+            return tag
+    return None
+
+
+def _named(parts: tuple[Element, ...], own: Callable[[Element], bool], pattern: re.Pattern[str]) -> Iterator[Element]:
+    for part in parts:
+        for tag in part.iterdescendants():
+            names = tag.get("class") if isinstance(tag.tag, str) else None
+            # The class first: the cheap test that rules out nearly every element.
+            if names and pattern.search(names) and not never_text(tag) and own(tag):
+                yield tag
