@@ -118,6 +118,7 @@ class WordPressSite:
             else:
                 link = rng.randrange(1000) if rng.random() < 0.15 else None
                 blocks.append(Block("p", (text.paragraph(rng, topic, city),), link=link))
+        _no_trailing_headings(blocks)
         captions = list(dict.fromkeys(text.caption(rng, topic, city) for _ in range(6)))
         for n in range(min(len(captions), rng.choice((0, 0, 1, 1, 1, 2, 3)))):
             position = rng.randint(1, len(blocks))
@@ -230,3 +231,12 @@ class WordPressSite:
         for post in self.posts:
             yield post_truth(post, base_url.rstrip("/"))
 
+
+def _no_trailing_headings(blocks: list[Block]) -> None:
+    """A subheading goes over text: one the draw left at the end moves above the last block, as a
+    writer would place it (a heading with nothing under it is what a page's "Related" box leaves
+    behind, and the body drops it). Moved in place, so the site's random draws stay the same."""
+    trailing: list[Block] = []
+    while len(blocks) > 1 and blocks[-1].kind == "h2":
+        trailing.insert(0, blocks.pop())
+    blocks[-1:-1] = trailing
