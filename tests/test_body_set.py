@@ -28,6 +28,7 @@ import pytest
 from lxml import html
 
 from scrapers.parsers import parse_article
+from tests.set_report import part_lines
 
 SET = Path(__file__).parent / "fixtures" / "bodyset" / "pages"
 CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
@@ -116,11 +117,7 @@ def test_scores_over_the_set(capsys: pytest.CaptureFixture[str]) -> None:
     results = [evaluate(case) for case in CASES]
     parts = {"all": results, **{p: [r for r in results if r.part == p] for p in PARTS}}
     with capsys.disabled():
-        print(f"\nbody set: {len(results)} pages")
-        for part, chosen in parts.items():
-            figures = summary(chosen)
-            shown = (f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
-            print(f"  {part:<8} " + ", ".join(shown))
+        print(f"\nbody set: {len(results)} pages\n" + part_lines(parts, summary, 8))
         for r in results:
             print(f"    {r.name:<30} {r.part:<8} have {r.kept[0]}/{r.kept[1]} not {r.left_out[0]}/{r.left_out[1]}")
             for snippet in r.missed:

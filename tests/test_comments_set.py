@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from scrapers.parsers import Article, parse_article
+from tests.set_report import part_lines
 
 SET = Path(__file__).parent / "fixtures" / "comments" / "pages"
 CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
@@ -122,11 +123,7 @@ def test_scores_over_the_set(capsys: pytest.CaptureFixture[str]) -> None:
     results = [evaluate(case) for case in CASES]
     parts = {"all": results, **{w: [r for r in results if r.written == w] for w in PARTS}}
     with capsys.disabled():
-        print(f"\ncomments set: {len(results)} pages")
-        for part, chosen in parts.items():
-            figures = summary(chosen)
-            shown = (f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
-            print(f"  {part:<7} " + ", ".join(shown))
+        print(f"\ncomments set: {len(results)} pages\n" + part_lines(parts, summary, 7))
         for r in results:
             f1 = "-" if r.f1 is None else f"{r.f1:.3f}"
             flags = (" FALSE ALARM" if r.false_alarm else "") + (" BODY LEAK" if r.body_leak else "")
