@@ -19,8 +19,9 @@ the rest: a box holding a good part of the text or of its prose is kept.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from .text import Element, blocks, squash, text_of
+from .text import BLOCK, Element, blocks, squash, text_of
 
 _BOXES = frozenset({"div", "section", "aside", "dl"})  # blocks: a span sits in a sentence
 _LABEL = 80  # characters: the label of a box of links is short ...
@@ -73,6 +74,8 @@ def _links_box(tag: Element) -> bool:
     text's own, weighed as one (``_keep``)."""
     if next(tag.iter("table", "pre"), None) is not None:
         return False  # a table's or a listing's label over its figures
+    if not _may_hold_link_lines(tag):
+        return False
     lines = blocks(tag)
     if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
         return False
@@ -82,6 +85,15 @@ def _links_box(tag: Element) -> bool:
     if len(links) < _MIN_LINKS:
         return False  # one link under a label: a card's "Best overall" over its product, a button
     return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:])
+
+
+def _may_hold_link_lines(tag: Element) -> bool:
+    """Whether ``tag`` can read as two lines of link text: two links, or one that holds a line break
+    or a block (a card's title and excerpt). Most blocks can't, and this spares reading their text."""
+    links = list(islice(tag.iter("a"), _MIN_LINKS))
+    if len(links) >= _MIN_LINKS:
+        return True
+    return any(next(link.iter(*BLOCK, "br"), None) is not None for link in links)
 
 
 def _pitch(tag: Element) -> bool:

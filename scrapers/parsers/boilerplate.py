@@ -88,14 +88,22 @@ def furniture(tag: Any, names: list[str] | None = None) -> Furniture | None:
     role = tag.get("role")
     found = _ROLES.get(role) if isinstance(role, str) else None
     for value in names:
-        words = words_of(value)
-        if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS) or _consent_compound(words):
-            return Furniture.SURE
-        if words & LIKELY_WORDS:
-            found = found or Furniture.LIKELY
+        said = _name_says(value)
+        if said is Furniture.SURE:
+            return said
+        found = found or said
     if name in LIKELY_TAGS:
         found = found or Furniture.LIKELY
     return found
+
+
+@lru_cache(maxsize=8192)
+def _name_says(name: str) -> Furniture | None:
+    """What one class name or id says of its element. Remembered, as :func:`words_of` is."""
+    words = words_of(name)
+    if words & SURE_WORDS or ("author" in words and words & AUTHOR_BOX_WORDS) or _consent_compound(words):
+        return Furniture.SURE
+    return Furniture.LIKELY if words & LIKELY_WORDS else None
 
 
 def _consent_compound(words: frozenset[str]) -> bool:

@@ -242,11 +242,17 @@ class _Reader:
         2024"): htmldate reads such an end as a date; a day the page never writes (its address, its
         metadata) is not judged here."""
         text = squash(inline_text(self.page.root, self.page.skip))
-        spans = [_ranged(text[max(0, f.start - 12) : f.end + 16], f.raw) for f in self._written(text, guess.day)]
+        # Reading every date of the page is the cost; on most pages no dash next to a day number
+        # could end a span there, and the near text of the dashes that could says whether any does.
+        if not any(self._ranged_days(text[start:end], guess.day) for start, end in _span_windows(text)):
+            return False
+        spans = self._ranged_days(text, guess.day)
         return bool(spans) and all(spans)
 
-    def _written(self, text: str, day: date) -> Iterator[Loose]:
-        return (f for f in find_all_loose(text, self.tz, self.month_first) if f.value.date() == day)
+    def _ranged_days(self, text: str, day: date) -> list[bool]:
+        """For each time ``text`` writes ``day``, whether it writes it as an end of a span."""
+        found = find_all_loose(text, self.tz, self.month_first)
+        return [_ranged(text[max(0, f.start - 12) : f.end + 16], f.raw) for f in found if f.value.date() == day]
 
     def read(self, raw: str | None, source: str) -> FoundDate | None:
         """A date string from anywhere: profile formats, then ISO, then the common written forms,
@@ -683,6 +689,24 @@ def _running(words: list[str]) -> list[str]:
 # "12 mar 2024 - 21:50") is a timestamp's, not a span's.
 _SPAN_BEFORE = re.compile(r"(?<![:\d])\d{1,2}\.?\s*[–—-]\s*$")
 _SPAN_AFTER = re.compile(r"^\s*[–—-]\s*\d{1,2}\.?\s*(?P<month>[^\W\d_]{3,}|\d{1,2}\.)")
+
+
+# Where a span's dash can be: after a day's number ("14.–"), or before one ("– 5 June", "–16. Juni").
+_SPAN_DASH = re.compile(r"(?<![:\d])\d{1,2}\.?\s*[–—-]|[–—-]\s*\d{1,2}\.?\s*(?:[^\W\d_]{3}|\d{1,2}\.)")
+_SPAN_REACH = 80  # characters around such a dash: more than a written date with its time and the 12-16 read
+
+
+def _span_windows(text: str) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text`` around every dash that could join a span of days, overlaps merged."""
+    start = end = -1
+    for match in _SPAN_DASH.finditer(text):
+        low, high = max(0, match.start() - _SPAN_REACH), match.end() + _SPAN_REACH
+        if low > end >= 0:
+            yield start, end
+            start = -1
+        start, end = (low if start < 0 else start), high
+    if start >= 0:
+        yield start, end
 
 
 def _ranged(line: str, raw: str) -> bool:
