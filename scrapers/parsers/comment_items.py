@@ -19,7 +19,7 @@ from lxml import etree
 from .body import body_root
 from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
-from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
+from .text import NEVER_TEXT, Block, Element, blocks, classes, never_text, squash, text_of
 
 # "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", and Blogger's "c1234567"
 _ID = re.compile(
@@ -232,8 +232,10 @@ def _single(tag: Element) -> bool:
 def _is_signed(tag: Element) -> bool:
     """A name or date element, or a signature line at the block's start or end."""
     lines = [line for b in blocks(tag) for line in b.text.split("\n")]
-    return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
-        read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
+    return (
+        _has(tag, "time")
+        or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e))
+        or any(read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:]))
     )
 
 
@@ -298,13 +300,17 @@ def _is_comment_like(tag: Element) -> bool:
     found = blocks(tag)
     text = sum(len(b.text) for b in found)
     links = sum(b.link_chars for b in found)
-    if not text or links >= 0.5 * text:
+    if not text:
         return False
-    return (
-        text >= _MIN_TEXT
-        or _has(tag, "time")
-        or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
-    )
+    signed = _has(tag, "time") or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
+    if links >= 0.5 * text:
+        return signed and _prose(found)  # a short comment among its linked name, date and buttons
+    return text >= _MIN_TEXT or signed
+
+
+def _prose(found: list[Block]) -> bool:
+    """A paragraph of written text without links ("X on Post title" lines of a widget have none)."""
+    return any(len(b.text) - b.link_chars >= _MIN_TEXT and " " in b.text for b in found)
 
 
 def _has(tag: Element, name: str) -> bool:
