@@ -34,11 +34,11 @@ ITEM_CLASSES = (
 )
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
 _WITH_ID = etree.XPath("//*[@id]")
-_NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
+_NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
-# reacties) and the widgets' words for a thread (OpenWeb's "conversation").
+# reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
 _CONTAINER = re.compile(
-    r"comment|coment|komment|komentar|yorum|discussion|conversation|responses|replies|reacti|disqus", re.I
+    r"comment|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus", re.I
 )
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
 _INVITATION = re.compile(
@@ -183,7 +183,8 @@ def _is_container(tag: Element) -> bool:
         return False
     # The raw attributes, not names_of(): the same words (no pattern spans a space), read on every
     # element of the page without building lists.
-    names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
+    # The accessible name too: where classes are hashes (css-1ao4x7p), only it says what a region is.
+    names = f"{tag.get('class') or ''} {tag.get('id') or ''} {tag.get('aria-label') or ''}"
     return bool(_CONTAINER.search(names)) and not _NOT_CONTAINER.search(names)
 
 
@@ -200,11 +201,39 @@ def _repeated(container: Element) -> list[Element]:
         best = max(groups.values(), key=_text_size)
         threads = _with_replies(node, best)
         if len(threads) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
-            return [c for c in threads if _is_comment_like(c)]
+            return [c for c in _heads(threads) if _is_comment_like(c)]
         if len(children) == 1 and len(best) == 1 and _single(children[0]):
             return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
+
+
+def _heads(threads: list[Element]) -> list[Element]:
+    """The comments of thread boxes that each hold a comment and a box of its replies, where no box
+    sits in another (``div.thread`` > ``article`` + ``div.replies`` > ``article``): the blocks of
+    one named kind in every box, more of them than boxes, none inside another; else the boxes."""
+    if any(_holds_kind(t, _signature(t)) for t in threads):
+        return threads  # boxes nested in boxes: the boxes are the comments (li.comment > ul > li.comment)
+    counts: list[dict[tuple[str, str], list[Element]]] = []
+    for thread in threads:
+        found: dict[tuple[str, str], list[Element]] = {}
+        for inner in thread.iterdescendants():
+            if isinstance(inner.tag, str) and inner.get("class") and inner.tag not in NEVER_TEXT:
+                found.setdefault(_signature(inner), []).append(inner)
+        counts.append(found)
+    shared = set(counts[0]).intersection(*counts[1:])
+    for key in sorted(shared, key=lambda k: _depth(counts[0][k][0], threads[0])):  # the outermost first
+        heads = [e for c in counts for e in c[key]]
+        if len(heads) <= len(threads) or any(_holds_kind(e, key) for e in heads):
+            continue
+        if all(_text_size([e]) >= _MIN_TEXT for e in heads):
+            return heads
+    return threads
+
+
+def _holds_kind(tag: Element, key: tuple[str, str]) -> bool:
+    """Whether a block holds another block of the given kind."""
+    return any(_signature(inner) == key for inner in tag.iterdescendants(key[0]))
 
 
 def _with_replies(node: Element, best: list[Element]) -> list[Element]:

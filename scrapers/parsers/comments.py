@@ -62,6 +62,7 @@ _TEXT_NAMES = re.compile(r"(?:^|[-_\s])(?:text|body|content|message)(?:$|[-_\s])
 _SAID_DOTS = re.compile(r"(?<=\S)\s+[^\W\d]+\s*(?:\.\.\.|…)$")
 _ADDRESS = re.compile(r"\w\.\w|/|@")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NAME_BOXES = frozenset({"span", "a", "b", "strong", "cite"})  # inline: a block beside the date is text
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
@@ -124,7 +125,10 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         if not text or (not page.profile and _not_a_comment(text)):
             continue
         author = author or _author_name(shown_name(loose[0]) if loose[0] is not None else None)
-        raw, published = _date(page, date_tag if date_tag is not None else loose[1], tz)
+        date_tag = date_tag if date_tag is not None else loose[1]
+        raw, published = _date(page, date_tag, tz)
+        if not author and raw and not page.profile:
+            author = _name_beside(date_tag)
         if author and raw and raw in author:  # a box of name and date ("by NAME » DATE"): the name
             author = _name_in(author_tag if author_tag is not None else loose[0], raw) or clean_name(
                 author.replace(raw, " ")
@@ -141,6 +145,19 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
     if page.profile:
         return threaded
     return tidy(threaded, frozenset(inline_text(h) for e in kept for h in e.iter(*_HEADINGS)))
+
+
+def _name_beside(date: Element | None) -> str | None:
+    """The name in the inline element just before the date's, where no class names it (hashed
+    class names: ``<span class="css-1rn6ksd">NAME</span><time>3h</time>``); the element after it
+    is as often the text."""
+    sibling = date.getprevious() if date is not None else None
+    if sibling is None or not isinstance(sibling.tag, str) or sibling.tag not in _NAME_BOXES:
+        return None
+    text = inline_text(sibling)
+    if not text or len(text) > NAME_LENGTH or looks_dated(text) or is_action(text):
+        return None
+    return None if "/" in text or "@" in text else clean_name(text)  # a link to a site is no name
 
 
 def _name_in(box: Element | None, raw: str) -> str | None:
