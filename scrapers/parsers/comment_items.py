@@ -38,7 +38,9 @@ _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be n
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
 _CONTAINER = re.compile(
-    r"comment|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus", re.I
+    r"comment|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus"
+    r"|messages(?:$|[-_\s])|message-?list",  # a forum thread's posts (XenForo "block--messages")
+    re.I,
 )
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
 _INVITATION = re.compile(
@@ -122,7 +124,7 @@ def _by_class(page: Page) -> list[Element]:
     """Weaker evidence than an id: a menu entry can be ``li.comment`` too, so text must be prose."""
     if page.markup and not any(word in page.markup for word in _ITEM_WORDS):
         return []  # no selector of ITEM_CLASSES can match: skip the walk
-    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and next(t.iter("form"), None) is None]
+    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and not any(map(is_entry_form, t.iter("form")))]
 
 
 def _unseen(element: Element) -> bool:
@@ -302,14 +304,25 @@ def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
     the list is not, nor a comment with its own reply form (one of several blocks of its kind), nor a
     list of such comments. A call to sign in or subscribe ("Become a member to comment") is the
     system's box, not a comment."""
-    if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
+    if tag.tag in NEVER_TEXT or tag.tag in ("h1", "h2", "h3", "h4", "nav") or is_entry_form(tag):
         return True
     if not repeated and _INVITATION.search(f"{tag.get('class') or ''} {tag.get('id') or ''}"):
         return True
-    forms = list(tag.iterdescendants("form"))
+    forms = [form for form in tag.iterdescendants("form") if is_entry_form(form)]
     if not forms or repeated or _text_size([tag]) - _text_size(forms) >= _FORM_WRAPPER:
         return False
     return sum(_in_comment(form, tag) for form in forms) < 2
+
+
+def is_entry_form(tag: Element) -> bool:
+    """A form a reader writes in (a text field, a box, a list, a button); a form of hidden fields
+    only is a wrapper of text (old Reddit holds each comment's text in its edit form)."""
+    if tag.tag != "form":
+        return False
+    for control in tag.iterdescendants("textarea", "select", "button", "input"):
+        if control.tag != "input" or str(control.get("type") or "text").lower() != "hidden":
+            return True
+    return False
 
 
 def _in_comment(form: Element, top: Element) -> bool:

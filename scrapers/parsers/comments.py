@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from .article import Comment
-from .comment_items import Item, generic_items, item_key
+from .comment_items import Item, generic_items, is_entry_form, item_key
 from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
 from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
@@ -304,7 +304,7 @@ def _is_meta(tag: Element) -> bool:
     """An element around the text (author, date, toolbar); one that holds a paragraph of text is not
     (the comment's text can sit inside its author block), nor one that holds the element named for
     the text (``div.comment-box.avatar-indent`` around ``div.comment-body``)."""
-    if tag.tag in ("form", "nav", "footer", "header", "img"):
+    if tag.tag in ("nav", "footer", "header", "img") or is_entry_form(tag):
         return True
     parent = tag.getparent()
     if parent is not None and parent.tag in _HEADINGS:
