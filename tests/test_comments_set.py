@@ -53,7 +53,7 @@ BARS = {
     "blind3": {"f1": 0.98, "exact": 0.89, "false_alarms": 1, "body_leaks": 4},
     "blind3b": {"f1": 0.81, "exact": 0.64, "false_alarms": 1, "body_leaks": 0},
 }
-PARTS = ("before", "after", "blind3", "blind3b", "blind4")
+PARTS = ("before", "after", "blind3", "blind3b", "blind4", "blind4b")
 
 
 @dataclass(frozen=True)
