@@ -17,6 +17,7 @@ from typing import cast
 from lxml import etree
 
 from .body import body_root
+from .comment_forum import forum_posts
 from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
 from .text import NEVER_TEXT, Block, Element, blocks, classes, never_text, squash, text_of
@@ -64,7 +65,7 @@ class Item:
 
 
 def generic_items(page: Page) -> list[Item]:
-    found = _by_id(page) or _by_class(page) or _by_container(page)
+    found = _by_id(page) or _by_class(page) or _by_container(page) or forum_posts(page)
     elements = [e for e in found if not _unseen(e) and not _linkback(e)]
     partners = _partners(elements)
     return [_with_parts(e, partners.get(id(e))) for e in elements]

@@ -36,14 +36,15 @@ GENERIC_AUTHOR = (
     ".username", ".user-name",
 )  # fmt: skip
 GENERIC_DATE = (
-    "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", ".comment-date", ".comment-metadata",
-    ".commentmetadata", ".comment-meta", ".comment_date", ".commentDate", ".post-meta time", ".date",
-    ".timestamp",
+    "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", "abbr.published", ".comment-date",
+    ".comment-metadata", ".commentmetadata", ".comment-meta", ".comment_date", ".commentDate", ".post-meta time",
+    ".date", ".timestamp",
 )  # fmt: skip
 _META_WORDS = re.compile(
     r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
     r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share"
-    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile)"
+    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile"
+    r"|user[a-z]+|author[a-z]+)"  # compounds: "userinfo", "usertitle", "authorbox"
     r"(?:$|[-_\s])",
     re.I,
 )

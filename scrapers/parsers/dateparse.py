@@ -47,7 +47,7 @@ _MONTH_DAY = re.compile(
 _YEAR_MONTH_DAY = re.compile(
     r"(?<![\d.:/-])(?P<y>\d{4})\.?,?\s+(?P<mon>[^\W\d_]{3,}\.?)\s+(?P<d>\d{1,2})(?![\d:]|,?\s*\d{4})",
 )
-_JOINT = re.compile(r"\s*(?:at|um|à|às|a las|alle|om|o|v|kl\.|в|saat|@|-|–|,|/)\s*", re.I)
+_JOINT = re.compile(r"\s*(?:at|um|às|à|a las|alle|om|o|v|kl\.|в|saat|@|-|–|,|/)\s*", re.I)
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 
