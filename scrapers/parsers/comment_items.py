@@ -345,10 +345,14 @@ def _is_comment_like(tag: Element) -> bool:
     links = sum(b.link_chars for b in found)
     if not text:
         return False
-    signed = _has(tag, "time") or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
     if links >= 0.5 * text:
-        return signed and _prose(found)  # a short comment among its linked name, date and buttons
-    return text >= _MIN_TEXT or signed
+        return _prose(found) and _signed_by_markup(tag)  # a short comment among its linked name, date, buttons
+    return text >= _MIN_TEXT or _signed_by_markup(tag)
+
+
+def _signed_by_markup(tag: Element) -> bool:
+    """A ``<time>``, or an element whose class names an author, a date or a user."""
+    return _has(tag, "time") or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
 
 
 def _prose(found: list[Block]) -> bool:
