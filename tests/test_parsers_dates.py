@@ -78,6 +78,9 @@ def test_iso_dates_keep_their_offset_and_naive_ones_get_the_site_timezone(raw: s
         ("Published 2012/07/15", datetime(2012, 7, 15)),
         ("23.04.2024 16:10", datetime(2024, 4, 23, 16, 10)),
         ("13/04/2024", datetime(2024, 4, 13)),
+        ("Václav Beneš | 12. 3. 2013 v 14:05", datetime(2013, 3, 12, 14, 5)),  # Czech: spaced, "v" before the time
+        ("06.03.2013 o 14:22", datetime(2013, 3, 6, 14, 22)),  # Polish "o"
+        ("8 de março de 2013 às 14:10", datetime(2013, 3, 8, 14, 10)),
     ],
 )
 def test_loose_dates_in_running_text(raw: str, expected: datetime) -> None:
@@ -102,6 +105,7 @@ def test_search_loose_gives_the_text_it_read() -> None:
 def test_no_date_and_implausible_years_give_none() -> None:
     assert parse_loose("no date here", UTC) is None
     assert parse_loose("12 May 1850", UTC) is None
+    assert parse_loose("1. 2. 13 Punkte", UTC) is None  # spaced numbers are a date only with a full year
 
 
 def test_unknown_timezone_name_falls_back_to_utc() -> None:

@@ -277,7 +277,6 @@ class FurnitureSkip:
             return self.prose(tag) < self.prose_limit
         return not has_prose(tag)
 
-
     def _box(self, tag: Element) -> bool:
         return is_box(tag, self.size(tag), self.prose(tag))
 

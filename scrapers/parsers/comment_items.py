@@ -17,9 +17,10 @@ from typing import cast
 from lxml import etree
 
 from .body import body_root
+from .comment_forum import forum_posts
 from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
-from .text import NEVER_TEXT, Element, blocks, classes, never_text, squash, text_of
+from .text import NEVER_TEXT, Block, Element, blocks, classes, never_text, squash, text_of
 
 # "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", and Blogger's "c1234567"
 _ID = re.compile(
@@ -34,11 +35,13 @@ ITEM_CLASSES = (
 )
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
 _WITH_ID = etree.XPath("//*[@id]")
-_NAMED = etree.XPath("//*[@class or @id]")  # only these can be named for comments
+_NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
-# reacties) and the widgets' words for a thread (OpenWeb's "conversation").
+# reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
 _CONTAINER = re.compile(
-    r"comment|coment|komment|komentar|yorum|discussion|conversation|responses|replies|reacti|disqus", re.I
+    r"comment|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus"
+    r"|messages(?:$|[-_\s])|message-?list",  # a forum thread's posts (XenForo "block--messages")
+    re.I,
 )
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
 _INVITATION = re.compile(
@@ -62,7 +65,7 @@ class Item:
 
 
 def generic_items(page: Page) -> list[Item]:
-    found = _by_id(page) or _by_class(page) or _by_container(page)
+    found = _by_id(page) or _by_class(page) or _by_container(page) or forum_posts(page)
     elements = [e for e in found if not _unseen(e) and not _linkback(e)]
     partners = _partners(elements)
     return [_with_parts(e, partners.get(id(e))) for e in elements]
@@ -122,7 +125,7 @@ def _by_class(page: Page) -> list[Element]:
     """Weaker evidence than an id: a menu entry can be ``li.comment`` too, so text must be prose."""
     if page.markup and not any(word in page.markup for word in _ITEM_WORDS):
         return []  # no selector of ITEM_CLASSES can match: skip the walk
-    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and next(t.iter("form"), None) is None]
+    return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and not any(map(is_entry_form, t.iter("form")))]
 
 
 def _unseen(element: Element) -> bool:
@@ -183,7 +186,8 @@ def _is_container(tag: Element) -> bool:
         return False
     # The raw attributes, not names_of(): the same words (no pattern spans a space), read on every
     # element of the page without building lists.
-    names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
+    # The accessible name too: where classes are hashes (css-1ao4x7p), only it says what a region is.
+    names = f"{tag.get('class') or ''} {tag.get('id') or ''} {tag.get('aria-label') or ''}"
     return bool(_CONTAINER.search(names)) and not _NOT_CONTAINER.search(names)
 
 
@@ -200,11 +204,39 @@ def _repeated(container: Element) -> list[Element]:
         best = max(groups.values(), key=_text_size)
         threads = _with_replies(node, best)
         if len(threads) >= 2 and _text_size(best) >= 0.5 * _text_size(children):
-            return [c for c in threads if _is_comment_like(c)]
+            return [c for c in _heads(threads) if _is_comment_like(c)]
         if len(children) == 1 and len(best) == 1 and _single(children[0]):
             return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
+
+
+def _heads(threads: list[Element]) -> list[Element]:
+    """The comments of thread boxes that each hold a comment and a box of its replies, where no box
+    sits in another (``div.thread`` > ``article`` + ``div.replies`` > ``article``): the blocks of
+    one named kind in every box, more of them than boxes, none inside another; else the boxes."""
+    if any(_holds_kind(t, _signature(t)) for t in threads):
+        return threads  # boxes nested in boxes: the boxes are the comments (li.comment > ul > li.comment)
+    counts: list[dict[tuple[str, str], list[Element]]] = []
+    for thread in threads:
+        found: dict[tuple[str, str], list[Element]] = {}
+        for inner in thread.iterdescendants():
+            if isinstance(inner.tag, str) and inner.get("class") and inner.tag not in NEVER_TEXT:
+                found.setdefault(_signature(inner), []).append(inner)
+        counts.append(found)
+    shared = set(counts[0]).intersection(*counts[1:])
+    for key in sorted(shared, key=lambda k: _depth(counts[0][k][0], threads[0])):  # the outermost first
+        heads = [e for c in counts for e in c[key]]
+        if len(heads) <= len(threads) or any(_holds_kind(e, key) for e in heads):
+            continue
+        if all(_text_size([e]) >= _MIN_TEXT for e in heads):
+            return heads
+    return threads
+
+
+def _holds_kind(tag: Element, key: tuple[str, str]) -> bool:
+    """Whether a block holds another block of the given kind."""
+    return any(_signature(inner) == key for inner in tag.iterdescendants(key[0]))
 
 
 def _with_replies(node: Element, best: list[Element]) -> list[Element]:
@@ -232,8 +264,10 @@ def _single(tag: Element) -> bool:
 def _is_signed(tag: Element) -> bool:
     """A name or date element, or a signature line at the block's start or end."""
     lines = [line for b in blocks(tag) for line in b.text.split("\n")]
-    return _has(tag, "time") or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e)) or any(
-        read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:])
+    return (
+        _has(tag, "time")
+        or any(_SIGNED.search(n) for e in tag.iterdescendants() for n in classes(e))
+        or any(read_signature(line, UTC) is not None for line in (*lines[:2], *lines[-2:]))
     )
 
 
@@ -271,14 +305,25 @@ def _is_furniture_child(tag: Element, repeated: bool = False) -> bool:
     the list is not, nor a comment with its own reply form (one of several blocks of its kind), nor a
     list of such comments. A call to sign in or subscribe ("Become a member to comment") is the
     system's box, not a comment."""
-    if tag.tag in NEVER_TEXT or tag.tag in ("form", "h1", "h2", "h3", "h4", "nav"):
+    if tag.tag in NEVER_TEXT or tag.tag in ("h1", "h2", "h3", "h4", "nav") or is_entry_form(tag):
         return True
     if not repeated and _INVITATION.search(f"{tag.get('class') or ''} {tag.get('id') or ''}"):
         return True
-    forms = list(tag.iterdescendants("form"))
+    forms = [form for form in tag.iterdescendants("form") if is_entry_form(form)]
     if not forms or repeated or _text_size([tag]) - _text_size(forms) >= _FORM_WRAPPER:
         return False
     return sum(_in_comment(form, tag) for form in forms) < 2
+
+
+def is_entry_form(tag: Element) -> bool:
+    """A form a reader writes in (a text field, a box, a list, a button); a form of hidden fields
+    only is a wrapper of text (old Reddit holds each comment's text in its edit form)."""
+    if tag.tag != "form":
+        return False
+    for control in tag.iterdescendants("textarea", "select", "button", "input"):
+        if control.tag != "input" or str(control.get("type") or "text").lower() != "hidden":
+            return True
+    return False
 
 
 def _in_comment(form: Element, top: Element) -> bool:
@@ -298,13 +343,21 @@ def _is_comment_like(tag: Element) -> bool:
     found = blocks(tag)
     text = sum(len(b.text) for b in found)
     links = sum(b.link_chars for b in found)
-    if not text or links >= 0.5 * text:
+    if not text:
         return False
-    return (
-        text >= _MIN_TEXT
-        or _has(tag, "time")
-        or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
-    )
+    if links >= 0.5 * text:
+        return _prose(found) and _signed_by_markup(tag)  # a short comment among its linked name, date, buttons
+    return text >= _MIN_TEXT or _signed_by_markup(tag)
+
+
+def _signed_by_markup(tag: Element) -> bool:
+    """A ``<time>``, or an element whose class names an author, a date or a user."""
+    return _has(tag, "time") or any(_SIGNED.search(name) for e in tag.iterdescendants() for name in classes(e))
+
+
+def _prose(found: list[Block]) -> bool:
+    """A paragraph of written text without links ("X on Post title" lines of a widget have none)."""
+    return any(len(b.text) - b.link_chars >= _MIN_TEXT and " " in b.text for b in found)
 
 
 def _has(tag: Element, name: str) -> bool:

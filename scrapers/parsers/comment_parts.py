@@ -14,7 +14,7 @@ from .comment_signature import NAME_LENGTH, is_action, looks_dated
 from .text import Element, blocks, classes, inline_text, never_text, squash, text_of
 
 _AUTHOR = re.compile(
-    r"auth?or|user_?name|user-name|user(?:$|\s)|nick|(?:^|[-_])name(?:$|[-_])|[a-z]Name(?:$|[-_A-Z])", re.I
+    r"auth?or|user_?name|user-name|user(?:$|\s)|nick|(?:^|[-_\s])name(?:$|[-_\s])|[a-z]Name(?:$|[-_A-Z\s])", re.I
 )
 _NOT_AUTHOR = re.compile(
     r"avatar|photo|image|img|pic|icon|badge|rank|group|role|bio|count|about|info|link-list|reply|parent|fans"

@@ -46,6 +46,7 @@ _DIGIT = re.compile(r"\d").search
 _DATED_DEPTH = 8  # levels between a comment block and the date in its signature, at most
 _TEXT_NODE = 300  # characters: a signature's date sits in a short run of text, not in a paragraph of prose
 _DATED = re.compile(r"\d{4}|\d:\d\d")
+_REVIEWS = re.compile(r"schema\.org/(?:Review|Product|[A-Za-z]*Rating)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -79,20 +80,32 @@ def signed_blocks(page: Page, tz: tzinfo) -> list[Element]:
     for parent in list(with_dates.values()):
         if parent.tag in NEVER_TEXT or len(parent) < 2:
             continue
-        for members in _groups(parent, with_dates):
+        for members in _groups(page, parent, with_dates):
             run = _run(page, members, tz)
             if run and (best is None or run.size > best.size):
                 best = run
     return best.elements if best else []
 
 
-def _groups(parent: Element, with_dates: dict[int, Element]) -> Iterator[list[Element]]:
-    """The children of each kind, where two of them or more hold a date."""
-    groups: dict[tuple[str, str], list[Element]] = {}
+def _groups(page: Page, parent: Element, with_dates: dict[int, Element]) -> Iterator[list[Element]]:
+    """The children of each kind, where two of them or more hold a date, cut where a paragraph of
+    another kind stands between two of them: comments follow one another, while quoted posts
+    (embedded tweets) or dated boxes stand between the paragraphs of an article."""
+    runs: dict[tuple[str, str], list[list[Element]]] = {}
+    cut: set[tuple[str, str]] = set()  # the kinds that a paragraph of another kind followed
     for child in parent:
-        if isinstance(child.tag, str) and child.tag in _ITEM_TAGS:
-            groups.setdefault(kind(child), []).append(child)
-    return (members for members in groups.values() if sum(id(m) in with_dates for m in members) >= 2)
+        if not isinstance(child.tag, str):
+            continue
+        own = kind(child) if child.tag in _ITEM_TAGS else None
+        if own is not None:
+            if own not in runs or own in cut:
+                runs.setdefault(own, []).append([])
+                cut.discard(own)
+            runs[own][-1].append(child)
+        if page.text_size(child) > _HEADING_LENGTH:
+            cut |= {k for k in runs if k != own}
+    found = (members for kinds in runs.values() for members in kinds)
+    return (members for members in found if sum(id(m) in with_dates for m in members) >= 2)
 
 
 def _run(page: Page, members: list[Element], tz: tzinfo) -> Run | None:
@@ -100,9 +113,10 @@ def _run(page: Page, members: list[Element], tz: tzinfo) -> Run | None:
     if len(signed) < 2 or len(signed) < 0.6 * len(members):
         return None
     elements = [m for m, _ in signed]
-    if not _different_readers([s for _, s in signed]) or not _plain_blocks(elements) or _excerpts(elements):
+    names = {s.author for _, s in signed if s.author}
+    if not _different_readers([s for _, s in signed]) or not _plain_blocks(elements, names) or _excerpts(elements):
         return None
-    if not after_heading(page, elements[0]) or _unseen(elements[0]):
+    if not after_heading(page, elements[0]) or _unseen(elements[0]) or is_review(elements[0]):
         return None
     threads = [e for m in elements for e in _with_replies(page, m, tz)]
     return Run(threads, sum(page.text_size(m) for m in elements))
@@ -183,10 +197,11 @@ def _different_readers(signatures: list[Signature]) -> bool:
     return len(set(names)) >= min(3, max(2, len(names) // 2))
 
 
-def _plain_blocks(elements: list[Element]) -> bool:
-    """Written text, not teasers (a block holding a heading) nor link lists."""
+def _plain_blocks(elements: list[Element], names: set[str]) -> bool:
+    """Written text, not teasers (a block holding a heading, other than its signature's name: some
+    systems print the reader's name as an ``<h4>``) nor link lists."""
     for element in elements:
-        if any(isinstance(t.tag, str) and t.tag in HEADINGS for t in element.iterdescendants()):
+        if any(t.tag in HEADINGS and inline_text(t) not in names for t in element.iter(*HEADINGS)):
             return False
     found = [b for e in elements for b in blocks(e)]
     text = sum(len(b.text) for b in found)
@@ -234,6 +249,15 @@ def _heading_like(page: Page, tag: Element) -> bool:
 
 def _unseen(element: Element) -> bool:
     return any(never_text(t) for t in (element, *element.iterancestors()))
+
+
+def is_review(element: Element) -> bool:
+    """A customer's review of a product (schema.org ``Review``, or an item of a ``Product``): signed
+    and dated like a comment, but a verdict on the thing sold, not a reply to the article."""
+    for tag in (element, *element.iterancestors()):
+        if _REVIEWS.search(str(tag.get("itemtype") or "")) or tag.get("itemprop") in ("review", "reviews"):
+            return True
+    return False
 
 
 # --- segments: signatures beside the text -------------------------------------------------------------

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from .article import Comment
-from .comment_items import Item, generic_items, item_key
+from .comment_items import Item, generic_items, is_entry_form, item_key
 from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
 from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
 from .comment_threads import flat_parents
+from .comment_tidy import tidy
 from .dateparse import parse_iso, zone
 from .dates import read_element
 from .page import Page, jsonld_types
@@ -35,14 +36,15 @@ GENERIC_AUTHOR = (
     ".username", ".user-name",
 )  # fmt: skip
 GENERIC_DATE = (
-    "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", ".comment-date", ".comment-metadata",
-    ".commentmetadata", ".comment-meta", ".comment_date", ".commentDate", ".post-meta time", ".date",
-    ".timestamp",
+    "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", "abbr.published", ".comment-date",
+    ".comment-metadata", ".commentmetadata", ".comment-meta", ".comment_date", ".commentDate", ".post-meta time",
+    ".date", ".timestamp",
 )  # fmt: skip
 _META_WORDS = re.compile(
     r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
     r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share"
-    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile)"
+    r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile"
+    r"|user[a-z]+|author[a-z]+)"  # compounds: "userinfo", "usertitle", "authorbox"
     r"(?:$|[-_\s])",
     re.I,
 )
@@ -61,10 +63,12 @@ _TEXT_NAMES = re.compile(r"(?:^|[-_\s])(?:text|body|content|message)(?:$|[-_\s])
 _SAID_DOTS = re.compile(r"(?<=\S)\s+[^\W\d]+\s*(?:\.\.\.|…)$")
 _ADDRESS = re.compile(r"\w\.\w|/|@")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NAME_BOXES = frozenset({"span", "a", "b", "strong", "cite"})  # inline: a block beside the date is text
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
 _TOOLBAR = 40  # characters of a last line of links that is the item's toolbar, not its text
+_BUTTON = 12  # characters of a last link alone on its line that is a button ("Thread", "Permalink")
 _PARAGRAPH = 40  # characters of a paragraph of a comment's own text
 _NOTICE_LENGTH = 200  # characters: a notice is a line or two, a comment that quotes one is longer
 
@@ -122,7 +126,10 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         if not text or (not page.profile and _not_a_comment(text)):
             continue
         author = author or _author_name(shown_name(loose[0]) if loose[0] is not None else None)
-        raw, published = _date(page, date_tag if date_tag is not None else loose[1], tz)
+        date_tag = date_tag if date_tag is not None else loose[1]
+        raw, published = _date(page, date_tag, tz)
+        if not author and raw and not page.profile:
+            author = _name_beside(date_tag)
         if author and raw and raw in author:  # a box of name and date ("by NAME » DATE"): the name
             author = _name_in(author_tag if author_tag is not None else loose[0], raw) or clean_name(
                 author.replace(raw, " ")
@@ -135,7 +142,23 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         comments.append(Comment(ids[id(item.element)], parent, author, published, raw, text))
         kept.append(item.element)
     parents = flat_parents(kept, [c.comment_id for c in comments], [c.parent_id for c in comments])
-    return [replace(c, parent_id=p) if p != c.parent_id else c for c, p in zip(comments, parents, strict=True)]
+    threaded = [replace(c, parent_id=p) if p != c.parent_id else c for c, p in zip(comments, parents, strict=True)]
+    if page.profile:
+        return threaded
+    return tidy(threaded, frozenset(inline_text(h) for e in kept for h in e.iter(*_HEADINGS)))
+
+
+def _name_beside(date: Element | None) -> str | None:
+    """The name in the inline element just before the date's, where no class names it (hashed
+    class names: ``<span class="css-1rn6ksd">NAME</span><time>3h</time>``); the element after it
+    is as often the text."""
+    sibling = date.getprevious() if date is not None else None
+    if sibling is None or not isinstance(sibling.tag, str) or sibling.tag not in _NAME_BOXES:
+        return None
+    text = inline_text(sibling)
+    if not text or len(text) > NAME_LENGTH or looks_dated(text) or is_action(text):
+        return None
+    return None if "/" in text or "@" in text else clean_name(text)  # a link to a site is no name
 
 
 def _name_in(box: Element | None, raw: str) -> str | None:
@@ -182,7 +205,7 @@ def _signed(
                 break
     if paragraphs_ and paragraphs_[0] and item.element.tag == "li":
         paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
-    text = "\n\n".join("\n".join(x for x in p if x) for p in paragraphs_)
+    text = "\n\n".join(line for line in ("\n".join(x for x in p if x) for p in paragraphs_) if line)
     return author, raw, published, text.strip()
 
 
@@ -248,18 +271,28 @@ def _text(page: Page, item: Item, parts: Parts, own: Callable[[Element], bool], 
     def skip(tag: Element) -> bool:
         return never_text(tag) or not own(tag) or id(tag) in meta or _is_meta(tag)
 
+    def skip_named(tag: Element) -> bool:
+        return never_text(tag) or not own(tag) or id(tag) in meta
+
     kept = [part for part in item.parts if id(part) not in meta]  # a <dt> that is the author line
-    shown = [b for part in kept for b in blocks(part, skip) if not _NUMBER_ONLY.match(b.text)]
-    while len(shown) > 1 and _toolbar(shown[-1]):
-        shown.pop()  # a last line of links: the item's toolbar ("Like (7) Reply"), in any language
+    for skipped in (skip, skip_named):
+        shown = [b for part in kept for b in blocks(part, skipped) if not _NUMBER_ONLY.match(b.text)]
+        while len(shown) > 1 and _toolbar(shown[-1]):
+            shown.pop()  # a last line of links: the item's toolbar ("Like (7) Reply"), in any language
+        if shown:
+            break
+        # The class words took every block: they named the whole item ("b-leaf-poster-user"), so
+        # read it again with only the author and date elements left out.
     return "\n\n".join(b.text for b in shown)
 
 
 def _toolbar(block: Block) -> bool:
-    """A short line of two words or more, all link text, and no address (a reader's signature link
-    to their blog is their text)."""
+    """A short line all of link text, and no address (a reader's signature link to their blog is
+    their text): two words or more, or one short word (a button of a row of buttons, one a line)."""
     text = block.text
-    return len(text) <= _TOOLBAR and block.link_chars >= 0.9 * len(text) and " " in text and not _ADDRESS.search(text)
+    if block.link_chars < 0.9 * len(text) or _ADDRESS.search(text):
+        return False
+    return len(text) <= _TOOLBAR if " " in text else len(text) <= _BUTTON  # "Reply Thread", "Link"
 
 
 def _not_a_comment(text: str) -> bool:
@@ -272,7 +305,7 @@ def _is_meta(tag: Element) -> bool:
     """An element around the text (author, date, toolbar); one that holds a paragraph of text is not
     (the comment's text can sit inside its author block), nor one that holds the element named for
     the text (``div.comment-box.avatar-indent`` around ``div.comment-body``)."""
-    if tag.tag in ("form", "nav", "footer", "header", "img"):
+    if tag.tag in ("nav", "footer", "header", "img") or is_entry_form(tag):
         return True
     parent = tag.getparent()
     if parent is not None and parent.tag in _HEADINGS:

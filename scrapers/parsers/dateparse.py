@@ -25,7 +25,10 @@ _TIME = re.compile(
     r"(?:\s*(?P<utc>GMT|UTC|Z)?\s*(?P<off>[+-]\d{2}:?\d{2})?)?",
     re.I,
 )
-_NUMERIC = re.compile(r"(?<![\d.:/])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])")
+# "12.03.2013", "03/12/13", and the Czech and Slovak "12. 3. 2013" (spaced: only with a full year)
+_NUMERIC = re.compile(
+    r"(?<![\d.:/])(?P<a>\d{1,2})(?P<sep>[./-]|\.\s(?=\d{1,2}\.\s\d{4}))(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"
+)
 _YMD = re.compile(r"(?<![\d.:/])(?P<y>\d{4})\s?[./]\s?(?P<m>\d{1,2})\s?[./]\s?(?P<d>\d{1,2})(?![\d/])")
 _CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
 _TIME_BEFORE = re.compile(
@@ -44,7 +47,7 @@ _MONTH_DAY = re.compile(
 _YEAR_MONTH_DAY = re.compile(
     r"(?<![\d.:/-])(?P<y>\d{4})\.?,?\s+(?P<mon>[^\W\d_]{3,}\.?)\s+(?P<d>\d{1,2})(?![\d:]|,?\s*\d{4})",
 )
-_JOINT = re.compile(r"\s*(?:at|um|à|a las|alle|в|saat|@|-|–|,|/)\s*", re.I)
+_JOINT = re.compile(r"\s*(?:at|um|às|à|a las|alle|om|o|v|kl\.|в|saat|@|-|–|,|/)\s*", re.I)
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 

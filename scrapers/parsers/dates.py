@@ -130,8 +130,17 @@ _ORIGINALLY = re.compile(
 )
 # Words without which no _ORIGINALLY phrase can be on the page (a substring test costs a thousandth
 # of running the case-insensitive pattern over the whole markup).
-_ORIGINALLY_WORDS = ("originally", "first published", "first posted", "first appeared", "first ran", "впервые",
-                     "ursprünglich", "publié", "publicad")
+_ORIGINALLY_WORDS = (
+    "originally",
+    "first published",
+    "first posted",
+    "first appeared",
+    "first ran",
+    "впервые",
+    "ursprünglich",
+    "publié",
+    "publicad",
+)
 
 
 def _says_first_published(markup: str) -> bool:
