@@ -21,7 +21,8 @@ from .boilerplate import names_of, words_of
 from .text import Element, inline_text, never_text, squash, text_of
 
 # The words a credit's label is made of, by what they say, in the languages of our sites and their
-# neighbours (en, de, fr, es, it, pt, nl, pl, ru, az, tr, hu): a label names the picture's kind or says
+# neighbours: the EU's and its neighbours' (en, de, fr, es, it, pt, nl, pl, cs, sk, hu, ro, hr, sl,
+# sv, no, da, fi, et, lt, lv, el, bg, uk, ru, az, tr): a label names the picture's kind or says
 # "source" or "credit". Kept as one table so that a language is added to every kind at once.
 _LABEL_WORDS = {
     "photo": (
@@ -34,6 +35,10 @@ _LABEL_WORDS = {
         "фото(?:графия)?",
         "foto(?:şəkil)?",
         "fotó",
+        "φωτο(?:γραφία)?",
+        "valokuva",
+        "снимка",
+        "snímek",
     ),
     "picture": (
         "images?",
@@ -49,6 +54,15 @@ _LABEL_WORDS = {
         "görsel",
         "resim",
         "obraz",
+        "kuva(?:t)?",
+        "kép",
+        "εικόνα",
+        "obrázek",
+        "slika",
+        "зображення",
+        "bilde",
+        "billede",
+        "pilt",
     ),
     "drawing": (
         "illustrations?",
@@ -72,6 +86,13 @@ _LABEL_WORDS = {
         "карта",
         "xəritə",
         "harita",
+        "kartta",
+        "γράφημα",
+        "χάρτης",
+        "grafiikka",
+        "kuvitus",
+        "ilustrace",
+        "ілюстрація",
         "charts?",
         "composite",
         "montage",
@@ -90,6 +111,18 @@ _LABEL_WORDS = {
         "источник",
         "mənbə",
         "kaynak",
+        "lähde",
+        "källa",
+        "kilde",
+        "zdroj",
+        "forrás",
+        "surs[aă]",
+        "izvor",
+        "джерело",
+        "πηγή",
+        "allikas",
+        "šaltinis",
+        "avots",
         "credits?",
         "crédit",
         "cr[ée]dito",
@@ -100,7 +133,7 @@ _KIND = rf"(?:{'|'.join(w for words in _LABEL_WORDS.values() for w in words)})(?
 # "Photo", "Image credit", "Photo by", "Photo courtesy of", "Источник фото".
 LABEL = rf"{_KIND}(?:\s+(?:{_KIND}|by|courtesy(?:\s+of)?))?"
 _SEPARATOR = r"(?:\s*[:：]|\s+[/|—–-](?=\s))"  # "Photo: X", "Photo / X", "Фото — X"
-_ABBREVIATED = r"(?:fot|rys|il|phot|ill)\.(?=\s)"  # "Fot. X" (Polish), "Ill. X": the dot is the separator
+_ABBREVIATED = r"(?:fot|rys|il|phot|ill|nuotr|φωτ)\.(?=\s)"  # "Fot. X" (Polish), "Ill. X": the dot is the separator
 _LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
 # An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
 _NAME = r"[^\W\d_][\w'’.&-]*"
@@ -148,8 +181,8 @@ _HIDDEN_LABEL_END = re.compile(r"(?:,|…|\.\.\.)\s*$")  # the forms screen-read
 _LABEL_SIZE = 40  # characters
 _HIDDEN_LABEL_WORDS = 4  # "Image caption,", "Şəklin alt yazısı,", "Подпись к фото,"
 # Buttons drawn as text inside a caption ("hide caption", "toggle caption", "expand"): no caption's words.
-_COUNTER = re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$")
-_COUNTER_SIZE = 16  # characters
+_COUNTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?P<at>\d{1,3})\s*(?:/|\s[^\W\d_]{1,4}\s)\s*(?P<of>\d{1,3})\s*$")
+_COUNTER_SIZE = 24  # characters
 _CONTROL_WORDS = frozenset({"toggle", "hide", "expand", "collapse", "btn", "button", "readmore", "showmore"})
 
 
@@ -179,9 +212,13 @@ def shown(element: Element) -> bool:
 
 
 def is_counter(element: Element) -> bool:
-    """A leaf whose text is a slide's place in a slideshow ("3 / 12"): no caption's words."""
+    """A leaf whose text is a slide's place in a slideshow ("3 / 12", "Bild 3 von 12", "3 of 12"):
+    two numbers, the first no larger, with a slash or one short word between them, in any language."""
     text = element.text
-    return not len(element) and text is not None and len(text) <= _COUNTER_SIZE and bool(_COUNTER.match(text))
+    if len(element) or text is None or len(text) > _COUNTER_SIZE:
+        return False
+    match = _COUNTER.match(text)
+    return match is not None and int(match["at"]) <= int(match["of"])
 
 
 def is_control(element: Element) -> bool:

@@ -29,6 +29,7 @@ link after the credit (a licensing shop's) is no part of the caption.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
 _WORDED = re.compile(r"[^\W_]")  # a letter or a digit
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PLAYER_NAMES = ("video", "player")
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,36 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
     for element in candidates:
         if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
-        if _is_gallery(element) or inside_furniture(page, element, region):
+        if _is_gallery(element) or inside_furniture(page, element, region) or _holds_poster(page, element):
             continue
         if not any(_is_single(parent) for parent in element.iterancestors()):
             yield element
+
+
+def _holds_poster(page: Page, container: Element) -> bool:
+    picture = next(container.iter(*pictures(page)), None)
+    if picture is None:
+        return False
+    return _is_poster(picture) or (_names_player(container) and _has_play_control(container))
+
+
+def _is_poster(picture: Element) -> bool:
+    """A video's poster (its still before it plays): a picture in a player, whose caption is the
+    video's. The player says so by its tag, or by the class of the picture's own wrapper (class names
+    are English on any site) with a play button beside the picture; a class alone may be a layout's
+    (Tailwind's ``aspect-video``) or say only that a video can replace the photo."""
+    ancestors = list(itertools.islice(picture.iterancestors(), _LOOSE_REACH))
+    if any(a.tag in ("video", "iframe") for a in ancestors):
+        return True
+    return bool(ancestors) and _names_player(ancestors[0]) and _has_play_control(ancestors[0])
+
+
+def _names_player(element: Element) -> bool:
+    return any(word in name for name in element_names(element) for word in _PLAYER_NAMES)
+
+
+def _has_play_control(element: Element) -> bool:
+    return next(element.iter("button"), None) is not None
 
 
 def _is_single(element: Element) -> bool:
@@ -313,7 +341,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     """The caption of a picture outside any figure: a lightbox's ``data-caption``, an element with a
     caption's class after it in its block (or a credit), or a caption or credit line right below it."""
     url = picture_url(page, image)
-    if url is None:
+    if url is None or _is_poster(image):
         return None
     link = image.getparent()
     for owner in (image, link):
@@ -326,7 +354,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
             break
         holder = _caption_after(page, image, parent)
         if holder is not None:
-            return _from_holder(page, url, holder, parent, claimed)
+            return _from_holder(page, url, holder, parent, claimed, _line_before(page, holder, image))
         if any(is_other_picture(page, other, image) for other in parent.iter(*pictures(page))):
             break  # beyond this block, captions belong to the other picture
         node = parent
@@ -336,14 +364,34 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     return None
 
 
-def _from_holder(page: Page, url: str, holder: Element, block: Element | None, claimed: set[int]) -> Caption | None:
+def _from_holder(
+    page: Page, url: str, holder: Element, block: Element | None, claimed: set[int], before: Element | None = None
+) -> Caption | None:
     if id(holder) in claimed:
         return None
     claimed.add(id(holder))
     text, credit = split_credit(holder, page)
     if credit.text is None and block is not None:
         credit = _credit_after(page, holder)
+    if before is not None and not text and id(before) not in claimed:
+        claimed.add(id(before))
+        text = shown_text(before)
     return Caption(url, text, credit.text, credit.url) if text or credit.text else None
+
+
+def _line_before(page: Page, holder: Element, image: Element) -> Element | None:
+    """The short line between a picture and the credit line under it ("<p><em>Text</em></p><p><em>
+    Foto: X</em></p>" in a post's body): the caption the credit closes. Not a title, nor a link."""
+    if is_caption_named(holder) or not (is_credit_element(holder) or _is_credit_line(holder)):
+        return None
+    line = next((s for s in holder.itersiblings(preceding=True) if isinstance(s.tag, str)), None)
+    if line is None or page.position.get(id(line), 0) <= page.position.get(id(image), 0):
+        return None
+    if line.tag in _HEADINGS or next(line.iter("a", *pictures(page)), None) is not None:
+        return None
+    if line.get("class") and not is_caption_named(line):  # a named field of another kind ("span.license")
+        return None
+    return line if 0 < page.text_size(line) < _PROSE and shown_text(line) else None
 
 
 def _credit_after(page: Page, holder: Element) -> Credit:
