@@ -8,7 +8,9 @@ such labels are never part of what a caption shows. A phrase states one with a l
 "Photo / X", "Фото — X", "Illustration: X", "Image by: X", "(Image credit: X)", "Şəkil: X"), a
 copyright sign, or "courtesy of"; the label is not part of the credit. Without a label, an
 attribution in agency form ends a caption ("REUTERS/Name", "(AP Photo/Name)", "(Name/The Paper)"),
-names only. A label may be an element of its own before the text ("Credit…", a BBC page's
+names only, in parentheses or brackets ("[Name/Reuters]"), or after a bar that follows the caption's
+last sentence ("… Hamburg. | Name/Getty Images"). A slideshow's counter ("3 / 12", "Bild 3 von 12")
+is no part of a caption. A label may be an element of its own before the text ("Credit…", a BBC page's
 "ŞƏKLİN MƏNBƏYİ, "), in any language. A line that is nothing but
 a credit, under a picture, is a caption with a credit and no text.
 """

@@ -25,6 +25,14 @@ copy of its text); a credit is split from the caption: an element marked as one,
 one. A line under a picture that is only a credit is a caption with a credit and no text. A
 caption's last element holding only names after a finished sentence is its credit (El País); a
 link after the credit (a licensing shop's) is no part of the caption.
+
+A credit line that closes a small block of lines makes the block the caption (iDNES's ``div.text``),
+and a short unnamed line between a picture and its credit line is the caption that credit closes
+(Sabah's italic lines). An element named both for a caption and for a credit is a caption unless one
+name holds both words (CNN's ``image__caption attribution`` is its caption, ``Caption-credit`` a
+credit). A heading after a picture is another story's or section's title: the search stops there, or
+in a small card looks only for the picture's credit. A video's poster gives no caption (the caption is
+the video's). A hero drawn as a ``background-image`` takes the caption line right after it.
 """
 
 from __future__ import annotations
@@ -361,6 +369,9 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     following = node.getnext()
     if following is not None and _is_caption_line(following):
         return _from_holder(page, url, following, None, claimed)
+    credit = following.getnext() if following is not None else None  # a line, then its credit line
+    if credit is not None and _line_before(page, credit, image) is following:
+        return _from_holder(page, url, credit, None, claimed, following)
     return None
 
 
