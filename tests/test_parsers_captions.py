@@ -149,3 +149,64 @@ def test_gallery_of_figures_gives_each_its_own_caption() -> None:
         ("https://x.example/g1.jpg", "Day 1"),
         ("https://x.example/g3.jpg", "Day 3"),
     ]
+
+
+def _article(inner: str) -> list[Caption]:
+    prose = "<p>" + "The council voted to extend the harbour after a long debate. " * 5 + "</p>"
+    return parse_article(f"<html><body><article>{prose}{inner}{prose}</article></body></html>", "https://x.example/a").captions
+
+
+def test_custom_picture_element_is_a_picture() -> None:
+    """A custom element whose tag ends in "image" or "img" (Forbes's ``<progressive-image>``) holds the picture."""
+    found = _article(
+        '<figure><div><progressive-image src="https://cdn.example/p.jpg"></progressive-image></div>'
+        "<figcaption><p>Ships at the pier.</p><small>getty</small></figcaption></figure>"
+    )
+    assert found == [Caption("https://cdn.example/p.jpg", "Ships at the pier.", "getty")]
+
+
+def test_slideshow_counter_is_no_caption_text() -> None:
+    found = _article(
+        '<figure><img src="/s1.jpg"><figcaption><span class="n">Bild 2 von 12</span> The quay.</figcaption></figure>'
+    )
+    assert found == [Caption("https://x.example/s1.jpg", "The quay.")]
+
+
+def test_caption_named_attribution_beside_a_credit_figcaption() -> None:
+    """CNN: the caption's element is also named "attribution"; the figcaption holds only the credit."""
+    found = _article(
+        '<div class="image"><div class="image__container"><img src="/c.jpg"></div><div class="image__metadata">'
+        '<div class="image__caption attribution"><span>Cranes at the terminal.</span></div>'
+        '<figcaption class="image__credit">Jane Roe/AP</figcaption></div></div>'
+    )
+    assert found == [Caption("https://x.example/c.jpg", "Cranes at the terminal.", "Jane Roe/AP")]
+
+
+def test_background_image_hero_takes_the_caption_line_after_it() -> None:
+    found = _article(
+        '<div class="hero" style="background-image: url(\'/hero.jpg\')"></div>'
+        '<div class="hero__caption">The port at dawn. <span class="credit">Photo by Ann Lee</span></div>'
+    )
+    assert found == [Caption("https://x.example/hero.jpg", "The port at dawn.", "Ann Lee")]
+
+
+def test_decorative_background_gives_no_caption() -> None:
+    """A background with something else after it (a title block) is decoration: nothing is searched further."""
+    found = _article(
+        '<div class="wrap"><div class="bg" style="background-image:url(/bg.jpg)"></div>'
+        '<div class="content"><div class="title-item-caption-bottom"><h1>Our work</h1></div></div></div>'
+    )
+    assert found == []
+
+
+def test_video_poster_with_play_button_gives_no_caption() -> None:
+    found = _article(
+        '<figure class="ArticleVideo"><div class="video-player"><img src="/poster.jpg"><button>Play</button></div>'
+        "<figcaption>Watch: how a container crosses the sea</figcaption></figure>"
+    )
+    assert found == []
+
+
+def test_short_line_before_a_credit_line_is_the_caption() -> None:
+    found = _article('<p><img src="/i.jpg"></p><p><em>The new quay</em></p><p><em>Fotoğraf: İHA</em></p>')
+    assert found == [Caption("https://x.example/i.jpg", "The new quay", "İHA")]

@@ -8,7 +8,9 @@ such labels are never part of what a caption shows. A phrase states one with a l
 "Photo / X", "Фото — X", "Illustration: X", "Image by: X", "(Image credit: X)", "Şəkil: X"), a
 copyright sign, or "courtesy of"; the label is not part of the credit. Without a label, an
 attribution in agency form ends a caption ("REUTERS/Name", "(AP Photo/Name)", "(Name/The Paper)"),
-names only. A label may be an element of its own before the text ("Credit…", a BBC page's
+names only, in parentheses or brackets ("[Name/Reuters]"), or after a bar that follows the caption's
+last sentence ("… Hamburg. | Name/Getty Images"). A slideshow's counter ("3 / 12", "Bild 3 von 12")
+is no part of a caption. A label may be an element of its own before the text ("Credit…", a BBC page's
 "ŞƏKLİN MƏNBƏYİ, "), in any language. A line that is nothing but
 a credit, under a picture, is a caption with a credit and no text.
 """
@@ -21,11 +23,12 @@ from .boilerplate import names_of, words_of
 from .text import Element, inline_text, never_text, squash, text_of
 
 # The words a credit's label is made of, by what they say, in the languages of our sites and their
-# neighbours (en, de, fr, es, it, pt, nl, pl, ru, az, tr): a label names the picture's kind or says
+# neighbours: the EU's and its neighbours' (en, de, fr, es, it, pt, nl, pl, cs, sk, hu, ro, hr, sl,
+# sv, no, da, fi, et, lt, lv, el, bg, uk, ru, az, tr): a label names the picture's kind or says
 # "source" or "credit". Kept as one table so that a language is added to every kind at once.
 _LABEL_WORDS = {
     "photo": (
-        "photo(?:graph)?s?",
+        "photo(?:graph(?:er)?)?s?",
         "photographie",
         "fotos?",
         "fotograf(?:ia|ía|ie)?s?",
@@ -33,6 +36,11 @@ _LABEL_WORDS = {
         "zdjęci[ae]",
         "фото(?:графия)?",
         "foto(?:şəkil)?",
+        "fotó",
+        "φωτο(?:γραφία)?",
+        "valokuva",
+        "снимка",
+        "snímek",
     ),
     "picture": (
         "images?",
@@ -48,6 +56,15 @@ _LABEL_WORDS = {
         "görsel",
         "resim",
         "obraz",
+        "kuva(?:t)?",
+        "kép",
+        "εικόνα",
+        "obrázek",
+        "slika",
+        "зображення",
+        "bilde",
+        "billede",
+        "pilt",
     ),
     "drawing": (
         "illustrations?",
@@ -71,6 +88,13 @@ _LABEL_WORDS = {
         "карта",
         "xəritə",
         "harita",
+        "kartta",
+        "γράφημα",
+        "χάρτης",
+        "grafiikka",
+        "kuvitus",
+        "ilustrace",
+        "ілюстрація",
         "charts?",
         "composite",
         "montage",
@@ -89,6 +113,18 @@ _LABEL_WORDS = {
         "источник",
         "mənbə",
         "kaynak",
+        "lähde",
+        "källa",
+        "kilde",
+        "zdroj",
+        "forrás",
+        "surs[aă]",
+        "izvor",
+        "джерело",
+        "πηγή",
+        "allikas",
+        "šaltinis",
+        "avots",
         "credits?",
         "crédit",
         "cr[ée]dito",
@@ -99,7 +135,7 @@ _KIND = rf"(?:{'|'.join(w for words in _LABEL_WORDS.values() for w in words)})(?
 # "Photo", "Image credit", "Photo by", "Photo courtesy of", "Источник фото".
 LABEL = rf"{_KIND}(?:\s+(?:{_KIND}|by|courtesy(?:\s+of)?))?"
 _SEPARATOR = r"(?:\s*[:：]|\s+[/|—–-](?=\s))"  # "Photo: X", "Photo / X", "Фото — X"
-_ABBREVIATED = r"(?:fot|rys|il|phot|ill)\.(?=\s)"  # "Fot. X" (Polish), "Ill. X": the dot is the separator
+_ABBREVIATED = r"(?:fot|rys|il|phot|ill|nuotr|φωτ)\.(?=\s)"  # "Fot. X" (Polish), "Ill. X": the dot is the separator
 _LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
 # An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
 _NAME = r"[^\W\d_][\w'’.&-]*"
@@ -117,7 +153,9 @@ _CREDIT_PATTERNS = (
     re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
     # after the caption's last sentence, or in parentheses at its end; each word a name's (capitalised)
     re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
-    re.compile(rf"\s*\(\s*{_SLASHED}\s*\)\s*$"),
+    re.compile(rf"\s*[(\[]\s*{_SLASHED}\s*[)\]]\s*$"),
+    # after a bar that follows the caption's last sentence ("… Hamburg. | Name/Getty Images"): names only
+    re.compile(r"(?<=[.!?…»”\"])\s+\|\s+(?P<credit>[^|]+?)\s*$"),
 )
 _CAPITALISED = re.compile(r"^[^\W\d_]*[A-ZÀ-ÞА-ЯЁƏÇĞİÖŞÜ]")  # "Mònica", "McNeil", "dpa" is not
 _PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
@@ -127,6 +165,7 @@ _LABEL_AT_START = re.compile(
     rf"^\s*(?P<open>[(\[])?\s*(?:{_ABBREVIATED}|{LABEL}(?:{_SEPARATOR}|\s+by\b)?)\s*(?P<rest>.*?)(?(open)[)\]])\s*$",
     re.I,
 )
+_CREDIT_LINE_WORDS = 20  # a label and a credit of names ("Foto: Omroep Zeeland / Dirk-Jan Gjeltema")
 _NAME_WORDS = 8  # words: a credit of names ("Gabriela Bhaskar for The New York Times")
 _COURTESY_AT_START = re.compile(r"^\s*courtesy(?:\s+of)?\s+", re.I)
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
@@ -144,6 +183,8 @@ _HIDDEN_LABEL_END = re.compile(r"(?:,|…|\.\.\.)\s*$")  # the forms screen-read
 _LABEL_SIZE = 40  # characters
 _HIDDEN_LABEL_WORDS = 4  # "Image caption,", "Şəklin alt yazısı,", "Подпись к фото,"
 # Buttons drawn as text inside a caption ("hide caption", "toggle caption", "expand"): no caption's words.
+_COUNTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?P<at>\d{1,3})\s*(?:/|\s[^\W\d_]{1,4}\s)\s*(?P<of>\d{1,3})\s*$")
+_COUNTER_SIZE = 24  # characters
 _CONTROL_WORDS = frozenset({"toggle", "hide", "expand", "collapse", "btn", "button", "readmore", "showmore"})
 
 
@@ -167,8 +208,19 @@ def is_reader_only(element: Element) -> bool:
 
 
 def shown(element: Element) -> bool:
-    """Skip rule for a caption's text: what a reader does not see, and the controls drawn as text."""
-    return never_text(element) or is_reader_only(element) or is_control(element)
+    """Skip rule for a caption's text: what a reader does not see, the controls drawn as text, and a
+    slideshow's counter ("3 / 12")."""
+    return never_text(element) or is_reader_only(element) or is_control(element) or is_counter(element)
+
+
+def is_counter(element: Element) -> bool:
+    """A leaf whose text is a slide's place in a slideshow ("3 / 12", "Bild 3 von 12", "3 of 12"):
+    two numbers, the first no larger, with a slash or one short word between them, in any language."""
+    text = element.text
+    if len(element) or text is None or len(text) > _COUNTER_SIZE:
+        return False
+    match = _COUNTER.match(text)
+    return match is not None and int(match["at"]) <= int(match["of"])
 
 
 def is_control(element: Element) -> bool:
@@ -212,6 +264,18 @@ def shown_text(element: Element) -> str:
     return inline_text(element, shown)
 
 
+def names_credit(name: str) -> bool:
+    """A class name (from :func:`element_names`) that holds a credit's word ("photocredit", "source",
+    "CaptionCredit-eowWKH" with its hash)."""
+    return any(word in name for word in _CREDIT_NAMES)
+
+
+def is_credit_line(text: str) -> bool:
+    """A line that is a credit and nothing else: a label or a copyright sign, then a few words ("Photo:
+    Harbour Board", "© Reuters"); not a labelled title ("Video: Inside the busiest port … 02:31")."""
+    return bool(CREDIT_LINE.match(text)) and len(text.split()) <= _CREDIT_LINE_WORDS
+
+
 def is_credit_element(element: Element) -> bool:
     """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
     if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
@@ -222,9 +286,11 @@ def is_credit_element(element: Element) -> bool:
     return label is not None and bool(_ONLY_A_LABEL.match(text_of(label)))
 
 
-def split_credit_text(full: str) -> tuple[str, str | None]:
-    """A caption line's text and its trailing credit phrase ("… (Photo: Reuters)")."""
-    for pattern in _CREDIT_PATTERNS:
+def split_credit_text(full: str, *, barred: bool = True) -> tuple[str, str | None]:
+    """A caption line's text and its trailing credit phrase ("… (Photo: Reuters)"); with ``barred``,
+    names after a bar too ("… Hamburg. | Name/Getty Images"), which only a caption's own element may
+    end with (in a line under a picture, "Title! | Blog Name" is a link list's item)."""
+    for pattern in _CREDIT_PATTERNS if barred else _CREDIT_PATTERNS[:-1]:
         match = pattern.search(full)
         if match and (match.start() > 0 or CREDIT_LINE.match(full)) and _is_credit(pattern, match["credit"]):
             return tidy(full[: match.start()]), _unsigned(match["credit"]) or None
@@ -233,7 +299,7 @@ def split_credit_text(full: str) -> tuple[str, str | None]:
 
 def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
     """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
-    return pattern not in _CREDIT_PATTERNS[-2:] or is_names(credit)
+    return pattern not in _CREDIT_PATTERNS[-3:] or is_names(credit)
 
 
 def is_names(text: str) -> bool:

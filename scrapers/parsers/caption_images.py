@@ -5,6 +5,10 @@
 attribute whose name varies by script (``data-src``, ``data-hi-res-src``, ``data-original``…);
 ``<picture>`` may give it only in a ``<source srcset>``; some pages draw the picture as a ``div``
 with ``data-src`` or a schema.org ``contentUrl``. The real address is taken, never the placeholder.
+
+A picture may be a custom element (``<amp-img>``, Forbes's ``<progressive-image src>``, heise's
+``<a-img>``): a tag with a hyphen whose name ends in "img" or "image" is one, on any page. A hero
+picture may be a block's ``background-image`` (a block without text of its own, outside a link).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from .page import Page
 from .text import Element
 
 PICTURES = ("img", "amp-img")
+_CUSTOM_PICTURE_ENDS = ("img", "image")
+_BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*(['\"]?)(?P<url>[^'\")]+)\1\s*\)", re.I)
 _ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-srcset")
 _PLACEHOLDER = re.compile(
@@ -24,9 +30,36 @@ _ICON = 64  # pixels: a picture this small is an icon or a badge, not a photo wi
 _IMAGE_ADDRESS = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:$|[?#\s])|/images?/|/img/|/photos?/", re.I)
 
 
+def pictures(page: Page) -> tuple[str, ...]:
+    """The tags of the page's pictures: ``img``, ``amp-img`` and the page's custom picture elements."""
+    known = page.memo.get("picture_tags")
+    if not isinstance(known, tuple):
+        custom = (n for n in page.tag_names() if "-" in n and n.endswith(_CUSTOM_PICTURE_ENDS) and n not in PICTURES)
+        known = page.memo["picture_tags"] = PICTURES + tuple(sorted(custom))
+    return known
+
+
+def backdrops(page: Page) -> list[tuple[Element, str]]:
+    """Blocks drawn as a picture by their style's ``background-image``, with its address: no text of
+    their own and no link around them (a teaser card's background is another story's)."""
+    known = page.memo.get("backdrops")
+    if not isinstance(known, list):
+        known = page.memo["backdrops"] = []
+        for element in page.all_tags():
+            style = element.get("style")
+            match = _BACKGROUND.search(style) if style and "url(" in style else None
+            if match is None or page.text_size(element) or next(element.iterancestors("a"), None) is not None:
+                continue
+            url = page.absolute(match["url"].strip())
+            if url and _IMAGE_ADDRESS.search(url):
+                known.append((element, url))
+                page.memo.setdefault("picture_urls", {})[id(element)] = url  # what picture_url gives for it
+    return known
+
+
 def image_url(page: Page, container: Element) -> str | None:
     """The address of the first picture in ``container`` that has a real one."""
-    for img in container.iter(*PICTURES):
+    for img in container.iter(*pictures(page)):
         url = picture_url(page, img)
         if url is not None:
             return url
@@ -54,7 +87,7 @@ def picture_holders(page: Page) -> frozenset[int]:
     """The elements that hold a picture (keyed by ``id``), found once per page."""
     holders = page.memo.get("picture_holders")
     if not isinstance(holders, frozenset):
-        found = {id(a) for name in PICTURES for img in page.tags(name) for a in img.iterancestors()}
+        found = {id(a) for name in pictures(page) for img in page.tags(name) for a in img.iterancestors()}
         holders = page.memo["picture_holders"] = frozenset(found)
     return holders
 
@@ -73,7 +106,9 @@ def _picture_url(page: Page, img: Element) -> str | None:
 def is_other_picture(page: Page, element: Element, image: Element) -> bool:
     """Whether ``element`` is a picture other than ``image`` that could have a caption of its own: not
     the same picture again (its ``<noscript>`` copy), not an icon or a badge (an SVG file, a few pixels)."""
-    if element is image or element.tag not in PICTURES or next(element.iterancestors("noscript"), None) is not None:
+    if element is image or element.tag not in pictures(page):
+        return False
+    if next(element.iterancestors("noscript"), None) is not None:
         return False
     url = picture_url(page, element)
     if url is None or url == picture_url(page, image) or url.lower().split("?")[0].endswith(".svg"):

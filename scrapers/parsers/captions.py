@@ -25,10 +25,19 @@ copy of its text); a credit is split from the caption: an element marked as one,
 one. A line under a picture that is only a credit is a caption with a credit and no text. A
 caption's last element holding only names after a finished sentence is its credit (El País); a
 link after the credit (a licensing shop's) is no part of the caption.
+
+A credit line that closes a small block of lines makes the block the caption (iDNES's ``div.text``),
+and a short unnamed line between a picture and its credit line is the caption that credit closes
+(Sabah's italic lines). An element named both for a caption and for a credit is a caption unless one
+name holds both words (CNN's ``image__caption attribution`` is its caption, ``Caption-credit`` a
+credit). A heading after a picture is another story's or section's title: the search stops there, or
+in a small card looks only for the picture's credit. A video's poster gives no caption (the caption is
+the video's). A hero drawn as a ``background-image`` takes the caption line right after it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,19 +45,28 @@ from dataclasses import dataclass
 from .article import Caption
 from .boilerplate import names_of, words_of
 from .caption_credits import (
-    CREDIT_LINE,
     caption_label,
     credit_text,
     element_names,
     is_credit_element,
+    is_credit_line,
     is_names,
+    names_credit,
     shown,
     shown_text,
     split_credit_text,
     strip_label,
     tidy,
 )
-from .caption_images import PICTURES, image_url, is_other_picture, picture_holders, picture_url
+from .caption_images import (
+    PICTURES,
+    backdrops,
+    image_url,
+    is_other_picture,
+    picture_holders,
+    picture_url,
+    pictures,
+)
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
 from .text import Element, inline_text, squash, text_of
@@ -68,6 +86,8 @@ _LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its 
 _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
 _WORDED = re.compile(r"[^\W_]")  # a letter or a digit
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PLAYER_NAMES = ("video", "player")
 
 
 @dataclass(frozen=True)
@@ -114,11 +134,15 @@ def _dom_captions(page: Page) -> list[Caption]:
             caption = caption or _beside(page, container, block, claimed)
             if caption is not None:
                 found.append((page.position.get(id(container), 0), caption))
-            used.update(id(img) for img in container.iter(*PICTURES))
+            used.update(id(img) for img in container.iter(*pictures(page)))
         for image in _loose_images(page, block, used, lead):
             caption = _loose_caption(page, image, block, claimed)
             if caption is not None:
                 found.append((page.position.get(id(image), 0), caption))
+        for backdrop, url in _backdrops_in(page, block, used):
+            caption = _backdrop_caption(page, backdrop, url, block, claimed)
+            if caption is not None:
+                found.append((page.position.get(id(backdrop), 0), caption))
     return [caption for _, caption in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -129,10 +153,36 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
     for element in candidates:
         if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
-        if _is_gallery(element) or inside_furniture(page, element, region):
+        if _is_gallery(element) or inside_furniture(page, element, region) or _holds_poster(page, element):
             continue
         if not any(_is_single(parent) for parent in element.iterancestors()):
             yield element
+
+
+def _holds_poster(page: Page, container: Element) -> bool:
+    picture = next(container.iter(*pictures(page)), None)
+    if picture is None:
+        return False
+    return _is_poster(picture) or (_names_player(container) and _has_play_control(container))
+
+
+def _is_poster(picture: Element) -> bool:
+    """A video's poster (its still before it plays): a picture in a player, whose caption is the
+    video's. The player says so by its tag, or by the class of the picture's own wrapper (class names
+    are English on any site) with a play button beside the picture; a class alone may be a layout's
+    (Tailwind's ``aspect-video``) or say only that a video can replace the photo."""
+    ancestors = list(itertools.islice(picture.iterancestors(), _LOOSE_REACH))
+    if any(a.tag in ("video", "iframe") for a in ancestors):
+        return True
+    return bool(ancestors) and _names_player(ancestors[0]) and _has_play_control(ancestors[0])
+
+
+def _names_player(element: Element) -> bool:
+    return any(word in name for name in element_names(element) for word in _PLAYER_NAMES)
+
+
+def _has_play_control(element: Element) -> bool:
+    return next(element.iter("button"), None) is not None
 
 
 def _is_single(element: Element) -> bool:
@@ -189,7 +239,19 @@ def _caption_holder(page: Page, container: Element, text_selector: str | None) -
             e for e in container.iterdescendants()
             if isinstance(e.tag, str) and is_caption_named(e) and next(e.iter(*PICTURES), None) is None
         ]  # fmt: skip
-    return holders[0] if holders else None
+    captions = [h for h in holders if not _is_credit_only(h)]  # CNN's figcaption holds only the credit
+    return (captions or holders)[0] if holders else None
+
+
+def _is_credit_only(element: Element) -> bool:
+    """An element marked as a credit and not as a caption. A name that holds both says credit
+    (``span.Caption-credit``, ``caption__credit``); else a name that says caption wins over one that
+    says credit (CNN's ``div.image__caption.attribution`` is the caption)."""
+    if not is_credit_element(element):
+        return False
+    names = element_names(element)
+    captions = [name for name in names if any(stem in name for stem in _CAPTION_STEMS)]
+    return not captions or any(names_credit(name) for name in captions)
 
 
 def _caption(page: Page, container: Element, text_selector: str | None) -> Caption | None:
@@ -223,7 +285,7 @@ def _credit_beside(page: Page, container: Element, holder: Element | None) -> Cr
 def _marks_credit(element: Element, holder: Element | None) -> bool:
     """A credit element, or beside a caption a short line after a label in the screen-reader form
     ("ŞƏKLİN MƏNBƏYİ, Getty Images"): a figure's line that is not its caption names its source."""
-    if is_credit_element(element):
+    if _is_credit_only(element):
         return True
     label = caption_label(element) if element is not holder and element.tag != "figcaption" else None
     if label is None or next(element.iter(*PICTURES), None) is not None:
@@ -245,12 +307,37 @@ def _titled(page: Page, container: Element) -> Caption | None:
 def _beside(page: Page, container: Element, block: Element, claimed: set[int]) -> Caption | None:
     """A figure without a caption of its own whose caption follows it, in the block around it
     (``<figure><img></figure><div class="media-news__caption">``): looked for as for a loose picture."""
-    image = next((img for img in container.iter(*PICTURES) if picture_url(page, img)), None)
+    image = next((img for img in container.iter(*pictures(page)) if picture_url(page, img)), None)
     return _loose_caption(page, image, block, claimed) if image is not None else None
 
 
+def _backdrops_in(page: Page, block: Element, used: set[int]) -> Iterator[tuple[Element, str]]:
+    """Blocks drawn as pictures (a hero's ``background-image``) in ``block`` or being it."""
+    for backdrop, url in backdrops(page):
+        if id(backdrop) in used or not (backdrop is block or _inside(backdrop, block)):
+            continue
+        if backdrop is block or not inside_furniture(page, backdrop, block):
+            used.add(id(backdrop))
+            yield backdrop, url
+
+
+def _backdrop_caption(page: Page, backdrop: Element, url: str, block: Element, claimed: set[int]) -> Caption | None:
+    """A drawn picture's caption: the caption line right after it, or after the wrapper it ends. A
+    background is often decoration (a parallax layer behind a title), so nothing further is searched."""
+    node = backdrop
+    for _ in range(_LOOSE_REACH):
+        following = next((s for s in node.itersiblings() if isinstance(s.tag, str)), None)
+        if following is not None:
+            return _from_holder(page, url, following, None, claimed) if _is_caption_line(following) else None
+        parent = node.getparent()
+        if node is block or parent is None or parent is block:
+            return None
+        node = parent
+    return None
+
+
 def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> Iterator[Element]:
-    for image in region.iter(*PICTURES):
+    for image in region.iter(*pictures(page)):
         if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)):
             continue
         if not inside_furniture(page, image, region):
@@ -262,7 +349,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     """The caption of a picture outside any figure: a lightbox's ``data-caption``, an element with a
     caption's class after it in its block (or a credit), or a caption or credit line right below it."""
     url = picture_url(page, image)
-    if url is None:
+    if url is None or _is_poster(image):
         return None
     link = image.getparent()
     for owner in (image, link):
@@ -275,24 +362,47 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
             break
         holder = _caption_after(page, image, parent)
         if holder is not None:
-            return _from_holder(page, url, holder, parent, claimed)
-        if any(is_other_picture(page, other, image) for other in parent.iter(*PICTURES)):
+            return _from_holder(page, url, holder, parent, claimed, _line_before(page, holder, image))
+        if any(is_other_picture(page, other, image) for other in parent.iter(*pictures(page))):
             break  # beyond this block, captions belong to the other picture
         node = parent
     following = node.getnext()
     if following is not None and _is_caption_line(following):
         return _from_holder(page, url, following, None, claimed)
+    credit = following.getnext() if following is not None else None  # a line, then its credit line
+    if credit is not None and _line_before(page, credit, image) is following:
+        return _from_holder(page, url, credit, None, claimed, following)
     return None
 
 
-def _from_holder(page: Page, url: str, holder: Element, block: Element | None, claimed: set[int]) -> Caption | None:
+def _from_holder(
+    page: Page, url: str, holder: Element, block: Element | None, claimed: set[int], before: Element | None = None
+) -> Caption | None:
     if id(holder) in claimed:
         return None
     claimed.add(id(holder))
     text, credit = split_credit(holder, page)
     if credit.text is None and block is not None:
         credit = _credit_after(page, holder)
+    if before is not None and not text and id(before) not in claimed:
+        claimed.add(id(before))
+        text = shown_text(before)
     return Caption(url, text, credit.text, credit.url) if text or credit.text else None
+
+
+def _line_before(page: Page, holder: Element, image: Element) -> Element | None:
+    """The short line between a picture and the credit line under it ("<p><em>Text</em></p><p><em>
+    Foto: X</em></p>" in a post's body): the caption the credit closes. Not a title, nor a link."""
+    if is_caption_named(holder) or not (is_credit_element(holder) or _is_credit_line(holder)):
+        return None
+    line = next((s for s in holder.itersiblings(preceding=True) if isinstance(s.tag, str)), None)
+    if line is None or page.position.get(id(line), 0) <= page.position.get(id(image), 0):
+        return None
+    if line.tag in _HEADINGS or next(line.iter("a", *pictures(page)), None) is not None:
+        return None
+    if line.get("class") and not is_caption_named(line):  # a named field of another kind ("span.license")
+        return None
+    return line if 0 < page.text_size(line) < _PROSE and shown_text(line) else None
 
 
 def _credit_after(page: Page, holder: Element) -> Credit:
@@ -319,22 +429,29 @@ def _innermost_credit(element: Element) -> Element:
 def _caption_after(page: Page, image: Element, block: Element) -> Element | None:
     """The caption of the picture in ``block``: the block itself when it is a wrapper named for a
     caption around this one picture, else the first element after the picture whose class says
-    caption or credit, or whose text is a credit line; never past another picture or the article's prose."""
+    caption or credit, or whose text is a credit line; never past another picture or the article's
+    prose. A heading is a story's or a section's title: past it, in a small block (a card), only the
+    picture's credit may follow; in a larger one, nothing of this picture does."""
     own = shown_text(block) if is_caption_named(block) else ""
-    if own and len(own) <= _LOOSE_TEXT and all(other is image for other in block.iter(*PICTURES)):
+    if own and len(own) <= _LOOSE_TEXT and all(other is image for other in block.iter(*pictures(page))):
         return block
     credit: Element | None = None
+    titled = False
     holders = picture_holders(page)
     for element in _after(image, block):
         if is_other_picture(page, element, image):
             break
+        if element.tag in _HEADINGS:
+            if page.text_size(block) > _LOOSE_TEXT:
+                break
+            titled = True
         size = page.text_size(element)
-        if not size or id(element) in holders:
+        if not size or id(element) in holders or (titled and credit is None and _inside_heading(element)):
             continue
         named = is_caption_named(element)
         if size > _LOOSE_TEXT or (element.tag == "p" and size >= _PROSE and not named):
             break
-        if (named and shown_text(element)) or _ends_with_credit(element) or _is_picture_title(page, element, image):
+        if not titled and _is_caption_of(page, element, image, named):
             return element
         if element.tag == "cite":  # a credit inside a caption; after a picture as often a story's byline
             continue
@@ -342,7 +459,35 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
             credit = element if shown_text(element) else None
         elif credit is not None and is_credit_element(element) and _inside(element, credit):
             credit = element  # the innermost of nested credit boxes (a credit beside a "buy" link)
-    return credit
+    return _lines_with(page, credit, block) if credit is not None else None
+
+
+def _is_caption_of(page: Page, element: Element, image: Element, named: bool) -> bool:
+    if named and shown_text(element):
+        return True
+    return _ends_with_credit(element) or _is_picture_title(page, element, image)
+
+
+def _inside_heading(element: Element) -> bool:
+    return element.tag in _HEADINGS or any(parent.tag in _HEADINGS for parent in element.iterancestors())
+
+
+def _lines_with(page: Page, credit: Element, block: Element) -> Element:
+    """The block of short lines that holds ``credit`` as its first or last line, else the credit:
+    under a picture, a wrapper of a line and a credit line (iDNES: ``<div><p>Text</p><p>foto: X</p>
+    </div>``, or the credit first) is its caption. Not a card's (a link among its lines)."""
+    parent = credit.getparent()
+    if parent is None or parent is block or page.text_size(parent) > _LOOSE_TEXT:
+        return credit
+    if next(parent.iter(*pictures(page)), None) is not None:
+        return credit
+    if any(not _inside(a, credit) for a in parent.iter("a") if a is not credit):
+        return credit
+    lines = [c for c in parent if isinstance(c.tag, str) and page.text_size(c)]
+    loose = (parent.text or "") + "".join(c.tail or "" for c in parent if isinstance(c.tag, str))
+    if len(lines) < 2 or loose.strip() or credit not in (lines[0], lines[-1]):
+        return credit
+    return parent
 
 
 def _inside(element: Element, ancestor: Element) -> bool:
@@ -350,7 +495,7 @@ def _inside(element: Element, ancestor: Element) -> bool:
 
 
 def _is_credit_line(element: Element) -> bool:
-    return bool(CREDIT_LINE.match(squash(text_of(element))))
+    return is_credit_line(squash(text_of(element, " ")))
 
 
 def _after(image: Element, block: Element) -> Iterator[Element]:
@@ -377,7 +522,7 @@ def _is_caption_line(element: Element) -> bool:
     if not text or len(text) > _LOOSE_TEXT or next(element.iter(*PICTURES), None) is not None:
         return False
     return (
-        bool(CREDIT_LINE.match(text))
+        is_credit_line(text)
         or is_caption_named(element)
         or is_credit_element(element)
         or _ends_with_credit(element)
@@ -389,7 +534,7 @@ def _ends_with_credit(element: Element) -> bool:
     line = shown_text(element)
     if len(line) > _CREDITED_LINE:
         return False
-    text, credit = split_credit_text(line)
+    text, credit = split_credit_text(line, barred=False)
     if not text.endswith(_SENTENCE_ENDS) or credit is None:  # "The quay at night. Fot. X", not "Video: X"
         return False
     return is_names(credit) or (len(credit.split()) <= _SHORT_CREDIT and not credit.endswith(_SENTENCE_ENDS))
@@ -409,8 +554,8 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
             return text, Credit(stated, _link_for(holder, stated, page))
         return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
-    marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and is_credit_element(e)), None)
-    for fallback in (_small_print_after, _names_after):
+    marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and _is_credit_only(e)), None)
+    for fallback in (_small_print_after, _names_after, _credit_line_of):
         marked = marked if marked is not None else fallback(holder)
 
     label = caption_label(holder)
@@ -463,6 +608,16 @@ def _names_after(holder: Element) -> Element | None:
     if next(last.iter("a", "h1", "h2", "h3", "h4", "h5", "h6"), None) is not None:
         return None  # a link or a heading: another story's title, not a photographer
     return last if before.endswith(_SENTENCE_ENDS) and is_names(shown_text(last)) else None
+
+
+def _credit_line_of(holder: Element) -> Element | None:
+    """A caption made of lines in their own elements whose first or last line is a credit line
+    ("<p>Image: Move.org</p><p><em>You can get …</em></p>"): that line is the credit."""
+    children = [c for c in holder if isinstance(c.tag, str) and not shown(c) and shown_text(c)]
+    loose = (holder.text or "") + "".join(c.tail or "" for c in holder if isinstance(c.tag, str))
+    if len(children) < 2 or loose.strip():
+        return None
+    return next((c for c in (children[0], children[-1]) if is_credit_line(shown_text(c))), None)
 
 
 def _truncated_copies(holder: Element) -> set[int]:

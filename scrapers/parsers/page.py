@@ -93,6 +93,10 @@ class Page:
         """Every ``<name>`` element of the page, in document order (from the index: no tree walk)."""
         return self._by_name.get(name, [])
 
+    def tag_names(self) -> list[str]:
+        """The names of the page's element kinds (from the index: no tree walk)."""
+        return list(self._by_name)
+
     def all_tags(self) -> list[Element]:
         return self._elements
 
