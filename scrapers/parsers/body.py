@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .body_boxes import is_box
+from .body_boxes import is_box, is_follow_line, is_overlay, one_of_a_run
 from .body_clean import ends_with_statement, normalise
-from .body_names import body_furniture, hidden_by_name, stem_furniture
+from .body_names import body_furniture, gallery_frame, hidden_by_name, stem_furniture
 from .body_tail import structural_end
 from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
 from .byline import shows_byline_date
@@ -122,6 +122,9 @@ _AMID_PROSE = 150  # ... this many characters of prose ...
 _AMID_SHARE = 0.5  # ... and this share of the words of the page outside links
 _ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
 _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
+_BOX_LABEL = 40  # characters: the label of a box of links ("Читайте также", "Lesen Sie auch")
+_SENTENCE_END = re.compile(r"[.!?;,:…]\s*$")
+_DIGIT = re.compile(r"\d")
 _REPEAT = 40  # characters: a paragraph this long that was already read may be a repeat ...
 _LONG_REPEAT = 80  # ... and is one alone when this long
 _ENOUGH = 0.6  # a marked container is kept when it holds this share of the best block's value
@@ -261,8 +264,12 @@ class FurnitureSkip:
             if entry[1] is None:
                 entry = self.kinds[key] = (None, stem_furniture(tag), entry[2], entry[3])
             kind = Furniture.SURE if entry[1] else None
+            if kind is None and gallery_frame(tag, self.size(tag)) and not one_of_a_run(tag, 2):
+                kind = Furniture.LIKELY  # one frame, not the cards of a gallery of them
         if kind is None and self.article and (_is_call_to_action(tag, self.size(tag)) or self._box(tag)):
             kind = Furniture.SURE  # a pitch or a box of links set into the text (see body_boxes)
+        if kind is None and is_overlay(tag, self.size(tag), self.prose(tag)):
+            kind = Furniture.SURE  # a bar laid over the page: a consent notice, a pop-up
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
             return True  # a consent dialog's legal text, the page's footer: however long
         if kind is None or self.size(tag) >= self.limit:
@@ -278,7 +285,8 @@ class FurnitureSkip:
         return not has_prose(tag)
 
     def _box(self, tag: Element) -> bool:
-        return is_box(tag, self.size(tag), self.prose(tag))
+        size = self.size(tag)
+        return is_box(tag, size, self.prose(tag)) or is_follow_line(tag, size)
 
 
 def _is_call_to_action(tag: Element, size: int) -> bool:
@@ -524,7 +532,9 @@ def _keep(found: list[Block], source: str) -> list[Block]:
     if source == "profile":
         return found
     titles = _section_titles(found)
-    kept = [b for n, b in enumerate(found) if not (_link_line(b) and n not in titles) and not _is_label(b.text)]
+    links = [_link_line(b) and n not in titles for n, b in enumerate(found)]
+    labels = _box_labels(found, links)
+    kept = [b for n, b in enumerate(found) if not links[n] and n not in labels and not _is_label(b.text)]
     seen: set[str] = set()
     repeated = []
     for block in kept:
@@ -538,6 +548,55 @@ def _keep(found: list[Block], source: str) -> list[Block]:
         if in_run or len(kept[n].text) >= _LONG_REPEAT:
             drop.add(n)
     return [b for n, b in enumerate(kept) if n not in drop]
+
+
+def _box_labels(found: list[Block], links: list[bool]) -> set[int]:
+    """The labels of boxes of links set into the text ("Читайте также", "Lesen Sie auch", "Related"):
+    a short line of words (no sentence, no heading, no figures), followed by link lines that are dropped, in an
+    element that holds nothing else of the text. Once its links are gone the label would stand alone, in any
+    language; a box with one link is no box to ``body_boxes``, whose label is left here."""
+    labels: set[int] = set()
+    for n, block in enumerate(found[:-1]):
+        if links[n] or not links[n + 1] or block.link_chars or len(block.text) > _BOX_LABEL:
+            continue  # most blocks: not a plain short line over a link line
+        if block.element.tag in _HEADINGS:
+            continue  # a heading over links names what they point to (a product over its shops)
+        if _SENTENCE_END.search(block.text) or _DIGIT.search(block.text):
+            continue  # a sentence; a byline or a date line ("by Ann Lee on May 3, 2012") over share links
+        end = n + 1
+        while end < len(found) and links[end]:
+            end += 1
+        box = _common_ancestor(block.element, found[end - 1].element)
+        if box is None or box.tag in ("body", "html", "article", "main") or _has_likes(box):
+            continue  # the page itself, or one of a run of cards alike (a round-up's products)
+        outside = (found[n - 1] if n else None, found[end] if end < len(found) else None)
+        if not any(b is not None and _under(b.element, box) for b in outside):
+            labels.add(n)
+    return labels
+
+
+def _common_ancestor(first: Element, last: Element) -> Element | None:
+    mine = {id(first)} | {id(a) for a in first.iterancestors()}
+    for element in (last, *last.iterancestors()):
+        if id(element) in mine:
+            return element
+    return None
+
+
+def _has_likes(box: Element) -> bool:
+    """The box, or its parent, has a sibling of its tag and first class: an item of a list."""
+    for node in (box, box.getparent()):
+        parent = node.getparent() if node is not None else None
+        if node is None or parent is None:
+            return False
+        kind = classes(node)[:1]
+        if any(s is not node and s.tag == node.tag and classes(s)[:1] == kind for s in parent):
+            return True
+    return False
+
+
+def _under(element: Element, box: Element) -> bool:
+    return element is box or any(a is box for a in element.iterancestors())
 
 
 def _section_titles(found: list[Block]) -> set[int]:
