@@ -132,10 +132,11 @@ _LD_MORE = 0.7  # JSON-LD articleBody is read when the page shows less than this
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
 
 
-# What each tag's names say, shared by the walks over one page: furniture by its words, whether a
-# part of a name holds a furniture stem (None until asked), hidden by its class, hidden also from
-# screen readers. (Tuples of plain values: the collector stops tracking them, unlike lists.)
-Kinds = dict[int, tuple[Furniture | None, bool | None, bool, bool]]
+# What each tag's names and shape say, shared by the walks over one page: furniture by its words (or
+# a bar laid over the page), furniture of the article's text by a stem of a name or a gallery's frame
+# (None until asked, False: none), hidden by its class, hidden also from screen readers. (Tuples of
+# plain values: the collector stops tracking them, unlike lists.)
+Kinds = dict[int, tuple[Furniture | None, Furniture | bool | None, bool, bool]]
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ class FurnitureSkip:
         key = id(tag)
         entry = self.kinds.get(key)
         if entry is None:  # what the tag's names say, read once a page (see Kinds)
-            entry = self.kinds[key] = (body_furniture(tag), None, *hidden_by_name(tag))
+            entry = self.kinds[key] = (body_furniture(tag) or self._overlay(tag), None, *hidden_by_name(tag))
         if name in CONTROLS or ((is_hidden(tag) or entry[3 if self.article else 2]) and not _folded(tag)):
             return self.size(tag) < self.limit
         kind = entry[0]
@@ -262,14 +263,10 @@ class FurnitureSkip:
             # by the prose the block holds); not while the article is looked for: a forum's posts or
             # a listing's teasers may be the page's content.
             if entry[1] is None:
-                entry = self.kinds[key] = (None, stem_furniture(tag), entry[2], entry[3])
-            kind = Furniture.SURE if entry[1] else None
-            if kind is None and gallery_frame(tag, self.size(tag)) and not one_of_a_run(tag, 2):
-                kind = Furniture.LIKELY  # one frame, not the cards of a gallery of them
+                entry = self.kinds[key] = (None, self._in_text(tag), entry[2], entry[3])
+            kind = entry[1] if isinstance(entry[1], Furniture) else None
         if kind is None and self.article and (_is_call_to_action(tag, self.size(tag)) or self._box(tag)):
             kind = Furniture.SURE  # a pitch or a box of links set into the text (see body_boxes)
-        if kind is None and is_overlay(tag, self.size(tag), self.prose(tag)):
-            kind = Furniture.SURE  # a bar laid over the page: a consent notice, a pop-up
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
             return True  # a consent dialog's legal text, the page's footer: however long
         if kind is None or self.size(tag) >= self.limit:
@@ -283,6 +280,19 @@ class FurnitureSkip:
                 return not self.region
             return self.prose(tag) < self.prose_limit
         return not has_prose(tag)
+
+    def _overlay(self, tag: Element) -> Furniture | None:
+        """A bar laid over the page (a consent notice, a pop-up), whatever its names: see body_boxes."""
+        return Furniture.SURE if is_overlay(tag, self.size(tag), self.prose(tag)) else None
+
+    def _in_text(self, tag: Element) -> Furniture | bool:
+        """Furniture of the article's text by a stem of a name (sure, weighed by its prose), or a
+        gallery's frame (likely): one frame, not the cards of a gallery of them."""
+        if stem_furniture(tag):
+            return Furniture.SURE
+        if gallery_frame(tag, self.size(tag)) and not one_of_a_run(tag, 2):
+            return Furniture.LIKELY
+        return False
 
     def _box(self, tag: Element) -> bool:
         size = self.size(tag)
