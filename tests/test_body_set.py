@@ -10,6 +10,12 @@ quotes, key-points boxes) and sometimes dropped real text (tables, ``pre``, link
 article split across sibling sections). Each case names its markup family and its ``part``: when it
 was written. ``blind3`` (34 pages, 34 families, 14 languages) was written before the extractor was
 read or changed this session; ``blind3b`` after the change, from other families, to see it hold.
+``blind4`` (31 pages, 31 families, 12 languages: WordPress Astra / Jannah / GeneratePress, Drupal 9,
+Contao, Joomla 3 + K2, Ghost Source, Blogger Contempo, Hugo Docsy, Jekyll Minimal Mistakes, DLE, Bitrix,
+Liferay, beehiiv, phpBB, Discourse, WooCommerce, The Events Calendar, German, Austrian, Swiss, French,
+Italian, Spanish, Polish, Czech, Dutch, Russian, Turkish and Azerbaijani news sites) was written in the
+next session before its change; ``blind4b`` (9 pages: XenForo, Shopify, Divi, Craft CMS, a Habr-like
+platform, Hungarian, Swedish, Finnish and Portuguese news sites) after it, measured before any fix.
 
 Measures, per part: recall (must-have snippets kept / all must-have), precision (must-not snippets
 left out / all must-not), their F-score, and trafilatura's own precision (kept must-have / all kept
@@ -32,7 +38,7 @@ from tests.set_report import part_lines
 
 SET = Path(__file__).parent / "fixtures" / "bodyset" / "pages"
 CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
-PARTS = ("blind3", "blind3b")
+PARTS = ("blind3", "blind3b", "blind4", "blind4b")
 # Measured on main 576e8a2, before this round's change (recall, precision, F; trafilatura's precision):
 #   blind3  0.952, 0.901, 0.926 (0.874: near the 0.876 of the held-out 990 pages)
 #   blind3b 0.938, 0.957, 0.947 (0.938)
@@ -42,7 +48,19 @@ PARTS = ("blind3", "blind3b")
 # have "See it at Amazon" buttons) and were dropped, and so was a "contact" stem (a service page's
 # "contact-5 content-section"). Now: blind3 0.958, 0.961, 0.960 (0.947);
 # blind3b 0.969, 0.957, 0.963 (0.939). The bars hold that, per part.
-BARS = {"blind3": {"recall": 0.95, "precision": 0.96}, "blind3b": {"recall": 0.96, "precision": 0.95}}
+# body4 (recall, precision, F; trafilatura's precision), main e1769a6 → branch, trafilatura 2.3.1 beside:
+#   blind4  main 1.000, 0.937, 0.967 (0.913); branch 1.000, 0.976, 0.988 (0.965)
+#           trafilatura 0.971, 0.913, 0.941 (0.880)
+#   blind4b main 1.000, 0.912, 0.954 (0.881); branch, before any fix for it, the same
+#           trafilatura 1.000, 0.895, 0.944 (0.860)
+# blind4b's leaks (a review under a product, an event's box, a paywall pitch, a tips line, a 2-post
+# thread's "similar threads") have no structure that tells them without words: no fix was made for them.
+BARS = {
+    "blind3": {"recall": 0.95, "precision": 0.96},
+    "blind3b": {"recall": 0.96, "precision": 0.95},
+    "blind4": {"recall": 0.99, "precision": 0.97},
+    "blind4b": {"recall": 0.99, "precision": 0.91},
+}
 
 
 @dataclass(frozen=True)
@@ -94,9 +112,10 @@ def summary(results: list[Result]) -> dict[str, float]:
 
 def test_the_set_has_blind_pages_from_many_families() -> None:
     expected = [json.loads((c / "expected.json").read_text(encoding="utf-8")) for c in CASES]
-    blind = [e for e in expected if e["part"] == "blind3"]
-    assert len(blind) >= 30 and len({e["family"] for e in blind}) >= 25
-    assert len({e["language"] for e in blind}) >= 10
+    for part in ("blind3", "blind4"):
+        blind = [e for e in expected if e["part"] == part]
+        assert len(blind) >= 30 and len({e["family"] for e in blind}) >= 25, part
+        assert len({e["language"] for e in blind}) >= 10, part
     for e in expected:
         assert e["part"] in PARTS and 3 <= len(e["must_have"]) <= 6 and 3 <= len(e["must_not"]) <= 8
 

@@ -19,6 +19,9 @@ from typing import Any
 # 7: issue 16 and 19 of 2026-12-07: dates (published = first publication, dates in prose, shown day,
 #    htmldate fallback); bodies end at a box of other stories in any language, class-name stems,
 #    JSON-LD body as evidence; reader comments in unnamed markup; hreflang alternates.
+# 11 (with comments4's change, the same session): issue 16 body4: bars laid over the page (consent,
+#     pop-ups), follow-the-site lines, forum signatures and posters' profiles, a gallery's frame,
+#     reader counters, a lone link box's label.
 EXTRACTOR_VERSION = "11"
 
 

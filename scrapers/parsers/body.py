@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .body_boxes import is_box
+from .body_boxes import is_box, is_follow_line, is_overlay, one_of_a_run
 from .body_clean import ends_with_statement, normalise
-from .body_names import body_furniture, hidden_by_name, stem_furniture
+from .body_names import body_furniture, gallery_frame, hidden_by_name, stem_furniture
 from .body_tail import structural_end
 from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
 from .byline import shows_byline_date
@@ -122,6 +122,9 @@ _AMID_PROSE = 150  # ... this many characters of prose ...
 _AMID_SHARE = 0.5  # ... and this share of the words of the page outside links
 _ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
 _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
+_BOX_LABEL = 40  # characters: the label of a box of links ("Читайте также", "Lesen Sie auch")
+_SENTENCE_END = re.compile(r"[.!?;,:…]\s*$")
+_DIGIT = re.compile(r"\d")
 _REPEAT = 40  # characters: a paragraph this long that was already read may be a repeat ...
 _LONG_REPEAT = 80  # ... and is one alone when this long
 _ENOUGH = 0.6  # a marked container is kept when it holds this share of the best block's value
@@ -129,10 +132,11 @@ _LD_MORE = 0.7  # JSON-LD articleBody is read when the page shows less than this
 GENERIC_PAYWALL_TEXTS = ("subscribe to continue reading", "subscribe to read the full", "to read the full article")
 
 
-# What each tag's names say, shared by the walks over one page: furniture by its words, whether a
-# part of a name holds a furniture stem (None until asked), hidden by its class, hidden also from
-# screen readers. (Tuples of plain values: the collector stops tracking them, unlike lists.)
-Kinds = dict[int, tuple[Furniture | None, bool | None, bool, bool]]
+# What each tag's names and shape say, shared by the walks over one page: furniture by its words (or
+# a bar laid over the page), furniture of the article's text by a stem of a name or a gallery's frame
+# (None until asked, False: none), hidden by its class, hidden also from screen readers. (Tuples of
+# plain values: the collector stops tracking them, unlike lists.)
+Kinds = dict[int, tuple[Furniture | None, Furniture | bool | None, bool, bool]]
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,7 @@ class FurnitureSkip:
         key = id(tag)
         entry = self.kinds.get(key)
         if entry is None:  # what the tag's names say, read once a page (see Kinds)
-            entry = self.kinds[key] = (body_furniture(tag), None, *hidden_by_name(tag))
+            entry = self.kinds[key] = (body_furniture(tag) or self._overlay(tag), None, *hidden_by_name(tag))
         if name in CONTROLS or ((is_hidden(tag) or entry[3 if self.article else 2]) and not _folded(tag)):
             return self.size(tag) < self.limit
         kind = entry[0]
@@ -259,8 +263,8 @@ class FurnitureSkip:
             # by the prose the block holds); not while the article is looked for: a forum's posts or
             # a listing's teasers may be the page's content.
             if entry[1] is None:
-                entry = self.kinds[key] = (None, stem_furniture(tag), entry[2], entry[3])
-            kind = Furniture.SURE if entry[1] else None
+                entry = self.kinds[key] = (None, self._in_text(tag), entry[2], entry[3])
+            kind = entry[1] if isinstance(entry[1], Furniture) else None
         if kind is None and self.article and (_is_call_to_action(tag, self.size(tag)) or self._box(tag)):
             kind = Furniture.SURE  # a pitch or a box of links set into the text (see body_boxes)
         if kind is Furniture.SURE and (is_consent(tag) or name in _SEMANTIC_CHROME):
@@ -277,8 +281,22 @@ class FurnitureSkip:
             return self.prose(tag) < self.prose_limit
         return not has_prose(tag)
 
+    def _overlay(self, tag: Element) -> Furniture | None:
+        """A bar laid over the page (a consent notice, a pop-up), whatever its names: see body_boxes."""
+        return Furniture.SURE if is_overlay(tag, self.size(tag), self.prose(tag)) else None
+
+    def _in_text(self, tag: Element) -> Furniture | bool:
+        """Furniture of the article's text by a stem of a name (sure, weighed by its prose), or a
+        gallery's frame (likely): one frame, not the cards of a gallery of them."""
+        if stem_furniture(tag):
+            return Furniture.SURE
+        if gallery_frame(tag, self.size(tag)) and not one_of_a_run(tag, 2):
+            return Furniture.LIKELY
+        return False
+
     def _box(self, tag: Element) -> bool:
-        return is_box(tag, self.size(tag), self.prose(tag))
+        size = self.size(tag)
+        return is_box(tag, size, self.prose(tag)) or is_follow_line(tag, size)
 
 
 def _is_call_to_action(tag: Element, size: int) -> bool:
@@ -524,7 +542,9 @@ def _keep(found: list[Block], source: str) -> list[Block]:
     if source == "profile":
         return found
     titles = _section_titles(found)
-    kept = [b for n, b in enumerate(found) if not (_link_line(b) and n not in titles) and not _is_label(b.text)]
+    links = [_link_line(b) and n not in titles for n, b in enumerate(found)]
+    labels = _box_labels(found, links)
+    kept = [b for n, b in enumerate(found) if not links[n] and n not in labels and not _is_label(b.text)]
     seen: set[str] = set()
     repeated = []
     for block in kept:
@@ -538,6 +558,55 @@ def _keep(found: list[Block], source: str) -> list[Block]:
         if in_run or len(kept[n].text) >= _LONG_REPEAT:
             drop.add(n)
     return [b for n, b in enumerate(kept) if n not in drop]
+
+
+def _box_labels(found: list[Block], links: list[bool]) -> set[int]:
+    """The labels of boxes of links set into the text ("Читайте также", "Lesen Sie auch", "Related"):
+    a short line of words (no sentence, no heading, no figures), followed by link lines that are dropped, in an
+    element that holds nothing else of the text. Once its links are gone the label would stand alone, in any
+    language; a box with one link is no box to ``body_boxes``, whose label is left here."""
+    labels: set[int] = set()
+    for n, block in enumerate(found[:-1]):
+        if links[n] or not links[n + 1] or block.link_chars or len(block.text) > _BOX_LABEL:
+            continue  # most blocks: not a plain short line over a link line
+        if block.element.tag in _HEADINGS:
+            continue  # a heading over links names what they point to (a product over its shops)
+        if _SENTENCE_END.search(block.text) or _DIGIT.search(block.text):
+            continue  # a sentence; a byline or a date line ("by Ann Lee on May 3, 2012") over share links
+        end = n + 1
+        while end < len(found) and links[end]:
+            end += 1
+        box = _common_ancestor(block.element, found[end - 1].element)
+        if box is None or box.tag in ("body", "html", "article", "main") or _has_likes(box):
+            continue  # the page itself, or one of a run of cards alike (a round-up's products)
+        outside = (found[n - 1] if n else None, found[end] if end < len(found) else None)
+        if not any(b is not None and _under(b.element, box) for b in outside):
+            labels.add(n)
+    return labels
+
+
+def _common_ancestor(first: Element, last: Element) -> Element | None:
+    mine = {id(first)} | {id(a) for a in first.iterancestors()}
+    for element in (last, *last.iterancestors()):
+        if id(element) in mine:
+            return element
+    return None
+
+
+def _has_likes(box: Element) -> bool:
+    """The box, or its parent, has a sibling of its tag and first class: an item of a list."""
+    for node in (box, box.getparent()):
+        parent = node.getparent() if node is not None else None
+        if node is None or parent is None:
+            return False
+        kind = classes(node)[:1]
+        if any(s is not node and s.tag == node.tag and classes(s)[:1] == kind for s in parent):
+            return True
+    return False
+
+
+def _under(element: Element, box: Element) -> bool:
+    return element is box or any(a is box for a in element.iterancestors())
 
 
 def _section_titles(found: list[Block]) -> set[int]:

@@ -9,7 +9,12 @@ auch", "Leggi anche", "اقرأ أيضاً", "Veja também"). What they hold is 
 - a *pitch*: a little text around something to act on, a form's field or its submit button, a link
   to an app store or a donation platform (newsletter sign-ups, donation and app boxes).
 
-Neither is one of a run of boxes alike: a review's product cards ("See it at Amazon"), a round-up's
+- a *follow line*: a short line whose link is the site's page on a news aggregator or its messenger
+  channel ("Obserwuj nas w Wiadomościach Google", "Folge uns auf WhatsApp");
+- an *overlay*: a few lines and a labelled button that the page lays over itself, a direct child of
+  ``<body>`` (consent bars and pop-ups named "kvkk-bar" or "rodo-box" as often as "cookie-banner").
+
+Neither box is one of a run of boxes alike: a review's product cards ("See it at Amazon"), a round-up's
 recipes and an accordion's steps are the article's items.
 
 The body's walk (``FurnitureSkip``) reads these as furniture of the article's text, weighed like
@@ -37,7 +42,48 @@ _PITCH_HOSTS = re.compile(
     r"^https?://(?:[\w-]+\.)*(?:apps\.apple|itunes\.apple|play\.google|appgallery\.huawei|paypal|patreon"
     r"|ko-fi|buymeacoffee|liberapay|donorbox|steadyhq|opencollective)\.\w+(?:[/?#]|$)"
 )
+# Where a line asks its reader to follow the site: its page on a news aggregator, its channel on a
+# messenger (the channel itself, "t.me/name", not one of its posts that a story cites, "t.me/name/123").
+# (Google News itself is a subject of stories: only a publication's own page there is a follow link.)
+_FOLLOW_HOSTS = re.compile(
+    r"^https?://(?:news\.google\.\w+/(?:publications|s)/|(?:www\.)?whatsapp\.com/channel/"
+    r"|(?:t|telegram)\.me/\w+/?(?:[?#]|$))"
+)
+_LINE = 250  # characters: a line that only asks to follow the site is short
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def is_overlay(tag: Element, size: int, prose: int) -> bool:
+    """A bar or a box the page lays over itself, outside its layout: a direct child of ``<body>``
+    holding a few lines and a button ("Kabul Et", "Akzeptieren", "Got it"), a consent notice, an
+    app or newsletter pop-up, whatever the site names it ("kvkk-bar", "rodo-box")."""
+    if tag.tag not in _BOXES or size == 0 or size > _PITCH or prose:
+        return False
+    parent = tag.getparent()
+    if parent is None or parent.tag != "body":
+        return False
+    return any(_button(element) for element in tag.iter("button", "input"))
+
+
+def _button(element: Element) -> bool:
+    """A button whose label is words ("Kabul Et", "Aanmelden"): not a carousel's unlabelled dots
+    and arrows, nor a toggle that holds a passage."""
+    if element.tag == "input":
+        if (element.get("type") or "").lower() not in ("button", "submit"):
+            return False
+        label = element.get("value") or ""
+    else:
+        label = squash(text_of(element))
+    return len(label) <= _CONTROL_LABEL and bool(_LETTER.search(label))
+
+
+def is_follow_line(tag: Element, size: int) -> bool:
+    """A short paragraph or box whose link is the site's own page on a news aggregator or its
+    messenger channel ("Obserwuj nas w Wiadomościach Google", "Folge uns auf WhatsApp"), whatever
+    its words."""
+    if (tag.tag not in _BOXES and tag.tag != "p") or size == 0 or size > _LINE:
+        return False
+    return any(_FOLLOW_HOSTS.match(a.get("href") or "") for a in tag.iter("a"))
 
 
 def is_box(tag: Element, size: int, prose: int) -> bool:
@@ -48,11 +94,11 @@ def is_box(tag: Element, size: int, prose: int) -> bool:
     if tag.tag not in _BOXES or size == 0 or size > _BOX:
         return False
     if _links_box(tag):
-        return not _one_of_a_run(tag, 1)  # one box, not the items of a list (a review's product cards)
-    return size <= _PITCH and prose == 0 and _pitch(tag) and not _one_of_a_run(tag, _RUN_REACH)
+        return not one_of_a_run(tag, 1)  # one box, not the items of a list (a review's product cards)
+    return size <= _PITCH and prose == 0 and _pitch(tag) and not one_of_a_run(tag, _RUN_REACH)
 
 
-def _one_of_a_run(tag: Element, reach: int) -> bool:
+def one_of_a_run(tag: Element, reach: int) -> bool:
     """The box, or one of its nearest ancestors (``reach`` levels, the box included), has a sibling
     of its tag and first class."""
     node: Element | None = tag
@@ -99,7 +145,8 @@ def _may_hold_link_lines(tag: Element) -> bool:
 def _pitch(tag: Element) -> bool:
     """Something to act on: a form's field or its button, a link to an app store or to a donation
     platform. Not a link styled as a button, nor a plain button: product cards ("See it at Amazon"),
-    recipe round-ups and accordions have them, and they are the article's."""
+    recipe round-ups and accordions have them, and they are the article's (so do a video's "Play", a
+    testimonial's and a product's feature list: issue 16's body4 measured a plain button's cost)."""
     return any(_actionable(element) for element in tag.iter("input", "button", "select", "a"))
 
 

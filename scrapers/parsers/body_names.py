@@ -21,6 +21,7 @@ from .boilerplate import (
     Furniture,
     furniture,
     names_of,
+    words_of,
 )
 from .text import Element
 
@@ -35,6 +36,8 @@ STEMS = (
     # boxes at the end of a text: asks for contributions, readers' feedback
     # ("Is this page useful?"), and the channels of messengers sites point readers to
     "contribut", "feedback", "whatsapp", "telegram",
+    # counters of readers a CMS prints under a text ("itemHits": "Czytany 412 razy", "post-views")
+    "hits", "postviews", "pageviews", "viewcount",
 )  # fmt: skip
 _STEM_START = re.compile("^(?:" + "|".join(STEMS) + ")")
 _STEM_END = re.compile("(?:" + "|".join(STEMS) + ")s?$")
@@ -46,6 +49,10 @@ _MAYBE_MEANINGLESS = re.compile(r"/|(?:^|\s)(?:js|non|no|not|without)[-_]", re.I
 # A script hook ("js_readmore", "js-share"): it says what a script does, not what the block is.
 _HOOK = re.compile(r"^js[-_]", re.I)
 _NOT_ROLES = ("has-", "has_", "with-", "is-", "show-", "hide-on", "tag-", "category-", "format-", "type-", "status-")
+# Words that name furniture of the body's text only (other readers of names, captions and comments,
+# keep their own): a forum post's signature and its poster's profile ("Registered: …", "Posts: 1843"),
+# sure; an image gallery's frame (its counter, "View gallery"), likely: its captions are no text of the body.
+_BODY_SURE = frozenset({"signature", "postprofile", "userinfo", "userprofile"})
 _ROLES = {"navigation": Furniture.SURE, "menu": Furniture.SURE, "dialog": Furniture.SURE,
           "complementary": Furniture.LIKELY, "banner": Furniture.LIKELY, "contentinfo": Furniture.SURE}  # fmt: skip
 # Names of hidden blocks ("hidden", "d-none", "is-hidden", "visually-hidden" is for screen readers).
@@ -67,11 +74,32 @@ def body_furniture(tag: Element) -> Furniture | None:
     if tag.tag == "footer":
         return Furniture.LIKELY if kind is None else Furniture.SURE
     if kind is None:
-        return None  # names set aside can only take furniture words away
+        return _body_only(tag)  # names set aside can only take furniture words away
     raw = f"{tag.get('class') or ''} {tag.get('id') or ''}"
     if not _MAYBE_MEANINGLESS.search(raw):
         return kind  # most furniture: every name is read
     return furniture(tag, [n for n in names_of(tag) if not _meaningless(n)])
+
+
+def _body_only(tag: Element) -> Furniture | None:
+    raw = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
+    if "signature" not in raw and "profile" not in raw and "userinfo" not in raw:
+        return None  # most elements: no need to split their names into words
+    words = {w for name in names_of(tag) if not _meaningless(name) for w in words_of(name)}
+    return Furniture.SURE if words & _BODY_SURE else None
+
+
+_FRAME = 80  # characters: a gallery's frame holds a counter and a button's label, no more
+
+
+def gallery_frame(tag: Element, size: int) -> bool:
+    """An image gallery's frame set into the text ("Fotogalerie 14 fotografií", "View gallery"): its
+    captions are no text of the body, its counter and buttons no more. Read in the article's text
+    only: a landing page's "gallery" of cards may be the page's content."""
+    raw = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
+    if "gallery" not in raw or size > _FRAME:
+        return False  # most elements; and a gallery of cards with their text
+    return any("gallery" in words_of(name) for name in names_of(tag) if not _meaningless(name))
 
 
 def stem_furniture(tag: Element) -> bool:
