@@ -211,6 +211,9 @@ def _repeated(container: Element) -> list[Element]:
     return []
 
 
+_HEADS_SHARE = 0.5  # of the boxes' text: the comments and their replies hold most of it
+
+
 def _heads(threads: list[Element]) -> list[Element]:
     """The comments of thread boxes that each hold a comment and a box of its replies, where no box
     sits in another (``div.thread`` > ``article`` + ``div.replies`` > ``article``): the blocks of
@@ -224,11 +227,14 @@ def _heads(threads: list[Element]) -> list[Element]:
             if isinstance(inner.tag, str) and inner.get("class") and inner.tag not in NEVER_TEXT:
                 found.setdefault(_signature(inner), []).append(inner)
         counts.append(found)
-    shared = set(counts[0]).intersection(*counts[1:])
-    for key in sorted(shared, key=lambda k: _depth(counts[0][k][0], threads[0])):  # the outermost first
+    # In page order, then the outermost first (a set's order would change from run to run).
+    shared = [key for key in counts[0] if all(key in found for found in counts[1:])]
+    for key in sorted(shared, key=lambda k: _depth(counts[0][k][0], threads[0])):
         heads = [e for c in counts for e in c[key]]
         if len(heads) <= len(threads) or any(_holds_kind(e, key) for e in heads):
             continue
+        if _text_size(heads) < _HEADS_SHARE * _text_size(threads):
+            continue  # a badge or a meta line each comment has ("Positive comment"), not the comments
         if all(_text_size([e]) >= _MIN_TEXT for e in heads):
             return heads
     return threads
