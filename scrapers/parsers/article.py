@@ -19,7 +19,7 @@ from typing import Any
 # 7: issue 16 and 19 of 2026-12-07: dates (published = first publication, dates in prose, shown day,
 #    htmldate fallback); bodies end at a box of other stories in any language, class-name stems,
 #    JSON-LD body as evidence; reader comments in unnamed markup; hreflang alternates.
-EXTRACTOR_VERSION = "11"
+EXTRACTOR_VERSION = "12"
 
 
 @dataclass
