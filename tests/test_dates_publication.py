@@ -5,6 +5,12 @@ families before the code was read or changed for them; each part's share of exac
 and of modified days where the page shows one, is printed and held at a bar. Measured before any
 change: blind3 published 0.950 (38/40), modified 0.750 (12/16); blind3b (written after the blind3
 fixes, measured before fixing for it) published 0.875 (7/8), modified 0.500 (2/4). After: all 1.000.
+``blind4`` (32 hard pages: mixed page types, mostly German, Austrian and Swiss, dates only in the
+address, a byline in another language, a maintenance footer or a script's state, many dated
+distractors, no date at all) before any change: published 0.688 (22/32; htmldate 0.469),
+modified 0.778 (7/9); after: 1.000 (32/32), 0.889 (8/9). ``blind4b`` (10 pages, written after the
+blind4 fixes, measured before fixing for it): published 0.600 (6/10; main 0.700, htmldate 0.500),
+modified 1.000 (2/2); after: 0.900 (9/10), 1.000.
 
 ``fixtures/dates/*`` are hand-written pages of markup patterns that put another date next to the
 publication date (an update line, a date in a dek or caption, the UTC day of a late-evening post,
@@ -40,7 +46,9 @@ CASES = [case for case in ALL_CASES if _part(case) == "fixtures"]
 BLIND = sorted({_part(case) for case in ALL_CASES} - {"fixtures"})
 # The least share of exact days each blind part must keep (published, modified where labelled).
 # Measured on the code as it stood before any change for that part ("before") and after the fixes.
-BARS: dict[str, tuple[float, float]] = {"blind3": (1.0, 1.0), "blind3b": (1.0, 1.0)}
+BARS: dict[str, tuple[float, float]] = {
+    "blind3": (1.0, 1.0), "blind3b": (1.0, 1.0), "blind4": (1.0, 0.88), "blind4b": (0.9, 1.0),
+}  # fmt: skip
 
 
 def test_the_date_fixtures_are_there() -> None:
@@ -119,3 +127,21 @@ def test_a_span_of_days_under_the_headline_is_not_a_publication_date() -> None:
         "<p>Drei Tage Musik und Theater unter freiem Himmel, mit Kino am Samstagabend.</p></body></html>"
     )
     assert _day(extract(html, "https://verein.example/sommerfest")["published"]) is None
+
+
+def test_a_list_of_dated_rows_under_the_headline_is_not_a_byline() -> None:
+    html = (
+        "<html lang='de'><body><h1>Adventkonzert</h1><p>Die Stadtkapelle spielt Werke von Mozart.</p>"
+        "<ul class='more'><li>14.12.2024 – Krippenausstellung</li><li>31.12.2024 – Silvesterlauf</li></ul>"
+        "</body></html>"
+    )
+    assert _day(extract(html, "https://verein.example/advent")["published"]) is None
+
+
+def test_a_state_key_is_read_from_the_headlines_object_not_its_authors() -> None:
+    state = (
+        '{post:{title:"Nebenkosten im Altbau senken",author:{name:"J",createdAt:"2021-02-01T10:00:00Z"},'
+        'createdAt:"2022-09-14T08:12:44Z"},related:[{createdAt:"2022-12-20T09:00:00Z"}]}'
+    )
+    html = f"<html><body><h1>Nebenkosten im Altbau senken</h1><p>Text.</p><script>var s={state}</script></body></html>"
+    assert _day(extract(html, "https://blog.example/nebenkosten")["published"]) == "2022-09-14"

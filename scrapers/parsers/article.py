@@ -19,9 +19,12 @@ from typing import Any
 # 7: issue 16 and 19 of 2026-12-07: dates (published = first publication, dates in prose, shown day,
 #    htmldate fallback); bodies end at a box of other stories in any language, class-name stems,
 #    JSON-LD body as evidence; reader comments in unnamed markup; hreflang alternates.
-# 11 (with comments4's change, the same session): issue 16 body4: bars laid over the page (consent,
-#     pop-ups), follow-the-site lines, forum signatures and posters' profiles, a gallery's frame,
-#     reader counters, a lone link box's label.
+# 11 (2026-12-07/08 session, issue 16 blind parts 4): comments4 (signed items, depth from wrappers and
+#     margins, forum threads, Czech dates), captions4 (custom picture elements, background heroes,
+#     credit lines in blocks, EU label words, slideshow counters, video posters), body4 (bars laid
+#     over the page, follow-the-site lines, forum signatures, a gallery's frame, reader counters, a
+#     lone link box's label), dates4 (rows of dated lists, dates opening a headline, since-words,
+#     consent and ARIA blocks as elsewhere, app-state keys of the headline's object).
 EXTRACTOR_VERSION = "11"
 
 

@@ -24,12 +24,12 @@ UPDATED_NAMES = re.compile(r"updat|modif|edited|revis", re.I)
 # its verbs, "updated" and "changed/modified" (a site says either), as participle and as noun; for the
 # publication, the participle and the noun ("Data publicării", "Date de publication").
 UPDATED_WORDS = re.compile(
-    r"(?<![^\W\d_])(?:updated?|last\s+updated|modified|revised|edited|refreshed|reviewed|обновлен\w*|обновлено"
+    r"(?<![^\W\d_])(?:updated?|last\s+updated|modified|modifications?|revised|edited|refreshed|reviewed|обновлен\w*|обновлено"
     r"|изменен\w*|yenilən\w*|dəyişdiril\w*|güncellen\w*|güncelleme|değiştiril\w*|aktualisiert|aktualisierung"
     r"|geändert|mis\s+à\s+jour|modifié\w*|actualisé\w*|actualizad\w*|actualización|modificad\w*|aggiornat\w*"
     r"|aggiornamento|modificat\w*|modifica|atualizad\w*|atualização|zaktualizowan\w*|aktualizacja|zmienion\w*"
     r"|zmodyfikowan\w*|оновлен\w*|змінен\w*|bijgewerkt|gewijzigd|aangepast|uppdater\w*|ändrad|opdateret|ændret"
-    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour)(?![^\W\d_])",
+    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour|aktualizacj\w*)(?![^\W\d_])",
     re.I,
 )
 
@@ -39,7 +39,7 @@ PUBLISHED_WORDS = re.compile(
     r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
     r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet|publicat\w*|oluşturul\w*|создан\w*"
     r"|створен\w*|yaradıl\w*|geschrieben|creado|criado|creato|utworzon\w*|aangemaakt|publication|publicaci[oó]n"
-    r"|publicação|pubblicazione|veröffentlichung|publikacja|publicering|publicare|publicări\w*)(?![^\W\d_])",
+    r"|publicação|pubblicazione|veröffentlichung|publikacj\w*|publicering|publicare|publicări\w*)(?![^\W\d_])",
     re.I,
 )
 
@@ -245,21 +245,32 @@ def elsewhere(tag: Element, article: frozenset[int] = frozenset(), aside: bool =
     """Inside a block of other stories, of readers' comments, or of the site's menus (and, with
     ``aside``, in an ``<aside>``); ``article`` holds the elements around the article itself (the
     headline's), whose names say nothing here."""
-    for element in (tag, *tag.iterancestors()):
+    chain = [tag, *tag.iterancestors()]
+    # An article's own <footer> and what it holds are not another block for being named one
+    # ("theme-doc-footer-edit-meta-row"): "footer" says nothing there.
+    tags = [e.tag for e in chain]
+    own = _FOOTER_WORD if "footer" in tags and "article" in tags[tags.index("footer") :] else frozenset()
+    for element in chain:
         if element.tag in ("body", "html") or id(element) in article:
             return False
         own_footer = element.tag == "footer" and has_ancestor(element, "article")  # an article's footer: its byline
         if element.tag == "nav" or (aside and element.tag == "aside") or (element.tag == "footer" and not own_footer):
             return True
+        if element.get("role") in _SITE_LANDMARKS:
+            return True  # the site's menus and footer by their ARIA role ("banner" is on some articles' headers)
         # A BEM element ("article-header__footer") is part of its block: the block's name is what counts.
-        if any(_names_elsewhere(words_of(name.split("__")[0])) for name in names_of(element)):
+        if any(_names_elsewhere(words_of(name.split("__")[0]) - own) for name in names_of(element)):
             return True
     return False
 
 
 def _names_elsewhere(words: frozenset[str]) -> bool:
-    """A block named for teasers, menus or comments; the article's own footer ("entry-footer",
-    "article-footer") holds its byline, as an ``<article>``'s ``<footer>`` does."""
+    """A block named for teasers, menus or comments, or a cookie-consent banner (its dates are a
+    policy's; "cookiebar", "CybotCookiebotDialog", "onetrust-consent-sdk": a part of a word is enough);
+    the article's own footer ("entry-footer", "article-footer") holds its byline, as an ``<article>``'s
+    ``<footer>`` does."""
+    if any(part in word for word in words for part in _CONSENT_PARTS):
+        return True
     found = words & _ELSEWHERE_WORDS
     if found == {"footer"} and words & _OWN_FOOTER:
         return False
@@ -267,6 +278,9 @@ def _names_elsewhere(words: frozenset[str]) -> bool:
 
 
 _OWN_FOOTER = frozenset({"article", "post", "entry", "story"})
+_CONSENT_PARTS = ("cookie", "consent", "gdpr")
+_SITE_LANDMARKS = frozenset({"navigation", "contentinfo"})
+_FOOTER_WORD = frozenset({"footer"})
 
 
 def month_first(page: Page) -> bool:
@@ -290,6 +304,9 @@ def byline_dates(
     """The dates written just before and after the headline, in page order, each with the element
     that holds it, its label ("published", "modified" or None) and whether words give the label
     (else its markup does, or nothing)."""
+    opening = _headline_date(h1, tz, month_first)
+    if opening is not None:
+        yield opening, h1, None, False
     for segment in (_before(h1), _after(h1)):
         text, owners = _joined(segment)
         previous_end = 0
@@ -298,6 +315,24 @@ def byline_dates(
             worded = worded_label(text, found, previous_end)
             yield found, owner, worded or markup_label(owner), worded is not None
             previous_end = found.end
+
+
+_HEADLINE_OPENING = 40  # characters: a date that opens the headline ("12.05.2018: Übung am Rathaus")
+
+
+def _headline_date(h1: Element, tz: tzinfo, month_first: bool) -> Loose | None:
+    """A date the headline opens with: a diary's, a chronicle's or a small site's way of dating an
+    entry (nothing but punctuation before it)."""
+    text = squash(inline_text(h1))[:_HEADLINE_OPENING]
+    found = find_all_loose(text, tz, month_first)
+    if found and not _LETTER.search(text[: found[0].start]) and _OPENING_END.match(text[found[0].end :]):
+        return found[0]
+    return None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+# After the date, a separator or nothing: "2024.4.4 → 2024.5.0 issue" opens with a version, not a day.
+_OPENING_END = re.compile(r"\s*(?:[:|–—-]\s|$)")
 
 
 def shows_byline_date(page: Page) -> bool:

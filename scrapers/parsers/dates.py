@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
@@ -113,15 +114,26 @@ _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
 _ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 _QUOTE = r"(?:\"|\\\"|&quot;|&#34;)"
-# Keys an app's state uses for the publication where it keeps no JSON-LD (read only as a last resort).
+# Keys an app's state uses for the publication where it keeps no JSON-LD (read only as a last resort);
+# the first publication's first (a CMS that keeps it apart re-sets published_at on each republication).
 _PUBLISHED_KEYS = (
-    "published_at", "publishedAt", "publishedDate", "publishDate", "publish_date", "firstPublishedAt",
-    "first_published_at", "createdAt", "created_at", "dateCreated",
+    "firstPublishedAt", "first_published_at", "published_at", "publishedAt", "publishedDate", "publishDate",
+    "publish_date", "createdAt", "created_at", "dateCreated",
 )  # fmt: skip
 _SCRIPT_KEYS = {
     key: re.compile(rf"{_QUOTE}{key}{_QUOTE}\s*:\s*{_QUOTE}(?P<value>\d{{4}}-\d{{2}}-\d{{2}}[^\"\\&]{{0,30}})")
     for key in ("datePublished", "dateModified", *_PUBLISHED_KEYS)
 }
+# The same keys in a script's object literal, quoted or not (``createdAt:"2022-09-14T08:12:44.000Z"``).
+_STATE_KEYS = {
+    key: re.compile(
+        rf"(?:{_QUOTE}{key}{_QUOTE}|(?<=[{{,\s]){key})\s*:\s*{_QUOTE}(?P<value>\d{{4}}-\d{{2}}-\d{{2}}[^\"\\&]{{0,30}})"
+    )
+    for key in _PUBLISHED_KEYS
+}
+_STATE_MATCHES = 20  # occurrences of one key looked at (an app's state lists other items too)
+_STATE_REACH = 5000  # characters between the headline and a key of the same object
+_BRACKETS = re.compile(r"[{}\[\]]")
 _DATE_LIKE = re.compile(r"date|time|publish|posted|byline|dateline|timestamp|meta|updated", re.I)
 _ORIGINALLY = re.compile(
     r"(?:originally|first)\s+(?:published|posted|appeared|ran)\b|впервые\s+опубликован\w*"
@@ -160,6 +172,10 @@ _PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "Pro
 _FOOTER_LINE = 60  # characters: a footer's maintenance line is short
 _NOTE_TAGS = ("p", "small", "em", "i")  # where a page states its first publication outside the body
 _NOTE_LENGTH = 400
+_OPENING_PARAGRAPHS = 6  # lines of the body text (a kicker, a lead, then the dateline's paragraph)
+_OPENING_REACH = 70  # characters of a paragraph where its dateline stands
+_DATELINE_END = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?[–—:-]\s")  # "… 2023 – Der", "… 2025 (BSS) - "
+_GUESS_ROWS = 300  # list items and table rows looked at for a guessed day
 _LAG = timedelta(days=7)  # how late a metadata publication date may run behind the page's own date
 
 
@@ -198,6 +214,7 @@ class _Reader:
             lambda: self.times(),
             lambda: self.dateline(),
             lambda: self.url_date(),
+            lambda: self.opening(),
             lambda: self.standalone(updated=False),
             lambda: self.elements(updated=False),
         )
@@ -232,19 +249,51 @@ class _Reader:
     def script_keys(self) -> FoundDate | None:
         """An app's state names its publication in its own words (``"published_at": "2021-05-06…"``,
         ``createdAt``): read only where nothing else dates the page, as such a key may be a user's."""
+        markup = self.page.markup
+        title = self._title_in_state(markup)
         for key in _PUBLISHED_KEYS:
-            found = self.in_scripts(key)
-            if found is not None:
-                return found
+            if key not in markup:  # (a substring test is quicker)
+                continue
+            found = islice(_STATE_KEYS[key].finditer(markup), _STATE_MATCHES)
+            matches = [m for m in found if _in_script(markup, m)]
+            own = [m for m in matches if title is not None and _same_object(markup, m.start(), title)]
+            for match in own or matches[:1]:
+                return self.read(match["value"], "script")
+        return None
+
+    def _title_in_state(self, markup: str) -> int | None:
+        """Where a script's state writes the headline as a quoted value: the article's own object,
+        whose date keys are the article's (an author's or a related item's ``createdAt`` are not)."""
+        if self.h1 is None:
+            return None
+        title = squash(inline_text(self.h1))
+        for quoted in (f'"{title}"', f'\\"{title}\\"'):
+            at = markup.find(quoted) if len(title) >= 8 else -1
+            if at >= 0:
+                return at
         return None
 
     def fallback(self) -> FoundDate | None:
         """htmldate's reading, for a page where none of ours finds a date (see :mod:`dates_fallback`)."""
         found = fallback_date(self.page.root, self.page.url, self.tz, self.fetched_at)
         guess = FoundDate(found[0], found[1], FALLBACK_SOURCE) if found else None
-        if guess is None or self.of_event(guess) or self.only_in_spans(guess):
+        if guess is None or self.of_event(guess) or self.in_rows(guess) or self.only_in_spans(guess):
             return None
         return guess
+
+    def in_rows(self, guess: FoundDate) -> bool:
+        """Whether the guessed day is a row's of a list or table of dated rows (a schedule, fixtures,
+        other posts): htmldate reads such a row as the page's date, and a page that states no date of
+        its own has none."""
+        rows = [*self.page.tags("tr")[:_GUESS_ROWS], *self.page.tags("li")[:_GUESS_ROWS]]
+        for row in rows:
+            text = squash(inline_text(row))[:_ROW_OPENING]
+            if not any(map(str.isdigit, text)):
+                continue
+            days = {f.value.date() for f in find_all_loose(text, self.tz, self.month_first)}
+            if guess.day in days and _dated_sibling(row, self.month_first):
+                return True
+        return False
 
     def only_in_spans(self, guess: FoundDate) -> bool:
         """Whether the page writes the guessed day only as an end of a span of days ("14.–16. Juni
@@ -450,13 +499,30 @@ class _Reader:
             return FoundDate(value, match.group(0).strip("/_-."), "url")
         return None
 
+    def opening(self) -> FoundDate | None:
+        """A dateline that opens one of the text's first paragraphs ("Zürich, 7. November 2023 – Der
+        Regierungsrat …"): the place, if any, then the date, then a dash or colon, then sentences (a
+        short line "14.12.2024 – Krippenausstellung" is a list's row)."""
+        for paragraph in self.body.split("\n")[:_OPENING_PARAGRAPHS]:
+            if not _writes_sentences(paragraph):
+                continue
+            head = squash(paragraph)[:_OPENING_REACH]
+            found = find_all_loose(head, self.tz, self.month_first) if any(map(str.isdigit, head)) else []
+            if not found:
+                continue
+            before, after = head[: found[0].start], head[found[0].end :]
+            place = not before.strip() or before.rstrip().endswith(",")
+            if place and not _lower_words(before) and _DATELINE_END.match(after):
+                return FoundDate(found[0].value, found[0].raw, "text")
+        return None
+
     def elements(self, updated: bool) -> FoundDate | None:
         """A date written in an element whose class or id says it holds one (a post meta line)."""
         for tag in _date_like_elements(self.page, self.article):
             text = inline_text(tag, self.page.skip)[:120]
             if len(text) >= 6 and bool(UPDATED_WORDS.search(text) or _updated(tag)) == updated:
                 found = self.read(text, "element")
-                if found and not _ranged(text, found.raw) and not self.of_event(found):
+                if found and not (_ranged(text, found.raw) or self.of_event(found) or self.listed(tag, found.raw)):
                     return found
         return None
 
@@ -484,12 +550,14 @@ class _Reader:
             if not 6 <= len(text) <= 60 or not any(map(str.isdigit, text)):
                 continue
             after = end is not None and self.page.position.get(id(owner), 0) > end
-            if after and not _UPDATED_LINE.search(text):
+            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text)):
                 continue
             dates = find_all_loose(text, self.tz, self.month_first)
             if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
                 continue
             if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")) or _ranged(text, dates[0].raw):
+                continue
+            if _dates_someone(owner, dates[0].raw) or self.listed(owner, dates[0].raw):
                 continue
             context = text
             previous = owner.getprevious()
@@ -523,6 +591,9 @@ class _Reader:
                     return FoundDate(dates[0].value, dates[0].raw, "element")
         return None
 
+    def listed(self, owner: Element | None, raw: str) -> bool:
+        return _listed(owner, raw, self.article, self.month_first)
+
     def body_end(self) -> int | None:
         """Where the article's text ends, in page order (the last element of its body)."""
         elements = body_root(self.page).elements
@@ -545,8 +616,10 @@ class _Reader:
         published_owner: Element | None = None
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
         for found, label, worded, owner in _markup_yields_to_words(list(self._byline_dates(h1))):
-            if _in_prose(owner, found.raw) or _dates_someone(owner, found.raw):
-                continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010": not the article's
+            if owner is not None and (owner.tag in _CODE or any(True for _ in owner.iterancestors(*_CODE))):
+                continue  # a sample of code or data the page shows
+            if _in_prose(owner, found.raw) or _dates_someone(owner, found.raw) or self.listed(owner, found.raw):
+                continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010", a list of dated items
             if (owner is not None and _ranged(_line_of(owner, found.raw), found.raw)) or self.of_event(found):
                 continue  # "14.–16. Juni 2024", a day the page's Event states: when something happens
             found = _disambiguated(found, known)
@@ -718,6 +791,12 @@ def _span_windows(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+# The same span joined by a word ("23. bis 26. Februar", "du 3 au 5 mars", "od 3 do 5 maja"): an earlier
+# day of the month, a short word, then the date; any language's word for "to" is short.
+_SPAN_WORD_BEFORE = re.compile(r"(?<![\d:.,/])(?P<day>\d{1,2})\.?\s+[^\W\d_]{1,5}\s+$")
+_LEADING_DAY = re.compile(r"\d{1,2}(?!\d)")
+
+
 def _ranged(line: str, raw: str) -> bool:
     """Whether ``raw`` in ``line`` is one end of a span of days (an event's, a season's), not a day."""
     text = squash(line)
@@ -725,6 +804,10 @@ def _ranged(line: str, raw: str) -> bool:
     if at < 0:
         return False
     if _SPAN_BEFORE.search(text[:at]):
+        return True
+    joined = _SPAN_WORD_BEFORE.search(text[:at])
+    day = _LEADING_DAY.match(raw)
+    if joined and day and int(joined["day"]) < int(day.group(0)):
         return True
     after = _SPAN_AFTER.search(text[at + len(raw) :])
     # The other end names a month ("– 5 June"): "- 11 minutes" is a reading time, not a span.
@@ -734,7 +817,9 @@ def _ranged(line: str, raw: str) -> bool:
 # Words that make a date the date of something else than the text: a member's, a licence's, a life's.
 _SOMEONES = re.compile(
     r"(?<![^\W\d_])(?:registered|joined|member\s+since|registriert|mitglied\s+seit|dabei\s+seit|licen[cs]ed?"
-    r"|lizenz|copyright|born|died|geboren|gestorben|зарегистрирован\w*)(?![^\W\d_])|©",
+    r"|lizenz|copyright|born|died|geboren|gestorben|зарегистрирован\w*"
+    # "since": a state that began then (a counter's, a rule's), in the languages of the pages read here.
+    r"|since|seit|depuis|sinds|desde)(?![^\W\d_])|©",
     re.I,
 )
 _SOMEONES_REACH = 30  # characters before the date where such a word is looked for
@@ -747,6 +832,120 @@ def _dates_someone(owner: Element | None, raw: str) -> bool:
     line = squash(_line_of(owner, raw))
     at = line.find(raw)
     return at >= 0 and _SOMEONES.search(line[max(0, at - _SOMEONES_REACH) : at]) is not None
+
+
+_ROW_LEVELS = 4  # the date's element and its ancestors up to this many, each tried as a list's row
+_ROW_TEXT = 200  # characters: a row of a list of dated items is short ...
+_ROW_OPENING = 100  # ... and a sibling row writes its date near its start
+_ROW_SIBLINGS = 3  # siblings looked at on each side
+_LABEL_TAIL = 40  # characters of a label element before a row (a <dt>, a <th>)
+_LISTS_END = frozenset({"body", "html", "main", "article"})
+
+
+def _listed(owner: Element | None, raw: str, article: frozenset[int], month_first: bool) -> bool:
+    """Whether a date is one row's of a list of dated items (other stories, events, a changelog's
+    sections, a calendar of fixtures): its row, or a section that opens with it, has siblings of the
+    same tag that open with a date too, and no row's words label its date as a publication or an
+    update (a byline's "Published …" beside "Updated …" is one item's two dates). The blocks around
+    the headline are the article's own, never a row."""
+    if owner is None:
+        return False
+    heading = owner if owner.tag in _HEADINGS else next(owner.iterancestors(*_HEADINGS), None)
+    opening = squash(inline_text(heading))[:_ROW_OPENING] if heading is not None else ""
+    row: Element | None = owner
+    for _ in range(_ROW_LEVELS):
+        if row is None or row.tag in _LISTS_END or id(row) in article:
+            return False
+        own = squash(inline_text(row))
+        section = bool(opening) and own.startswith(opening)
+        if not section and (len(own) > _ROW_TEXT or _writes_sentences(own)):
+            return False  # long: only a section that opens with the dated heading; sentences: a post, not a row
+        at = own.find(raw)
+        if at >= 0 and not _labels(own[:at]) and not _labelled_before(row) and _dated_sibling(row, month_first):
+            return not _marked(row)
+        row = row.getparent()
+    return False
+
+
+def _writes_sentences(text: str) -> bool:
+    """Whether a row holds a sentence (a forum post, a comment), not a title or a label."""
+    return _SENTENCE_END.search(text) is not None and len(_LETTER_WORD.findall(text)) >= _PROSE_WORDS
+
+
+def _dated_sibling(row: Element, month_first: bool) -> bool:
+    """Whether a sibling of ``row`` of the same kind (tag and class; a list's rows where the markup
+    names none) opens with a date that no word labels."""
+    kind = row.get("class")
+    if not kind and row.tag not in _ROWS:
+        return False  # two short paragraphs of a text, each with a date, are not a list
+    before = islice(row.itersiblings(row.tag, preceding=True), _ROW_SIBLINGS)
+    for sibling in (*islice(row.itersiblings(row.tag), _ROW_SIBLINGS), *before):
+        if sibling.get("class") != kind:
+            continue
+        opening = squash(inline_text(sibling))[:_ROW_OPENING]
+        if not any(map(str.isdigit, opening)):
+            continue
+        found = find_all_loose(opening, UTC, month_first)
+        if found and not _labels(opening[: found[0].start]) and not _labelled_before(sibling) and not _marked(sibling):
+            return True
+    return False
+
+
+def _marked(row: Element) -> bool:
+    """Whether a row's markup names its date a publication or an update (``wp-block-post-date__modified-date``,
+    an icon's ``title="Last update"``)."""
+    elements = islice(row.iter(), _ROW_MARKUP)
+    names = " ".join(f"{e.get('class') or ''} {e.get('itemprop') or ''} {e.get('title') or ''}" for e in elements)
+    return _MARKED.search(names) is not None
+
+
+_ROW_MARKUP = 12  # elements of a row whose class names are read
+_MARKED = re.compile(r"updat|modif|publish|posted|created", re.I)
+
+
+def _labels(before: str) -> bool:
+    """Whether the words before a row's date label it: a publication or update word, or any word
+    and a colon, which in every language make the row a fact of the item ("Data dodania: …")."""
+    return _LABELLED.search(before) is not None or _KEY_COLON.search(before) is not None
+
+
+_KEY_COLON = re.compile(r"[^\W\d_]{2,}\s*:\s*$")
+
+
+def _labelled_before(row: Element) -> bool:
+    """Whether the element just before a row of another kind labels its date (``<dt>Published</dt>
+    <dd>12 January 2022</dd>``, ``<th>Updated</th><td>…</td>``)."""
+    previous = row.getprevious()
+    if previous is None or (previous.tag == row.tag and previous.get("class") == row.get("class")):
+        return False
+    return _LABELLED.search(inline_text(previous)[-_LABEL_TAIL:]) is not None
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_CODE = ("pre", "code")
+_ROWS = frozenset({"li", "tr", "dd", "dt", "section", "article", *_HEADINGS})
+_LABELLED = re.compile(f"{PUBLISHED_WORDS.pattern}|{UPDATED_WORDS.pattern}", re.I)
+
+
+def _in_script(markup: str, match: re.Match[str]) -> bool:
+    """Whether a key is an app's state (in a ``<script>``, or escaped in a data attribute), not a
+    sample of JSON the page shows its readers (``<pre><code>{"created_at": …}``)."""
+    at = match.start()
+    return markup.rfind("<script", 0, at) > markup.rfind("</script", 0, at) or "&" in match.group(0)
+
+
+def _same_object(markup: str, at: int, title: int) -> bool:
+    """Whether position ``at`` is in the same object of a script's state as position ``title``: no
+    bracket between them opens a deeper object or closes this one."""
+    low, high = sorted((at, title))
+    if high - low > _STATE_REACH:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.finditer(markup, low, high):
+        depth += 1 if bracket.group(0) in "{[" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _lower_words(text: str) -> list[str]:
@@ -862,8 +1061,8 @@ def _date_like_elements(page: Page, article: frozenset[int]) -> Iterator[Element
 
 def _not_the_articles(tag: Element) -> bool:
     """Blocks whose dates belong to something else: menus, teasers, comments."""
-    if tag.tag in ("nav", "footer", "aside"):
-        return True
+    if tag.tag in ("nav", "aside") or (tag.tag == "footer" and not has_ancestor(tag, "article")):
+        return True  # (an article's own footer holds its dates: "Last updated on …")
     return any("comment" in name.lower() for name in names_of(tag))
 
 
