@@ -18,6 +18,7 @@ a credit, under a picture, is a caption with a credit and no text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .boilerplate import names_of, words_of
 from .text import Element, inline_text, never_text, squash, text_of
@@ -225,7 +226,12 @@ def is_counter(element: Element) -> bool:
 
 def is_control(element: Element) -> bool:
     """A caption's button drawn as text (NPR's ``b.hide-caption``, ``span.toggle-caption``)."""
-    return any(words_of(name) & _CONTROL_WORDS for name in names_of(element))
+    return any(map(_names_a_control, names_of(element)))
+
+
+@lru_cache(maxsize=4096)
+def _names_a_control(name: str) -> bool:
+    return bool(words_of(name) & _CONTROL_WORDS)  # remembered: it is asked of every element of a caption
 
 
 def leading_label(element: Element) -> Element | None:
