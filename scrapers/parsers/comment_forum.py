@@ -7,9 +7,6 @@ be a name (a forum prints the poster's name as a heading; a teaser's heading is 
 from __future__ import annotations
 
 import re
-from typing import cast
-
-from lxml import etree
 
 from .body import body_root
 from .comment_runs import dated
@@ -17,16 +14,14 @@ from .page import Page
 from .text import Element, blocks, inline_text
 
 _POST_ID = re.compile(r"^post[-_]?(?:id[-_])?\d+$", re.I)
-_WITH_ID = etree.XPath("//*[@id]")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _NAME_WORDS = 3  # a heading of more words is a teaser's title, not a poster's name
 _PROSE = 20  # characters of text outside links: a post's own writing
 
 
 def forum_posts(page: Page) -> list[Element]:
-    page.all_tags()  # the page holds every element (their ids stay theirs)
     groups: dict[int, list[Element]] = {}
-    for tag in cast("list[Element]", _WITH_ID(page.root)):
+    for tag in page.with_id():
         if _POST_ID.match(str(tag.get("id"))):
             parent = tag.getparent()
             if parent is not None:

@@ -34,7 +34,6 @@ ITEM_CLASSES = (
     " #disqus_thread li.post, #disqus_thread .post"
 )
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
-_WITH_ID = etree.XPath("//*[@id]")
 _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
@@ -107,8 +106,7 @@ def item_key(element: Element) -> str | None:
 
 def _by_id(page: Page) -> list[Element]:
     found: dict[str, Element] = {}
-    page.all_tags()  # the page holds every element (their ids stay theirs)
-    for tag in cast("list[Element]", _WITH_ID(page.root)):
+    for tag in page.with_id():
         key = item_key(tag) if _ID.match(str(tag.get("id", ""))) else None
         ident = str(tag.get("id"))
         if key is None or key in found or tag.tag in ("a", "span", "form", "input", "textarea"):

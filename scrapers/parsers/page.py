@@ -89,6 +89,14 @@ class Page:
             sizes[id(element)] = 1 + sum(sizes.get(id(child), 0) for child in element)
         return {key: n + sizes[key] for key, n in self.position.items()}
 
+    @cached_property
+    def _with_id(self) -> list[Element]:
+        return [element for element in self._elements if element.get("id") is not None]
+
+    def with_id(self) -> list[Element]:
+        """Every element that has an ``id``, in document order (from the index: no tree walk)."""
+        return self._with_id
+
     def tags(self, name: str) -> list[Element]:
         """Every ``<name>`` element of the page, in document order (from the index: no tree walk)."""
         return self._by_name.get(name, [])
