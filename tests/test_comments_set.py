@@ -68,7 +68,7 @@ BARS = {
     "blind4": {"f1": 0.96, "exact": 0.75, "false_alarms": 0, "body_leaks": 4},
     "blind4b": {"f1": 0.99, "exact": 0.94, "false_alarms": 0, "body_leaks": 3},
 }
-PARTS = ("before", "after", "blind3", "blind3b", "blind4", "blind4b")
+PARTS = ("before", "after", "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b")
 
 
 @dataclass(frozen=True)
