@@ -18,6 +18,7 @@ from .comment_items import Item, generic_items, is_entry_form, item_key
 from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
 from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
+from .comment_stubs import drop_stubs, stub_indices
 from .comment_threads import flat_parents
 from .comment_tidy import tidy
 from .dateparse import parse_iso, zone
@@ -116,6 +117,7 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
     bounds = {id(part) for item in items for part in (item.element, *item.parts)}
     comments: list[Comment] = []
     kept: list[Element] = []
+    owners: list[Callable[[Element], bool]] = []
     for item in items:
         own = _owned_by(item, bounds)
         author_tag = _first_own_tag(page, parts.author, item, own)
@@ -141,10 +143,12 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         parent = next((ids[id(p)] for p in item.element.iterancestors() if id(p) in ids), None)
         comments.append(Comment(ids[id(item.element)], parent, author, published, raw, text))
         kept.append(item.element)
+        owners.append(own)
     parents = flat_parents(kept, [c.comment_id for c in comments], [c.parent_id for c in comments])
     threaded = [replace(c, parent_id=p) if p != c.parent_id else c for c, p in zip(comments, parents, strict=True)]
     if page.profile:
         return threaded
+    threaded = drop_stubs(threaded, stub_indices(threaded, kept, owners))
     return tidy(threaded, frozenset(inline_text(h) for e in kept for h in e.iter(*_HEADINGS)))
 
 
