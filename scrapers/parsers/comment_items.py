@@ -37,8 +37,9 @@ _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names 
 _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
+# Not "commentary" (a match's live commentary, an opinion column) nor "commentator": the writers' own.
 _CONTAINER = re.compile(
-    r"comment|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus"
+    r"comment(?!ar(?:y|ies)|ator)|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus"
     r"|messages(?:$|[-_\s])|message-?list",  # a forum thread's posts (XenForo "block--messages")
     re.I,
 )

@@ -123,10 +123,15 @@ def _run(page: Page, members: list[Element], tz: tzinfo) -> Run | None:
 
 
 def _with_replies(page: Page, block: Element, tz: tzinfo) -> Iterator[Element]:
+    """The block and the blocks of its own named kind nested in it: its replies, signed or not (an
+    unsigned one is a reply whose signature was not read, or a moderator's stub: either way it is
+    not the text of the block around it)."""
     yield block
     own = kind(block)
     for nested in block.iterdescendants(block.tag):
-        if kind(nested) == own and block_signature(page, nested, tz) is not None:
+        if kind(nested) == own and (
+            block_signature(page, nested, tz) is not None or (own[1] and page.text_size(nested))
+        ):
             yield nested
 
 

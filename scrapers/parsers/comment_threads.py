@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from itertools import pairwise
 
-from .text import Element, classes
+from .text import Element, classes, squash, text_of
 
 _DEPTH = re.compile(r"(?:depth|level|indent|lvl|nest(?:ed|ing)?)[-_]?(\d{1,2})$", re.I)
 _NUMBERED = re.compile(r"^(.*[^\d\W]|.*[-_])(\d{1,2})$")  # "b-tree-twig-2": ("b-tree-twig-", 2)
@@ -150,4 +150,38 @@ def _by_depth(depths: list[int | None], ids: list[str], n: int) -> str | None:
         other = depths[earlier]
         if other is not None and other < mine:
             return ids[earlier]
+    return None
+
+
+def linked_parents(
+    elements: list[Element], ids: list[str], authors: list[str | None], parents: list[str | None]
+) -> list[str | None]:
+    """Each item's parent, or where it has none, the earlier item that an in-page link of it names
+    by that item's author ("válasz neki: <a href="#hsz-30211">bence</a>", "in reply to <a
+    href="#comment-12">Ann</a>"): a link to another item for any other reason (a permalink, a quote's
+    source) does not carry the other item's author as its text."""
+    anchors: dict[str, int] = {}
+    for n, element in enumerate(elements):
+        for value in _own_ids(element):
+            anchors.setdefault(value, n)
+    if not anchors:
+        return parents
+    found = list(parents)
+    for n, element in enumerate(elements):
+        if found[n] is None:
+            found[n] = _reply_link(element, n, anchors, ids, authors)
+    return found
+
+
+def _reply_link(
+    element: Element, n: int, anchors: dict[str, int], ids: list[str], authors: list[str | None]
+) -> str | None:
+    for link in element.iterdescendants("a"):
+        href = str(link.get("href") or "")
+        target = anchors.get(href.rpartition("#")[2]) if "#" in href else None
+        if target is None or target >= n:
+            continue
+        name = authors[target]
+        if name and squash(text_of(link, " ")) == name:
+            return ids[target]
     return None

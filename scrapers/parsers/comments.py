@@ -19,7 +19,7 @@ from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
 from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
 from .comment_stubs import drop_stubs, stub_indices
-from .comment_threads import flat_parents
+from .comment_threads import flat_parents, linked_parents
 from .comment_tidy import tidy
 from .dateparse import parse_iso, zone
 from .dates import read_element
@@ -145,6 +145,7 @@ def _from_items(page: Page, items: list[Item], parts: Parts) -> list[Comment]:
         kept.append(item.element)
         owners.append(own)
     parents = flat_parents(kept, [c.comment_id for c in comments], [c.parent_id for c in comments])
+    parents = linked_parents(kept, [c.comment_id for c in comments], [c.author for c in comments], parents)
     threaded = [replace(c, parent_id=p) if p != c.parent_id else c for c, p in zip(comments, parents, strict=True)]
     if page.profile:
         return threaded
