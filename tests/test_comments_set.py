@@ -7,8 +7,8 @@ NAME on TIME", "NAME | DATE") under a heading such as "Have your say" or "Your v
 also holds the reply form, a single comment, text and signature in sibling elements, a "Reply" link
 at each item's end). Each case says when it was written: ``before`` the extractor was changed for
 these patterns, or ``after`` it (from other markup, to see how the change holds); ``blind3``,
-``blind3b``, ``blind4`` and ``blind4b`` were written blind (bench/README.md, "Comments, blind
-parts"), each page naming the markup family it follows in ``family``. Pages without
+``blind3b``, ``blind4``, ``blind4b``, ``blind5`` and ``blind5b`` were written blind (bench/README.md,
+"Comments, blind parts"), each page naming the markup family it follows in ``family``. Pages without
 comments (``[]``) hold the look-alikes: teasers signed "By NAME | DATE", an interview's bold names,
 a live blog's stamped updates.
 
@@ -61,12 +61,28 @@ CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
 # Medium-like hashed list, bare HTML5, sözlük entries; 2 look-alikes), written after those changes
 # and measured before any fix for them: F1 0.714, 14 of 19 exact, no false alarm (main: F1 0.568,
 # 8 of 19); after fixing: F1 1.000, 19 of 19.
+#
+# blind5 (20 pages written before any change of the next round: 13 with comments in families the set
+# did not hold (Hyvor Talk, Remark42, Simple Machines Forum, uCoz, FC2, WordPress Genesis, Drupal 10
+# Olivero, webmentions, phpBB 2 subSilver, Hungarian, Azerbaijani, Romanian and Greek sites in their
+# own class words, with moderators' stubs signed and unsigned), 7 look-alikes (a podcast transcript, a
+# match's live commentary, a quote carousel, authors' bios, an empty reply form beside a Recent
+# Comments widget, Instagram and Facebook embeds, an FAQ)) scored on main: F1 0.813, 21 of 36 exact,
+# 1 false alarm, 5 bodies; after that round: F1 0.842, 29 of 36, no false alarm, 5 bodies (the two
+# forum pages, SMF and phpBB 2, still give nothing). blind5b (8 pages written after those changes:
+# Squarespace, Wix's data-hook parts, a VK widget, Uzbek 'Izohlar', Polish and Czech removal notices;
+# a corrections box and a conference programme), measured before any fix for them: F1 0.975, 11 of
+# 17 exact, 1 false alarm of 2 (main: the same); after fixing: F1 0.979, 16 of 17, 1 false alarm (the
+# corrections box: signed, dated entries after a heading), the Czech "smazán administrátorem" stub
+# still a comment.
 BARS = {
     "before+after": {"f1": 0.95, "exact": 0.95, "false_alarms": 1, "body_leaks": 9},
     "blind3": {"f1": 0.98, "exact": 0.89, "false_alarms": 1, "body_leaks": 4},
     "blind3b": {"f1": 0.97, "exact": 0.76, "false_alarms": 1, "body_leaks": 0},
     "blind4": {"f1": 0.96, "exact": 0.75, "false_alarms": 0, "body_leaks": 4},
     "blind4b": {"f1": 0.99, "exact": 0.94, "false_alarms": 0, "body_leaks": 3},
+    "blind5": {"f1": 0.84, "exact": 0.80, "false_alarms": 0, "body_leaks": 5},
+    "blind5b": {"f1": 0.97, "exact": 0.94, "false_alarms": 1, "body_leaks": 2},
 }
 PARTS = ("before", "after", "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b")
 
@@ -132,6 +148,7 @@ def test_the_set_has_pages_of_each_kind() -> None:
     assert written["before"] >= 12
     assert written["blind3"] >= 25 and written["blind3b"] >= 5  # the blind parts (module docstring)
     assert written["blind4"] >= 25 and written["blind4b"] >= 5
+    assert written["blind5"] >= 15 and written["blind5b"] >= 5
     assert sum(1 for c in CASES if not json.loads((c / "expected.json").read_text())["comments"]) >= 3
 
 

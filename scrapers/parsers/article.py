@@ -25,7 +25,9 @@ from typing import Any
 #     over the page, follow-the-site lines, forum signatures, a gallery's frame, reader counters, a
 #     lone link box's label), dates4 (rows of dated lists, dates opening a headline, since-words,
 #     consent and ARIA blocks as elsewhere, app-state keys of the headline's object).
-EXTRACTOR_VERSION = "11"
+# 12 (2026-12-08, issue 16 blind parts 5): comments5 (moderators' stubs, reply links naming the
+#     parent's author, thread boxes, data-hook names, hex comment ids, signed runs over unsigned boxes).
+EXTRACTOR_VERSION = "12"
 
 
 @dataclass

@@ -22,9 +22,11 @@ from .comment_signature import SIGNATURE_LENGTH, read_signature
 from .page import Page
 from .text import NEVER_TEXT, Block, Element, blocks, classes, never_text, squash, text_of
 
-# "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", and Blogger's "c1234567"
+# "comment-12", "li-comment-12", "div-comment-12", "comment_body_12", "Blog1_cmt-12", a database's hex key
+# ("comment-5023c5aeeab8eaf833000003"), and Blogger's "c1234567"
 _ID = re.compile(
-    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+)$|^c(?P<blogger>\d{6,})$"
+    r"^(?:[a-z0-9]+_)?(?:li-|div-)?(?:comments?|cmt)[-_]?(?:[a-z]+[-_]){0,2}(?P<id>\d+|(?=[a-f]*\d)[0-9a-f]{12,})$"
+    r"|^c(?P<blogger>\d{6,})$"
     r"|^com[-_]?(?P<short>\d+)$",  # "com12": a short name, so only followed by the number
     re.I,
 )

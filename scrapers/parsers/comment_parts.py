@@ -24,6 +24,7 @@ _NOT_AUTHOR = re.compile(
 _DATE = re.compile(r"date|time|stamp", re.I)
 _NOT_DATE = re.compile(r"timeline|update|(?:^|[-_])times(?:$|[-_])", re.I)
 _NAME_TAGS = ("a", "b", "strong", "cite", "span")
+_NAMING = ("class", "data-hook", "data-testid", "data-qa")
 _DATE_LENGTH = 60  # characters of a shown date ("6 de marzo de 2013 a las 12:31", "5 years ago")
 
 
@@ -65,7 +66,7 @@ def shown_name(tag: Element) -> str:
 def loose_date(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> Element | None:
     """The first element of the comment whose class names a date or time, with a short text."""
     for tag in _named(parts, own, _DATE):
-        if _NOT_DATE.search(str(tag.get("class"))):
+        if _NOT_DATE.search(_names(tag) or ""):
             continue
         if 1 < len(inline_text(tag)) <= _DATE_LENGTH:
             return tag
@@ -75,7 +76,14 @@ def loose_date(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> El
 def _named(parts: tuple[Element, ...], own: Callable[[Element], bool], pattern: re.Pattern[str]) -> Iterator[Element]:
     for part in parts:
         for tag in part.iterdescendants():
-            names = tag.get("class") if isinstance(tag.tag, str) else None
-            # The class first: the cheap test that rules out nearly every element.
+            names = _names(tag) if isinstance(tag.tag, str) else None
+            # The names first: the cheap test that rules out nearly every element.
             if names and pattern.search(names) and not never_text(tag) and own(tag):
                 yield tag
+
+
+def _names(tag: Element) -> str | None:
+    """The class, and the attributes that name a part where classes are generated hashes (Wix's
+    ``data-hook="author-name"``, React's ``data-testid``, ``data-qa``)."""
+    names = [tag.get(attr) for attr in _NAMING]
+    return " ".join(str(n) for n in names if n) or None

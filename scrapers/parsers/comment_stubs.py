@@ -9,7 +9,8 @@ Told apart by structure, not by the words of one language:
   comments on the dev set);
 - a short text that is one italic or emphasised element alone (``<em>This comment was deleted.</em>``),
   a single bracketed word (``[removed]``), or a line that names a moderator: the one word for the
-  role that most languages share (moderator, moderátor, modérateur, moderador, модератор).
+  role that most languages share (moderator, moderátor, modérateur, moderador, модератор). Not
+  "admin": a site's answer under a comment names the administration as often.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .text import Element, squash, text_of
 _SHORT = 160  # characters: a system's line, not a comment that mentions one
 _THIN = 0.5  # of the inner kinds every signed item holds: below this share, a bare box
 _MIN_KINDS = 2  # inner kinds the signed items must share for a comparison to mean anything
+_SAMPLE = 8  # signed items read for what they all hold: enough to tell, and a long list costs no more
 _BRACKETED = re.compile(r"^\[[^\W\d_]+\]$")
 _MODERATOR = re.compile(r"\bmod[eé]r[aá][tdcç]|\bмодер", re.I)
 _EMPHASIS = ("i", "em")
@@ -32,16 +34,16 @@ _EMPHASIS = ("i", "em")
 def stub_indices(comments: list[Comment], elements: list[Element], own: list[Callable[[Element], bool]]) -> set[int]:
     """The positions of the stubs among ``comments`` (each read from ``elements[n]``; ``own[n]``
     tells the tags of that item from those of a reply nested in it)."""
-    found = {n for n, c in enumerate(comments) if _stub_text(c.text, elements[n], own[n])}
-    signed = [n for n, c in enumerate(comments) if c.author and n not in found]
-    if len(signed) < 2:
+    found = {n for n, c in enumerate(comments) if len(c.text) <= _SHORT and _stub_text(c.text, elements[n], own[n])}
+    unsigned = [n for n, c in enumerate(comments) if not c.author and n not in found]
+    signed = [n for n, c in enumerate(comments) if c.author and n not in found][:_SAMPLE]
+    if not unsigned or len(signed) < 2:
         return found
-    kinds = [_inner_kinds(elements[n], own[n]) for n in range(len(comments))]
-    shared = set.intersection(*(kinds[n] for n in signed))
+    shared = set.intersection(*(_inner_kinds(elements[n], own[n]) for n in signed))
     if len(shared) < _MIN_KINDS:
         return found
-    for n, comment in enumerate(comments):
-        if not comment.author and len(kinds[n] & shared) < _THIN * len(shared):
+    for n in unsigned:
+        if len(_inner_kinds(elements[n], own[n]) & shared) < _THIN * len(shared):
             found.add(n)
     return found
 
@@ -57,9 +59,14 @@ def _inner_kinds(element: Element, own: Callable[[Element], bool]) -> set[tuple[
 
 
 def _stub_text(text: str, element: Element, own: Callable[[Element], bool]) -> bool:
-    if len(text) > _SHORT or "\n" in text:
+    """A short text that is the system's line: a bracketed word may follow a line of the signature
+    read as text (old Reddit's "[–][deleted] 2 points" over "[removed]"); the other signs must hold
+    for the whole text (a blog's author answers inside a comment in italics, after the reader's text)."""
+    if _BRACKETED.match(text.rsplit("\n\n", 1)[-1]):
+        return True
+    if "\n" in text:
         return False
-    if _BRACKETED.match(text) or _MODERATOR.search(text):
+    if _MODERATOR.search(text):
         return True
     return any(own(tag) and squash(text_of(tag, " ")) == text for tag in element.iterdescendants(*_EMPHASIS))
 

@@ -28,12 +28,19 @@ def flat_parents(elements: list[Element], ids: list[str], nested: list[str | Non
     parent its depth gives."""
     own = _own_map(elements, ids)
     depths = _depths(elements)
+    boxes: dict[int, list[int]] = defaultdict(list)
+    for m, element in enumerate(elements):
+        box = element.getparent()
+        if box is not None:
+            boxes[id(box)].append(m)
     parents: list[str | None] = []
     for n, (element, parent) in enumerate(zip(elements, nested, strict=True)):
         if parent is None:
             parent = _declared(element, own)
         if parent is None and depths:
             parent = _by_depth(depths, ids, n)
+        if parent is None:
+            parent = _boxed(elements, ids, n, boxes)
         parents.append(parent if parent != ids[n] else None)
     return parents
 
@@ -184,4 +191,16 @@ def _reply_link(
         name = authors[target]
         if name and squash(text_of(link, " ")) == name:
             return ids[target]
+    return None
+
+
+def _boxed(elements: list[Element], ids: list[str], n: int, boxes: dict[int, list[int]]) -> str | None:
+    """The earlier item whose own box (its parent element, holding no other item as a child) holds
+    this one too: a thread box of a comment and a box of its replies beside it (Squarespace's
+    ``comment-wrapper`` > ``div.comment`` + ``comment-replies``). A list's shared wrapper holds
+    every item as a child, so it is no comment's box (``boxes``: the items each parent holds)."""
+    for ancestor in elements[n].iterancestors():
+        held = boxes.get(id(ancestor))
+        if held is not None and len(held) == 1 and held[0] < n:
+            return ids[held[0]]
     return None

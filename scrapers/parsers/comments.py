@@ -61,6 +61,7 @@ _NOTICE = re.compile(
 )
 _LIST_NUMBER = re.compile(r"^\d+\.\s+")  # "1. " (not the "28." of "28.000 euros")
 _TEXT_NAMES = re.compile(r"(?:^|[-_\s])(?:text|body|content|message)(?:$|[-_\s])", re.I)
+_TEXT_END = re.compile(r"(?:^|[-_])(?:text|body|content|message)$", re.I)
 _SAID_DOTS = re.compile(r"(?<=\S)\s+[^\W\d]+\s*(?:\.\.\.|…)$")
 _ADDRESS = re.compile(r"\w\.\w|/|@")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -98,13 +99,21 @@ def extract_comments(page: Page) -> list[Comment]:
         return jsonld
     parts = Parts(GENERIC_AUTHOR, GENERIC_DATE, GENERIC_TEXT)
     found = _from_items(page, generic_items(page), parts)
-    if found:
+    if any(c.author or c.published_raw for c in found):
         return found
-    # No markup names the comments: runs of signed blocks after a heading (comment_runs.py).
+    # No markup names the comments: runs of signed blocks after a heading (comment_runs.py). They
+    # also win over boxes that a name for comments gave where none is signed, when they hold more
+    # text (the form's help lines, "Receive email when someone replies", in a box named for the
+    # comments beside the real list).
     runs = comment_blocks(page)
-    if runs:
-        return _from_items(page, [Item(e, (e,), item_key(e)) for e in runs], parts)
-    return signed_segments(page, zone(None))
+    signed = _from_items(page, [Item(e, (e,), item_key(e)) for e in runs], parts) if runs else []
+    if _size(signed) > _size(found):
+        return signed
+    return found or signed_segments(page, zone(None))
+
+
+def _size(comments: list[Comment]) -> int:
+    return sum(len(c.text) for c in comments)
 
 
 def _one(selector: str | None) -> tuple[str, ...]:
@@ -316,8 +325,8 @@ def _is_meta(tag: Element) -> bool:
     if parent is not None and parent.tag in _HEADINGS:
         return False  # the comment's title, a link to the comment (Drupal's "permalink" heading)
     names = _CAMEL.sub(r"\1 \2", " ".join(classes(tag)))  # "comment-inReplyTo": "in Reply To"
-    if not names or not _META_WORDS.search(names):
-        return False
+    if not names or not _META_WORDS.search(names) or any(map(_TEXT_END.search, classes(tag))):
+        return False  # not meta, or a class ending in the text's name ("wall_reply_text", "reply-body")
     if any(_TEXT_NAMES.search(str(inner.get("class") or "")) for inner in tag.iterdescendants()):
         return False
     return not any(len(squash(text_of(p))) >= _PARAGRAPH for p in tag.iter("p"))
