@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from .boilerplate import names_of, words_of
 from .dateparse import Loose, find_all_loose, find_relative, zone
@@ -29,7 +30,8 @@ UPDATED_WORDS = re.compile(
     r"|geändert|mis\s+à\s+jour|modifié\w*|actualisé\w*|actualizad\w*|actualización|modificad\w*|aggiornat\w*"
     r"|aggiornamento|modificat\w*|modifica|atualizad\w*|atualização|zaktualizowan\w*|aktualizacja|zmienion\w*"
     r"|zmodyfikowan\w*|оновлен\w*|змінен\w*|bijgewerkt|gewijzigd|aangepast|uppdater\w*|ändrad|opdateret|ændret"
-    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour|aktualizacj\w*)(?![^\W\d_])",
+    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour|aktualizacj\w*|aktualizován\w*|aktualizovan\w*"
+    r"|aktualizace|upraven\w*|frissítve|frissítés\w*|módosítva|módosítás\w*)(?![^\W\d_])",
     re.I,
 )
 
@@ -39,7 +41,8 @@ PUBLISHED_WORDS = re.compile(
     r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
     r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet|publicat\w*|oluşturul\w*|создан\w*"
     r"|створен\w*|yaradıl\w*|geschrieben|creado|criado|creato|utworzon\w*|aangemaakt|publication|publicaci[oó]n"
-    r"|publicação|pubblicazione|veröffentlichung|publikacj\w*|publicering|publicare|publicări\w*)(?![^\W\d_])",
+    r"|publicação|pubblicazione|veröffentlichung|publikacj\w*|publicering|publicare|publicări\w*|publikován\w*"
+    r"|zveřejněn\w*|közzétéve|megjelent|létrehozva)(?![^\W\d_])",
     re.I,
 )
 
@@ -79,7 +82,7 @@ _HEADLINE_MEMO = "headline"
 
 
 def _find_headline(page: Page) -> Element | None:
-    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
+    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h) and not _site_name(h)]
     title = _title_words(page)
     if title:
         for h1 in candidates:
@@ -95,6 +98,15 @@ def _find_headline(page: Page) -> Element | None:
             if len(text) < 300 and _says(text, title, 0.7):
                 return tag
     return None
+
+
+def _site_name(h1: Element) -> bool:
+    """An ``<h1>`` that is a link to the site's front page and nothing else (a blog theme's site title
+    in its header or sidebar): the site's name, not an article's headline."""
+    links = h1.findall(".//a")
+    if len(links) != 1 or squash(inline_text(links[0])) != squash(inline_text(h1)):
+        return False
+    return urlsplit(links[0].get("href") or "x").path in ("", "/") and not urlsplit(links[0].get("href") or "").query
 
 
 def _says(text: str, title: set[str], share: float) -> bool:

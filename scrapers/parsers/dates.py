@@ -110,6 +110,9 @@ _URL_DATE = re.compile(
     # Day first, as most of the world writes it: "/24-07-2017/", "-24072017.html".
     r"|[/_-](?P<d3>0[1-9]|[12]\d|3[01])(?P<sep>-?)(?P<m3>0[1-9]|1[0-2])(?P=sep)(?P<y3>(?:19|20)\d{2})(?:[/_.-]|$)"
 )
+# The microformats' publication (hAtom's ``abbr.published``, h-entry's ``dt-published``): markup that
+# means the same on every site, as ``itemprop`` does.
+_MICROFORMAT_PUBLISHED = ".hentry abbr.published, .h-entry .dt-published"
 _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
 _ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
@@ -370,6 +373,7 @@ class _Reader:
             or self.read(_as_text(page.jsonld_value("dateCreated")), "jsonld")
             or self.meta(PUBLISHED_META)
             or self.marked("[itemprop=datePublished]")
+            or self.marked(_MICROFORMAT_PUBLISHED)
             or self.meta_like(_PUBLISHED_META_NAME)
             or self.in_scripts("datePublished")
         )
@@ -522,9 +526,14 @@ class _Reader:
             text = inline_text(tag, self.page.skip)[:120]
             if len(text) >= 6 and bool(UPDATED_WORDS.search(text) or _updated(tag)) == updated:
                 found = self.read(text, "element")
-                if found and not (_ranged(text, found.raw) or self.of_event(found) or self.listed(tag, found.raw)):
+                if found and not self.not_the_pages(tag, text, found):
                     return found
         return None
+
+    def not_the_pages(self, tag: Element, text: str, found: FoundDate) -> bool:
+        """A date element's date that is an event's, a span's, a list's row's, a validity's or a version."""
+        raw = found.raw
+        return _ranged(text, raw) or self.of_event(found) or self.listed(tag, raw) or _dates_someone(tag, raw)
 
     def standalone(self, updated: bool) -> FoundDate | None:
         """A line of the article that is a date and little else ("Nov 21, 2018", "Posted on …",
@@ -550,7 +559,8 @@ class _Reader:
             if not 6 <= len(text) <= 60 or not any(map(str.isdigit, text)):
                 continue
             after = end is not None and self.page.position.get(id(owner), 0) > end
-            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text)):
+            icon = _icon_label(owner)
+            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text) or icon):
                 continue
             dates = find_all_loose(text, self.tz, self.month_first)
             if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
@@ -565,8 +575,8 @@ class _Reader:
                 context = squash(inline_text(previous))[-30:] + " " + text
             shift = len(context) - len(text)  # the date as found in `text`, placed in `context`
             date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
-            label = label_of(context, date_found, owner)
-            if after and label != "modified":
+            label = icon or label_of(context, date_found, owner)
+            if after and label != "modified" and icon is None:
                 continue
             date_value = _disambiguated(FoundDate(dates[0].value, dates[0].raw, "text"), known)
             found.append((date_value, label))
@@ -623,7 +633,11 @@ class _Reader:
             if (owner is not None and _ranged(_line_of(owner, found.raw), found.raw)) or self.of_event(found):
                 continue  # "14.–16. Juni 2024", a day the page's Event states: when something happens
             found = _disambiguated(found, known)
-            shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
+            shown_update = (
+                modified
+                and found.day == modified.day
+                and (not published or (published.day != found.day and not _shown_as(found, published)))
+            )
             if label is None and shown_update:
                 label = "modified"  # the page shows the day it was updated
             elif shown_update and not worded and published is not None and published.day < found.day:
@@ -698,6 +712,25 @@ def _url_date_groups(match: re.Match[str]) -> Iterator[tuple[str, str, str]]:
     yield match["y"], match["m"], match["d"]
     yield match["y2"], match["m2"], match["d2"]
     yield match["y3"], match["m3"], match["d3"]
+
+
+_ICON_ATTRIBUTES = ("title", "aria-label")
+
+
+def _icon_label(owner: Element) -> str | None:
+    """The label an icon just before a date gives it by its tooltip (``<span class="md-icon"
+    title="Erstellt">`` then the date): where a page shows a symbol for the word, the word is there."""
+    icon = owner.getprevious()
+    if icon is None or (icon.text or "").strip() or (owner.text or "").strip() == "":
+        return None
+    for element in islice(icon.iter(), 3):
+        for attribute in _ICON_ATTRIBUTES:
+            words = element.get(attribute) or ""
+            if UPDATED_WORDS.search(words):
+                return "modified"
+            if PUBLISHED_WORDS.search(words):
+                return "published"
+    return None
 
 
 def _strings_of(root: Element) -> list[tuple[str, Element]]:
@@ -825,13 +858,55 @@ _SOMEONES = re.compile(
 _SOMEONES_REACH = 30  # characters before the date where such a word is looked for
 
 
+# A preposition of a bound just before the date ("Gültig ab 01.09.2023", "valid until", "à partir du",
+# "ważna do"): the day a rule, an offer or a validity starts or ends, not the day of a publication.
+# The words for "from" and "until" of the languages of :mod:`months`, with an article after them.
+_BOUND = re.compile(
+    r"(?<![^\W\d_])(?:ab|bis|until|till|from|through|vanaf|tot|à\s+partir\s+d\w*|jusqu\W\w*|desde|hasta"
+    r"|a\s+partir\s+de|dal|dall\W|fino\s+al|od|do|до|с|от|från|fra|până\s+la)"
+    r"(?:\s+(?:dem|zum|the|le|la|el|del|de|al|au|den|на))?\s*$",
+    re.I,
+)
+# A software version ("Version 2.3.10", "v1.12.24", ``<span class="version">``), written like a day.
+_VERSION_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?:v|ver|version\w*|versi[oó]n|versão|versione|wersj\w*|verze|верси\w*|sürüm\w*|release"
+    r"|build|firmware|patch)|(?<=\d)\.)\W{0,3}$",
+    re.I,
+)
+_VERSION_NAME = re.compile(r"version", re.I)
+
+
 def _dates_someone(owner: Element | None, raw: str) -> bool:
-    """A forum "Registered: 05 Jan 2010", a licence's or a life's date: not a publication."""
+    """A forum "Registered: 05 Jan 2010", a licence's or a life's date, the bound of a validity, a
+    software version: not a publication."""
     if owner is None:
         return False
+    if _short_year(raw) and any(_VERSION_NAME.search(_names(e)) for e in (owner, owner.getparent()) if e is not None):
+        return True
     line = squash(_line_of(owner, raw))
     at = line.find(raw)
-    return at >= 0 and _SOMEONES.search(line[max(0, at - _SOMEONES_REACH) : at]) is not None
+    if at < 0:
+        return False
+    before = line[max(0, at - _SOMEONES_REACH) : at]
+    if _SOMEONES.search(before) is not None or _BOUND.search(before) is not None:
+        return True
+    # A line that states a validity ("Gültig ab 1. April 2022 (Betriebsvereinbarung vom 14.03.2022)")
+    # is a rule's, each of its dates too.
+    if len(line) <= _ROW_TEXT and any(_BOUND.search(line[: m.start()]) for m in _DAY_NUMBER.finditer(line)):
+        return True
+    return _short_year(raw) and _VERSION_BEFORE.search(before) is not None
+
+
+def _names(element: Element) -> str:
+    return f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+
+
+_DAY_NUMBER = re.compile(r"(?<![\d.:/])\d{1,2}(?=[.\s/-])")  # where a written date may start
+
+
+def _short_year(raw: str) -> bool:
+    """A numeric date with a two-digit year ("2.3.10"): the form a version number takes too."""
+    return re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}", raw.strip()) is not None
 
 
 _ROW_LEVELS = 4  # the date's element and its ancestors up to this many, each tried as a list's row
@@ -894,9 +969,11 @@ def _dated_sibling(row: Element, month_first: bool) -> bool:
 def _marked(row: Element) -> bool:
     """Whether a row's markup names its date a publication or an update (``wp-block-post-date__modified-date``,
     an icon's ``title="Last update"``)."""
-    elements = islice(row.iter(), _ROW_MARKUP)
+    elements = list(islice(row.iter(), _ROW_MARKUP))
     names = " ".join(f"{e.get('class') or ''} {e.get('itemprop') or ''} {e.get('title') or ''}" for e in elements)
-    return _MARKED.search(names) is not None
+    # A tooltip is words, in the page's language ("Letzte Aktualisierung", "Erstellt").
+    tips = " ".join(e.get(attribute) or "" for e in elements for attribute in _ICON_ATTRIBUTES)
+    return _MARKED.search(names) is not None or _LABELLED.search(tips) is not None
 
 
 _ROW_MARKUP = 12  # elements of a row whose class names are read
@@ -1038,6 +1115,16 @@ def _on_day(instant: datetime, day: date) -> datetime:
     hours = sorted(_ZONE_RANGE, key=lambda h: abs(h - stated))
     offset = next((h for h in hours if (utc + timedelta(hours=h)).date() == day), 0)
     return utc.astimezone(timezone(timedelta(hours=offset)))
+
+
+def _shown_as(shown: FoundDate, instant: FoundDate) -> bool:
+    """Whether a shown date and time is a stated instant on a local clock ("31.03.2024, 00:45 Uhr"
+    under the headline, ``2024-03-30T23:45Z`` in the metadata): the same moment, the page's day."""
+    if not shown.has_time or not _STATED_OFFSET.search(instant.raw) or instant.value.tzinfo is None:
+        return False
+    utc = instant.value.astimezone(UTC)
+    wall = shown.value.replace(tzinfo=None, second=0, microsecond=0)
+    return any((utc + timedelta(hours=h)).replace(tzinfo=None, second=0, microsecond=0) == wall for h in _ZONE_RANGE)
 
 
 def _same_moment(day: date, instant: FoundDate) -> bool:
