@@ -82,7 +82,9 @@ _HEADLINE_MEMO = "headline"
 
 
 def _find_headline(page: Page) -> Element | None:
-    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h) and not _site_name(h)]
+    shown = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
+    # A site's name in an <h1> is the headline only where no other element can be (see _site_name).
+    candidates = [h for h in shown if not _site_name(h)]
     title = _title_words(page)
     if title:
         for h1 in candidates:
@@ -90,8 +92,12 @@ def _find_headline(page: Page) -> Element | None:
                 return h1
     if candidates:
         return candidates[0]
-    if not title:
-        return None
+    found = _titled_element(page, title) if title else None
+    return found if found is not None else next(iter(shown), None)
+
+
+def _titled_element(page: Page, title: set[str]) -> Element | None:
+    """The first heading or title-like element that says what the title says (no <h1> does)."""
     for tag in page.select("h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"):
         if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
             text = inline_text(tag)
@@ -106,7 +112,12 @@ def _site_name(h1: Element) -> bool:
     links = h1.findall(".//a")
     if len(links) != 1 or squash(inline_text(links[0])) != squash(inline_text(h1)):
         return False
-    return urlsplit(links[0].get("href") or "x").path in ("", "/") and not urlsplit(links[0].get("href") or "").query
+    address = urlsplit((links[0].get("href") or "").strip())
+    front = address.path == "/" or (address.netloc and not address.path) or _FRONT_PAGE.search(address.path)
+    return bool(front) and not address.query and not address.fragment
+
+
+_FRONT_PAGE = re.compile(r"^(?:/[^/]+)?/index\.\w+$")  # "/index.php", "/forum/index.php": a site's front page
 
 
 def _says(text: str, title: set[str], share: float) -> bool:

@@ -272,6 +272,13 @@ _DAY_WORD = re.compile(
 _MAX_RELATIVE = 60 * 86400  # "3 weeks ago" is a day; "2 years ago" is not a date to archive
 
 
+def relative_at(raw: str) -> tuple[int, int] | None:
+    """Where ``raw`` writes a relative date ("vor 2 Jahren", "3 hours ago", "yesterday") of any length:
+    a widget that shows one keeps the absolute date in an attribute."""
+    match = _AGO.search(raw) or _DAY_WORD.search(raw)
+    return match.span() if match else None
+
+
 def find_relative(raw: str, now: datetime, tz: tzinfo) -> Loose | None:
     """A relative date ("3 hours ago", "2 saat əvvəl", "вчера в 14:20", "vor 2 Tagen") as seen at
     ``now``. Days ("yesterday") are counted in ``tz``, the site's timezone; spans longer than a few

@@ -55,7 +55,7 @@ from .byline import (
     month_first,
     worded_label,
 )
-from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
+from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, relative_at, zone
 from .dates_fallback import SOURCE as FALLBACK_SOURCE
 from .dates_fallback import fallback_date
 from .months import month_number
@@ -562,7 +562,7 @@ class _Reader:
             icon = _icon_label(owner)
             if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text) or icon):
                 continue
-            dates = find_all_loose(text, self.tz, self.month_first)
+            dates = find_all_loose(text, self.tz, self.month_first) or self._titled(owner, string, text)
             if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
                 continue
             if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")) or _ranged(text, dates[0].raw):
@@ -570,9 +570,11 @@ class _Reader:
             if _dates_someone(owner, dates[0].raw) or self.listed(owner, dates[0].raw):
                 continue
             context = text
-            previous = owner.getprevious()
+            previous, parent = owner.getprevious(), owner.getparent()
             if dates[0].start == 0 and previous is not None:
-                context = squash(inline_text(previous))[-30:] + " " + text
+                context = squash(inline_text(previous) + " " + (previous.tail or ""))[-30:] + " " + text
+            elif dates[0].start == 0 and parent is not None and string == owner.text:
+                context = squash(parent.text or "")[-30:] + " " + text  # "<div>Erstellt <span>…"
             shift = len(context) - len(text)  # the date as found in `text`, placed in `context`
             date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
             label = icon or label_of(context, date_found, owner)
@@ -584,6 +586,19 @@ class _Reader:
                 break
         self.cache["standalone"] = found
         return found
+
+    def _titled(self, owner: Element, string: str, text: str) -> list[Loose]:
+        """A relative date whose element keeps the absolute one in its tooltip or ``datetime``
+        (``<span title="Mittwoch 12 Januar 2022 10:04:11">vor 2 Jahren</span>``): that date, placed
+        where the relative words are."""
+        span = relative_at(text) if string == owner.text and squash(inline_text(owner)) == text else None
+        if span is None:
+            return []
+        for attribute in ("datetime", "title"):
+            found = self.read(owner.get(attribute), "text")
+            if found is not None:
+                return [Loose(found.value, text[span[0] : span[1]], span[0], span[1])]
+        return []
 
     def footer_update(self) -> FoundDate | None:
         """The page footer's maintenance line ("Page last updated: 11/03/2024", "Zuletzt geändert:
@@ -632,6 +647,8 @@ class _Reader:
                 continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010", a list of dated items
             if (owner is not None and _ranged(_line_of(owner, found.raw), found.raw)) or self.of_event(found):
                 continue  # "14.–16. Juni 2024", a day the page's Event states: when something happens
+            if label is None and (_in_event_block(owner) or _in_phrase(owner, found.raw)):
+                continue  # an event box's day; "Genehmigung des Protokolls der Sitzung vom 11. Dezember 2023"
             found = _disambiguated(found, known)
             shown_update = (
                 modified
@@ -794,6 +811,43 @@ def _in_sentence(before: str, after: str) -> bool:
     return bool(before_words) and len(before_words) + len(after_words) >= _SENTENCE_LOWER
 
 
+_PHRASE_WORDS = 3  # running lower-case words before an unlabelled date: a phrase names it, not a byline
+
+
+def _in_phrase(owner: Element | None, raw: str) -> bool:
+    """Whether an unlabelled date ends a phrase of running words ("Protokoll der Sitzung vom 11.
+    Dezember 2023", "the meeting held on"): the date of the thing the phrase names. A byline's words
+    before its date are names and a short label ("Von Anna Berg |", "Nr. 45/2024 vom")."""
+    if owner is None or owner.tag == "time" or next(owner.iterancestors("time"), None) is not None:
+        return False
+    text = squash(_line_of(owner, raw))
+    at = text.find(raw)
+    if at <= 0:
+        return False
+    ends = list(_SENTENCE_END.finditer(text, 0, at))
+    start = text[ends[-1].end() if ends else 0 : at]
+    return len(_running(_lower_words(start))) >= _PHRASE_WORDS
+
+
+_EVENT_LEVELS = 3  # the date's element and its near ancestors, whose names may say "event"
+
+
+def _in_event_block(owner: Element | None) -> bool:
+    """A date in a block named for an event (``event-box``, ``eventDate``, ``tribe-events-schedule``):
+    the day something happens, as a schema.org ``Event``'s ``startDate`` is."""
+    element = owner
+    for _ in range(_EVENT_LEVELS):
+        if element is None or element.tag in _LISTS_END:
+            return False
+        if any(part.startswith("event") for name in names_of(element) for part in _NAME_PARTS.split(name.lower())):
+            return True
+        element = element.getparent()
+    return False
+
+
+_NAME_PARTS = re.compile(r"[-_\s]+")
+
+
 def _running(words: list[str]) -> list[str]:
     """Lower-case words that are not a date's label ("published", "aktualisiert")."""
     return [w for w in words if not (PUBLISHED_WORDS.fullmatch(w) or UPDATED_WORDS.fullmatch(w))]
@@ -861,12 +915,13 @@ _SOMEONES_REACH = 30  # characters before the date where such a word is looked f
 # A preposition of a bound just before the date ("Gültig ab 01.09.2023", "valid until", "à partir du",
 # "ważna do"): the day a rule, an offer or a validity starts or ends, not the day of a publication.
 # The words for "from" and "until" of the languages of :mod:`months`, with an article after them.
-_BOUND = re.compile(
+_BOUND_WORDS = (
     r"(?<![^\W\d_])(?:ab|bis|until|till|from|through|vanaf|tot|à\s+partir\s+d\w*|jusqu\W\w*|desde|hasta"
     r"|a\s+partir\s+de|dal|dall\W|fino\s+al|od|do|до|с|от|från|fra|până\s+la)"
-    r"(?:\s+(?:dem|zum|the|le|la|el|del|de|al|au|den|на))?\s*$",
-    re.I,
+    r"(?:\s+(?:dem|zum|the|le|la|el|del|de|al|au|den|на))?\s*"
 )
+_BOUND = re.compile(_BOUND_WORDS + "$", re.I)
+_BOUND_DAY = re.compile(_BOUND_WORDS + r"(?<![\d.:/])(?P<day>\d{1,2})(?=[.\s/-])", re.I)  # then a day's number
 # A software version ("Version 2.3.10", "v1.12.24", ``<span class="version">``), written like a day.
 _VERSION_BEFORE = re.compile(
     r"(?:(?<![^\W\d_])(?:v|ver|version\w*|versi[oó]n|versão|versione|wersj\w*|verze|верси\w*|sürüm\w*|release"
@@ -892,16 +947,20 @@ def _dates_someone(owner: Element | None, raw: str) -> bool:
         return True
     # A line that states a validity ("Gültig ab 1. April 2022 (Betriebsvereinbarung vom 14.03.2022)")
     # is a rule's, each of its dates too.
-    if len(line) <= _ROW_TEXT and any(_BOUND.search(line[: m.start()]) for m in _DAY_NUMBER.finditer(line)):
+    if len(line) <= _ROW_TEXT and _bounds_a_date(line):
         return True
     return _short_year(raw) and _VERSION_BEFORE.search(before) is not None
 
 
+def _bounds_a_date(line: str) -> bool:
+    """Whether a bound's word stands before one of the line's dates ("gültig ab 1. April 2022"; not
+    "bis 20 Uhr")."""
+    starts = {match.start("day") for match in _BOUND_DAY.finditer(line)}
+    return bool(starts) and any(found.start in starts for found in find_all_loose(line, UTC, False))
+
+
 def _names(element: Element) -> str:
     return f"{element.get('class') or ''} {element.get('itemprop') or ''}"
-
-
-_DAY_NUMBER = re.compile(r"(?<![\d.:/])\d{1,2}(?=[.\s/-])")  # where a written date may start
 
 
 def _short_year(raw: str) -> bool:
