@@ -111,7 +111,7 @@ _URL_DATE = re.compile(
     r"|[/_-](?P<d3>0[1-9]|[12]\d|3[01])(?P<sep>-?)(?P<m3>0[1-9]|1[0-2])(?P=sep)(?P<y3>(?:19|20)\d{2})(?:[/_.-]|$)"
 )
 # The microformats' publication (hAtom's ``abbr.published``, h-entry's ``dt-published``): markup that
-# means the same on every site, as ``itemprop`` does.
+# means the same on every site, as ``itemprop`` does, on the date the page shows (source "element").
 _MICROFORMAT_PUBLISHED = ".hentry abbr.published, .h-entry .dt-published"
 _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
@@ -164,6 +164,10 @@ def _says_first_published(markup: str) -> bool:
 
 
 _UPDATED_LINE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|reviewed|revised)\b", re.I)
+# A line that is a publication label and its date ("Posted: 10.22.2012", "Publiziert am 13.09.2022"):
+# after the text too it is the article's (a reader's "Posted by X on …" names someone first).
+_PUBLISHED_LINE = re.compile(rf"\W*(?:{PUBLISHED_WORDS.pattern})(?:\s+[^\W\d_]{{1,3}})?\W*\d", re.I)
+_LABEL_LINE = 30  # characters: where the date of such a line starts at the latest
 # Words that make a short line something else than a dated byline ("Offer ends March 3, 2024").
 _NOT_A_LABEL = re.compile(
     r"(?<![^\W\d_])(?:ends?|until|till|deadline|expires?|event|starts?|from|to|through|since|before|after|due"
@@ -373,7 +377,7 @@ class _Reader:
             or self.read(_as_text(page.jsonld_value("dateCreated")), "jsonld")
             or self.meta(PUBLISHED_META)
             or self.marked("[itemprop=datePublished]")
-            or self.marked(_MICROFORMAT_PUBLISHED)
+            or self.marked(_MICROFORMAT_PUBLISHED, "element")
             or self.meta_like(_PUBLISHED_META_NAME)
             or self.in_scripts("datePublished")
         )
@@ -413,9 +417,10 @@ class _Reader:
                     return found
         return None
 
-    def marked(self, selector: str) -> FoundDate | None:
+    def marked(self, selector: str, source: str = "microdata") -> FoundDate | None:
+        """The date of the first element the selector finds (a microformat's is shown to readers)."""
         for tag in self.page.select(selector):
-            found = self.read_element(tag, "microdata")
+            found = self.read_element(tag, source)
             if found:
                 return found
         return None
@@ -560,7 +565,8 @@ class _Reader:
                 continue
             after = end is not None and self.page.position.get(id(owner), 0) > end
             icon = _icon_label(owner)
-            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text) or icon):
+            posted = after and _PUBLISHED_LINE.match(text) is not None
+            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text) or icon or posted):
                 continue
             dates = find_all_loose(text, self.tz, self.month_first) or self._titled(owner, string, text)
             if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
@@ -578,7 +584,7 @@ class _Reader:
             shift = len(context) - len(text)  # the date as found in `text`, placed in `context`
             date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
             label = icon or label_of(context, date_found, owner)
-            if after and label != "modified" and icon is None:
+            if after and label != "modified" and icon is None and not (posted and dates[0].start < _LABEL_LINE):
                 continue
             date_value = _disambiguated(FoundDate(dates[0].value, dates[0].raw, "text"), known)
             found.append((date_value, label))
