@@ -102,7 +102,9 @@ def _titled_element(page: Page, title: set[str]) -> Element | None:
         if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
             text = inline_text(tag)
             if len(text) < 300 and _says(text, title, 0.7):
-                return tag
+                # A title block around the heading (its byline too): the heading is the headline.
+                inner = (h for h in tag.iterdescendants("h2", "h3") if _says(inline_text(h), title, 0.7))
+                return next(inner, tag)
     return None
 
 

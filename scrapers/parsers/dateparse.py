@@ -26,9 +26,10 @@ _TIME = re.compile(
     re.I,
 )
 # "12.03.2013", "03/12/13", and the Czech and Slovak "12. 3. 2013" (spaced: only with a full year);
-# not a part of a version ("v2.3.10", "2.3.10.1") nor of a word.
+# not a part of a version ("v2.3.10", "2.3.10.1"). (A letter may stand before: spans' texts are joined
+# without a space, "Blog Post12.18.2025".)
 _NUMERIC = re.compile(
-    r"(?<![\w.:/])(?P<a>\d{1,2})(?P<sep>[./-]|\.\s(?=\d{1,2}\.\s\d{4}))(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/]|\.\d)"
+    r"(?<![\d.:/])(?<!\b[vV])(?P<a>\d{1,2})(?P<sep>[./-]|\.\s(?=\d{1,2}\.\s\d{4}))(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/]|\.\d)"
 )
 _YMD = re.compile(r"(?<![\d.:/])(?P<y>\d{4})\s?[./]\s?(?P<m>\d{1,2})\s?[./]\s?(?P<d>\d{1,2})(?![\d/])")
 _CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")

@@ -845,13 +845,20 @@ def _in_event_block(owner: Element | None) -> bool:
     for _ in range(_EVENT_LEVELS):
         if element is None or element.tag in _LISTS_END:
             return False
-        if any(part.startswith("event") for name in names_of(element) for part in _NAME_PARTS.split(name.lower())):
+        if any(_names_an_event(name) for name in names_of(element)):
             return True
         element = element.getparent()
     return False
 
 
 _NAME_PARTS = re.compile(r"[-_\s]+")
+# A CMS's taxonomy classes name the post's topic, not its blocks ("category-talks-events", "tag-event").
+_TAXONOMY = frozenset({"category", "cat", "tag", "tags", "topic", "section", "rubrik", "term", "taxonomy"})
+
+
+def _names_an_event(name: str) -> bool:
+    parts = _NAME_PARTS.split(name.lower())
+    return parts[0] not in _TAXONOMY and any(part.startswith("event") for part in parts)
 
 
 def _running(words: list[str]) -> list[str]:
