@@ -82,18 +82,21 @@ _HEADLINE_MEMO = "headline"
 
 
 def _find_headline(page: Page) -> Element | None:
-    shown = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
-    # A site's name in an <h1> is the headline only where no other element can be (see _site_name).
-    candidates = [h for h in shown if not _site_name(h)]
+    candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
+    # A site's name in an <h1> "says" a title that ends with it: it is the headline only where no
+    # heading says the title (see _site_name).
+    named = [h for h in candidates if not _site_name(h)]
     title = _title_words(page)
     if title:
-        for h1 in candidates:
+        for h1 in named:
             if _says(inline_text(h1), title, 0.5):
                 return h1
+        found = _titled_element(page, title) if len(named) < len(candidates) else None
+        if found is not None:
+            return found
     if candidates:
         return candidates[0]
-    found = _titled_element(page, title) if title else None
-    return found if found is not None else next(iter(shown), None)
+    return _titled_element(page, title) if title else None
 
 
 def _titled_element(page: Page, title: set[str]) -> Element | None:
