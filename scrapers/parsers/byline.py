@@ -91,7 +91,7 @@ def _find_headline(page: Page) -> Element | None:
         for h1 in named:
             if _says(inline_text(h1), title, 0.5):
                 return h1
-        found = _titled_element(page, title) if len(named) < len(candidates) else None
+        found = _titled_element(page, title, _HEADINGS) if len(named) < len(candidates) else None
         if found is not None:
             return found
     if candidates:
@@ -99,9 +99,13 @@ def _find_headline(page: Page) -> Element | None:
     return _titled_element(page, title) if title else None
 
 
-def _titled_element(page: Page, title: set[str]) -> Element | None:
+_TITLE_LIKE = "h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"
+_HEADINGS = "h2, h3, [itemprop=headline]"  # beside a site-name h1: headings only (fewer to read)
+
+
+def _titled_element(page: Page, title: set[str], selector: str = _TITLE_LIKE) -> Element | None:
     """The first heading or title-like element that says what the title says (no <h1> does)."""
-    for tag in page.select("h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"):
+    for tag in page.select(selector):
         if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
             text = inline_text(tag)
             if len(text) < 300 and _says(text, title, 0.7):

@@ -597,6 +597,8 @@ class _Reader:
         """A relative date whose element keeps the absolute one in its tooltip or ``datetime``
         (``<span title="Mittwoch 12 Januar 2022 10:04:11">vor 2 Jahren</span>``): that date, placed
         where the relative words are."""
+        if owner.get("title") is None and owner.get("datetime") is None:
+            return []  # (most strings: the attribute test is cheaper than the relative words' pattern)
         span = relative_at(text) if string == owner.text and squash(inline_text(owner)) == text else None
         if span is None:
             return []
