@@ -27,7 +27,13 @@ from typing import Any
 #     consent and ARIA blocks as elsewhere, app-state keys of the headline's object).
 # 12 (2026-12-08, issue 16 blind parts 5): comments5 (moderators' stubs, reply links naming the
 #     parent's author, thread boxes, data-hook names, hex comment ids, signed runs over unsigned boxes).
-EXTRACTOR_VERSION = "12"
+# 13 (2026-12-08, issue 16 blind parts 5): dates5 (validity bounds and version numbers are no dates,
+#     hAtom dates, tooltips of relative dates, dates in running phrases or event blocks), body5
+#     (boxes closing a container after its text block, a box of links read without its own footer,
+#     threads in a comment-named feed), captions5 (unnamed caption lines beside photographs on dated
+#     pages, largest srcset), credits5 (agencies alone in parentheses, credit labels in other
+#     scripts and languages, ImageObject authors).
+EXTRACTOR_VERSION = "13"
 
 
 @dataclass

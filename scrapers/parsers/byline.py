@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from .boilerplate import names_of, words_of
 from .dateparse import Loose, find_all_loose, find_relative, zone
@@ -29,7 +30,8 @@ UPDATED_WORDS = re.compile(
     r"|geändert|mis\s+à\s+jour|modifié\w*|actualisé\w*|actualizad\w*|actualización|modificad\w*|aggiornat\w*"
     r"|aggiornamento|modificat\w*|modifica|atualizad\w*|atualização|zaktualizowan\w*|aktualizacja|zmienion\w*"
     r"|zmodyfikowan\w*|оновлен\w*|змінен\w*|bijgewerkt|gewijzigd|aangepast|uppdater\w*|ändrad|opdateret|ændret"
-    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour|aktualizacj\w*)(?![^\W\d_])",
+    r"|actualizat\w*|actualizare|actualizări\w*|mise\s+à\s+jour|aktualizacj\w*|aktualizován\w*|aktualizovan\w*"
+    r"|aktualizace|upraven\w*|frissítve|frissítés\w*|módosítva|módosítás\w*)(?![^\W\d_])",
     re.I,
 )
 
@@ -39,7 +41,8 @@ PUBLISHED_WORDS = re.compile(
     r"|dərc\s+\w+|yayımlan\w*|yayınlan\w*|veröffentlicht|erstellt|publié|publicad\w*|pubblicat\w*"
     r"|opublikowan\w*|опубліковано|gepubliceerd|geplaatst|publicerad|udgivet|publicat\w*|oluşturul\w*|создан\w*"
     r"|створен\w*|yaradıl\w*|geschrieben|creado|criado|creato|utworzon\w*|aangemaakt|publication|publicaci[oó]n"
-    r"|publicação|pubblicazione|veröffentlichung|publikacj\w*|publicering|publicare|publicări\w*)(?![^\W\d_])",
+    r"|publicação|pubblicazione|veröffentlichung|publikacj\w*|publicering|publicare|publicări\w*|publikován\w*"
+    r"|zveřejněn\w*|közzétéve|megjelent|létrehozva)(?![^\W\d_])",
     re.I,
 )
 
@@ -80,21 +83,50 @@ _HEADLINE_MEMO = "headline"
 
 def _find_headline(page: Page) -> Element | None:
     candidates = [h for h in page.tags("h1") if not page.skip(h) and not _in_chrome(h)]
+    # A site's name in an <h1> "says" a title that ends with it: it is the headline only where no
+    # heading says the title (see _site_name).
+    named = [h for h in candidates if not _site_name(h)]
     title = _title_words(page)
     if title:
-        for h1 in candidates:
+        for h1 in named:
             if _says(inline_text(h1), title, 0.5):
                 return h1
+        found = _titled_element(page, title, _HEADINGS) if len(named) < len(candidates) else None
+        if found is not None:
+            return found
     if candidates:
         return candidates[0]
-    if not title:
-        return None
-    for tag in page.select("h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"):
+    return _titled_element(page, title) if title else None
+
+
+_TITLE_LIKE = "h2, h3, [itemprop=headline], [class*=title], [class*=headline], p"
+_HEADINGS = "h2, h3, [itemprop=headline]"  # beside a site-name h1: headings only (fewer to read)
+
+
+def _titled_element(page: Page, title: set[str], selector: str = _TITLE_LIKE) -> Element | None:
+    """The first heading or title-like element that says what the title says (no <h1> does)."""
+    for tag in page.select(selector):
         if tag.tag not in ("meta", "title") and not page.skip(tag) and not _in_chrome(tag):
             text = inline_text(tag)
             if len(text) < 300 and _says(text, title, 0.7):
-                return tag
+                # A title block around the heading (its byline too): the heading is the headline.
+                inner = (h for h in tag.iterdescendants("h2", "h3") if _says(inline_text(h), title, 0.7))
+                return next(inner, tag)
     return None
+
+
+def _site_name(h1: Element) -> bool:
+    """An ``<h1>`` that is a link to the site's front page and nothing else (a blog theme's site title
+    in its header or sidebar): the site's name, not an article's headline."""
+    links = h1.findall(".//a")
+    if len(links) != 1 or squash(inline_text(links[0])) != squash(inline_text(h1)):
+        return False
+    address = urlsplit((links[0].get("href") or "").strip())
+    front = address.path == "/" or (address.netloc and not address.path) or _FRONT_PAGE.search(address.path)
+    return bool(front) and not address.query and not address.fragment
+
+
+_FRONT_PAGE = re.compile(r"^(?:/[^/]+)?/index\.\w+$")  # "/index.php", "/forum/index.php": a site's front page
 
 
 def _says(text: str, title: set[str], share: float) -> bool:

@@ -25,9 +25,11 @@ _TIME = re.compile(
     r"(?:\s*(?P<utc>GMT|UTC|Z)?\s*(?P<off>[+-]\d{2}:?\d{2})?)?",
     re.I,
 )
-# "12.03.2013", "03/12/13", and the Czech and Slovak "12. 3. 2013" (spaced: only with a full year)
+# "12.03.2013", "03/12/13", and the Czech and Slovak "12. 3. 2013" (spaced: only with a full year);
+# not a part of a version ("v2.3.10", "2.3.10.1"). (A letter may stand before: spans' texts are joined
+# without a space, "Blog Post12.18.2025".)
 _NUMERIC = re.compile(
-    r"(?<![\d.:/])(?P<a>\d{1,2})(?P<sep>[./-]|\.\s(?=\d{1,2}\.\s\d{4}))(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"
+    r"(?<![\d.:/])(?<!\b[vV])(?P<a>\d{1,2})(?P<sep>[./-]|\.\s(?=\d{1,2}\.\s\d{4}))(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/]|\.\d)"
 )
 _YMD = re.compile(r"(?<![\d.:/])(?P<y>\d{4})\s?[./]\s?(?P<m>\d{1,2})\s?[./]\s?(?P<d>\d{1,2})(?![\d/])")
 _CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
@@ -269,6 +271,13 @@ _DAY_WORD = re.compile(
     re.I,
 )
 _MAX_RELATIVE = 60 * 86400  # "3 weeks ago" is a day; "2 years ago" is not a date to archive
+
+
+def relative_at(raw: str) -> tuple[int, int] | None:
+    """Where ``raw`` writes a relative date ("vor 2 Jahren", "3 hours ago", "yesterday") of any length:
+    a widget that shows one keeps the absolute date in an attribute."""
+    match = _AGO.search(raw) or _DAY_WORD.search(raw)
+    return match.span() if match else None
 
 
 def find_relative(raw: str, now: datetime, tz: tzinfo) -> Loose | None:

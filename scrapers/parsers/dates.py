@@ -55,7 +55,7 @@ from .byline import (
     month_first,
     worded_label,
 )
-from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, zone
+from .dateparse import Loose, find_all_loose, find_relative, parse_iso, parse_with_formats, relative_at, zone
 from .dates_fallback import SOURCE as FALLBACK_SOURCE
 from .dates_fallback import fallback_date
 from .months import month_number
@@ -110,6 +110,9 @@ _URL_DATE = re.compile(
     # Day first, as most of the world writes it: "/24-07-2017/", "-24072017.html".
     r"|[/_-](?P<d3>0[1-9]|[12]\d|3[01])(?P<sep>-?)(?P<m3>0[1-9]|1[0-2])(?P=sep)(?P<y3>(?:19|20)\d{2})(?:[/_.-]|$)"
 )
+# The microformats' publication (hAtom's ``abbr.published``, h-entry's ``dt-published``): markup that
+# means the same on every site, as ``itemprop`` does, on the date the page shows (source "element").
+_MICROFORMAT_PUBLISHED = ".hentry abbr.published, .h-entry .dt-published"
 _PUBLISHED_META_NAME = re.compile(r"publish|pubdate|issued|creat", re.I)
 _MODIFIED_META_NAME = re.compile(r"modif|updated|revised", re.I)
 _ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
@@ -161,6 +164,10 @@ def _says_first_published(markup: str) -> bool:
 
 
 _UPDATED_LINE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|reviewed|revised)\b", re.I)
+# A line that is a publication label and its date ("Posted: 10.22.2012", "Publiziert am 13.09.2022"):
+# after the text too it is the article's (a reader's "Posted by X on …" names someone first).
+_PUBLISHED_LINE = re.compile(rf"\W*(?:{PUBLISHED_WORDS.pattern})(?:\s+[^\W\d_]{{1,3}})?\W*\d", re.I)
+_LABEL_LINE = 30  # characters: where the date of such a line starts at the latest
 # Words that make a short line something else than a dated byline ("Offer ends March 3, 2024").
 _NOT_A_LABEL = re.compile(
     r"(?<![^\W\d_])(?:ends?|until|till|deadline|expires?|event|starts?|from|to|through|since|before|after|due"
@@ -370,6 +377,7 @@ class _Reader:
             or self.read(_as_text(page.jsonld_value("dateCreated")), "jsonld")
             or self.meta(PUBLISHED_META)
             or self.marked("[itemprop=datePublished]")
+            or self.marked(_MICROFORMAT_PUBLISHED, "element")
             or self.meta_like(_PUBLISHED_META_NAME)
             or self.in_scripts("datePublished")
         )
@@ -409,9 +417,10 @@ class _Reader:
                     return found
         return None
 
-    def marked(self, selector: str) -> FoundDate | None:
+    def marked(self, selector: str, source: str = "microdata") -> FoundDate | None:
+        """The date of the first element the selector finds (a microformat's is shown to readers)."""
         for tag in self.page.select(selector):
-            found = self.read_element(tag, "microdata")
+            found = self.read_element(tag, source)
             if found:
                 return found
         return None
@@ -522,9 +531,14 @@ class _Reader:
             text = inline_text(tag, self.page.skip)[:120]
             if len(text) >= 6 and bool(UPDATED_WORDS.search(text) or _updated(tag)) == updated:
                 found = self.read(text, "element")
-                if found and not (_ranged(text, found.raw) or self.of_event(found) or self.listed(tag, found.raw)):
+                if found and not self.not_the_pages(tag, text, found):
                     return found
         return None
+
+    def not_the_pages(self, tag: Element, text: str, found: FoundDate) -> bool:
+        """A date element's date that is an event's, a span's, a list's row's, a validity's or a version."""
+        raw = found.raw
+        return _ranged(text, raw) or self.of_event(found) or self.listed(tag, raw) or _dates_someone(tag, raw)
 
     def standalone(self, updated: bool) -> FoundDate | None:
         """A line of the article that is a date and little else ("Nov 21, 2018", "Posted on …",
@@ -550,9 +564,11 @@ class _Reader:
             if not 6 <= len(text) <= 60 or not any(map(str.isdigit, text)):
                 continue
             after = end is not None and self.page.position.get(id(owner), 0) > end
-            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text)):
+            icon = _icon_label(owner)
+            posted = after and _PUBLISHED_LINE.match(text) is not None
+            if after and not (_UPDATED_LINE.search(text) or UPDATED_WORDS.search(text) or icon or posted):
                 continue
-            dates = find_all_loose(text, self.tz, self.month_first)
+            dates = find_all_loose(text, self.tz, self.month_first) or self._titled(owner, string, text)
             if len(dates) != 1 or len(text) - len(dates[0].raw) > 28 or elsewhere(owner, self.article, aside=False):
                 continue
             if _NOT_A_LABEL.search(text.replace(dates[0].raw, " ")) or _ranged(text, dates[0].raw):
@@ -560,13 +576,15 @@ class _Reader:
             if _dates_someone(owner, dates[0].raw) or self.listed(owner, dates[0].raw):
                 continue
             context = text
-            previous = owner.getprevious()
+            previous, parent = owner.getprevious(), owner.getparent()
             if dates[0].start == 0 and previous is not None:
-                context = squash(inline_text(previous))[-30:] + " " + text
+                context = squash(inline_text(previous) + " " + (previous.tail or ""))[-30:] + " " + text
+            elif dates[0].start == 0 and parent is not None and string == owner.text:
+                context = squash(parent.text or "")[-30:] + " " + text  # "<div>Erstellt <span>…"
             shift = len(context) - len(text)  # the date as found in `text`, placed in `context`
             date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
-            label = label_of(context, date_found, owner)
-            if after and label != "modified":
+            label = icon or label_of(context, date_found, owner)
+            if after and label != "modified" and icon is None and not (posted and dates[0].start < _LABEL_LINE):
                 continue
             date_value = _disambiguated(FoundDate(dates[0].value, dates[0].raw, "text"), known)
             found.append((date_value, label))
@@ -574,6 +592,21 @@ class _Reader:
                 break
         self.cache["standalone"] = found
         return found
+
+    def _titled(self, owner: Element, string: str, text: str) -> list[Loose]:
+        """A relative date whose element keeps the absolute one in its tooltip or ``datetime``
+        (``<span title="Mittwoch 12 Januar 2022 10:04:11">vor 2 Jahren</span>``): that date, placed
+        where the relative words are."""
+        if owner.get("title") is None and owner.get("datetime") is None:
+            return []  # (most strings: the attribute test is cheaper than the relative words' pattern)
+        span = relative_at(text) if string == owner.text and squash(inline_text(owner)) == text else None
+        if span is None:
+            return []
+        for attribute in ("datetime", "title"):
+            found = self.read(owner.get(attribute), "text")
+            if found is not None:
+                return [Loose(found.value, text[span[0] : span[1]], span[0], span[1])]
+        return []
 
     def footer_update(self) -> FoundDate | None:
         """The page footer's maintenance line ("Page last updated: 11/03/2024", "Zuletzt geändert:
@@ -622,8 +655,14 @@ class _Reader:
                 continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010", a list of dated items
             if (owner is not None and _ranged(_line_of(owner, found.raw), found.raw)) or self.of_event(found):
                 continue  # "14.–16. Juni 2024", a day the page's Event states: when something happens
+            if label is None and (_in_event_block(owner) or _in_phrase(owner, found.raw)):
+                continue  # an event box's day; "Genehmigung des Protokolls der Sitzung vom 11. Dezember 2023"
             found = _disambiguated(found, known)
-            shown_update = modified and found.day == modified.day and (not published or published.day != found.day)
+            shown_update = (
+                modified
+                and found.day == modified.day
+                and (not published or (published.day != found.day and not _shown_as(found, published)))
+            )
             if label is None and shown_update:
                 label = "modified"  # the page shows the day it was updated
             elif shown_update and not worded and published is not None and published.day < found.day:
@@ -700,6 +739,25 @@ def _url_date_groups(match: re.Match[str]) -> Iterator[tuple[str, str, str]]:
     yield match["y3"], match["m3"], match["d3"]
 
 
+_ICON_ATTRIBUTES = ("title", "aria-label")
+
+
+def _icon_label(owner: Element) -> str | None:
+    """The label an icon just before a date gives it by its tooltip (``<span class="md-icon"
+    title="Erstellt">`` then the date): where a page shows a symbol for the word, the word is there."""
+    icon = owner.getprevious()
+    if icon is None or (icon.text or "").strip() or (owner.text or "").strip() == "":
+        return None
+    for element in islice(icon.iter(), 3):
+        for attribute in _ICON_ATTRIBUTES:
+            words = element.get(attribute) or ""
+            if UPDATED_WORDS.search(words):
+                return "modified"
+            if PUBLISHED_WORDS.search(words):
+                return "published"
+    return None
+
+
 def _strings_of(root: Element) -> list[tuple[str, Element]]:
     """Every text string under ``root`` in page order, with the element that holds it."""
     out: list[tuple[str, Element]] = []
@@ -759,6 +817,50 @@ def _in_sentence(before: str, after: str) -> bool:
     before_words = _running(_lower_words(start))
     after_words = _running(_lower_words(after[: stop.start()]))
     return bool(before_words) and len(before_words) + len(after_words) >= _SENTENCE_LOWER
+
+
+_PHRASE_WORDS = 3  # running lower-case words before an unlabelled date: a phrase names it, not a byline
+
+
+def _in_phrase(owner: Element | None, raw: str) -> bool:
+    """Whether an unlabelled date ends a phrase of running words ("Protokoll der Sitzung vom 11.
+    Dezember 2023", "the meeting held on"): the date of the thing the phrase names. A byline's words
+    before its date are names and a short label ("Von Anna Berg |", "Nr. 45/2024 vom")."""
+    if owner is None or owner.tag == "time" or next(owner.iterancestors("time"), None) is not None:
+        return False
+    text = squash(_line_of(owner, raw))
+    at = text.find(raw)
+    if at <= 0:
+        return False
+    ends = list(_SENTENCE_END.finditer(text, 0, at))
+    start = text[ends[-1].end() if ends else 0 : at]
+    return len(_running(_lower_words(start))) >= _PHRASE_WORDS
+
+
+_EVENT_LEVELS = 3  # the date's element and its near ancestors, whose names may say "event"
+
+
+def _in_event_block(owner: Element | None) -> bool:
+    """A date in a block named for an event (``event-box``, ``eventDate``, ``tribe-events-schedule``):
+    the day something happens, as a schema.org ``Event``'s ``startDate`` is."""
+    element = owner
+    for _ in range(_EVENT_LEVELS):
+        if element is None or element.tag in _LISTS_END:
+            return False
+        if any(_names_an_event(name) for name in names_of(element)):
+            return True
+        element = element.getparent()
+    return False
+
+
+_NAME_PARTS = re.compile(r"[-_\s]+")
+# A CMS's taxonomy classes name the post's topic, not its blocks ("category-talks-events", "tag-event").
+_TAXONOMY = frozenset({"category", "cat", "tag", "tags", "topic", "section", "rubrik", "term", "taxonomy"})
+
+
+def _names_an_event(name: str) -> bool:
+    parts = _NAME_PARTS.split(name.lower())
+    return parts[0] not in _TAXONOMY and any(part.startswith("event") for part in parts)
 
 
 def _running(words: list[str]) -> list[str]:
@@ -825,13 +927,60 @@ _SOMEONES = re.compile(
 _SOMEONES_REACH = 30  # characters before the date where such a word is looked for
 
 
+# A preposition of a bound just before the date ("Gültig ab 01.09.2023", "valid until", "à partir du",
+# "ważna do"): the day a rule, an offer or a validity starts or ends, not the day of a publication.
+# The words for "from" and "until" of the languages of :mod:`months`, with an article after them.
+_BOUND_WORDS = (
+    r"(?<![^\W\d_])(?:ab|bis|until|till|from|through|vanaf|tot|à\s+partir\s+d\w*|jusqu\W\w*|desde|hasta"
+    r"|a\s+partir\s+de|dal|dall\W|fino\s+al|od|do|до|с|от|från|fra|până\s+la)"
+    r"(?:\s+(?:dem|zum|the|le|la|el|del|de|al|au|den|на))?\s*"
+)
+_BOUND = re.compile(_BOUND_WORDS + "$", re.I)
+_BOUND_DAY = re.compile(_BOUND_WORDS + r"(?<![\d.:/])(?P<day>\d{1,2})(?=[.\s/-])", re.I)  # then a day's number
+# A software version ("Version 2.3.10", "v1.12.24", ``<span class="version">``), written like a day.
+_VERSION_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?:v|ver|version\w*|versi[oó]n|versão|versione|wersj\w*|verze|верси\w*|sürüm\w*|release"
+    r"|build|firmware|patch)|(?<=\d)\.)\W{0,3}$",
+    re.I,
+)
+_VERSION_NAME = re.compile(r"version", re.I)
+
+
 def _dates_someone(owner: Element | None, raw: str) -> bool:
-    """A forum "Registered: 05 Jan 2010", a licence's or a life's date: not a publication."""
+    """A forum "Registered: 05 Jan 2010", a licence's or a life's date, the bound of a validity, a
+    software version: not a publication."""
     if owner is None:
         return False
+    if _short_year(raw) and any(_VERSION_NAME.search(_names(e)) for e in (owner, owner.getparent()) if e is not None):
+        return True
     line = squash(_line_of(owner, raw))
     at = line.find(raw)
-    return at >= 0 and _SOMEONES.search(line[max(0, at - _SOMEONES_REACH) : at]) is not None
+    if at < 0:
+        return False
+    before = line[max(0, at - _SOMEONES_REACH) : at]
+    if _SOMEONES.search(before) is not None or _BOUND.search(before) is not None:
+        return True
+    # A line that states a validity ("Gültig ab 1. April 2022 (Betriebsvereinbarung vom 14.03.2022)")
+    # is a rule's, each of its dates too.
+    if len(line) <= _ROW_TEXT and _bounds_a_date(line):
+        return True
+    return _short_year(raw) and _VERSION_BEFORE.search(before) is not None
+
+
+def _bounds_a_date(line: str) -> bool:
+    """Whether a bound's word stands before one of the line's dates ("gültig ab 1. April 2022"; not
+    "bis 20 Uhr")."""
+    starts = {match.start("day") for match in _BOUND_DAY.finditer(line)}
+    return bool(starts) and any(found.start in starts for found in find_all_loose(line, UTC, False))
+
+
+def _names(element: Element) -> str:
+    return f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+
+
+def _short_year(raw: str) -> bool:
+    """A numeric date with a two-digit year ("2.3.10"): the form a version number takes too."""
+    return re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}", raw.strip()) is not None
 
 
 _ROW_LEVELS = 4  # the date's element and its ancestors up to this many, each tried as a list's row
@@ -894,9 +1043,11 @@ def _dated_sibling(row: Element, month_first: bool) -> bool:
 def _marked(row: Element) -> bool:
     """Whether a row's markup names its date a publication or an update (``wp-block-post-date__modified-date``,
     an icon's ``title="Last update"``)."""
-    elements = islice(row.iter(), _ROW_MARKUP)
+    elements = list(islice(row.iter(), _ROW_MARKUP))
     names = " ".join(f"{e.get('class') or ''} {e.get('itemprop') or ''} {e.get('title') or ''}" for e in elements)
-    return _MARKED.search(names) is not None
+    # A tooltip is words, in the page's language ("Letzte Aktualisierung", "Erstellt").
+    tips = " ".join(e.get(attribute) or "" for e in elements for attribute in _ICON_ATTRIBUTES)
+    return _MARKED.search(names) is not None or _LABELLED.search(tips) is not None
 
 
 _ROW_MARKUP = 12  # elements of a row whose class names are read
@@ -1038,6 +1189,16 @@ def _on_day(instant: datetime, day: date) -> datetime:
     hours = sorted(_ZONE_RANGE, key=lambda h: abs(h - stated))
     offset = next((h for h in hours if (utc + timedelta(hours=h)).date() == day), 0)
     return utc.astimezone(timezone(timedelta(hours=offset)))
+
+
+def _shown_as(shown: FoundDate, instant: FoundDate) -> bool:
+    """Whether a shown date and time is a stated instant on a local clock ("31.03.2024, 00:45 Uhr"
+    under the headline, ``2024-03-30T23:45Z`` in the metadata): the same moment, the page's day."""
+    if not shown.has_time or not _STATED_OFFSET.search(instant.raw) or instant.value.tzinfo is None:
+        return False
+    utc = instant.value.astimezone(UTC)
+    wall = shown.value.replace(tzinfo=None, second=0, microsecond=0)
+    return any((utc + timedelta(hours=h)).replace(tzinfo=None, second=0, microsecond=0) == wall for h in _ZONE_RANGE)
 
 
 def _same_moment(day: date, instant: FoundDate) -> bool:
