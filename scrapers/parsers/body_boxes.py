@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from .text import BLOCK, Element, blocks, squash, text_of
+from .boilerplate import Furniture, furniture
+from .text import BLOCK, Element, blocks, never_text, squash, text_of
 
 _BOXES = frozenset({"div", "section", "aside", "dl"})  # blocks: a span sits in a sentence
 _LABEL = 80  # characters: the label of a box of links is short ...
@@ -122,7 +123,7 @@ def _links_box(tag: Element) -> bool:
         return False  # a table's or a listing's label over its figures
     if not _may_hold_link_lines(tag):
         return False
-    lines = blocks(tag)
+    lines = blocks(tag, _unread)
     if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
         return False
     if len(lines[0].text.split()) > _LABEL_WORDS:
@@ -131,6 +132,12 @@ def _links_box(tag: Element) -> bool:
     if len(links) < _MIN_LINKS:
         return False  # one link under a label: a card's "Best overall" over its product, a button
     return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:])
+
+
+def _unread(element: Element) -> bool:
+    """A line of the box that its reader never reads as text, nor the walk keeps: a widget's own
+    footer under its links ("We check 250 million products for the best prices"), its share bar."""
+    return never_text(element) or furniture(element) is Furniture.SURE
 
 
 def _may_hold_link_lines(tag: Element) -> bool:
