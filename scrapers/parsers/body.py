@@ -331,7 +331,9 @@ def _generic_root(page: Page) -> BodyRoot:
     main = _marked_main(page)
     top = main if main is not None else page.root
     kinds: Kinds = {}
-    page_skip = FurnitureSkip(page, page.root, kinds)
+    # On a page that says it is a thread, its posts are read even where the forum names their list
+    # for comments (Invision's "comments" feed of "ipsComment" posts).
+    page_skip = FurnitureSkip(page, page.root, kinds, region=_declared_thread(page))
     found = blocks(top, page_skip)
     scores = score_elements(found, top)
     best = scores.best()
@@ -403,15 +405,21 @@ def _most_prose(page: Page, article: BodyRoot, region: BodyRoot) -> bool:
 def _is_thread(page: Page, chosen: Element) -> bool:
     """A forum thread or a question with its answers, not an article with comments: the page says so
     (schema.org, its forum software), or the text found is itself one of the posts."""
-    types = {t for obj in page.jsonld for t in jsonld_types(obj)}
-    if types & THREAD_TYPES and not types & _STORY_TYPES:
-        return True
-    generator = (page.meta_first("generator") or "").lower()
-    if any(name in generator for name in FORUM_SOFTWARE):
-        return True
-    if _forum_root(page):
+    if _declared_thread(page):
         return True
     return any(is_comments(e) for e in (chosen, *chosen.iterancestors()) if e.tag not in ("body", "html"))
+
+
+def _declared_thread(page: Page) -> bool:
+    """The page says it is a thread: schema.org, the forum software's generator or root names."""
+    cached = page.memo.get("declared_thread")
+    if isinstance(cached, bool):
+        return cached
+    types = {t for obj in page.jsonld for t in jsonld_types(obj)}
+    generator = (page.meta_first("generator") or "").lower()
+    said = bool(types & THREAD_TYPES and not types & _STORY_TYPES) or any(n in generator for n in FORUM_SOFTWARE)
+    page.memo["declared_thread"] = said = said or _forum_root(page)
+    return said
 
 
 def _forum_root(page: Page) -> bool:
@@ -434,10 +442,17 @@ def _posts(page: Page, chosen: Element) -> Element | None:
         parent = node.getparent()
         if parent is None or parent is page.root or node.tag in ("body", "main"):
             return None
-        if node.tag != "p" and _likes(page, parent, node) >= 2:
+        if node.tag != "p" and _likes(page, parent, node) >= _fewest_posts(node):
             return parent
         node = parent
     return None
+
+
+def _fewest_posts(node: Element) -> int:
+    """How many likes a post needs beside it: two, or one when it is numbered as the forum numbers its
+    posts ("post_612004", "elComment_772104"): a question and its one answer are a thread too."""
+    ident = node.get("id") or ""
+    return 1 if any(c.isdigit() for c in ident) else 2
 
 
 def _one_of_many(page: Page, chosen: Element) -> bool:
