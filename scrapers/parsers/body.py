@@ -122,6 +122,10 @@ _AMID_PROSE = 150  # ... this many characters of prose ...
 _AMID_SHARE = 0.5  # ... and this share of the words of the page outside links
 _ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
 _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
+_TRAILING_TAGS = frozenset({"div", "section", "aside"})  # boxes after a container's text block ...
+_TRAILING_TEXT = 800  # ... hold this many characters at most ...
+_TRAILING_SHARE = 0.5  # ... and less than this share of its prose, and no items:
+_ITEMS = ("ul", "ol", "dl", "table", "pre")
 _BOX_LABEL = 40  # characters: the label of a box of links ("Читайте также", "Lesen Sie auch")
 _SENTENCE_END = re.compile(r"[.!?;,:…]\s*$")
 _DIGIT = re.compile(r"\d")
@@ -229,6 +233,7 @@ class FurnitureSkip:
         kinds: Kinds,
         region: bool = False,
         article: bool = False,
+        also: frozenset[int] = frozenset(),
     ) -> None:
         # A page's main region (no article): its headline and its readers' posts are its content too.
         self.region = region
@@ -240,8 +245,11 @@ class FurnitureSkip:
         self.prose_limit = max(_SURE_PROSE, page.prose_size(reference) / 2)
         self.limit = page.text_size(reference) / 3
         self.kinds = kinds  # furniture() of each tag seen, shared by the walks over one page
+        self.also = also  # ids of blocks skipped whatever their names (see _trailing_boxes)
 
     def __call__(self, tag: Element) -> bool:
+        if self.also and id(tag) in self.also:
+            return True
         name = tag.tag
         if name == "noscript":
             return self.size(tag) < self.limit  # the page itself, for readers without scripts (forums)
@@ -342,7 +350,8 @@ def _generic_root(page: Page) -> BodyRoot:
     marked = _marked_container(page, scores, scores.of(best))
     chosen = marked if marked is not None else best
     elements = _with_siblings(page, chosen, scores, FurnitureSkip(page, top, kinds))
-    article_skip = FurnitureSkip(page, chosen, kinds, article=True)
+    tail = _trailing_boxes(page, chosen, best) if marked is not None else frozenset()
+    article_skip = FurnitureSkip(page, chosen, kinds, article=True, also=tail)
     article = BodyRoot(elements, article_skip, "container" if marked is not None else "density")
     region = _main_region(page, kinds)
     if _is_thread(page, chosen):
@@ -366,6 +375,47 @@ def _generic_root(page: Page) -> BodyRoot:
     if weak and not _amid_links(page, article, mine, theirs, region):
         return region  # no prose at all, or the "article" is a small part of the page: a listing, a product
     return article
+
+
+def _trailing_boxes(page: Page, container: Element, best: Element) -> frozenset[int]:
+    """The boxes that close a marked container after the block that holds its text (the densest
+    one, inside it): a donation appeal, an author's note, a contact box, however the site names them
+    ("spendenaufruf", "ueber-den-autor"). Each is a block of another kind than the text's, with little
+    of its prose and no list or table (a recipe's card of steps is the article's), and only boxes
+    follow it: text after them means they sit inside the article."""
+    branch = _text_branch(page, container, best)
+    if branch is None:
+        return frozenset()
+    kind = (branch.tag, (classes(branch) or [""])[0])
+    prose = _TRAILING_SHARE * page.prose_size(best)
+    found: list[int] = []
+    for sibling in branch.itersiblings():
+        if not isinstance(sibling.tag, str) or not page.text_size(sibling):
+            continue
+        box = sibling.tag in _TRAILING_TAGS and (sibling.tag, (classes(sibling) or [""])[0]) != kind
+        box = box and next(sibling.iter(*_ITEMS), None) is None  # a card of steps, a table: content
+        if box and page.text_size(sibling) <= _TRAILING_TEXT and page.prose_size(sibling) < prose:
+            found.append(id(sibling))
+        else:
+            found.clear()  # text of the article's after them: they were boxes set into it
+    return frozenset(found)
+
+
+def _text_branch(page: Page, container: Element, best: Element) -> Element | None:
+    """The child of ``container`` that holds its text: the one around the densest block, or (when
+    that is the container itself) the child with most of its prose."""
+    node = best
+    for parent in best.iterancestors():
+        if parent is container:
+            return node
+        node = parent
+    if best is not container:
+        return None
+    children = [c for c in container if isinstance(c.tag, str)]
+    top = max(children, key=page.prose_size, default=None)
+    if top is None or page.prose_size(top) < _PROSE_SHARE * page.prose_size(container):
+        return None
+    return top
 
 
 def _amid_links(page: Page, article: BodyRoot, mine: list[Block], theirs: list[Block], region: BodyRoot) -> bool:

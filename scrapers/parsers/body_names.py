@@ -36,9 +36,6 @@ STEMS = (
     # boxes at the end of a text: asks for contributions, readers' feedback
     # ("Is this page useful?"), and the channels of messengers sites point readers to
     "contribut", "feedback", "whatsapp", "telegram",
-    # the same asks named for what they ask ("support-box", "supportUs": "Sostieni …", "Support our
-    # journalism") and a publisher's note on why it can be trusted ("trust-box", "trustProject")
-    "support", "trust",
     # counters of readers a CMS prints under a text ("itemHits": "Czytany 412 razy", "post-views")
     "hits", "postviews", "pageviews", "viewcount",
 )  # fmt: skip
