@@ -149,6 +149,9 @@ class BodyRoot:
     skip: Skip
     # "profile", "container", "density", "page" (a page that is no article: its main region) or "none"
     source: str
+    # ids of the boxes that close the container after its text (see _trailing_boxes): read with the
+    # rest to judge where the text ends, then left out
+    tail: frozenset[int] = frozenset()
 
     @cached_property
     def read(self) -> list[Block]:
@@ -184,8 +187,14 @@ def _read(root: BodyRoot) -> list[Block]:
         return found
     if not any(e.tag in ("body", "html") for e in root.elements):
         found = found[: structural_end(found)]  # (in a whole page, its other stories can come first)
+    if root.tail:
+        found = [b for b in found if not _in_boxes(b.element, root.tail)]
     kept = _tail_cut(_keep(found, root.source), root.source)
     return kept if root.source == "profile" else _no_last_headings(kept)
+
+
+def _in_boxes(element: Element, boxes: frozenset[int]) -> bool:
+    return id(element) in boxes or any(id(a) in boxes for a in element.iterancestors())
 
 
 def _no_last_headings(found: list[Block]) -> list[Block]:
@@ -233,7 +242,6 @@ class FurnitureSkip:
         kinds: Kinds,
         region: bool = False,
         article: bool = False,
-        also: frozenset[int] = frozenset(),
     ) -> None:
         # A page's main region (no article): its headline and its readers' posts are its content too.
         self.region = region
@@ -245,11 +253,8 @@ class FurnitureSkip:
         self.prose_limit = max(_SURE_PROSE, page.prose_size(reference) / 2)
         self.limit = page.text_size(reference) / 3
         self.kinds = kinds  # furniture() of each tag seen, shared by the walks over one page
-        self.also = also  # ids of blocks skipped whatever their names (see _trailing_boxes)
 
     def __call__(self, tag: Element) -> bool:
-        if self.also and id(tag) in self.also:
-            return True
         name = tag.tag
         if name == "noscript":
             return self.size(tag) < self.limit  # the page itself, for readers without scripts (forums)
@@ -351,8 +356,8 @@ def _generic_root(page: Page) -> BodyRoot:
     chosen = marked if marked is not None else best
     elements = _with_siblings(page, chosen, scores, FurnitureSkip(page, top, kinds))
     tail = _trailing_boxes(page, chosen, best) if marked is not None else frozenset()
-    article_skip = FurnitureSkip(page, chosen, kinds, article=True, also=tail)
-    article = BodyRoot(elements, article_skip, "container" if marked is not None else "density")
+    article_skip = FurnitureSkip(page, chosen, kinds, article=True)
+    article = BodyRoot(elements, article_skip, "container" if marked is not None else "density", tail)
     region = _main_region(page, kinds)
     if _is_thread(page, chosen):
         # A discussion: its posts are its content. Read the list of posts, or the block found when it
