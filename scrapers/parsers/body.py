@@ -389,8 +389,8 @@ def _trailing_boxes(page: Page, container: Element, best: Element) -> frozenset[
     of its prose and no list or table (a recipe's card of steps is the article's), and only boxes
     follow it: text after them means they sit inside the article."""
     branch = _text_branch(page, container, best)
-    if branch is None:
-        return frozenset()
+    if branch is None or branch.tag not in _TRAILING_TAGS:
+        return frozenset()  # no block of text: paragraphs in the container itself, boxes among them
     kind = (branch.tag, (classes(branch) or [""])[0])
     prose = _TRAILING_SHARE * page.prose_size(best)
     found: list[int] = []
