@@ -27,7 +27,7 @@ import re
 from itertools import islice
 
 from .boilerplate import Furniture, furniture
-from .text import BLOCK, Element, blocks, never_text, squash, text_of
+from .text import BLOCK, Block, Element, blocks, never_text, squash, text_of
 
 _BOXES = frozenset({"div", "section", "aside", "dl"})  # blocks: a span sits in a sentence
 _LABEL = 80  # characters: the label of a box of links is short ...
@@ -123,7 +123,14 @@ def _links_box(tag: Element) -> bool:
         return False  # a table's or a listing's label over its figures
     if not _may_hold_link_lines(tag):
         return False
-    lines = blocks(tag, _unread)
+    verdict = _label_over_links(blocks(tag))
+    if verdict is None:  # lines of text among the links: read again without the box's own furniture
+        verdict = _label_over_links(blocks(tag, _unread))
+    return bool(verdict)
+
+
+def _label_over_links(lines: list[Block]) -> bool | None:
+    """Whether ``lines`` are a label over link lines; None when they would be but for lines of text."""
     if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
         return False
     if len(lines[0].text.split()) > _LABEL_WORDS:
@@ -131,12 +138,13 @@ def _links_box(tag: Element) -> bool:
     links = {line.text for line in lines[1:] if line.link_density >= _LINKED}
     if len(links) < _MIN_LINKS:
         return False  # one link under a label: a card's "Best overall" over its product, a button
-    return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:])
+    return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:]) or None
 
 
 def _unread(element: Element) -> bool:
-    """A line of the box that its reader never reads as text, nor the walk keeps: a widget's own
-    footer under its links ("We check 250 million products for the best prices"), its share bar."""
+    """A line of the box that the walk never keeps: a widget's own footer under its links ("We check 250
+    million products for the best prices"). Read so only where the lines of text spoil a box of links:
+    a box whose links themselves sit in furniture-named lines reads as one as it is."""
     return never_text(element) or furniture(element) is Furniture.SURE
 
 
