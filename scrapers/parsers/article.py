@@ -25,7 +25,10 @@ from typing import Any
 #     over the page, follow-the-site lines, forum signatures, a gallery's frame, reader counters, a
 #     lone link box's label), dates4 (rows of dated lists, dates opening a headline, since-words,
 #     consent and ARIA blocks as elsewhere, app-state keys of the headline's object).
-EXTRACTOR_VERSION = "11"
+# 12 (2026-12-08 session, issue 16 blind parts 5): body5 (boxes closing a container after its text
+#     block, a box of links read without its own footer, threads listed in a comment-named feed and
+#     threads of two numbered posts).
+EXTRACTOR_VERSION = "12"
 
 
 @dataclass
