@@ -130,7 +130,7 @@ def _links_box(tag: Element) -> bool:
 
 
 def _label_over_links(lines: list[Block]) -> bool | None:
-    """Whether ``lines`` are a label over link lines; None when they would be but for lines of text."""
+    """Whether ``lines`` are a label over link lines; None when they would be but for one line of text."""
     if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
         return False
     if len(lines[0].text.split()) > _LABEL_WORDS:
@@ -138,7 +138,8 @@ def _label_over_links(lines: list[Block]) -> bool | None:
     links = {line.text for line in lines[1:] if line.link_density >= _LINKED}
     if len(links) < _MIN_LINKS:
         return False  # one link under a label: a card's "Best overall" over its product, a button
-    return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:]) or None
+    stray = sum(1 for line in lines[1:] if line.text not in links and _LETTER.search(line.text))
+    return True if not stray else None if stray == 1 else False  # one line of text: a note, maybe its own
 
 
 def _unread(element: Element) -> bool:
