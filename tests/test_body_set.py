@@ -16,6 +16,12 @@ Liferay, beehiiv, phpBB, Discourse, WooCommerce, The Events Calendar, German, Au
 Italian, Spanish, Polish, Czech, Dutch, Russian, Turkish and Azerbaijani news sites) was written in the
 next session before its change; ``blind4b`` (9 pages: XenForo, Shopify, Divi, Craft CMS, a Habr-like
 platform, Hungarian, Swedish, Finnish and Portuguese news sites) after it, measured before any fix.
+``blind5`` (19 pages, 19 families, 13 languages: a WP Recipe Maker card, a Mailchimp campaign archive,
+Sphinx / Read the Docs, Docusaurus, an ots press release, vBulletin 4, WordPress.com with Jetpack, Forem,
+Fandom, a Future plc review, an AMP page, Hypotheses, and RBC-, Figaro-, El Mundo-, Interia-, Il Fatto-,
+DR- and Kompas-like news) was written in the third session before its change; ``blind5b`` (8 pages:
+Invision Community, LiveJournal, a WordPress theme named in German, an Italian recipe site, a PR wire,
+Korean, Vietnamese, Hashnode) after its first change, measured before any fix for it.
 
 Measures, per part: recall (must-have snippets kept / all must-have), precision (must-not snippets
 left out / all must-not), their F-score, and trafilatura's own precision (kept must-have / all kept
@@ -38,7 +44,7 @@ from tests.set_report import part_lines
 
 SET = Path(__file__).parent / "fixtures" / "bodyset" / "pages"
 CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
-PARTS = ("blind3", "blind3b", "blind4", "blind4b")
+PARTS = ("blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b")
 # Measured on main 576e8a2, before this round's change (recall, precision, F; trafilatura's precision):
 #   blind3  0.952, 0.901, 0.926 (0.874: near the 0.876 of the held-out 990 pages)
 #   blind3b 0.938, 0.957, 0.947 (0.938)
@@ -55,11 +61,21 @@ PARTS = ("blind3", "blind3b", "blind4", "blind4b")
 #           trafilatura 1.000, 0.895, 0.944 (0.860)
 # blind4b's leaks (a review under a product, an event's box, a paywall pitch, a tips line, a 2-post
 # thread's "similar threads") have no structure that tells them without words: no fix was made for them.
+# body5 (same measures), main b6d4bbe → branch, trafilatura 2.3.1 beside:
+#   blind5  main 1.000, 0.948, 0.973 (0.928); branch 1.000, 0.974, 0.987 (0.963)
+#           trafilatura 0.974, 0.828, 0.895 (0.789)
+#   blind5b main 1.000, 0.851, 0.920 (0.821); after the first change, before any fix for it, the same;
+#           after its fixes 1.000, 1.000, 1.000 (1.000). trafilatura 1.000, 0.809, 0.894 (0.780)
+#   blind4b main 0.912 → branch 0.930 precision (the 2-post XenForo thread's "similar threads" are gone).
+# Still leaking on blind5: a review's "Why you can trust us" box and a blog's "cite this post" box (their
+# names, "trust-box", "citation-box", also name text on dev pages: Wirecutter's "Why you should trust us").
 BARS = {
     "blind3": {"recall": 0.95, "precision": 0.96},
     "blind3b": {"recall": 0.96, "precision": 0.95},
     "blind4": {"recall": 0.99, "precision": 0.97},
-    "blind4b": {"recall": 0.99, "precision": 0.91},
+    "blind4b": {"recall": 0.99, "precision": 0.92},
+    "blind5": {"recall": 0.99, "precision": 0.97},
+    "blind5b": {"recall": 0.99, "precision": 0.99},
 }
 
 
@@ -112,9 +128,9 @@ def summary(results: list[Result]) -> dict[str, float]:
 
 def test_the_set_has_blind_pages_from_many_families() -> None:
     expected = [json.loads((c / "expected.json").read_text(encoding="utf-8")) for c in CASES]
-    for part in ("blind3", "blind4"):
+    for part, pages in (("blind3", 30), ("blind4", 30), ("blind5", 15)):
         blind = [e for e in expected if e["part"] == part]
-        assert len(blind) >= 30 and len({e["family"] for e in blind}) >= 25, part
+        assert len(blind) >= pages and len({e["family"] for e in blind}) >= pages * 5 // 6, part
         assert len({e["language"] for e in blind}) >= 10, part
     for e in expected:
         assert e["part"] in PARTS and 3 <= len(e["must_have"]) <= 6 and 3 <= len(e["must_not"]) <= 8

@@ -122,6 +122,10 @@ _AMID_PROSE = 150  # ... this many characters of prose ...
 _AMID_SHARE = 0.5  # ... and this share of the words of the page outside links
 _ARTICLE_SHARE = 0.3  # an article holds at least this share of the words of the page's main region
 _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a block named like furniture the article's
+_TRAILING_TAGS = frozenset({"div", "section", "aside"})  # boxes after a container's text block ...
+_TRAILING_TEXT = 800  # ... hold this many characters at most ...
+_TRAILING_SHARE = 0.5  # ... and less than this share of its prose, and no items:
+_ITEMS = ("ul", "ol", "dl", "table", "pre")
 _BOX_LABEL = 40  # characters: the label of a box of links ("Читайте также", "Lesen Sie auch")
 _SENTENCE_END = re.compile(r"[.!?;,:…]\s*$")
 _DIGIT = re.compile(r"\d")
@@ -145,6 +149,9 @@ class BodyRoot:
     skip: Skip
     # "profile", "container", "density", "page" (a page that is no article: its main region) or "none"
     source: str
+    # ids of the boxes that close the container after its text (see _trailing_boxes): read with the
+    # rest to judge where the text ends, then left out
+    tail: frozenset[int] = frozenset()
 
     @cached_property
     def read(self) -> list[Block]:
@@ -180,8 +187,14 @@ def _read(root: BodyRoot) -> list[Block]:
         return found
     if not any(e.tag in ("body", "html") for e in root.elements):
         found = found[: structural_end(found)]  # (in a whole page, its other stories can come first)
+    if root.tail:
+        found = [b for b in found if not _in_boxes(b.element, root.tail)]
     kept = _tail_cut(_keep(found, root.source), root.source)
     return kept if root.source == "profile" else _no_last_headings(kept)
+
+
+def _in_boxes(element: Element, boxes: frozenset[int]) -> bool:
+    return id(element) in boxes or any(id(a) in boxes for a in element.iterancestors())
 
 
 def _no_last_headings(found: list[Block]) -> list[Block]:
@@ -331,7 +344,9 @@ def _generic_root(page: Page) -> BodyRoot:
     main = _marked_main(page)
     top = main if main is not None else page.root
     kinds: Kinds = {}
-    page_skip = FurnitureSkip(page, page.root, kinds)
+    # On a page that says it is a thread, its posts are read even where the forum names their list
+    # for comments (Invision's "comments" feed of "ipsComment" posts).
+    page_skip = FurnitureSkip(page, page.root, kinds, region=_declared_thread(page))
     found = blocks(top, page_skip)
     scores = score_elements(found, top)
     best = scores.best()
@@ -340,8 +355,9 @@ def _generic_root(page: Page) -> BodyRoot:
     marked = _marked_container(page, scores, scores.of(best))
     chosen = marked if marked is not None else best
     elements = _with_siblings(page, chosen, scores, FurnitureSkip(page, top, kinds))
+    tail = _trailing_boxes(page, chosen, best) if marked is not None else frozenset()
     article_skip = FurnitureSkip(page, chosen, kinds, article=True)
-    article = BodyRoot(elements, article_skip, "container" if marked is not None else "density")
+    article = BodyRoot(elements, article_skip, "container" if marked is not None else "density", tail)
     region = _main_region(page, kinds)
     if _is_thread(page, chosen):
         # A discussion: its posts are its content. Read the list of posts, or the block found when it
@@ -364,6 +380,47 @@ def _generic_root(page: Page) -> BodyRoot:
     if weak and not _amid_links(page, article, mine, theirs, region):
         return region  # no prose at all, or the "article" is a small part of the page: a listing, a product
     return article
+
+
+def _trailing_boxes(page: Page, container: Element, best: Element) -> frozenset[int]:
+    """The boxes that close a marked container after the block that holds its text (the densest
+    one, inside it): a donation appeal, an author's note, a contact box, however the site names them
+    ("spendenaufruf", "ueber-den-autor"). Each is a block of another kind than the text's, with little
+    of its prose and no list or table (a recipe's card of steps is the article's), and only boxes
+    follow it: text after them means they sit inside the article."""
+    branch = _text_branch(page, container, best)
+    if branch is None or branch.tag not in _TRAILING_TAGS:
+        return frozenset()  # no block of text: paragraphs in the container itself, boxes among them
+    kind = (branch.tag, (classes(branch) or [""])[0])
+    prose = _TRAILING_SHARE * page.prose_size(best)
+    found: list[int] = []
+    for sibling in branch.itersiblings():
+        if not isinstance(sibling.tag, str) or not page.text_size(sibling):
+            continue
+        box = sibling.tag in _TRAILING_TAGS and (sibling.tag, (classes(sibling) or [""])[0]) != kind
+        box = box and next(sibling.iter(*_ITEMS), None) is None  # a card of steps, a table: content
+        if box and page.text_size(sibling) <= _TRAILING_TEXT and page.prose_size(sibling) < prose:
+            found.append(id(sibling))
+        else:
+            found.clear()  # text of the article's after them: they were boxes set into it
+    return frozenset(found)
+
+
+def _text_branch(page: Page, container: Element, best: Element) -> Element | None:
+    """The child of ``container`` that holds its text: the one around the densest block, or (when
+    that is the container itself) the child with most of its prose."""
+    node = best
+    for parent in best.iterancestors():
+        if parent is container:
+            return node
+        node = parent
+    if best is not container:
+        return None
+    children = [c for c in container if isinstance(c.tag, str)]
+    top = max(children, key=page.prose_size, default=None)
+    if top is None or page.prose_size(top) < _PROSE_SHARE * page.prose_size(container):
+        return None
+    return top
 
 
 def _amid_links(page: Page, article: BodyRoot, mine: list[Block], theirs: list[Block], region: BodyRoot) -> bool:
@@ -403,15 +460,21 @@ def _most_prose(page: Page, article: BodyRoot, region: BodyRoot) -> bool:
 def _is_thread(page: Page, chosen: Element) -> bool:
     """A forum thread or a question with its answers, not an article with comments: the page says so
     (schema.org, its forum software), or the text found is itself one of the posts."""
-    types = {t for obj in page.jsonld for t in jsonld_types(obj)}
-    if types & THREAD_TYPES and not types & _STORY_TYPES:
-        return True
-    generator = (page.meta_first("generator") or "").lower()
-    if any(name in generator for name in FORUM_SOFTWARE):
-        return True
-    if _forum_root(page):
+    if _declared_thread(page):
         return True
     return any(is_comments(e) for e in (chosen, *chosen.iterancestors()) if e.tag not in ("body", "html"))
+
+
+def _declared_thread(page: Page) -> bool:
+    """The page says it is a thread: schema.org, the forum software's generator or root names."""
+    cached = page.memo.get("declared_thread")
+    if isinstance(cached, bool):
+        return cached
+    types = {t for obj in page.jsonld for t in jsonld_types(obj)}
+    generator = (page.meta_first("generator") or "").lower()
+    said = bool(types & THREAD_TYPES and not types & _STORY_TYPES) or any(n in generator for n in FORUM_SOFTWARE)
+    page.memo["declared_thread"] = said = said or _forum_root(page)
+    return said
 
 
 def _forum_root(page: Page) -> bool:
@@ -434,10 +497,17 @@ def _posts(page: Page, chosen: Element) -> Element | None:
         parent = node.getparent()
         if parent is None or parent is page.root or node.tag in ("body", "main"):
             return None
-        if node.tag != "p" and _likes(page, parent, node) >= 2:
+        if node.tag != "p" and _likes(page, parent, node) >= _fewest_posts(node):
             return parent
         node = parent
     return None
+
+
+def _fewest_posts(node: Element) -> int:
+    """How many likes a post needs beside it: two, or one when it is numbered as the forum numbers its
+    posts ("post_612004", "elComment_772104"): a question and its one answer are a thread too."""
+    ident = node.get("id") or ""
+    return 1 if any(c.isdigit() for c in ident) else 2
 
 
 def _one_of_many(page: Page, chosen: Element) -> bool:

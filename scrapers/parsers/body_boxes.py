@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from .text import BLOCK, Element, blocks, squash, text_of
+from .boilerplate import Furniture, furniture
+from .text import BLOCK, Block, Element, blocks, never_text, squash, text_of
 
 _BOXES = frozenset({"div", "section", "aside", "dl"})  # blocks: a span sits in a sentence
 _LABEL = 80  # characters: the label of a box of links is short ...
@@ -122,7 +123,14 @@ def _links_box(tag: Element) -> bool:
         return False  # a table's or a listing's label over its figures
     if not _may_hold_link_lines(tag):
         return False
-    lines = blocks(tag)
+    verdict = _label_over_links(blocks(tag))
+    if verdict is None:  # lines of text among the links: read again without the box's own furniture
+        verdict = _label_over_links(blocks(tag, _unread))
+    return bool(verdict)
+
+
+def _label_over_links(lines: list[Block]) -> bool | None:
+    """Whether ``lines`` are a label over link lines; None when they would be but for one line of text."""
     if len(lines) < 1 + _MIN_LINKS or lines[0].link_chars or len(lines[0].text) > _LABEL:
         return False
     if len(lines[0].text.split()) > _LABEL_WORDS:
@@ -130,7 +138,15 @@ def _links_box(tag: Element) -> bool:
     links = {line.text for line in lines[1:] if line.link_density >= _LINKED}
     if len(links) < _MIN_LINKS:
         return False  # one link under a label: a card's "Best overall" over its product, a button
-    return all(line.text in links or not _LETTER.search(line.text) for line in lines[1:])
+    stray = sum(1 for line in lines[1:] if line.text not in links and _LETTER.search(line.text))
+    return True if not stray else None if stray == 1 else False  # one line of text: a note, maybe its own
+
+
+def _unread(element: Element) -> bool:
+    """A line of the box that the walk never keeps: a widget's own footer under its links ("We check 250
+    million products for the best prices"). Read so only where the lines of text spoil a box of links:
+    a box whose links themselves sit in furniture-named lines reads as one as it is."""
+    return never_text(element) or furniture(element) is Furniture.SURE
 
 
 def _may_hold_link_lines(tag: Element) -> bool:
