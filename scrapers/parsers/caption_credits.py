@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 
 from .boilerplate import names_of, words_of
+from .caption_agencies import is_agency
 from .text import Element, inline_text, never_text, squash, text_of
 
 # The words a credit's label is made of, by what they say, in the languages of our sites and their
@@ -142,7 +143,7 @@ _LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
 _NAME = r"[^\W\d_][\w'’.&-]*"
 _SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}})"
 _CREDIT_PATTERNS = (
-    re.compile(rf"\s*[(\[]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
+    re.compile(rf"\s*[(\[（]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]（）]+?)\s*[)\]）]\s*$", re.I),
     re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
     re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{_LABELLED}\s*(?P<credit>[^:]+?)\s*$", re.I),
     re.compile(
@@ -158,6 +159,12 @@ _CREDIT_PATTERNS = (
     # after a bar that follows the caption's last sentence ("… Hamburg. | Name/Getty Images"): names only
     re.compile(r"(?<=[.!?…»”\"])\s+\|\s+(?P<credit>[^|]+?)\s*$"),
 )
+# An agency's name alone in parentheses at a caption's end ("… (Ansa)", "…（共同）"): see caption_agencies.
+_AGENCY_AT_END = re.compile(r"\s*[(\[（]\s*(?P<credit>[^()\[\]（）]{1,40}?)\s*[)\]）]\s*$")
+_CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-caption-credit")
+_INLINE = frozenset({"span", "small", "em", "i", "b", "strong", "p", "div"})  # a line of its own or inline
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
 _CAPITALISED = re.compile(r"^[^\W\d_]*[A-ZÀ-ÞА-ЯЁƏÇĞİÖŞÜ]")  # "Mònica", "McNeil", "dpa" is not
 _PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
@@ -169,10 +176,14 @@ _LABEL_AT_START = re.compile(
 _CREDIT_LINE_WORDS = 20  # a label and a credit of names ("Foto: Omroep Zeeland / Dirk-Jan Gjeltema")
 _NAME_WORDS = 8  # words: a credit of names ("Gabriela Bhaskar for The New York Times")
 _COURTESY_AT_START = re.compile(r"^\s*courtesy(?:\s+of)?\s+", re.I)
+_SEPARATOR_AT_START = re.compile(r"^\s*[|/–—-]\s+")  # "- Copyright X" (Euronews), "| Foto: X"
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
 _CREDIT_NAMES = (
     "credit", "credits", "copyright", "source", "attribution", "photographer", "credittext", "creditline",
     "creditwrap", "creditwrapper",
+    # the same words in the languages of the class names sites give them ("span.credito", "div.bildquelle")
+    "credito", "creditos", "crediti", "quelle", "fonte", "fuente", "fotograf", "fotografo", "photographe",
+    "zrodlo", "zdroj", "kaynak", "forras",
 )  # fmt: skip
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
@@ -300,12 +311,51 @@ def split_credit_text(full: str, *, barred: bool = True) -> tuple[str, str | Non
         match = pattern.search(full)
         if match and (match.start() > 0 or CREDIT_LINE.match(full)) and _is_credit(pattern, match["credit"]):
             return tidy(full[: match.start()]), _unsigned(match["credit"]) or None
+    match = _AGENCY_AT_END.search(full)
+    if match and match.start() > 0 and is_agency(match["credit"]):
+        return tidy(full[: match.start()]), match["credit"]
     return tidy(full), None
 
 
 def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
     """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
     return pattern not in _CREDIT_PATTERNS[-3:] or is_names(credit)
+
+
+def names_tail(holder: Element) -> Element | None:
+    """A caption's last element when it holds only names after the caption's finished sentence in
+    loose text ("Ferries on Monday. <span class="text-xs uppercase">Karen Ducey</span>"): its credit,
+    whatever the element's classes say (utility classes, hashed ones, none). Not a link's or heading's."""
+    children = [c for c in holder if isinstance(c.tag, str) and not shown(c)]
+    if not children or not (holder.text or "").strip() or (children[-1].tail or "").strip():
+        return None
+    last = children[-1]
+    if last.tag not in _INLINE or next(last.iter("a", *_HEADINGS), None) is not None:
+        return None
+    before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
+    return last if before.endswith(_SENTENCE_ENDS) and is_names(shown_text(last)) else None
+
+
+def attribute_credit(element: Element) -> str | None:
+    """A credit a picture or its lightbox link carries in an attribute beside its ``data-caption``
+    (``data-credit``, ``data-copyright``, ``data-photographer``), which the lightbox shows with it."""
+    for name in _CREDIT_ATTRS:
+        value = squash(element.get(name) or "")
+        if value and "://" not in value:
+            return strip_label(value) or None
+    return None
+
+
+def jsonld_credit(image: dict[str, object]) -> str | None:
+    """The credit a JSON-LD ``ImageObject`` states: ``creditText``, else its ``copyrightHolder``,
+    ``creator`` or ``author`` (IPTC's "Creator"), a name or an object with one."""
+    for key in ("creditText", "copyrightHolder", "creator", "author"):
+        value = image.get(key)
+        value = value[0] if isinstance(value, list) and value else value
+        name = value.get("name") if isinstance(value, dict) else value
+        if isinstance(name, str) and name.strip():
+            return squash(name)
+    return None
 
 
 def is_names(text: str) -> bool:
@@ -323,7 +373,7 @@ def is_names(text: str) -> bool:
 
 def strip_label(text: str) -> str:
     """A credit without its label ("Photo: X" → "X", "© X" → "X")."""
-    text = _COPYRIGHT_AT_START.sub("", text)
+    text = _COPYRIGHT_AT_START.sub("", _SEPARATOR_AT_START.sub("", text))
     match = _LABEL_AT_START.match(text)
     rest = match["rest"] if match and match["rest"] else text
     return _unwrapped(_unsigned(rest))

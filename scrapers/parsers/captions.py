@@ -45,13 +45,16 @@ from dataclasses import dataclass
 from .article import Caption
 from .boilerplate import names_of, words_of
 from .caption_credits import (
+    attribute_credit,
     caption_label,
     credit_text,
     element_names,
     is_credit_element,
     is_credit_line,
     is_names,
+    jsonld_credit,
     names_credit,
+    names_tail,
     shown,
     shown_text,
     split_credit_text,
@@ -301,7 +304,7 @@ def _titled(page: Page, container: Element) -> Caption | None:
     image = image_url(page, container)
     if img is None or image is None:
         return None
-    return _from_attribute(image, img.get("data-caption") or img.get("title"))
+    return _from_attribute(image, img.get("data-caption") or img.get("title"), img)
 
 
 def _beside(page: Page, container: Element, block: Element, claimed: set[int]) -> Caption | None:
@@ -354,7 +357,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     link = image.getparent()
     for owner in (image, link):
         if owner is not None and owner.get("data-caption"):
-            return _from_attribute(url, owner.get("data-caption"))
+            return _from_attribute(url, owner.get("data-caption"), owner)
     node = image
     for _ in range(_LOOSE_REACH):
         parent = node.getparent()
@@ -540,8 +543,9 @@ def _ends_with_credit(element: Element) -> bool:
     return is_names(credit) or (len(credit.split()) <= _SHORT_CREDIT and not credit.endswith(_SENTENCE_ENDS))
 
 
-def _from_attribute(image: str, value: str | None) -> Caption | None:
+def _from_attribute(image: str, value: str | None, owner: Element) -> Caption | None:
     text, credit = split_credit_text(squash(value or ""))
+    credit = credit or attribute_credit(owner)
     return Caption(image, text, credit) if text or credit else None
 
 
@@ -555,7 +559,7 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
         return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and _is_credit_only(e)), None)
-    for fallback in (_small_print_after, _names_after, _credit_line_of):
+    for fallback in (_small_print_after, _names_after, names_tail, _credit_line_of):
         marked = marked if marked is not None else fallback(holder)
 
     label = caption_label(holder)
@@ -655,14 +659,5 @@ def _jsonld_captions(page: Page) -> list[Caption]:
         if isinstance(image, dict):
             url, caption = image.get("url") or image.get("contentUrl"), image.get("caption")
             if isinstance(url, str) and isinstance(caption, str) and caption.strip():
-                credit = image.get("creditText") or image.get("copyrightHolder")
-                if isinstance(credit, dict):
-                    credit = credit.get("name")
-                found.append(
-                    Caption(
-                        image_url=page.absolute(url) or url,
-                        text=squash(caption),
-                        credit=credit if isinstance(credit, str) else None,
-                    )
-                )
+                found.append(Caption(page.absolute(url) or url, squash(caption), jsonld_credit(image)))
     return found
