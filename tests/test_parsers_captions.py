@@ -85,6 +85,14 @@ def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
             None,
         ),
         ("Ferries on <span>Monday</span>", "Ferries on Monday", None),
+        # blind5cb: a label after the name, labels of other scripts, a credit on the caption's last line
+        ("Klaipėdos uostas / Vardenis Pavardenis / BNS nuotr.", "Klaipėdos uostas", "Vardenis Pavardenis / BNS"),
+        ("אוניית מכולות נכנסת לנמל. צילום: רמי שלוש", "אוניית מכולות נכנסת לנמל.", "רמי שלוש"),
+        ("Cảng Lạch Huyện, Hải Phòng. Ảnh: <em>Giang Chinh</em>", "Cảng Lạch Huyện, Hải Phòng.", "Giang Chinh"),
+        ("Zagrebačka obala u Rijeci<br>Neva Žganec/PIXSELL", "Zagrebačka obala u Rijeci", "Neva Žganec/PIXSELL"),
+        ("GORAN KOVAČIĆ/PIXSELL", "", "GORAN KOVAČIĆ/PIXSELL"),
+        ("Vorher/Nachher", "Vorher/Nachher", None),
+        ("Ships. <span class='image__author'>KOMPAS.com/Jan Vos</span>", "Ships.", "KOMPAS.com/Jan Vos"),
     ],
 )
 def test_trailing_credit_forms(caption: str, text: str, credit: str | None) -> None:

@@ -24,8 +24,8 @@ AGENCIES = frozenset(
         # national agencies of Europe and its neighbours
         "dpa", "KNA", "epd", "ddp", "APA", "Keystone", "Keystone-SDA", "SDA", "ANSA", "LaPresse", "Agenzia Fotogramma",
         "Lusa", "Europa Press", "ANP", "Belga", "Belga Image", "PAP", "ČTK", "CTK", "TASR", "MTI", "Agerpres",
-        "Inquam", "Inquam Photos", "BTA", "HINA", "Tanjug", "STA", "ANA-MPA", "AMNA", "Eurokinissi",
-        "TT", "NTB", "Ritzau", "Ritzau Scanpix", "STT", "Lehtikuva", "ERR", "ELTA", "LETA", "PA", "PA Wire",
+        "Inquam", "Inquam Photos", "BTA", "HINA", "Pixsell", "Cropix", "Tanjug", "STA", "ANA-MPA", "AMNA",
+        "Eurokinissi", "TT", "NTB", "Ritzau", "Ritzau Scanpix", "STT", "Lehtikuva", "ERR", "ELTA", "LETA", "PA", "PA Wire",
         "PA Images", "AAP", "CP", "The Canadian Press", "AA", "DHA", "İHA", "IHA", "ANKA",
         "TASS", "ТАСС", "РИА Новости", "RIA Novosti", "Интерфакс", "Interfax", "ИТАР-ТАСС",
         "УНІАН", "UNIAN", "Укрінформ", "Ukrinform", "БелТА", "BelTA", "AZƏRTAC", "Azertac", "APA", "Trend",

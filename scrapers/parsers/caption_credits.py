@@ -43,6 +43,19 @@ _LABEL_WORDS = {
         "valokuva",
         "снимка",
         "snímek",
+        # beyond Europe: Vietnamese, Hebrew, Arabic, Persian, Japanese, Chinese, Korean, Hindi, Thai
+        "ảnh",
+        "צילום",
+        "تصوير",
+        "صورة",
+        "عکس",
+        "写真",
+        "照片",
+        "摄影",
+        "사진",
+        "फ़ोटो",
+        "फोटो",
+        "ภาพ",
     ),
     "picture": (
         "images?",
@@ -127,6 +140,17 @@ _LABEL_WORDS = {
         "allikas",
         "šaltinis",
         "avots",
+        "nguồn",
+        "מקור",
+        "المصدر",
+        "مصدر",
+        "منبع",
+        "出典",
+        "来源",
+        "출처",
+        "स्रोत",
+        "sumber",
+        "ที่มา",
         "credits?",
         "crédit",
         "cr[ée]dito",
@@ -142,6 +166,7 @@ _LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
 # An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
 _NAME = r"[^\W\d_][\w'’.&-]*"
 _SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}})"
+_LABEL_AFTER = r"(?:nuotr\.|nuotrauka)"  # the languages that put the label after the name
 _CREDIT_PATTERNS = (
     re.compile(rf"\s*[(\[（]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]（）]+?)\s*[)\]）]\s*$", re.I),
     re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
@@ -156,6 +181,9 @@ _CREDIT_PATTERNS = (
     # after the caption's last sentence, or in parentheses at its end; each word a name's (capitalised)
     re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
     re.compile(rf"\s*[(\[]\s*{_SLASHED}\s*[)\]]\s*$"),
+    # a label after the credit (Lithuanian: "… uostas / Vardenis Pavardenis / BNS nuotr."), after a slash
+    # or the caption's last sentence
+    re.compile(rf"(?:\s+/\s+|(?<=[.!?…»”\"])\s+)(?P<credit>[^\s/].*?)\s+{_LABEL_AFTER}\s*$", re.I),
     # after a bar that follows the caption's last sentence ("… Hamburg. | Name/Getty Images"): names only
     re.compile(r"(?<=[.!?…»”\"])\s+\|\s+(?P<credit>[^|]+?)\s*$"),
 )
@@ -165,7 +193,9 @@ _CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-cap
 _INLINE = frozenset({"span", "small", "em", "i", "b", "strong", "p", "div"})  # a line of its own or inline
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
-_CAPITALISED = re.compile(r"^[^\W\d_]*[A-ZÀ-ÞА-ЯЁƏÇĞİÖŞÜ]")  # "Mònica", "McNeil", "dpa" is not
+_NAMES_ONLY = (_CREDIT_PATTERNS[-4], _CREDIT_PATTERNS[-3], _CREDIT_PATTERNS[-1])  # unlabelled: names only
+_SLASHED_LINE = re.compile(rf"^{_SLASHED}$")
+_LEADING_LETTERS = re.compile(r"^[^\W\d_]*")  # a capital among them: "Mònica", "McNeil", "Žganec"; not "dpa"
 _PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
 CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*(?:{_LABELLED}|{LABEL}\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
@@ -185,6 +215,8 @@ _CREDIT_NAMES = (
     "credito", "creditos", "crediti", "quelle", "fonte", "fuente", "fotograf", "fotografo", "photographe",
     "zrodlo", "zdroj", "kaynak", "forras",
 )  # fmt: skip
+_AUTHOR_NAMES = ("author", "autor", "auteur", "autore", "byline")
+_PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "figure")
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
@@ -281,6 +313,11 @@ def shown_text(element: Element) -> str:
     return inline_text(element, shown)
 
 
+def _names_picture_author(name: str) -> bool:
+    """A name that says the picture's author ("photo__author", "image-autor", "img_byline"): its credit."""
+    return name.endswith(_AUTHOR_NAMES) and any(stem in name for stem in _PICTURE_STEMS)
+
+
 def names_credit(name: str) -> bool:
     """A class name (from :func:`element_names`) that holds a credit's word ("photocredit", "source",
     "CaptionCredit-eowWKH" with its hash)."""
@@ -297,8 +334,8 @@ def is_credit_element(element: Element) -> bool:
     """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
     if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
         return True
-    if any(name.endswith(_CREDIT_NAMES) for name in element_names(element)):  # not "ApplyNowCreditCard"
-        return True
+    if any(name.endswith(_CREDIT_NAMES) or _names_picture_author(name) for name in element_names(element)):
+        return True  # not "ApplyNowCreditCard"
     label = leading_label(element)
     return label is not None and bool(_ONLY_A_LABEL.match(text_of(label)))
 
@@ -319,7 +356,25 @@ def split_credit_text(full: str, *, barred: bool = True) -> tuple[str, str | Non
 
 def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
     """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
-    return pattern not in _CREDIT_PATTERNS[-3:] or is_names(credit)
+    return pattern not in _NAMES_ONLY or is_names(credit)
+
+
+def last_line_credit(lines: list[str]) -> tuple[str, str] | None:
+    """A caption's text and credit where its last line (after a ``<br>``) is only a credit: names in
+    agency form ("Neva Žganec/PIXSELL"), an agency, or a labelled credit. A caption of that one line is
+    a credit only when it cannot be a caption's words: an agency in it, or names in capitals
+    ("GORAN KOVAČIĆ/PIXSELL"; "Vorher/Nachher" is a caption)."""
+    lines = [line for line in map(squash, lines) if line]
+    if not lines:
+        return None
+    last, alone = lines[-1], len(lines) == 1
+    slashed = _SLASHED_LINE.match(last) is not None and is_names(last)
+    parts = re.split(r"\s*/\s*", last)
+    if slashed and alone and not (any(map(is_agency, parts)) or last.upper() == last):
+        return None
+    if slashed or (not alone and (is_agency(last) or is_credit_line(last))):
+        return tidy(" ".join(lines[:-1])), strip_label(last)
+    return None
 
 
 def names_tail(holder: Element) -> Element | None:
@@ -364,11 +419,17 @@ def is_names(text: str) -> bool:
     words = [w.strip("()[]") for w in re.split(r"[\s/,;]+", text) if w.strip("()[]")]
     if not words or len(words) > _NAME_WORDS or text.rstrip().endswith((".", "!", "?", ":")):
         return False
-    capitalised = [bool(_CAPITALISED.match(word)) for word in words]
+    capitalised = [_capitalised(word) for word in words]
     particles = [bool(_PARTICLE.match(word)) for word in words]
     return all(c or p for c, p in zip(capitalised, particles, strict=True)) and any(
         c and not p for c, p in zip(capitalised, particles, strict=True)
     )
+
+
+def _capitalised(word: str) -> bool:
+    """A capital in the word's leading letters, in any cased script (Latin with any accent, Cyrillic, Greek)."""
+    match = _LEADING_LETTERS.match(word)
+    return match is not None and any(c.isupper() for c in match.group())
 
 
 def strip_label(text: str) -> str:

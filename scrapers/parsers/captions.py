@@ -53,6 +53,7 @@ from .caption_credits import (
     is_credit_line,
     is_names,
     jsonld_credit,
+    last_line_credit,
     names_credit,
     names_tail,
     shown,
@@ -72,7 +73,7 @@ from .caption_images import (
 )
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
-from .text import Element, inline_text, squash, text_of
+from .text import Element, inline_text, paragraphs, squash, text_of
 
 GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
 # Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
@@ -385,8 +386,8 @@ def _from_holder(
         return None
     claimed.add(id(holder))
     text, credit = split_credit(holder, page)
-    if credit.text is None and block is not None:
-        credit = _credit_after(page, holder)
+    if credit.text is None:  # beside a line under a picture, only the line right after it may be its credit
+        credit = _credit_after(page, holder) if block is not None else _credit_next(page, holder)
     if before is not None and not text and id(before) not in claimed:
         claimed.add(id(before))
         text = shown_text(before)
@@ -422,6 +423,15 @@ def _credit_after(page: Page, holder: Element) -> Credit:
                 if text:
                     return Credit(text, _link_in(marked, page))
     return Credit(None, None)
+
+
+def _credit_next(page: Page, holder: Element) -> Credit:
+    """The credit element right after a caption line (Gazeta.ru: ``div.…__descr`` then ``div.…__source``)."""
+    following = next((s for s in holder.itersiblings() if isinstance(s.tag, str)), None)
+    if following is None or not is_credit_element(following) or next(following.iter(*PICTURES), None) is not None:
+        return Credit(None, None)
+    marked = _innermost_credit(following)
+    return Credit(credit_text(marked) or None, _link_in(marked, page))
 
 
 def _innermost_credit(element: Element) -> Element:
@@ -571,6 +581,9 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     if marked is not None:
         return tidy(full), Credit(credit_text(marked) or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
+    lined = last_line_credit([line for p in paragraphs(holder, skip) for line in p.split("\n")]) if not credit else None
+    if lined is not None:  # "Zagrebačka obala<br>Neva Žganec/PIXSELL"
+        text, credit = lined
     after = _trailing_link(holder)
     if credit is None and after is not None:  # "… REUTERS/Name <a>Purchase Licensing Rights</a>"
         text, credit = split_credit_text(inline_text(holder, lambda tag: skip(tag) or tag is after))
