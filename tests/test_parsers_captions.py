@@ -92,6 +92,9 @@ def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
         ("Zagrebačka obala u Rijeci<br>Neva Žganec/PIXSELL", "Zagrebačka obala u Rijeci", "Neva Žganec/PIXSELL"),
         ("GORAN KOVAČIĆ/PIXSELL", "", "GORAN KOVAČIĆ/PIXSELL"),
         ("Vorher/Nachher", "Vorher/Nachher", None),
+        ("Ships at dawn. Jane Doe via Getty Images", "Ships at dawn.", "Jane Doe via Getty Images"),
+        ("Ships at dawn. Jane Doe via Facebook", "Ships at dawn. Jane Doe via Facebook", None),
+        ("Ships. <span class='credit'>Picha: Jane Doe</span>", "Ships.", "Jane Doe"),
         ("Ships. <span class='image__author'>KOMPAS.com/Jan Vos</span>", "Ships.", "KOMPAS.com/Jan Vos"),
     ],
 )
@@ -253,6 +256,18 @@ def test_video_poster_with_play_button_gives_no_caption() -> None:
 def test_short_line_before_a_credit_line_is_the_caption() -> None:
     found = _article('<p><img src="/i.jpg"></p><p><em>The new quay</em></p><p><em>Fotoğraf: İHA</em></p>')
     assert found == [Caption("https://x.example/i.jpg", "The new quay", "İHA")]
+
+
+def test_microdata_author_of_the_picture_not_of_the_article() -> None:
+    """``itemprop="author"`` inside an ``ImageObject`` is the picture's credit; the article's is its byline."""
+    html = f"""<html><body><article itemscope itemtype="https://schema.org/NewsArticle">
+    <p>By <span itemprop="author">Ann Writer</span></p><p>{"Prose. " * 40}</p>
+    <figure itemscope itemtype="https://schema.org/ImageObject"><img itemprop="contentUrl" src="/m.jpg">
+    <figcaption><span itemprop="caption">The quay</span> <span itemprop="author">Bo Snap</span></figcaption>
+    </figure></article></body></html>"""
+    assert parse_article(html, "https://x.example/a").captions == [
+        Caption("https://x.example/m.jpg", "The quay", "Bo Snap")
+    ]
 
 
 def test_lightbox_credit_attribute_beside_its_caption() -> None:

@@ -194,6 +194,9 @@ _INLINE = frozenset({"span", "small", "em", "i", "b", "strong", "p", "div"})  # 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
 _NAMES_ONLY = (_CREDIT_PATTERNS[-4], _CREDIT_PATTERNS[-3], _CREDIT_PATTERNS[-1])  # unlabelled: names only
+_VIA_AT_END = re.compile(
+    rf"(?<=[.!?…»”\"])\s+(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s+via\s+(?P<agency>{_NAME}(?:\s+{_NAME}){{0,2}}))\s*$"
+)
 _SLASHED_LINE = re.compile(rf"^{_SLASHED}$")
 _LEADING_LETTERS = re.compile(r"^[^\W\d_]*")  # a capital among them: "Mònica", "McNeil", "Žganec"; not "dpa"
 _PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
@@ -217,6 +220,9 @@ _CREDIT_NAMES = (
 )  # fmt: skip
 _AUTHOR_NAMES = ("author", "autor", "auteur", "autore", "byline")
 _PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "figure")
+_PICTURE_TYPES = ("ImageObject", "Photograph", "ImageGallery")
+# One word and a colon before a marked credit's names: a label, in whatever language.
+_ANY_LABEL = re.compile(r"^[^\W\d_]{2,15}\s*[:：]\s+(?P<rest>\S.*)$")
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
@@ -306,11 +312,22 @@ def caption_label(element: Element) -> Element | None:
 def credit_text(element: Element) -> str:
     """The text of an element marked as a credit, without its label."""
     label = leading_label(element)
-    return strip_label(inline_text(element, lambda tag: shown(tag) or tag is label))
+    credit = strip_label(inline_text(element, lambda tag: shown(tag) or tag is label))
+    unknown = _ANY_LABEL.match(credit)  # "Picha: X", "Larawan: X": a label in a language the table lacks
+    return unknown["rest"] if unknown else credit
 
 
 def shown_text(element: Element) -> str:
     return inline_text(element, shown)
+
+
+def _is_picture_author(element: Element) -> bool:
+    """schema.org's ``author`` of a picture: ``itemprop="author"`` whose item is an ``ImageObject`` (not
+    the article's author, whose item is the article)."""
+    if element.get("itemprop") not in ("author", "photographer"):
+        return False
+    scope = next((e for e in element.iterancestors() if e.get("itemscope") is not None), None)
+    return scope is not None and any(kind in (scope.get("itemtype") or "") for kind in _PICTURE_TYPES)
 
 
 def _names_picture_author(name: str) -> bool:
@@ -332,7 +349,7 @@ def is_credit_line(text: str) -> bool:
 
 def is_credit_element(element: Element) -> bool:
     """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
-    if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
+    if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS or _is_picture_author(element):
         return True
     if any(name.endswith(_CREDIT_NAMES) or _names_picture_author(name) for name in element_names(element)):
         return True  # not "ApplyNowCreditCard"
@@ -350,6 +367,9 @@ def split_credit_text(full: str, *, barred: bool = True) -> tuple[str, str | Non
             return tidy(full[: match.start()]), _unsigned(match["credit"]) or None
     match = _AGENCY_AT_END.search(full)
     if match and match.start() > 0 and is_agency(match["credit"]):
+        return tidy(full[: match.start()]), match["credit"]
+    match = _VIA_AT_END.search(full)  # "… on Monday. Jane Doe via Getty Images"
+    if match and is_names(match["credit"]) and is_agency(match["agency"]):
         return tidy(full[: match.start()]), match["credit"]
     return tidy(full), None
 
