@@ -92,6 +92,8 @@ def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
         ("Zagrebačka obala u Rijeci<br>Neva Žganec/PIXSELL", "Zagrebačka obala u Rijeci", "Neva Žganec/PIXSELL"),
         ("GORAN KOVAČIĆ/PIXSELL", "", "GORAN KOVAČIĆ/PIXSELL"),
         ("Vorher/Nachher", "Vorher/Nachher", None),
+        ("Billy B Beauty<br>Lash/Brow Groomer", "Billy B Beauty Lash/Brow Groomer", None),
+        ("The old quay.<br>Ann Lee/The Harbour Times", "The old quay.", "Ann Lee/The Harbour Times"),
         ("Ships at dawn. Jane Doe via Getty Images", "Ships at dawn.", "Jane Doe via Getty Images"),
         ("Ships at dawn. Jane Doe via Facebook", "Ships at dawn. Jane Doe via Facebook", None),
         ("Ships. <span class='credit'>Picha: Jane Doe</span>", "Ships.", "Jane Doe"),

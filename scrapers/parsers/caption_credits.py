@@ -383,15 +383,16 @@ def last_line_credit(lines: list[str]) -> tuple[str, str] | None:
     """A caption's text and credit where its last line (after a ``<br>``) is only a credit: names in
     agency form ("Neva Žganec/PIXSELL"), an agency, or a labelled credit. A caption of that one line is
     a credit only when it cannot be a caption's words: an agency in it, or names in capitals
-    ("GORAN KOVAČIĆ/PIXSELL"; "Vorher/Nachher" is a caption)."""
+    ("GORAN KOVAČIĆ/PIXSELL"; "Vorher/Nachher" is a caption); so is a last line of slashed names, unless
+    the line before ends a sentence."""
     lines = [line for line in map(squash, lines) if line]
     if not lines:
         return None
     last, alone = lines[-1], len(lines) == 1
     slashed = _SLASHED_LINE.match(last) is not None and is_names(last)
-    parts = re.split(r"\s*/\s*", last)
-    if slashed and alone and not (any(map(is_agency, parts)) or last.upper() == last):
-        return None
+    signed = any(map(is_agency, re.split(r"\s*/\s*", last))) or last.upper() == last
+    if slashed and not (signed or (not alone and lines[-2].endswith(_SENTENCE_ENDS))):
+        return None  # "Billy B Beauty<br>Lash/Brow Groomer": a product's name, not a photographer's
     if slashed or (not alone and (is_agency(last) or is_credit_line(last))):
         return tidy(" ".join(lines[:-1])), strip_label(last)
     return None
