@@ -96,7 +96,7 @@ def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
         ("The old quay.<br>Ann Lee/The Harbour Times", "The old quay.", "Ann Lee/The Harbour Times"),
         ("Ships at dawn. Jane Doe via Getty Images", "Ships at dawn.", "Jane Doe via Getty Images"),
         ("Ships at dawn. Jane Doe via Facebook", "Ships at dawn. Jane Doe via Facebook", None),
-        ("Ships. <span class='credit'>Picha: Jane Doe</span>", "Ships.", "Jane Doe"),
+        ("Ships. <span class='credit'>Supplied: Port of Newcastle</span>", "Ships.", "Supplied: Port of Newcastle"),
         ("Ships. <span class='image__author'>KOMPAS.com/Jan Vos</span>", "Ships.", "KOMPAS.com/Jan Vos"),
     ],
 )

@@ -221,8 +221,6 @@ _CREDIT_NAMES = (
 _AUTHOR_NAMES = ("author", "autor", "auteur", "autore", "byline")
 _PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "figure")
 _PICTURE_TYPES = ("ImageObject", "Photograph", "ImageGallery")
-# One word and a colon before a marked credit's names: a label, in whatever language.
-_ANY_LABEL = re.compile(r"^[^\W\d_]{2,15}\s*[:：]\s+(?P<rest>\S.*)$")
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
@@ -312,9 +310,7 @@ def caption_label(element: Element) -> Element | None:
 def credit_text(element: Element) -> str:
     """The text of an element marked as a credit, without its label."""
     label = leading_label(element)
-    credit = strip_label(inline_text(element, lambda tag: shown(tag) or tag is label))
-    unknown = _ANY_LABEL.match(credit)  # "Picha: X", "Larawan: X": a label in a language the table lacks
-    return unknown["rest"] if unknown else credit
+    return strip_label(inline_text(element, lambda tag: shown(tag) or tag is label))
 
 
 def shown_text(element: Element) -> str:
