@@ -40,6 +40,17 @@ Pravda, Elementor, Kathimerini, APA.az, an RND gallery, a magazine page of embed
     blind4b on main e1769a6:     text 0.538 / 0.538, credits 0.818 / 0.692, whole 0.357 / 0.385
     blind4b after blind4's fix:  text 0.615 / 0.615, credits 0.833 / 0.769, whole 0.429 / 0.462
 
+The parts ``blind5c`` (19 pages, 42 captions, 31 credits) and ``blind5cb`` (8 pages, 16 credits) were
+written the same way for CREDITS (branch ``credits5``): Il Post, Tamedia, Ouest-France, RBC, Polsat, T24,
+Oxu.az, NOS, Observador, schema.org microdata, Next.js/Tailwind with JSON-LD, SVT, G4Media, Al Jazeera
+Arabic, Euronews, a Jekyll blog of look-alikes ("(2019)", "(left)", "(file photo)", "(Hamburg)"), taz,
+Ukrinform, Kyodo; then Libération, LRT, Ynet, VnExpress, Kompas, WordPress Media Credit, Gazeta.ru,
+Jutarnji:
+
+    blind5c on main b6d4bbe:      text 0.800 / 0.800, credits 0.875 / 0.677, whole 0.762 / 0.762
+    blind5cb on main b6d4bbe:     text 0.429 / 0.429, credits 0.833 / 0.312, whole 0.333 / 0.312
+    blind5cb after blind5c's fix: text 0.500 / 0.500, credits 0.857 / 0.375, whole 0.400 / 0.375
+
 Three measures, each printed for the whole set and for each of its parts, and each held above a bar:
 caption text (a picture with the right text), credits (a picture with the right credit), and whole
 captions (image, text, credit and the credit's link all right).
@@ -62,7 +73,7 @@ EXPECTED: dict[str, Any] = json.loads((SET / "expected.json").read_text(encoding
 GROWN = frozenset(EXPECTED["grown"])
 AFTER = frozenset(EXPECTED["written_after"])
 # Parts written blind (issue 16's method, bench/README.md): each before the extractor was changed for it.
-BLIND_PARTS = ("blind3", "blind3b", "blind4", "blind4b")
+BLIND_PARTS = ("blind3", "blind3b", "blind4", "blind4b", "blind5c", "blind5cb")
 BLIND = {part: frozenset(EXPECTED.get(part, ())) for part in BLIND_PARTS}
 LABELLED = frozenset().union(GROWN, AFTER, *BLIND.values())
 BARS = {"text": (0.95, 0.90), "credit": (0.95, 0.90), "whole": (0.95, 0.90)}  # (precision, recall)

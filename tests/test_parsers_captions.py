@@ -67,6 +67,37 @@ def test_lead_then_inline_figures_in_page_order_without_credit() -> None:
         ("<span>The port.</span> <span>seen from the north quay</span>", "The port. seen from the north quay", None),
         ("<span>Image caption, </span>Ships in the port", "Ships in the port", None),
         ("<em>Left to right,</em> Ann and Bo", "Left to right, Ann and Bo", None),
+        # issue 16, blind5c: an agency alone in parentheses is a credit; a place, a year or a note is not
+        ("Una gru sul Molo VII (Ansa)", "Una gru sul Molo VII", "Ansa"),
+        ("عمال في الميناء (أسوشيتد برس)", "عمال في الميناء", "أسوشيتد برس"),
+        ("横浜港＝6日、横浜市（共同）", "横浜港＝6日、横浜市", "共同"),
+        ("Ships in the port (EPA-EFE)", "Ships in the port", "EPA-EFE"),
+        ("A crane at the terminal (Hamburg)", "A crane at the terminal (Hamburg)", None),
+        ("The lighthouse (2019)", "The lighthouse (2019)", None),
+        ("Jens Olsen (left) with the mayor (file photo)", "Jens Olsen (left) with the mayor (file photo)", None),
+        ("İzmir Limanı (Fotoğraf: AA)", "İzmir Limanı", "AA"),
+        ("Ships. <span>- Copyright AP Photo/Jan Vos</span>", "Ships.", "AP Photo/Jan Vos"),
+        ("Ships. <span class='credito'>MIGUEL A. LOPES/LUSA</span>", "Ships.", "MIGUEL A. LOPES/LUSA"),
+        ("Ferries on Monday. <span class='ml-1 text-xs'>Karen Ducey</span>", "Ferries on Monday.", "Karen Ducey"),
+        (
+            "Ferries on Monday. <span>seen from the north quay</span>",
+            "Ferries on Monday. seen from the north quay",
+            None,
+        ),
+        ("Ferries on <span>Monday</span>", "Ferries on Monday", None),
+        # blind5cb: a label after the name, labels of other scripts, a credit on the caption's last line
+        ("Klaipėdos uostas / Vardenis Pavardenis / BNS nuotr.", "Klaipėdos uostas", "Vardenis Pavardenis / BNS"),
+        ("אוניית מכולות נכנסת לנמל. צילום: רמי שלוש", "אוניית מכולות נכנסת לנמל.", "רמי שלוש"),
+        ("Cảng Lạch Huyện, Hải Phòng. Ảnh: <em>Giang Chinh</em>", "Cảng Lạch Huyện, Hải Phòng.", "Giang Chinh"),
+        ("Zagrebačka obala u Rijeci<br>Neva Žganec/PIXSELL", "Zagrebačka obala u Rijeci", "Neva Žganec/PIXSELL"),
+        ("GORAN KOVAČIĆ/PIXSELL", "", "GORAN KOVAČIĆ/PIXSELL"),
+        ("Vorher/Nachher", "Vorher/Nachher", None),
+        ("Billy B Beauty<br>Lash/Brow Groomer", "Billy B Beauty Lash/Brow Groomer", None),
+        ("The old quay.<br>Ann Lee/The Harbour Times", "The old quay.", "Ann Lee/The Harbour Times"),
+        ("Ships at dawn. Jane Doe via Getty Images", "Ships at dawn.", "Jane Doe via Getty Images"),
+        ("Ships at dawn. Jane Doe via Facebook", "Ships at dawn. Jane Doe via Facebook", None),
+        ("Ships. <span class='credit'>Supplied: Port of Newcastle</span>", "Ships.", "Supplied: Port of Newcastle"),
+        ("Ships. <span class='image__author'>KOMPAS.com/Jan Vos</span>", "Ships.", "KOMPAS.com/Jan Vos"),
     ],
 )
 def test_trailing_credit_forms(caption: str, text: str, credit: str | None) -> None:
@@ -126,6 +157,21 @@ def test_jsonld_image_caption_when_the_page_shows_none() -> None:
     assert parse_article(html, "https://x.example/a").captions == [Caption("https://x.example/f.jpg", "Delegates")]
 
 
+def test_jsonld_image_author_is_its_credit() -> None:
+    """IPTC's creator as schema.org writes it: an ``ImageObject``'s ``author`` (a Person) is its credit."""
+    image = {
+        "@type": "ImageObject",
+        "url": "/f.jpg",
+        "caption": "Delegates",
+        "author": {"@type": "Person", "name": "Ann Lee"},
+    }
+    data = {"@type": "NewsArticle", "image": [image]}
+    html = f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body></body></html>'
+    assert parse_article(html, "https://x.example/a").captions == [
+        Caption("https://x.example/f.jpg", "Delegates", "Ann Lee")
+    ]
+
+
 def test_srcset_address_with_commas_is_whole() -> None:
     """An image CDN's address may hold commas (``/fetch/w_1456,c_limit/…``): a ``srcset`` candidate
     runs to the first white space, not to the first comma."""
@@ -153,7 +199,9 @@ def test_gallery_of_figures_gives_each_its_own_caption() -> None:
 
 def _article(inner: str) -> list[Caption]:
     prose = "<p>" + "The council voted to extend the harbour after a long debate. " * 5 + "</p>"
-    return parse_article(f"<html><body><article>{prose}{inner}{prose}</article></body></html>", "https://x.example/a").captions
+    return parse_article(
+        f"<html><body><article>{prose}{inner}{prose}</article></body></html>", "https://x.example/a"
+    ).captions
 
 
 def test_custom_picture_element_is_a_picture() -> None:
@@ -210,3 +258,25 @@ def test_video_poster_with_play_button_gives_no_caption() -> None:
 def test_short_line_before_a_credit_line_is_the_caption() -> None:
     found = _article('<p><img src="/i.jpg"></p><p><em>The new quay</em></p><p><em>Fotoğraf: İHA</em></p>')
     assert found == [Caption("https://x.example/i.jpg", "The new quay", "İHA")]
+
+
+def test_microdata_author_of_the_picture_not_of_the_article() -> None:
+    """``itemprop="author"`` inside an ``ImageObject`` is the picture's credit; the article's is its byline."""
+    html = f"""<html><body><article itemscope itemtype="https://schema.org/NewsArticle">
+    <p>By <span itemprop="author">Ann Writer</span></p><p>{"Prose. " * 40}</p>
+    <figure itemscope itemtype="https://schema.org/ImageObject"><img itemprop="contentUrl" src="/m.jpg">
+    <figcaption><span itemprop="caption">The quay</span> <span itemprop="author">Bo Snap</span></figcaption>
+    </figure></article></body></html>"""
+    assert parse_article(html, "https://x.example/a").captions == [
+        Caption("https://x.example/m.jpg", "The quay", "Bo Snap")
+    ]
+
+
+def test_lightbox_credit_attribute_beside_its_caption() -> None:
+    """A lightbox link's ``data-credit`` is shown with its ``data-caption``: the caption's credit."""
+    html = f"""<html><body><article><p>{"Prose. " * 40}</p>
+    <p><a href="/big.jpg" data-caption="Seals on the rocks." data-credit="Foto: Kai Moe"><img src="/s.jpg"></a></p>
+    <p>{"More prose. " * 30}</p></article></body></html>"""
+    assert parse_article(html, "https://x.example/a").captions == [
+        Caption("https://x.example/s.jpg", "Seals on the rocks.", "Kai Moe")
+    ]

@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 
 from .boilerplate import names_of, words_of
+from .caption_agencies import is_agency
 from .text import Element, inline_text, never_text, squash, text_of
 
 # The words a credit's label is made of, by what they say, in the languages of our sites and their
@@ -42,6 +43,19 @@ _LABEL_WORDS = {
         "valokuva",
         "снимка",
         "snímek",
+        # beyond Europe: Vietnamese, Hebrew, Arabic, Persian, Japanese, Chinese, Korean, Hindi, Thai
+        "ảnh",
+        "צילום",
+        "تصوير",
+        "صورة",
+        "عکس",
+        "写真",
+        "照片",
+        "摄影",
+        "사진",
+        "फ़ोटो",
+        "फोटो",
+        "ภาพ",
     ),
     "picture": (
         "images?",
@@ -126,6 +140,17 @@ _LABEL_WORDS = {
         "allikas",
         "šaltinis",
         "avots",
+        "nguồn",
+        "מקור",
+        "المصدر",
+        "مصدر",
+        "منبع",
+        "出典",
+        "来源",
+        "출처",
+        "स्रोत",
+        "sumber",
+        "ที่มา",
         "credits?",
         "crédit",
         "cr[ée]dito",
@@ -141,8 +166,9 @@ _LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
 # An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
 _NAME = r"[^\W\d_][\w'’.&-]*"
 _SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}})"
+_LABEL_AFTER = r"(?:nuotr\.|nuotrauka)"  # the languages that put the label after the name
 _CREDIT_PATTERNS = (
-    re.compile(rf"\s*[(\[]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
+    re.compile(rf"\s*[(\[（]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]（）]+?)\s*[)\]）]\s*$", re.I),
     re.compile(r"\s*[(\[]\s*courtesy(?:\s+of)?\s+(?P<credit>[^()\[\]]+?)\s*[)\]]\s*$", re.I),
     re.compile(rf"(?:^|(?<=[\s.|/–—-]))\s*{_LABELLED}\s*(?P<credit>[^:]+?)\s*$", re.I),
     re.compile(
@@ -155,10 +181,24 @@ _CREDIT_PATTERNS = (
     # after the caption's last sentence, or in parentheses at its end; each word a name's (capitalised)
     re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
     re.compile(rf"\s*[(\[]\s*{_SLASHED}\s*[)\]]\s*$"),
+    # a label after the credit (Lithuanian: "… uostas / Vardenis Pavardenis / BNS nuotr."), after a slash
+    # or the caption's last sentence
+    re.compile(rf"(?:\s+/\s+|(?<=[.!?…»”\"])\s+)(?P<credit>[^\s/].*?)\s+{_LABEL_AFTER}\s*$", re.I),
     # after a bar that follows the caption's last sentence ("… Hamburg. | Name/Getty Images"): names only
     re.compile(r"(?<=[.!?…»”\"])\s+\|\s+(?P<credit>[^|]+?)\s*$"),
 )
-_CAPITALISED = re.compile(r"^[^\W\d_]*[A-ZÀ-ÞА-ЯЁƏÇĞİÖŞÜ]")  # "Mònica", "McNeil", "dpa" is not
+# An agency's name alone in parentheses at a caption's end ("… (Ansa)", "…（共同）"): see caption_agencies.
+_AGENCY_AT_END = re.compile(r"\s*[(\[（]\s*(?P<credit>[^()\[\]（）]{1,40}?)\s*[)\]）]\s*$")
+_CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-caption-credit")
+_INLINE = frozenset({"span", "small", "em", "i", "b", "strong", "p", "div"})  # a line of its own or inline
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
+_NAMES_ONLY = (_CREDIT_PATTERNS[-4], _CREDIT_PATTERNS[-3], _CREDIT_PATTERNS[-1])  # unlabelled: names only
+_VIA_AT_END = re.compile(
+    rf"(?<=[.!?…»”\"])\s+(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s+via\s+(?P<agency>{_NAME}(?:\s+{_NAME}){{0,2}}))\s*$"
+)
+_SLASHED_LINE = re.compile(rf"^{_SLASHED}$")
+_LEADING_LETTERS = re.compile(r"^[^\W\d_]*")  # a capital among them: "Mònica", "McNeil", "Žganec"; not "dpa"
 _PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
 CREDIT_LINE = re.compile(rf"^\s*(?:[(\[]?\s*(?:{_LABELLED}|{LABEL}\s+by\b)|©|\(c\)\s|courtesy\s+of\s)", re.I)
@@ -169,11 +209,18 @@ _LABEL_AT_START = re.compile(
 _CREDIT_LINE_WORDS = 20  # a label and a credit of names ("Foto: Omroep Zeeland / Dirk-Jan Gjeltema")
 _NAME_WORDS = 8  # words: a credit of names ("Gabriela Bhaskar for The New York Times")
 _COURTESY_AT_START = re.compile(r"^\s*courtesy(?:\s+of)?\s+", re.I)
+_SEPARATOR_AT_START = re.compile(r"^\s*[|/–—-]\s+")  # "- Copyright X" (Euronews), "| Foto: X"
 _COPYRIGHT_AT_START = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*", re.I)
 _CREDIT_NAMES = (
     "credit", "credits", "copyright", "source", "attribution", "photographer", "credittext", "creditline",
     "creditwrap", "creditwrapper",
+    # the same words in the languages of the class names sites give them ("span.credito", "div.bildquelle")
+    "credito", "creditos", "crediti", "quelle", "fonte", "fuente", "fotograf", "fotografo", "photographe",
+    "zrodlo", "zdroj", "kaynak", "forras",
 )  # fmt: skip
+_AUTHOR_NAMES = ("author", "autor", "auteur", "autore", "byline")
+_PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "figure")
+_PICTURE_TYPES = ("ImageObject", "Photograph", "ImageGallery")
 _CREDIT_PROPS = frozenset({"copyrightHolder", "creator", "copyrightNotice", "creditText"})
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook")  # names where classes are hashed
 _READER_ONLY = ("sronly", "visuallyhidden", "screenreader", "offscreen", "srtext", "assistivetext")
@@ -270,6 +317,20 @@ def shown_text(element: Element) -> str:
     return inline_text(element, shown)
 
 
+def _is_picture_author(element: Element) -> bool:
+    """schema.org's ``author`` of a picture: ``itemprop="author"`` whose item is an ``ImageObject`` (not
+    the article's author, whose item is the article)."""
+    if element.get("itemprop") not in ("author", "photographer"):
+        return False
+    scope = next((e for e in element.iterancestors() if e.get("itemscope") is not None), None)
+    return scope is not None and any(kind in (scope.get("itemtype") or "") for kind in _PICTURE_TYPES)
+
+
+def _names_picture_author(name: str) -> bool:
+    """A name that says the picture's author ("photo__author", "image-autor", "img_byline"): its credit."""
+    return name.endswith(_AUTHOR_NAMES) and any(stem in name for stem in _PICTURE_STEMS)
+
+
 def names_credit(name: str) -> bool:
     """A class name (from :func:`element_names`) that holds a credit's word ("photocredit", "source",
     "CaptionCredit-eowWKH" with its hash)."""
@@ -284,10 +345,10 @@ def is_credit_line(text: str) -> bool:
 
 def is_credit_element(element: Element) -> bool:
     """An element whose name, tag, schema.org property or screen-reader label says it holds a credit."""
-    if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS:
+    if element.tag == "cite" or element.get("itemprop") in _CREDIT_PROPS or _is_picture_author(element):
         return True
-    if any(name.endswith(_CREDIT_NAMES) for name in element_names(element)):  # not "ApplyNowCreditCard"
-        return True
+    if any(name.endswith(_CREDIT_NAMES) or _names_picture_author(name) for name in element_names(element)):
+        return True  # not "ApplyNowCreditCard"
     label = leading_label(element)
     return label is not None and bool(_ONLY_A_LABEL.match(text_of(label)))
 
@@ -300,12 +361,73 @@ def split_credit_text(full: str, *, barred: bool = True) -> tuple[str, str | Non
         match = pattern.search(full)
         if match and (match.start() > 0 or CREDIT_LINE.match(full)) and _is_credit(pattern, match["credit"]):
             return tidy(full[: match.start()]), _unsigned(match["credit"]) or None
+    match = _AGENCY_AT_END.search(full)
+    if match and match.start() > 0 and is_agency(match["credit"]):
+        return tidy(full[: match.start()]), match["credit"]
+    match = _VIA_AT_END.search(full)  # "… on Monday. Jane Doe via Getty Images"
+    if match and is_names(match["credit"]) and is_agency(match["agency"]):
+        return tidy(full[: match.start()]), match["credit"]
     return tidy(full), None
 
 
 def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
     """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
-    return pattern not in _CREDIT_PATTERNS[-3:] or is_names(credit)
+    return pattern not in _NAMES_ONLY or is_names(credit)
+
+
+def last_line_credit(lines: list[str]) -> tuple[str, str] | None:
+    """A caption's text and credit where its last line (after a ``<br>``) is only a credit: names in
+    agency form ("Neva Žganec/PIXSELL"), an agency, or a labelled credit. A caption of that one line is
+    a credit only when it cannot be a caption's words: an agency in it, or names in capitals
+    ("GORAN KOVAČIĆ/PIXSELL"; "Vorher/Nachher" is a caption); so is a last line of slashed names, unless
+    the line before ends a sentence."""
+    lines = [line for line in map(squash, lines) if line]
+    if not lines:
+        return None
+    last, alone = lines[-1], len(lines) == 1
+    slashed = _SLASHED_LINE.match(last) is not None and is_names(last)
+    signed = any(map(is_agency, re.split(r"\s*/\s*", last))) or last.upper() == last
+    if slashed and not (signed or (not alone and lines[-2].endswith(_SENTENCE_ENDS))):
+        return None  # "Billy B Beauty<br>Lash/Brow Groomer": a product's name, not a photographer's
+    if slashed or (not alone and (is_agency(last) or is_credit_line(last))):
+        return tidy(" ".join(lines[:-1])), strip_label(last)
+    return None
+
+
+def names_tail(holder: Element) -> Element | None:
+    """A caption's last element when it holds only names after the caption's finished sentence in
+    loose text ("Ferries on Monday. <span class="text-xs uppercase">Karen Ducey</span>"): its credit,
+    whatever the element's classes say (utility classes, hashed ones, none). Not a link's or heading's."""
+    children = [c for c in holder if isinstance(c.tag, str) and not shown(c)]
+    if not children or not (holder.text or "").strip() or (children[-1].tail or "").strip():
+        return None
+    last = children[-1]
+    if last.tag not in _INLINE or next(last.iter("a", *_HEADINGS), None) is not None:
+        return None
+    before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
+    return last if before.endswith(_SENTENCE_ENDS) and is_names(shown_text(last)) else None
+
+
+def attribute_credit(element: Element) -> str | None:
+    """A credit a picture or its lightbox link carries in an attribute beside its ``data-caption``
+    (``data-credit``, ``data-copyright``, ``data-photographer``), which the lightbox shows with it."""
+    for name in _CREDIT_ATTRS:
+        value = squash(element.get(name) or "")
+        if value and "://" not in value:
+            return strip_label(value) or None
+    return None
+
+
+def jsonld_credit(image: dict[str, object]) -> str | None:
+    """The credit a JSON-LD ``ImageObject`` states: ``creditText``, else its ``copyrightHolder``,
+    ``creator`` or ``author`` (IPTC's "Creator"), a name or an object with one."""
+    for key in ("creditText", "copyrightHolder", "creator", "author"):
+        value = image.get(key)
+        value = value[0] if isinstance(value, list) and value else value
+        name = value.get("name") if isinstance(value, dict) else value
+        if isinstance(name, str) and name.strip():
+            return squash(name)
+    return None
 
 
 def is_names(text: str) -> bool:
@@ -314,16 +436,22 @@ def is_names(text: str) -> bool:
     words = [w.strip("()[]") for w in re.split(r"[\s/,;]+", text) if w.strip("()[]")]
     if not words or len(words) > _NAME_WORDS or text.rstrip().endswith((".", "!", "?", ":")):
         return False
-    capitalised = [bool(_CAPITALISED.match(word)) for word in words]
+    capitalised = [_capitalised(word) for word in words]
     particles = [bool(_PARTICLE.match(word)) for word in words]
     return all(c or p for c, p in zip(capitalised, particles, strict=True)) and any(
         c and not p for c, p in zip(capitalised, particles, strict=True)
     )
 
 
+def _capitalised(word: str) -> bool:
+    """A capital in the word's leading letters, in any cased script (Latin with any accent, Cyrillic, Greek)."""
+    match = _LEADING_LETTERS.match(word)
+    return match is not None and any(c.isupper() for c in match.group())
+
+
 def strip_label(text: str) -> str:
     """A credit without its label ("Photo: X" → "X", "© X" → "X")."""
-    text = _COPYRIGHT_AT_START.sub("", text)
+    text = _COPYRIGHT_AT_START.sub("", _SEPARATOR_AT_START.sub("", text))
     match = _LABEL_AT_START.match(text)
     rest = match["rest"] if match and match["rest"] else text
     return _unwrapped(_unsigned(rest))

@@ -45,13 +45,17 @@ from dataclasses import dataclass
 from .article import Caption
 from .boilerplate import names_of, words_of
 from .caption_credits import (
+    attribute_credit,
     caption_label,
     credit_text,
     element_names,
     is_credit_element,
     is_credit_line,
     is_names,
+    jsonld_credit,
+    last_line_credit,
     names_credit,
+    names_tail,
     shown,
     shown_text,
     split_credit_text,
@@ -69,7 +73,7 @@ from .caption_images import (
 )
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
-from .text import Element, inline_text, squash, text_of
+from .text import Element, inline_text, paragraphs, squash, text_of
 
 GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
 # Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
@@ -301,7 +305,7 @@ def _titled(page: Page, container: Element) -> Caption | None:
     image = image_url(page, container)
     if img is None or image is None:
         return None
-    return _from_attribute(image, img.get("data-caption") or img.get("title"))
+    return _from_attribute(image, img.get("data-caption") or img.get("title"), img)
 
 
 def _beside(page: Page, container: Element, block: Element, claimed: set[int]) -> Caption | None:
@@ -354,7 +358,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     link = image.getparent()
     for owner in (image, link):
         if owner is not None and owner.get("data-caption"):
-            return _from_attribute(url, owner.get("data-caption"))
+            return _from_attribute(url, owner.get("data-caption"), owner)
     node = image
     for _ in range(_LOOSE_REACH):
         parent = node.getparent()
@@ -382,8 +386,8 @@ def _from_holder(
         return None
     claimed.add(id(holder))
     text, credit = split_credit(holder, page)
-    if credit.text is None and block is not None:
-        credit = _credit_after(page, holder)
+    if credit.text is None:  # beside a line under a picture, only the line right after it may be its credit
+        credit = _credit_after(page, holder) if block is not None else _credit_next(page, holder)
     if before is not None and not text and id(before) not in claimed:
         claimed.add(id(before))
         text = shown_text(before)
@@ -419,6 +423,15 @@ def _credit_after(page: Page, holder: Element) -> Credit:
                 if text:
                     return Credit(text, _link_in(marked, page))
     return Credit(None, None)
+
+
+def _credit_next(page: Page, holder: Element) -> Credit:
+    """The credit element right after a caption line (Gazeta.ru: ``div.…__descr`` then ``div.…__source``)."""
+    following = next((s for s in holder.itersiblings() if isinstance(s.tag, str)), None)
+    if following is None or not is_credit_element(following) or next(following.iter(*PICTURES), None) is not None:
+        return Credit(None, None)
+    marked = _innermost_credit(following)
+    return Credit(credit_text(marked) or None, _link_in(marked, page))
 
 
 def _innermost_credit(element: Element) -> Element:
@@ -540,8 +553,9 @@ def _ends_with_credit(element: Element) -> bool:
     return is_names(credit) or (len(credit.split()) <= _SHORT_CREDIT and not credit.endswith(_SENTENCE_ENDS))
 
 
-def _from_attribute(image: str, value: str | None) -> Caption | None:
+def _from_attribute(image: str, value: str | None, owner: Element) -> Caption | None:
     text, credit = split_credit_text(squash(value or ""))
+    credit = credit or attribute_credit(owner)
     return Caption(image, text, credit) if text or credit else None
 
 
@@ -555,7 +569,7 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
         return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and _is_credit_only(e)), None)
-    for fallback in (_small_print_after, _names_after, _credit_line_of):
+    for fallback in (_small_print_after, _names_after, names_tail, _credit_line_of):
         marked = marked if marked is not None else fallback(holder)
 
     label = caption_label(holder)
@@ -567,6 +581,9 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     if marked is not None:
         return tidy(full), Credit(credit_text(marked) or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
+    lined = last_line_credit([line for p in paragraphs(holder, skip) for line in p.split("\n")]) if not credit else None
+    if lined is not None:  # "Zagrebačka obala<br>Neva Žganec/PIXSELL"
+        text, credit = lined
     after = _trailing_link(holder)
     if credit is None and after is not None:  # "… REUTERS/Name <a>Purchase Licensing Rights</a>"
         text, credit = split_credit_text(inline_text(holder, lambda tag: skip(tag) or tag is after))
@@ -655,14 +672,5 @@ def _jsonld_captions(page: Page) -> list[Caption]:
         if isinstance(image, dict):
             url, caption = image.get("url") or image.get("contentUrl"), image.get("caption")
             if isinstance(url, str) and isinstance(caption, str) and caption.strip():
-                credit = image.get("creditText") or image.get("copyrightHolder")
-                if isinstance(credit, dict):
-                    credit = credit.get("name")
-                found.append(
-                    Caption(
-                        image_url=page.absolute(url) or url,
-                        text=squash(caption),
-                        credit=credit if isinstance(credit, str) else None,
-                    )
-                )
+                found.append(Caption(page.absolute(url) or url, squash(caption), jsonld_credit(image)))
     return found
