@@ -25,7 +25,7 @@ from typing import Any
 #     over the page, follow-the-site lines, forum signatures, a gallery's frame, reader counters, a
 #     lone link box's label), dates4 (rows of dated lists, dates opening a headline, since-words,
 #     consent and ARIA blocks as elsewhere, app-state keys of the headline's object).
-EXTRACTOR_VERSION = "11"
+EXTRACTOR_VERSION = "12"
 
 
 @dataclass
