@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .article import Caption
-from .boilerplate import LIKELY_WORDS, SURE_WORDS, names_of, words_of
+from .boilerplate import names_of, words_of
 from .caption_credits import (
     caption_label,
     credit_text,
@@ -67,6 +67,7 @@ from .caption_images import (
     picture_url,
     pictures,
 )
+from .caption_lines import boxed_line, emphasised_line, is_copy
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
 from .text import Element, inline_text, squash, text_of
@@ -80,17 +81,12 @@ _PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "media", "figure")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
 _PROSE = 150  # characters of a paragraph that is the article's text: the search for a caption stops there
-_LABEL_WORDS = 2  # words: a line this short beside a picture in a box is a label ("Anzeige", "Live"), not its caption
-_PHOTO_SIZE = 150  # pixels: a picture drawn smaller is an icon, a logo or a thumbnail
 _SHORT_CREDIT = 3  # words: "dpa", "picture alliance / dpa" (names in lower case are credits too)
 _CREDITED_LINE = 250  # characters: a line right under a picture that ends with a credit is its caption
 _LABELLED_LINE = 80  # characters: a labelled line beside a caption that is its credit, not more text
 _SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
 _WORDED = re.compile(r"[^\W_]")  # a letter or a digit
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
-_FURNITURE_WORDS = (SURE_WORDS | LIKELY_WORDS) - {"caption"}
-_NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook", "data-manual")
-_COPY_WORDS = frozenset({"cloned", "clone", "duplicate"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PLAYER_NAMES = ("video", "player")
 
@@ -160,21 +156,10 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
             continue
         if _is_gallery(element) or inside_furniture(page, element, region) or _holds_poster(page, element):
             continue
-        if _is_copy(element, region):
+        if is_copy(element, region):
             continue
         if not any(_is_single(parent) for parent in element.iterancestors()):
             yield element
-
-
-def _is_copy(element: Element, region: Element) -> bool:
-    """A carousel's copy of a slide (slick's ``slick-cloned``, Swiper's ``swiper-slide-duplicate``, Owl's
-    ``cloned``), made so the slides can loop: the slide itself is read where it stands in the order."""
-    for parent in element.iterancestors():
-        if parent is region:
-            return False
-        if any(words_of(name) & _COPY_WORDS for name in names_of(parent)):
-            return True
-    return False
 
 
 def _holds_poster(page: Page, container: Element) -> bool:
@@ -356,7 +341,7 @@ def _backdrop_caption(page: Page, backdrop: Element, url: str, block: Element, c
 
 def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> Iterator[Element]:
     for image in region.iter(*pictures(page)):
-        if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)) or _is_copy(image, region):
+        if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)) or is_copy(image, region):
             continue
         if not inside_furniture(page, image, region):
             used.add(id(image))
@@ -390,50 +375,11 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     credit = following.getnext() if following is not None else None  # a line, then its credit line
     if credit is not None and _line_before(page, credit, image) is following:
         return _from_holder(page, url, credit, None, claimed, following)
-    line = _boxed_line(page, image, region) if boxed else None  # not in the blocks above the text (a contact box)
+    if not boxed:  # in the blocks above the text (a contact box), only named captions
+        return None
+    line = boxed_line(page, image, region)
+    line = line if line is not None else emphasised_line(page, image, region)
     return _from_holder(page, url, line, None, claimed) if line is not None else None
-
-
-def _boxed_line(page: Page, image: Element, region: Element) -> Element | None:
-    """The one short line that shares a small box with a picture and nothing else: the caption, under
-    the picture or above it (``<div><img><p>Text</p></div>``, an old CMS's ``<table>`` of a picture
-    row and a caption row, ``<div class="foto"><div>Text</div><img></div>``), whatever the names.
-    The box is the picture's nearest ancestor with text; it holds no other picture, no link, no
-    heading and no loose text. Weak evidence, so not for an icon or a thumbnail (an SVG file, a few
-    dozen pixels: a promotion's or an author's box), nor in a box named for furniture (``author-box``,
-    ``data-manual="ad"``), nor a line of a word or two ("Anzeige")."""
-    box = next((a for a in image.iterancestors() if page.text_size(a)), None)
-    if box is None or box is region or page.text_size(box) > _CREDITED_LINE or (box.text or "").strip():
-        return None
-    if _inside(region, box) or next(box.iter("a", *_HEADINGS), None) is not None or _is_small(page, image):
-        return None
-    if any(is_other_picture(page, other, image) for other in box.iter(*pictures(page))):
-        return None
-    children = [c for c in box if isinstance(c.tag, str) and (page.text_size(c) or c is image or _inside(image, c))]
-    if len(children) != 2 or any((c.tail or "").strip() for c in box if isinstance(c.tag, str)):
-        return None
-    line = next(c for c in children if c is not image and not _inside(image, c))
-    if next(line.iter(*pictures(page)), None) is not None or len(shown_text(line).split()) <= _LABEL_WORDS:
-        return None
-    return None if _named_furniture(box, region) else line
-
-
-def _is_small(page: Page, image: Element) -> bool:
-    """An icon, a logo or a thumbnail: an SVG file, or drawn smaller than a photo is in a text."""
-    url = (picture_url(page, image) or "").lower().split("?")[0]
-    sizes = (image.get("width") or "", image.get("height") or "")
-    return url.endswith(".svg") or any(size.isdigit() and int(size) < _PHOTO_SIZE for size in sizes)
-
-
-def _named_furniture(box: Element, region: Element) -> bool:
-    """Whether the box, or a block around it in the text, is named for furniture (its class, id or test id)."""
-    for element in (box, *box.iterancestors()):
-        if element is region:
-            return False
-        names = names_of(element) + [v for a in _NAMING_ATTRS if isinstance(v := element.get(a), str)]
-        if any(words_of(name) & _FURNITURE_WORDS for name in names):
-            return True
-    return False
 
 
 def _from_holder(
