@@ -122,6 +122,11 @@ def is_other_picture(page: Page, element: Element, image: Element) -> bool:
     return not any(size.isdigit() and int(size) < _ICON for size in sizes)
 
 
+def is_placeholder_address(url: str) -> bool:
+    """An address that names a placeholder or a spacer ("blank.gif", "transparent.png", "grey-pixel.gif")."""
+    return bool(_PLACEHOLDER.search(url))
+
+
 def _is_placeholder(img: Element, src: str) -> bool:
     return bool(_PLACEHOLDER.search(src)) or (img.get("width") == "1" and img.get("height") == "1")
 

@@ -15,13 +15,16 @@ import itertools
 
 from .boilerplate import LIKELY_WORDS, SURE_WORDS, names_of, words_of
 from .caption_credits import shown_text
-from .caption_images import is_other_picture, picture_url, pictures
+from .caption_images import is_other_picture, is_placeholder_address, picture_url, pictures
 from .page import Page
-from .text import Element
+from .text import Element, squash, text_of
 
 _REACH = 3  # levels above a picture where its box is looked for
 _LINE = 250  # characters: a box's text or a line longer than this is the article's, not a caption
 _LABEL_WORDS = 2  # words: a line this short beside a picture is a label ("Anzeige", "Live"), not its caption
+_PARAGRAPH = 60  # characters: a paragraph of the article's text beside a picture's box
+_NOT_PHOTOS = (".svg", ".ico")
+_DRAWINGS = (".png", ".gif", ".svg", ".ico")
 _PHOTO_SIZE = 150  # pixels: a picture drawn smaller is an icon, a logo or a thumbnail
 _EMPHASIS = frozenset({"em", "i", "small", "sub", "font"})  # a line set in these alone is printed apart
 _COPY_WORDS = frozenset({"cloned", "clone", "duplicate"})
@@ -44,7 +47,8 @@ def is_copy(element: Element, region: Element) -> bool:
 def emphasised_line(page: Page, image: Element, region: Element) -> Element | None:
     """The short line right after a picture's own block set all in italics or small print (the
     classic editor's ``<p><img></p><p><em>Text</em></p>``): typography says caption in any language.
-    Not for an icon or a thumbnail, nor a line with a link (a "Read more" teaser)."""
+    Not for an icon or a thumbnail, nor a line with a link (a "Read more" teaser), nor one that ends
+    in a colon or a comma (it opens what follows: "You can also find me here:")."""
     solo = image
     for parent in itertools.islice(image.iterancestors(), _REACH):
         if parent is region or page.text_size(parent) or parent.tag in ("td", "li"):
@@ -61,7 +65,8 @@ def emphasised_line(page: Page, image: Element, region: Element) -> Element | No
     emphasised = [c for c in line if isinstance(c.tag, str) and c.tag in _EMPHASIS]
     if plain or not emphasised or any(page.text_size(c) for c in line if c.tag not in _EMPHASIS):
         return None
-    return line if len(shown_text(line).split()) > _LABEL_WORDS else None
+    text = shown_text(line)
+    return line if len(text.split()) > _LABEL_WORDS and not text.endswith((":", ",")) else None
 
 
 def boxed_line(page: Page, image: Element, region: Element) -> Element | None:
@@ -77,33 +82,75 @@ def boxed_line(page: Page, image: Element, region: Element) -> Element | None:
         return None
     if _inside(region, box) or next(box.iter("a", *_HEADINGS), None) is not None or _is_small(page, image):
         return None
-    if any(is_other_picture(page, other, image) for other in box.iter(*pictures(page))):
+    if not _is_photo(page, image) or any(is_other_picture(page, o, image) for o in box.iter(*pictures(page))):
         return None
     branch = next(c for c in (image, *image.iterancestors()) if c.getparent() is box)
     if page.text_size(branch) or len(shown_text(box).split()) <= _LABEL_WORDS or _named_furniture(box, region):
         return None
     lines = [c for c in box if isinstance(c.tag, str) and page.text_size(c)]
     loose = (box.text or "") + "".join(c.tail or "" for c in box if isinstance(c.tag, str))
-    return lines[0] if len(lines) == 1 and not loose.strip() else box
+    if loose.strip() and branch is image:  # a picture among words (a smiley in a post), not beside them
+        return None
+    if _text_on_both_sides(page, box, branch) or not _among_paragraphs(box, region):
+        return None
+    if len(lines) == 1 and not loose.strip():
+        return lines[0]
+    return None if next(box.iter("p"), None) is not None else box  # a credit line and a paragraph are two things
+
+
+def _text_on_both_sides(page: Page, box: Element, branch: Element) -> bool:
+    """Text before and after the picture: it stands in a text, not over or under its caption."""
+    children = [c for c in box if isinstance(c.tag, str)]
+    at = children.index(branch)
+    before = any(page.text_size(c) for c in children[:at]) or (box.text or "").strip()
+    after = any(page.text_size(c) for c in children[at + 1 :]) or (branch.tail or "").strip()
+    return bool(before and after)
 
 
 def _is_small(page: Page, image: Element) -> bool:
-    """An icon, a logo or a thumbnail: an SVG file, or drawn smaller than a photo is in a text."""
+    """An icon, a logo or a thumbnail: an SVG file, a spacer, or drawn smaller than a photo is in a text."""
     url = (picture_url(page, image) or "").lower().split("?")[0]
     sizes = (image.get("width") or "", image.get("height") or "")
-    return url.endswith(".svg") or any(size.isdigit() and int(size) < _PHOTO_SIZE for size in sizes)
+    if url.endswith(_NOT_PHOTOS) or is_placeholder_address(url.rsplit("/", 1)[-1]):
+        return True
+    return any(size.isdigit() and int(size) < _PHOTO_SIZE for size in sizes)
+
+
+def _is_photo(page: Page, image: Element) -> bool:
+    """A photograph by its address: no drawing's or animation's format (PNG, GIF: screenshots, badges,
+    smileys, avatars), and no icon."""
+    url = (picture_url(page, image) or "").lower().split("?")[0]
+    return not url.endswith(_DRAWINGS) and not _is_small(page, image)
+
+
+def _among_paragraphs(box: Element, region: Element) -> bool:
+    """Whether the box stands in the article's running text: a paragraph of text just before or after
+    it, or around the block it stands in (a product page's or a forum's boxes stand among boxes)."""
+    node = box
+    for _ in range(_REACH):
+        if node is region:
+            return False
+        for siblings in (node.itersiblings(), node.itersiblings(preceding=True)):
+            near = [s for s in itertools.islice(siblings, 2) if isinstance(s.tag, str)]
+            if any(len(squash(text_of(p))) >= _PARAGRAPH for s in near for p in s.iter("p")):
+                return True
+        parent = node.getparent()
+        if parent is None:
+            return False
+        node = parent
+    return False
 
 
 def _named_furniture(box: Element, region: Element) -> bool:
     """Whether the box, or a block around it in the text, is named for furniture (its class, id, test
-    id or custom tag)."""
+    id or custom tag) or is a control (a button)."""
     for element in (box, *box.iterancestors()):
         if element is region:
             return False
         names = names_of(element) + [v for a in _NAMING_ATTRS if isinstance(v := element.get(a), str)]
         names.append(str(element.tag))  # a custom element's name (``amp-ad``)
-        if any(words_of(name) & _FURNITURE_WORDS for name in names):
-            return True
+        if any(words_of(name) & _FURNITURE_WORDS for name in names) or element.get("role") == "button":
+            return True  # a control's label ("Press enter to view image in full size") is no caption
     return False
 
 

@@ -75,8 +75,16 @@ from .text import Element, inline_text, squash, text_of
 GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
 # Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
 GENERIC_CAPTION_TEXT = "figcaption, .wp-caption-text, [itemprop=caption], [itemprop=description], .tr-caption"
-_CAPTION_STEMS = ("caption", "cutline")
-_CAPTION_WORDS = frozenset({"legend"})
+# A caption's name in class names: English on most sites, the page's language on many (Italian
+# "didascalia", Spanish "leyenda", Portuguese/Italian/Polish "legenda", German "Bildunterschrift",
+# "Bildtext", Dutch "bijschrift", Nordic "bildtekst", Finnish "kuvateksti", Slavic "podpis"/"potpis",
+# Czech "popisek"), by design for the languages of the EU and its neighbours, not from the pages seen.
+# The Slavic words only whole ("podpiska" is a subscription box).
+_CAPTION_STEMS = (
+    "caption", "cutline", "didascal", "leyenda", "legenda", "unterschrift", "bildtext", "bijschrift",
+    "bildtekst", "kuvateksti",
+)  # fmt: skip
+_CAPTION_WORDS = frozenset({"legend", "podpis", "potpis", "popisek"})
 _PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "media", "figure")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
