@@ -105,13 +105,15 @@ class Credit:
     url: str | None
 
 
-def extract_captions(page: Page) -> list[Caption]:
+def extract_captions(page: Page, dated: bool = True) -> list[Caption]:
     """Captions in page order; a caption whose text (or image) was already read is a repeat of it
-    (pages print the same figure for mobile and desktop, or in a lightbox)."""
+    (pages print the same figure for mobile and desktop, or in a lightbox). Lines that no name marks
+    as captions (:mod:`.caption_lines`) are read only on a ``dated`` page (one whose publication date
+    was found): an article's; a product's or a landing page's boxes of a picture and a line are not."""
     found: list[Caption] = []
     texts: set[str] = set()
     images: set[str] = set()
-    for caption in _dom_captions(page) or _jsonld_captions(page):
+    for caption in _dom_captions(page, dated) or _jsonld_captions(page):
         if not _WORDED.search(caption.text):  # "." or "–" left of a caption is no text
             caption = Caption(caption.image_url, "", caption.credit, caption.credit_url)
         if (
@@ -126,7 +128,7 @@ def extract_captions(page: Page) -> list[Caption]:
     return found
 
 
-def _dom_captions(page: Page) -> list[Caption]:
+def _dom_captions(page: Page, dated: bool) -> list[Caption]:
     profile_containers = page.select_profile("captions")
     if profile_containers:
         text_selector = page.profile.selector("caption_text") if page.profile else None
@@ -140,12 +142,12 @@ def _dom_captions(page: Page) -> list[Caption]:
     for block, lead in [(region, False), *((b, True) for b in lead_blocks(region))]:
         for container in _generic_containers(page, block, lead):
             caption = _caption(page, container, None) or _titled(page, container)
-            caption = caption or _beside(page, container, block, claimed, not lead)
+            caption = caption or _beside(page, container, block, claimed, dated and not lead)
             if caption is not None:
                 found.append((page.position.get(id(container), 0), caption))
             used.update(id(img) for img in container.iter(*pictures(page)))
         for image in _loose_images(page, block, used, lead):
-            caption = _loose_caption(page, image, block, claimed, not lead)
+            caption = _loose_caption(page, image, block, claimed, dated and not lead)
             if caption is not None:
                 found.append((page.position.get(id(image), 0), caption))
         for backdrop, url in _backdrops_in(page, block, used):
@@ -383,7 +385,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     credit = following.getnext() if following is not None else None  # a line, then its credit line
     if credit is not None and _line_before(page, credit, image) is following:
         return _from_holder(page, url, credit, None, claimed, following)
-    if not boxed:  # in the blocks above the text (a contact box), only named captions
+    if not boxed:  # in the blocks above the text (a contact box) or on an undated page, only named captions
         return None
     line = boxed_line(page, image, region)
     line = line if line is not None else emphasised_line(page, image, region)
