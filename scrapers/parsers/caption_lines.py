@@ -17,7 +17,7 @@ from .boilerplate import LIKELY_WORDS, SURE_WORDS, names_of, words_of
 from .caption_credits import shown_text
 from .caption_images import is_other_picture, is_placeholder_address, picture_url, pictures
 from .page import Page
-from .text import Element, squash, text_of
+from .text import Element
 
 _REACH = 3  # levels above a picture where its box is looked for
 _LINE = 250  # characters: a box's text or a line longer than this is the article's, not a caption
@@ -91,7 +91,7 @@ def boxed_line(page: Page, image: Element, region: Element) -> Element | None:
     loose = (box.text or "") + "".join(c.tail or "" for c in box if isinstance(c.tag, str))
     if loose.strip() and branch is image:  # a picture among words (a smiley in a post), not beside them
         return None
-    if _text_on_both_sides(page, box, branch) or not _among_paragraphs(box, region):
+    if _text_on_both_sides(page, box, branch) or not _among_paragraphs(page, box, region):
         return None
     if len(lines) == 1 and not loose.strip():
         return lines[0]
@@ -123,7 +123,7 @@ def _is_photo(page: Page, image: Element) -> bool:
     return not url.endswith(_DRAWINGS) and not _is_small(page, image)
 
 
-def _among_paragraphs(box: Element, region: Element) -> bool:
+def _among_paragraphs(page: Page, box: Element, region: Element) -> bool:
     """Whether the box stands in the article's running text: a paragraph of text just before or after
     it, or around the block it stands in (a product page's or a forum's boxes stand among boxes)."""
     node = box
@@ -132,7 +132,7 @@ def _among_paragraphs(box: Element, region: Element) -> bool:
             return False
         for siblings in (node.itersiblings(), node.itersiblings(preceding=True)):
             near = [s for s in itertools.islice(siblings, 2) if isinstance(s.tag, str)]
-            if any(len(squash(text_of(p))) >= _PARAGRAPH for s in near for p in s.iter("p")):
+            if any(page.text_size(p) >= _PARAGRAPH for s in near for p in s.iter("p")):
                 return True
         parent = node.getparent()
         if parent is None:
