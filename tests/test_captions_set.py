@@ -51,6 +51,11 @@ list gallery, CHIP with product, newsletter and author boxes):
     blind5 on main b6d4bbe:      text 0.886 / 0.795, credits 0.885 / 0.767, whole 0.829 / 0.744
     blind5b on main b6d4bbe:     text 0.857 / 0.750, credits 0.667 / 0.533, whole 0.571 / 0.500
     blind5b after blind5's fix:  text 0.867 / 0.812, credits 0.667 / 0.533, whole 0.600 / 0.562
+    blind5 after its fix:        text 0.923 / 0.923, credits 0.893 / 0.833, whole 0.872 / 0.872
+    blind5b after its fix:       text 0.875 / 0.875, credits 0.692 / 0.600, whole 0.625 / 0.625
+
+(what is still missed in both is the credit labels': "(Ansa)", "— X", "- Créditos: X", "(© X)", "[X 제공]",
+and "FILE PHOTO: …" read as a label).
 
 Three measures, each printed for the whole set and for each of its parts, and each held above a bar:
 caption text (a picture with the right text), credits (a picture with the right credit), and whole
