@@ -280,3 +280,60 @@ def test_lightbox_credit_attribute_beside_its_caption() -> None:
     assert parse_article(html, "https://x.example/a").captions == [
         Caption("https://x.example/s.jpg", "Seals on the rocks.", "Kai Moe")
     ]
+
+# Lines that no name marks as captions (issue 16, blind5): structure and typography say so, on a dated page.
+_DATED = '<html><head><meta property="article:published_time" content="2024-05-06T10:00:00Z"></head><body><article>'
+_UNDATED = "<html><body><article>"
+_PARAGRAPH = "<p>" + "The council approved the harbour extension on Monday after a long debate. " * 3 + "</p>"
+
+
+def _generic(inner: str, head: str = _DATED) -> list[tuple[str, str, str | None]]:
+    html = f"{head}<h1>Harbour extension approved</h1>{_PARAGRAPH}{inner}{_PARAGRAPH}</article></body></html>"
+    found = parse_article(html, "https://news.example/a").captions
+    return [(c.image_url, c.text, c.credit) for c in found]
+
+
+def test_a_box_of_a_photo_and_one_line_gives_the_line_above_or_below_it() -> None:
+    below = '<div class="haber-resim"><img src="/img/a.jpg"><p class="x">The first ship at the new quay.</p></div>'
+    above = '<div class="foto"><div>The lock seen from the outer harbour.</div><img src="/img/b.jpg"></div>'
+    assert _generic(below) == [("https://news.example/img/a.jpg", "The first ship at the new quay.", None)]
+    assert _generic(above) == [("https://news.example/img/b.jpg", "The lock seen from the outer harbour.", None)]
+
+
+def test_no_unnamed_caption_for_an_icon_a_label_an_undated_page_or_text_around_a_picture() -> None:
+    box = '<div class="feature"><img src="/img/a.jpg"><p>Track leads and manage every email.</p></div>'
+    assert _generic(box, _UNDATED) == []  # a landing page's feature box
+    assert _generic(box) == [("https://news.example/img/a.jpg", "Track leads and manage every email.", None)]
+    assert _generic('<div><img src="/img/icon.png" width="40"><p>Sign up for the weekly letter.</p></div>') == []
+    assert _generic('<div><img src="/img/ad.jpg"><span>Anzeige</span></div>') == []
+    assert _generic('<div>Great news <img src="/img/smile.jpg"> for the port and its staff.</div>') == []
+
+
+def test_a_line_set_in_italics_after_a_picture_is_its_caption_unless_it_opens_what_follows() -> None:
+    line = '<p><img src="/img/a.jpg"></p><p><em>The new quay at dawn.</em></p>'
+    assert _generic(line) == [("https://news.example/img/a.jpg", "The new quay at dawn.", None)]
+    assert _generic('<p><img src="/img/a.jpg"></p><p><em>You can also find me here:</em></p>') == []
+
+
+def test_a_carousels_cloned_slides_give_no_caption_before_the_slides() -> None:
+    slide = '<div class="slick-slide{}"><figure><img src="/img/{}.jpg"><figcaption>Slide {}.</figcaption></figure>'
+    slide += "</div>"
+    inner = slide.format(" slick-cloned", 3, "three") + slide.format("", 1, "one") + slide.format("", 3, "three")
+    assert [text for _, text, _ in _generic(inner)] == ["Slide one.", "Slide three."]
+
+
+def test_of_a_srcset_the_largest_picture_and_of_a_picture_its_untyped_source() -> None:
+    picture = (
+        '<figure><picture><source type="image/webp" srcset="/a-640.webp 640w, /a-1400.webp 1400w">'
+        '<source srcset="/a-640.jpg 640w, /a-1400.jpg 1400w"><img alt=""></picture>'
+        "<figcaption>The old pier.</figcaption></figure>"
+    )
+    assert _generic(picture) == [("https://news.example/a-1400.jpg", "The old pier.", None)]
+
+
+def test_a_credit_that_the_captions_attribute_states_is_split_off() -> None:
+    figure = (
+        '<figure><img src="/img/a.jpg"><figcaption data-c-credit="Port Authority">'
+        "<span>The port director speaks.</span> <span>Port Authority</span></figcaption></figure>"
+    )
+    assert _generic(figure) == [("https://news.example/img/a.jpg", "The port director speaks.", "Port Authority")]

@@ -13,6 +13,7 @@ picture may be a block's ``background-image`` (a block without text of its own, 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .page import Page
@@ -26,6 +27,7 @@ _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-srcset")
 _PLACEHOLDER = re.compile(
     r"^data:|blank|spacer|placeholder|pixel|transparent|lazy|loading|missing|1x1|\.gif(?:$|\?)", re.I
 )
+_DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx],?$")  # a srcset candidate's size: "640w", "2x,"
 _ICON = 64  # pixels: a picture this small is an icon or a badge, not a photo with a caption
 _IMAGE_ADDRESS = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:$|[?#\s])|/images?/|/img/|/photos?/", re.I)
 
@@ -76,7 +78,9 @@ def image_url(page: Page, container: Element) -> str | None:
 
 def picture_url(page: Page, img: Element) -> str | None:
     """The picture's address: its lazy-loaded one when ``src`` is a placeholder, else its
-    ``<picture>``'s first source when it has none (memoised per page: the search asks often)."""
+    ``<picture>``'s source when it has none, the untyped one first (the format every browser reads,
+    where the typed ones are WebP or AVIF copies), and of a ``srcset`` its largest picture (memoised
+    per page: the search asks often)."""
     known: dict[int, str | None] = page.memo.setdefault("picture_urls", {})
     if id(img) not in known:
         known[id(img)] = _picture_url(page, img)
@@ -97,9 +101,10 @@ def _picture_url(page: Page, img: Element) -> str | None:
     if src and not _is_placeholder(img, src):
         return _first_of(page, img, _ATTRS)
     url = _first_of(page, img, _LAZY_ATTRS) or _first_of(page, img, _image_data_attrs(img))
-    parent = img.getparent()
-    if url is None and parent is not None and parent.tag == "picture":
-        url = next((u for s in parent.iter("source") if (u := _first_of(page, s, ("srcset",)))), None)
+    parent = next(itertools.islice(img.iterancestors("picture"), 1), None)  # the parser may nest it in a <source>
+    if url is None and parent is not None:
+        sources = sorted(parent.iter("source"), key=lambda source: source.get("type") is not None)
+        url = next((u for s in sources if (u := _first_of(page, s, ("srcset",)))), None)
     return url or _first_of(page, img, ("srcset", "src"))
 
 
@@ -115,6 +120,11 @@ def is_other_picture(page: Page, element: Element, image: Element) -> bool:
         return False
     sizes = [element.get("width") or "", element.get("height") or ""]
     return not any(size.isdigit() and int(size) < _ICON for size in sizes)
+
+
+def is_placeholder_address(url: str) -> bool:
+    """An address that names a placeholder or a spacer ("blank.gif", "transparent.png", "grey-pixel.gif")."""
+    return bool(_PLACEHOLDER.search(url))
 
 
 def _is_placeholder(img: Element, src: str) -> bool:
@@ -133,10 +143,28 @@ def _first_of(page: Page, element: Element, attrs: tuple[str, ...]) -> str | Non
     for attr in attrs:
         value = element.get(attr)
         if isinstance(value, str) and value.strip() and not value.strip().startswith("data:"):
-            url = page.absolute(_first_candidate(value))
+            url = page.absolute(_largest_candidate(value) if attr.endswith("srcset") else _first_candidate(value))
             if url:
                 return url
     return None
+
+
+def _largest_candidate(srcset: str) -> str:
+    """The largest picture of a ``srcset`` ("a-640.jpg 640w, a-1400.jpg 1400w"): the one a reader's
+    full-size screen shows, and the picture itself rather than a thumbnail of it; the first where
+    none says its size."""
+    best, best_size = "", -1.0
+    words = srcset.split()
+    at = 0
+    while at < len(words):
+        url, size = words[at], 0.0
+        at += 1
+        if not url.endswith(",") and at < len(words) and _DESCRIPTOR.match(words[at]):
+            size = float(words[at].rstrip(",")[:-1])
+            at += 1
+        if size > best_size:
+            best, best_size = url.rstrip(","), size
+    return best
 
 
 def _first_candidate(srcset: str) -> str:

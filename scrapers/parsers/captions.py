@@ -71,6 +71,7 @@ from .caption_images import (
     picture_url,
     pictures,
 )
+from .caption_lines import boxed_line, emphasised_line, is_copy
 from .caption_places import article_region, inside_furniture, is_teaser_picture, lead_blocks
 from .page import Page
 from .text import Element, inline_text, paragraphs, squash, text_of
@@ -78,8 +79,16 @@ from .text import Element, inline_text, paragraphs, squash, text_of
 GENERIC_CONTAINERS = "figure, .wp-caption, [itemtype*='schema.org/ImageObject'], table.tr-caption-container"
 # Caption elements that say so by tag or property; others say so by their class (:func:`is_caption_named`).
 GENERIC_CAPTION_TEXT = "figcaption, .wp-caption-text, [itemprop=caption], [itemprop=description], .tr-caption"
-_CAPTION_STEMS = ("caption", "cutline")
-_CAPTION_WORDS = frozenset({"legend"})
+# A caption's name in class names: English on most sites, the page's language on many (Italian
+# "didascalia", Spanish "leyenda", Portuguese/Italian/Polish "legenda", German "Bildunterschrift",
+# "Bildtext", Dutch "bijschrift", Nordic "bildtekst", Finnish "kuvateksti", Slavic "podpis"/"potpis",
+# Czech "popisek"), by design for the languages of the EU and its neighbours, not from the pages seen.
+# The Slavic words only whole ("podpiska" is a subscription box).
+_CAPTION_STEMS = (
+    "caption", "cutline", "didascal", "leyenda", "legenda", "unterschrift", "bildtext", "bijschrift",
+    "bildtekst", "kuvateksti",
+)  # fmt: skip
+_CAPTION_WORDS = frozenset({"legend", "podpis", "potpis", "popisek"})
 _PICTURE_STEMS = ("picture", "image", "img", "photo", "foto", "media", "figure")
 _LOOSE_REACH = 3  # levels above a picture where its caption element is looked for
 _LOOSE_TEXT = 400  # characters: a caption is a line or two, not a paragraph of the article
@@ -100,13 +109,15 @@ class Credit:
     url: str | None
 
 
-def extract_captions(page: Page) -> list[Caption]:
+def extract_captions(page: Page, dated: bool = True) -> list[Caption]:
     """Captions in page order; a caption whose text (or image) was already read is a repeat of it
-    (pages print the same figure for mobile and desktop, or in a lightbox)."""
+    (pages print the same figure for mobile and desktop, or in a lightbox). Lines that no name marks
+    as captions (:mod:`.caption_lines`) are read only on a ``dated`` page (one whose publication date
+    was found): an article's; a product's or a landing page's boxes of a picture and a line are not."""
     found: list[Caption] = []
     texts: set[str] = set()
     images: set[str] = set()
-    for caption in _dom_captions(page) or _jsonld_captions(page):
+    for caption in _dom_captions(page, dated) or _jsonld_captions(page):
         if not _WORDED.search(caption.text):  # "." or "–" left of a caption is no text
             caption = Caption(caption.image_url, "", caption.credit, caption.credit_url)
         if (
@@ -121,7 +132,7 @@ def extract_captions(page: Page) -> list[Caption]:
     return found
 
 
-def _dom_captions(page: Page) -> list[Caption]:
+def _dom_captions(page: Page, dated: bool) -> list[Caption]:
     profile_containers = page.select_profile("captions")
     if profile_containers:
         text_selector = page.profile.selector("caption_text") if page.profile else None
@@ -135,12 +146,12 @@ def _dom_captions(page: Page) -> list[Caption]:
     for block, lead in [(region, False), *((b, True) for b in lead_blocks(region))]:
         for container in _generic_containers(page, block, lead):
             caption = _caption(page, container, None) or _titled(page, container)
-            caption = caption or _beside(page, container, block, claimed)
+            caption = caption or _beside(page, container, block, claimed, dated and not lead)
             if caption is not None:
                 found.append((page.position.get(id(container), 0), caption))
             used.update(id(img) for img in container.iter(*pictures(page)))
         for image in _loose_images(page, block, used, lead):
-            caption = _loose_caption(page, image, block, claimed)
+            caption = _loose_caption(page, image, block, claimed, dated and not lead)
             if caption is not None:
                 found.append((page.position.get(id(image), 0), caption))
         for backdrop, url in _backdrops_in(page, block, used):
@@ -158,6 +169,8 @@ def _generic_containers(page: Page, region: Element, lead: bool) -> Iterator[Ele
         if (lead and all(is_teaser_picture(img) for img in element.iter(*PICTURES))) or _is_teaser(element):
             continue
         if _is_gallery(element) or inside_furniture(page, element, region) or _holds_poster(page, element):
+            continue
+        if is_copy(element, region):
             continue
         if not any(_is_single(parent) for parent in element.iterancestors()):
             yield element
@@ -308,11 +321,11 @@ def _titled(page: Page, container: Element) -> Caption | None:
     return _from_attribute(image, img.get("data-caption") or img.get("title"), img)
 
 
-def _beside(page: Page, container: Element, block: Element, claimed: set[int]) -> Caption | None:
+def _beside(page: Page, container: Element, block: Element, claimed: set[int], boxed: bool) -> Caption | None:
     """A figure without a caption of its own whose caption follows it, in the block around it
     (``<figure><img></figure><div class="media-news__caption">``): looked for as for a loose picture."""
     image = next((img for img in container.iter(*pictures(page)) if picture_url(page, img)), None)
-    return _loose_caption(page, image, block, claimed) if image is not None else None
+    return _loose_caption(page, image, block, claimed, boxed) if image is not None else None
 
 
 def _backdrops_in(page: Page, block: Element, used: set[int]) -> Iterator[tuple[Element, str]]:
@@ -342,14 +355,14 @@ def _backdrop_caption(page: Page, backdrop: Element, url: str, block: Element, c
 
 def _loose_images(page: Page, region: Element, used: set[int], lead: bool) -> Iterator[Element]:
     for image in region.iter(*pictures(page)):
-        if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)):
+        if id(image) in used or page.skip(image) or (lead and is_teaser_picture(image)) or is_copy(image, region):
             continue
         if not inside_furniture(page, image, region):
             used.add(id(image))
             yield image
 
 
-def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int]) -> Caption | None:
+def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int], boxed: bool) -> Caption | None:
     """The caption of a picture outside any figure: a lightbox's ``data-caption``, an element with a
     caption's class after it in its block (or a credit), or a caption or credit line right below it."""
     url = picture_url(page, image)
@@ -376,7 +389,11 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     credit = following.getnext() if following is not None else None  # a line, then its credit line
     if credit is not None and _line_before(page, credit, image) is following:
         return _from_holder(page, url, credit, None, claimed, following)
-    return None
+    if not boxed:  # in the blocks above the text (a contact box) or on an undated page, only named captions
+        return None
+    line = boxed_line(page, image, region)
+    line = line if line is not None else emphasised_line(page, image, region)
+    return _from_holder(page, url, line, None, claimed) if line is not None else None
 
 
 def _from_holder(
@@ -569,7 +586,7 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
         return "", Credit(credit_text(holder) or None, _link_in(holder, page))
     repeats = _truncated_copies(holder)
     marked = next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and _is_credit_only(e)), None)
-    for fallback in (_small_print_after, _names_after, names_tail, _credit_line_of):
+    for fallback in (_attribute_credit, _small_print_after, _names_after, names_tail, _credit_line_of):
         marked = marked if marked is not None else fallback(holder)
 
     label = caption_label(holder)
@@ -602,6 +619,16 @@ def _trailing_link(holder: Element) -> Element | None:
         node = children[-1]
         if node.tag == "a":
             return node
+
+
+def _attribute_credit(holder: Element) -> Element | None:
+    """The caption's element that shows the credit its attributes state (Gannett's ``figcaption
+    data-c-credit="X"`` around ``<span>X</span>``): the credit, whatever its class."""
+    stated = [squash(v) for k, v in holder.attrib.items() if "credit" in str(k).lower() and isinstance(v, str)]
+    stated = [value for value in stated if value]
+    if not stated:
+        return None
+    return next((e for e in holder.iterdescendants() if isinstance(e.tag, str) and shown_text(e) in stated), None)
 
 
 def _small_print_after(holder: Element) -> Element | None:

@@ -85,7 +85,7 @@ def article_from(page: Page, fetched_at: datetime | None = None) -> Article:
         modified_raw=dates.modified.raw if dates.modified else None,
         modified_source=dates.modified.source if dates.modified else None,
         body=body,
-        captions=extract_captions(page),
+        captions=extract_captions(page, dated=dates.published is not None),
         comments=extract_comments(page),
         tags=meta.tags,
         is_partial=is_partial(page),
