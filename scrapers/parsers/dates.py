@@ -644,9 +644,7 @@ class _Reader:
         h1 = self.h1
         if h1 is None:
             return None, None
-        first_published: FoundDate | None = None
-        first_modified: FoundDate | None = None
-        published_owner: Element | None = None
+        line = _BylineLine()
         known = [d.day for d in (published, modified, self.url_date()) if d is not None]
         for found, label, worded, owner in _markup_yields_to_words(list(self._byline_dates(h1))):
             if owner is not None and (owner.tag in _CODE or any(True for _ in owner.iterancestors(*_CODE))):
@@ -667,15 +665,12 @@ class _Reader:
                 label = "modified"  # the page shows the day it was updated
             elif shown_update and not worded and published is not None and published.day < found.day:
                 label = "modified"  # a class or pubdate says "published", but the day is the later update's
-            if label == "modified":
-                first_modified = first_modified or found
-            elif first_published is None:
-                first_published, published_owner = found, owner
-            if first_published and first_modified:
+            line.take(found, label, owner)
+            if line.published and line.modified and line.label is not None:
                 break
-        if first_published is not None and first_modified is None:
-            first_modified = _update_time(first_published, published_owner)
-        return first_published, first_modified
+        if line.published is not None and line.modified is None:
+            line.modified = _update_time(line.published, line.owner)
+        return line.published, line.modified
 
     def _byline_dates(self, h1: Element) -> Iterator[tuple[FoundDate, str | None, bool, Element | None]]:
         """Each byline date, its label, whether words say it (else markup, or nothing), and the
@@ -730,6 +725,58 @@ def _markup_yields_to_words(
         if label == "modified" and not worded and any(o is owner and w and lb == "modified" for _, lb, w, o in later):
             out[index] = (found, None, False, owner)
     return out
+
+
+@dataclass
+class _BylineLine:
+    """The byline's publication (its element and label) and update, as its dates are read in order."""
+
+    published: FoundDate | None = None
+    owner: Element | None = None
+    label: str | None = None
+    modified: FoundDate | None = None
+
+    def take(self, found: FoundDate, label: str | None, owner: Element | None) -> None:
+        if label == "modified":
+            self.modified = self.modified or found
+        elif self.published is None:
+            self.published, self.owner, self.label = found, owner, label
+        elif self.label is None and label == "published" and _beside(self.owner, owner):
+            # A date line or fact list that labels one date the publication: an unlabelled one before
+            # it is another fact ("Eintritt: 01.06.2024"), or, later and timed, the update.
+            if self.modified is None and self.published.value > found.value and self.published.has_time:
+                self.modified = self.published
+            self.published, self.owner, self.label = found, owner, label
+        elif (
+            self.label is None and label is None and _update_pair(self.published, found) and _beside(self.owner, owner)
+        ):
+            # Two timed dates on one line whatever words label them: an update is never before the
+            # publication ("Päivitetty 6.3.2024 8:15 Julkaistu 5.3.2024 10:30").
+            (self.published, self.owner), later = sorted(((self.published, self.owner), (found, owner)), key=_instant)
+            self.modified = self.modified or later[0]
+            self.label = "pair"
+
+
+def _instant(pair: tuple[FoundDate, Element | None]) -> datetime:
+    return pair[0].value
+
+
+def _update_pair(first: FoundDate, second: FoundDate) -> bool:
+    """Two byline dates, both with a time, on different days: a publication and its update, if they
+    stand on one line."""
+    return first.has_time and second.has_time and first.day != second.day
+
+
+_BESIDE_LEVELS = 3  # ancestors of a date's element where the other date of the same line may be
+
+
+def _beside(one: Element | None, other: Element | None) -> bool:
+    """Whether two dates' elements stand in one small block (a byline's date line), not in two parts
+    of the page."""
+    if one is None or other is None:
+        return False
+    near = {id(e) for e in islice(one.iterancestors(), _BESIDE_LEVELS)}
+    return any(id(e) in near for e in islice(other.iterancestors(), _BESIDE_LEVELS))
 
 
 def _url_date_groups(match: re.Match[str]) -> Iterator[tuple[str, str, str]]:
@@ -803,6 +850,9 @@ def _in_prose(owner: Element | None, raw: str) -> bool:
 
 
 _SENTENCE_LOWER = 3  # running words (not a label's) in the date's own sentence that make it prose
+# A sentence ends at its stop, or at a colon that ends the line and opens a list ("… am Dienstag,
+# 27.02.2024, hat der Gemeinderat folgende Beschlüsse gefasst:").
+_CLAUSE_END = re.compile(_SENTENCE_END.pattern + r"|:\s*$")
 
 
 def _in_sentence(before: str, after: str) -> bool:
@@ -811,7 +861,7 @@ def _in_sentence(before: str, after: str) -> bool:
     people and labels its date, a sentence runs on around it."""
     ends = list(_SENTENCE_END.finditer(before))
     start = before[ends[-1].end() :] if ends else before
-    stop = _SENTENCE_END.search(after + " ")
+    stop = _CLAUSE_END.search(after + " ")
     if stop is None:
         return False
     before_words = _running(_lower_words(start))
