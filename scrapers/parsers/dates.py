@@ -182,6 +182,7 @@ _NOTE_LENGTH = 400
 _OPENING_PARAGRAPHS = 6  # lines of the body text (a kicker, a lead, then the dateline's paragraph)
 _OPENING_REACH = 70  # characters of a paragraph where its dateline stands
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?[–—:-]\s")  # "… 2023 – Der", "… 2025 (BSS) - "
+_BRACKET_END = re.compile(r"\)\s*(?:[–—:-]\s*)?[^\W\d_]")
 _GUESS_ROWS = 300  # list items and table rows looked at for a guessed day
 _LAG = timedelta(days=7)  # how late a metadata publication date may run behind the page's own date
 
@@ -286,7 +287,24 @@ class _Reader:
         guess = FoundDate(found[0], found[1], FALLBACK_SOURCE) if found else None
         if guess is None or self.of_event(guess) or self.in_rows(guess) or self.only_in_spans(guess):
             return None
-        return guess
+        return None if self.only_in_prose(guess) else guess
+
+    def only_in_prose(self, guess: FoundDate) -> bool:
+        """Whether the page writes the guessed day only inside running text ("… kein Training statt. Die
+        Halle ist am 15.03.2024 geschlossen."): htmldate reads any written day; such a day is what the text tells
+        of, and a page that states no date of its own has none. A day the page never writes (its
+        address, its metadata) is not judged here."""
+        seen = False
+        for string, owner in _strings_of(self.page.root):
+            if not any(map(str.isdigit, string)) or self.page.skip(owner):
+                continue
+            for found in find_all_loose(squash(string), self.tz, self.month_first):
+                if found.value.date() != guess.day:
+                    continue
+                if not _running_text(squash(_line_of(owner, found.raw)).replace(found.raw, " ")):
+                    return False  # (a one-sentence line is a page's own: "Diese Seite wurde zuletzt am … bearbeitet.")
+                seen = True
+        return seen
 
     def in_rows(self, guess: FoundDate) -> bool:
         """Whether the guessed day is a row's of a list or table of dated rows (a schedule, fixtures,
@@ -521,7 +539,9 @@ class _Reader:
                 continue
             before, after = head[: found[0].start], head[found[0].end :]
             place = not before.strip() or before.rstrip().endswith(",")
-            if place and not _lower_words(before) and _DATELINE_END.match(after):
+            # A dateline in brackets ends at its bracket ("(PresseBox) (Husum, 05.03.2024) Die …").
+            bracketed = before.rfind("(") > before.rfind(")") and _BRACKET_END.match(after) is not None
+            if place and not _lower_words(before) and (_DATELINE_END.match(after) or bracketed):
                 return FoundDate(found[0].value, found[0].raw, "text")
         return None
 
@@ -841,12 +861,16 @@ def _in_prose(owner: Element | None, raw: str) -> bool:
     before = text[:at] if at >= 0 else ""
     if at < 0 or (len(before) <= _DATELINE_REACH and not _lower_words(before)):
         return False
-    rest = before + " " + text[at + len(raw) :]
+    return _running_text(before + " " + text[at + len(raw) :]) or _in_sentence(before, text[at + len(raw) :])
+
+
+def _running_text(rest: str) -> bool:
+    """Whether the words around a date are running text: many, many lower-case, and a sentence's end."""
     return (
         len(_LETTER_WORD.findall(rest)) >= _PROSE_WORDS
         and len(_lower_words(rest)) >= _PROSE_LOWER
         and _SENTENCE_END.search(rest) is not None
-    ) or _in_sentence(before, text[at + len(raw) :])
+    )
 
 
 _SENTENCE_LOWER = 3  # running words (not a label's) in the date's own sentence that make it prose
