@@ -209,9 +209,10 @@ class _Reader:
         if self.for_sale():
             # A product's page: its shown dates are reviews', offers' and shipping's, never the page's,
             # and a JSON-LD datePublished on it is a review's: only its profile and meta tags date it.
+            # A shop's modification meta is the catalogue record's last save (a price, the stock), which
+            # no reader sees: only a profile gives a product page's update.
             return Dates(
-                _first_of(self.profile("published"), lambda: self.meta(PUBLISHED_META)),
-                _first_of(self.profile("modified"), lambda: self.meta(MODIFIED_META)),
+                _first_of(self.profile("published"), lambda: self.meta(PUBLISHED_META)), self.profile("modified")
             )
         byline_published, byline_modified = self.byline(structured_published, structured_modified)
         published = _first_of(
