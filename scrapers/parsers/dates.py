@@ -559,7 +559,10 @@ class _Reader:
     def not_the_pages(self, tag: Element, text: str, found: FoundDate) -> bool:
         """A date element's date that is an event's, a span's, a list's row's, a validity's or a version."""
         raw = found.raw
-        return _ranged(text, raw) or self.of_event(found) or self.listed(tag, raw) or _dates_someone(tag, raw)
+        if _ranged(text, raw) or self.of_event(found) or self.listed(tag, raw) or _dates_someone(tag, raw):
+            return True
+        cell = next((e for e in tag.iter(*_FACT_ROWS) if raw in squash(inline_text(e))), None)
+        return cell is not None and _a_fact(cell)  # a named block of facts: "<table class='kurs-daten'>"
 
     def standalone(self, updated: bool) -> FoundDate | None:
         """A line of the article that is a date and little else ("Nov 21, 2018", "Posted on …",
@@ -606,6 +609,8 @@ class _Reader:
             date_found = replace(dates[0], start=dates[0].start + shift, end=dates[0].end + shift)
             label = icon or label_of(context, date_found, owner)
             if after and label != "modified" and icon is None and not (posted and dates[0].start < _LABEL_LINE):
+                continue
+            if label is None and _a_fact(owner):
                 continue
             date_value = _disambiguated(FoundDate(dates[0].value, dates[0].raw, "text"), known)
             found.append((date_value, label))
@@ -674,7 +679,7 @@ class _Reader:
                 continue  # "vanished on Sunday, November 3, 2013", "Registered: 05 Jan 2010", a list of dated items
             if (owner is not None and _ranged(_line_of(owner, found.raw), found.raw)) or self.of_event(found):
                 continue  # "14.–16. Juni 2024", a day the page's Event states: when something happens
-            if label is None and (_in_event_block(owner) or _in_phrase(owner, found.raw)):
+            if label is None and (_in_event_block(owner) or _in_phrase(owner, found.raw) or _a_fact(owner)):
                 continue  # an event box's day; "Genehmigung des Protokolls der Sitzung vom 11. Dezember 2023"
             found = _disambiguated(found, known)
             shown_update = (
@@ -1089,6 +1094,34 @@ def _listed(owner: Element | None, raw: str, article: frozenset[int], month_firs
             return not _marked(row)
         row = row.getparent()
     return False
+
+
+_FACT_ROWS = {"td": "tr", "th": "tr", "dd": "dl"}  # a value's cell and the block of its rows
+
+
+def _a_fact(owner: Element | None) -> bool:
+    """Whether an unlabelled date is the value of one of several dated facts in a table or a
+    definition list (``<th>Beginn</th><td>12.03.2024</td>`` beside ``<th>Anmeldeschluss</th>``):
+    the facts of what the page describes (a course, a post, an offer), whose keys, not being a
+    publication's or an update's words, say the date is something else's."""
+    cell = owner if owner is None or owner.tag in _FACT_ROWS else next(owner.iterancestors(*_FACT_ROWS), None)
+    if cell is None:
+        return False
+    key = cell.getprevious()
+    if key is None or key.tag not in ("th", "td", "dt") or _LABELLED.search(inline_text(key)):
+        return False
+    row = cell.getparent() if cell.tag != "dd" else cell
+    block = row.getparent() if row is not None else None
+    if row is None or block is None:
+        return False
+    dated = 0
+    for sibling in islice(block.iterchildren(row.tag), _FACT_LIMIT):
+        text = inline_text(sibling)[:_ROW_OPENING]
+        dated += any(map(str.isdigit, text)) and bool(find_all_loose(text, UTC, False))
+    return dated >= 2
+
+
+_FACT_LIMIT = 20  # rows of a facts block looked at
 
 
 def _writes_sentences(text: str) -> bool:
