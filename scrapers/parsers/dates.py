@@ -296,9 +296,10 @@ class _Reader:
         of, and a page that states no date of its own has none. A day the page never writes (its
         address, its metadata) is not judged here."""
         seen = False
+        year = str(guess.day.year)
         for string, owner in _strings_of(self.page.root):
-            if not any(map(str.isdigit, string)) or self.page.skip(owner):
-                continue
+            if (year not in string and year[2:] not in string) or self.page.skip(owner):
+                continue  # (a substring test first: few strings can write the day)
             for found in find_all_loose(squash(string), self.tz, self.month_first):
                 if found.value.date() != guess.day:
                     continue
