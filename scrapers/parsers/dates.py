@@ -291,10 +291,10 @@ class _Reader:
         return None if self.only_in_prose(guess) else guess
 
     def only_in_prose(self, guess: FoundDate) -> bool:
-        """Whether the page writes the guessed day only inside running text ("… kein Training statt. Die
-        Halle ist am 15.03.2024 geschlossen."): htmldate reads any written day; such a day is what the text tells
-        of, and a page that states no date of its own has none. A day the page never writes (its
-        address, its metadata) is not judged here."""
+        """Whether the page writes the guessed day only inside running text ("… kein Training statt.
+        Die Halle ist am 15.03.2024 geschlossen."): htmldate reads any written day; such a day is what
+        the text tells of, and a page that states no date of its own has none. A day the page never
+        writes (its address, its metadata) is not judged here."""
         seen = False
         year = str(guess.day.year)
         for string, owner in _strings_of(self.page.root):
@@ -303,8 +303,9 @@ class _Reader:
             for found in find_all_loose(squash(string), self.tz, self.month_first):
                 if found.value.date() != guess.day:
                     continue
+                # (a short one-sentence line is the page's own: "Diese Seite wurde zuletzt am … bearbeitet.")
                 if not _running_text(squash(_line_of(owner, found.raw)).replace(found.raw, " ")):
-                    return False  # (a one-sentence line is a page's own: "Diese Seite wurde zuletzt am … bearbeitet.")
+                    return False
                 seen = True
         return seen
 
@@ -1109,7 +1110,10 @@ def _a_fact(owner: Element | None) -> bool:
     if cell is None:
         return False
     key = cell.getprevious()
-    if key is None or key.tag not in ("th", "td", "dt") or _LABELLED.search(inline_text(key)):
+    if key is None or key.tag not in ("th", "td", "dt") or len(inline_text(cell)) > _ROW_TEXT:
+        return False  # (a layout table's cells are long: a page's columns, not a fact and its key)
+    label = inline_text(key)
+    if len(label) > _LABEL_TAIL or _LABELLED.search(label):
         return False
     row = cell.getparent() if cell.tag != "dd" else cell
     block = row.getparent() if row is not None else None
