@@ -142,7 +142,7 @@ def test_the_set_has_enough_cases_of_each_kind() -> None:
     assert sum(map(len, parts)) == len(LABELLED)  # no page in two parts
     assert len(BLIND["blind3"]) >= 25 and len(BLIND["blind4"]) >= 25 and len(BLIND["blind4b"]) >= 8
     assert len(BLIND["blind5"]) >= 15 and len(BLIND["blind5b"]) >= 6
-    assert len(BLIND["blind6"]) >= 15
+    assert len(BLIND["blind6"]) >= 15 and len(BLIND["blind6b"]) >= 6
     assert sum(1 for captions in cases.values() if not captions) >= 8  # pages where nothing is a caption
     assert sum(1 for captions in cases.values() if any(c["credit"] for c in captions)) >= 35
     assert {p.stem for p in SET.glob("*.html")} == set(cases)
