@@ -202,7 +202,7 @@ _SLASHED_LINE = re.compile(rf"^{_SLASHED}$")
 _ENDS = '.!?…»”"。！？'  # a sentence's end, in a character class
 # After the caption's last sentence: a dash, then names or an agency ("… Port Klang. — NAME/The Star",
 # "… Marseille. — A. Gelebart / 20 Minutes"); or an agency's name alone ("… 있다. 연합뉴스", "… Monday. Reuters").
-_DASHED_AT_END = re.compile(rf"(?<=[{_ENDS}])\s+[—–]\s+(?P<credit>[^—–]+?)\s*$")
+_DASHED_AT_END = re.compile(r"(?<=[.!?…。！？])\s+[—–]\s+(?P<credit>[^—–]+?)\s*$")  # not a quotation's speaker
 _AFTER_SENTENCE = re.compile(rf"(?<=[{_ENDS}])\s*(?P<credit>[^{_ENDS}]{{1,40}}?)\s*$")
 # The word East Asian credits put after the name ("新华社记者 X 摄", "X 撮影", "X 제공", "연합뉴스 자료사진"):
 # photographed, provided, file photo. Kept with the credit, as the page prints it.

@@ -65,13 +65,23 @@ def emphasised_line(page: Page, image: Element, region: Element) -> Element | No
         return None
     if _named_furniture(line, region):
         return None
-    if not (_centered(line) and _centered(solo)):  # a centred line under a centred picture is set apart too
+    if not _centred_apart(page, line, solo):
         plain = (line.text or "").strip() or any((c.tail or "").strip() for c in line if isinstance(c.tag, str))
         emphasised = [c for c in line if isinstance(c.tag, str) and c.tag in _EMPHASIS]
         if plain or not emphasised or any(page.text_size(c) for c in line if c.tag not in _EMPHASIS):
             return None
     text = shown_text(line)
     return line if not _is_label(text) and not text.endswith((":", ",")) else None
+
+
+def _centred_apart(page: Page, line: Element, solo: Element) -> bool:
+    """A centred line under a centred picture, followed by text that is not centred (Xinhua's
+    ``<p style="text-align: center"><img></p><p style="text-align: center">Caption</p><p>Text``): set
+    apart from the text as a caption is. Where the text is centred too (a blog's), it is the text."""
+    if not (_centered(line) and _centered(solo)):
+        return False
+    following = next((s for s in line.itersiblings() if isinstance(s.tag, str) and page.text_size(s)), None)
+    return following is not None and not _centered(following)
 
 
 def _centered(element: Element) -> bool:
