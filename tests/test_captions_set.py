@@ -91,7 +91,7 @@ GROWN = frozenset(EXPECTED["grown"])
 AFTER = frozenset(EXPECTED["written_after"])
 # Parts written blind (issue 16's method, bench/README.md): each before the extractor was changed for it.
 BLIND_PARTS = (
-    "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b", "blind5c", "blind5cb", "blind6", "blind6b",
+    "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b", "blind5c", "blind5cb", "blind6", "blind6b", "blind6c",
 )  # fmt: skip
 BLIND = {part: frozenset(EXPECTED.get(part, ())) for part in BLIND_PARTS}
 LABELLED = frozenset().union(GROWN, AFTER, *BLIND.values())
