@@ -91,7 +91,8 @@ GROWN = frozenset(EXPECTED["grown"])
 AFTER = frozenset(EXPECTED["written_after"])
 # Parts written blind (issue 16's method, bench/README.md): each before the extractor was changed for it.
 BLIND_PARTS = (
-    "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b", "blind5c", "blind5cb", "blind6", "blind6b", "blind6c",
+    "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b", "blind5c", "blind5cb",
+    "blind6", "blind6b", "blind6c",
 )  # fmt: skip
 BLIND = {part: frozenset(EXPECTED.get(part, ())) for part in BLIND_PARTS}
 LABELLED = frozenset().union(GROWN, AFTER, *BLIND.values())
@@ -144,7 +145,7 @@ def test_the_set_has_enough_cases_of_each_kind() -> None:
     assert sum(map(len, parts)) == len(LABELLED)  # no page in two parts
     assert len(BLIND["blind3"]) >= 25 and len(BLIND["blind4"]) >= 25 and len(BLIND["blind4b"]) >= 8
     assert len(BLIND["blind5"]) >= 15 and len(BLIND["blind5b"]) >= 6
-    assert len(BLIND["blind6"]) >= 15 and len(BLIND["blind6b"]) >= 6
+    assert len(BLIND["blind6"]) >= 15 and len(BLIND["blind6b"]) >= 6 and len(BLIND["blind6c"]) >= 6
     assert sum(1 for captions in cases.values() if not captions) >= 8  # pages where nothing is a caption
     assert sum(1 for captions in cases.values() if any(c["credit"] for c in captions)) >= 35
     assert {p.stem for p in SET.glob("*.html")} == set(cases)

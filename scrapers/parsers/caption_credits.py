@@ -57,6 +57,10 @@ _LABEL_WORDS = {
         "फ़ोटो",
         "फोटो",
         "ภาพ",
+        # South Asia beyond Hindi: Bengali, Urdu, Tamil
+        "ছবি",
+        "تصویر",
+        "படம்",
     ),
     "picture": (
         "images?",

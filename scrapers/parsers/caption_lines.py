@@ -114,6 +114,8 @@ def boxed_line(page: Page, image: Element, region: Element) -> Element | None:
     if not _is_photo(page, image) or any(is_other_picture(page, o, image) for o in box.iter(*pictures(page))):
         return None
     branch = next(c for c in (image, *image.iterancestors()) if c.getparent() is box)
+    if branch.tag == "figure" or next(branch.iterdescendants("figure"), None) is not None:
+        return None  # a figure holds its own caption: without one, the text beside it is the page's (media and text)
     if page.text_size(branch) or _is_label(shown_text(box)) or _named_furniture(box, region):
         return None
     lines = [c for c in box if isinstance(c.tag, str) and page.text_size(c)]
