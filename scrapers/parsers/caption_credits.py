@@ -197,7 +197,7 @@ _AGENCY_AT_END = re.compile(r"\s*[(\[（]\s*(?P<credit>[^()\[\]（）]{1,40}?)\s
 _CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-caption-credit")
 _INLINE = frozenset({"span", "small", "em", "i", "b", "strong", "p", "div"})  # a line of its own or inline
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"', "。", "！", "？")
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"', "。", "！", "？")
 _NAMES_ONLY = (_CREDIT_PATTERNS[-4], _CREDIT_PATTERNS[-3], _CREDIT_PATTERNS[-1])  # unlabelled: names only
 _VIA_AT_END = re.compile(
     rf"(?<=[.!?…»”\"])\s+(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s+via\s+(?P<agency>{_NAME}(?:\s+{_NAME}){{0,2}}))\s*$"
@@ -443,7 +443,7 @@ def last_line_credit(lines: list[str]) -> tuple[str, str] | None:
     last, alone = lines[-1], len(lines) == 1
     slashed = _SLASHED_LINE.match(last) is not None and is_names(last)
     signed = any(map(is_agency, re.split(r"\s*/\s*", last))) or last.upper() == last
-    if slashed and not (signed or (not alone and lines[-2].endswith(SENTENCE_ENDS))):
+    if slashed and not (signed or (not alone and lines[-2].endswith(_SENTENCE_ENDS))):
         return None  # "Billy B Beauty<br>Lash/Brow Groomer": a product's name, not a photographer's
     if slashed or (not alone and (is_agency(last) or is_credit_line(last))):
         return tidy(" ".join(lines[:-1])), strip_label(last)
@@ -461,7 +461,7 @@ def names_tail(holder: Element) -> Element | None:
     if last.tag not in _INLINE or next(last.iter("a", *_HEADINGS), None) is not None:
         return None
     before = squash((holder.text or "") + "".join(shown_text(c) + (c.tail or "") for c in children[:-1]))
-    return last if before.endswith(SENTENCE_ENDS) and is_names(shown_text(last)) else None
+    return last if before.endswith(_SENTENCE_ENDS) and is_names(shown_text(last)) else None
 
 
 def attribute_credit(element: Element) -> str | None:
