@@ -49,6 +49,7 @@ _LABEL_WORDS = {
         "تصوير",
         "صورة",
         "عکس",
+        "عکاس",
         "写真",
         "照片",
         "摄影",
@@ -56,6 +57,10 @@ _LABEL_WORDS = {
         "फ़ोटो",
         "फोटो",
         "ภาพ",
+        # South Asia beyond Hindi: Bengali, Urdu, Tamil
+        "ছবি",
+        "تصویر",
+        "படம்",
     ),
     "picture": (
         "images?",
@@ -153,7 +158,7 @@ _LABEL_WORDS = {
         "ที่มา",
         "credits?",
         "crédit",
-        "cr[ée]dito",
+        "cr[ée]ditos?",
         "copyright",
     ),
 }
@@ -165,7 +170,7 @@ _ABBREVIATED = r"(?:fot|rys|il|phot|ill|nuotr|φωτ)\.(?=\s)"  # "Fot. X" (Poli
 _LABELLED = rf"(?:{LABEL}{_SEPARATOR}|{_ABBREVIATED})"
 # An unlabelled attribution in agency style: "REUTERS/Name", "AP Photo/Name, File", "Name/The Paper".
 _NAME = r"[^\W\d_][\w'’.&-]*"
-_SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}})"
+_SLASHED = rf"(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}(?:\s?/\s?{_NAME}(?:[\s,]+{_NAME}){{0,5}}){{1,3}})"
 _LABEL_AFTER = r"(?:nuotr\.|nuotrauka)"  # the languages that put the label after the name
 _CREDIT_PATTERNS = (
     re.compile(rf"\s*[(\[（]\s*{LABEL}{_SEPARATOR}?\s*(?P<credit>[^()\[\]（）]+?)\s*[)\]）]\s*$", re.I),
@@ -177,7 +182,7 @@ _CREDIT_PATTERNS = (
         re.I,
     ),
     re.compile(r"(?:^|(?<=[\s.|/–—-]))\s*courtesy\s+of\s+(?P<credit>.+?)\s*$", re.I),
-    re.compile(r"\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
+    re.compile(rf"(?:(?:^|(?<=[\s.|/–—-])){LABEL}\s*)?\s*(?:©|\(c\)|copyright)\s*(?P<credit>[^©]+?)\s*$", re.I),
     # after the caption's last sentence, or in parentheses at its end; each word a name's (capitalised)
     re.compile(rf"(?<=[.!?…»”\"])\s+{_SLASHED}\s*$"),
     re.compile(rf"\s*[(\[]\s*{_SLASHED}\s*[)\]]\s*$"),
@@ -192,12 +197,30 @@ _AGENCY_AT_END = re.compile(r"\s*[(\[（]\s*(?P<credit>[^()\[\]（）]{1,40}?)\s
 _CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-caption-credit")
 _INLINE = frozenset({"span", "small", "em", "i", "b", "strong", "p", "div"})  # a line of its own or inline
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"')
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", "”", '"', "。", "！", "？")
 _NAMES_ONLY = (_CREDIT_PATTERNS[-4], _CREDIT_PATTERNS[-3], _CREDIT_PATTERNS[-1])  # unlabelled: names only
 _VIA_AT_END = re.compile(
     rf"(?<=[.!?…»”\"])\s+(?P<credit>{_NAME}(?:\s+{_NAME}){{0,4}}\s+via\s+(?P<agency>{_NAME}(?:\s+{_NAME}){{0,2}}))\s*$"
 )
 _SLASHED_LINE = re.compile(rf"^{_SLASHED}$")
+_ENDS = '.!?…»”"。！？'  # a sentence's end, in a character class
+# After the caption's last sentence: a dash, then names or an agency ("… Port Klang. — NAME/The Star",
+# "… Marseille. — A. Gelebart / 20 Minutes"); or an agency's name alone ("… 있다. 연합뉴스", "… Monday. Reuters").
+_DASHED_AT_END = re.compile(r"(?<=[.!?…。！？])\s+[—–]\s+(?P<credit>[^—–]+?)\s*$")  # not a quotation's speaker
+_AFTER_SENTENCE = re.compile(rf"(?<=[{_ENDS}])\s*(?P<credit>[^{_ENDS}]{{1,40}}?)\s*$")
+# The word East Asian credits put after the name ("新华社记者 X 摄", "X 撮影", "X 제공", "연합뉴스 자료사진"):
+# photographed, provided, file photo. Kept with the credit, as the page prints it.
+_BY_AFTER = r"(?:摄|摄影|撮影|提供|제공|촬영|자료사진)"
+_BY_AFTER_AT_END = re.compile(rf"(?:^|(?<=[{_ENDS}]))\s*(?P<credit>[^{_ENDS}]{{1,40}}?{_BY_AFTER}\s*[)）]?)\s*$")
+# A caption's last words in square brackets ("[X 제공. 재판매 및 DB 금지]", "[EPA=연합뉴스]"): a credit and
+# its terms of use, when the first sentence is an agency or ends with the word after a name.
+_BRACKETED_AT_END = re.compile(r"\s*\[\s*(?P<credit>[^\[\]]+?)\s*\]\s*$")
+_FIRST_SENTENCE = re.compile(r"[.。]\s")
+_BY_AFTER_END = re.compile(rf"{_BY_AFTER}$")
+_DIGITS = re.compile(r"\b\d+\b")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)  # "mbl.is", "kompas.com": a name
+# A CSS module's hash after a class name ("MediaCaption-module_credit__Q5wRt", "styles_caption__a1B2c").
+_MODULE_HASH = re.compile(r"_{2,3}[A-Za-z0-9-]{5,8}$")
 _LEADING_LETTERS = re.compile(r"^[^\W\d_]*")  # a capital among them: "Mònica", "McNeil", "Žganec"; not "dpa"
 _PARTICLE = re.compile(r"^(?:[a-z]{1,3}|de[rsn]?|van|von|for|of|the|via|and|und|et|y|e|i)$")  # "de", "for"
 # A line that is a credit and nothing else ("Photo: Harbour Board", "© Reuters"), below a picture.
@@ -241,7 +264,17 @@ def element_names(element: Element) -> list[str]:
     if not element.attrib:
         return []
     names = names_of(element) + [v for a in _NAMING_ATTRS if isinstance(v := element.get(a), str) and v]
-    return [name.lower().replace("-", "").replace("_", "") for name in names]
+    return [_compact(name) for name in names]
+
+
+@lru_cache(maxsize=8192)
+def _compact(name: str) -> str:
+    """A class name lower-cased without separators, and without a CSS module's hash (a hash has a
+    digit or a capital: ``MediaCaption-module_credit__Q5wRt`` → mediacaptionmodulecredit)."""
+    match = _MODULE_HASH.search(name)
+    if match and match.start() and any(c.isdigit() or c.isupper() for c in match.group()):
+        name = name[: match.start()]
+    return name.lower().replace("-", "").replace("_", "")
 
 
 def is_reader_only(element: Element) -> bool:
@@ -367,11 +400,34 @@ def split_credit_text(full: str, *, barred: bool = True) -> tuple[str, str | Non
     match = _VIA_AT_END.search(full)  # "… on Monday. Jane Doe via Getty Images"
     if match and is_names(match["credit"]) and is_agency(match["agency"]):
         return tidy(full[: match.start()]), match["credit"]
-    return tidy(full), None
+    return _credit_after_sentence(full) or (tidy(full), None)
+
+
+def _credit_after_sentence(full: str) -> tuple[str, str] | None:
+    """A credit without a label after the caption's text: after a dash, names or an agency; an agency
+    alone; in square brackets, an agency or a name and the word after it; "X 摄" (see ``_BY_AFTER``)."""
+    match = _DASHED_AT_END.search(full)
+    if match and (is_agency(match["credit"]) or is_names(_DIGITS.sub("", match["credit"]))):
+        return tidy(full[: match.start()]), match["credit"]
+    match = _AFTER_SENTENCE.search(full)
+    if match and match.start() > 0 and is_agency(match["credit"]):
+        return tidy(full[: match.start()]), match["credit"]
+    match = _BRACKETED_AT_END.search(full)
+    if match and match.start() > 0:
+        first = _FIRST_SENTENCE.split(match["credit"] + " ", maxsplit=1)[0].strip()
+        if is_agency(first) or _BY_AFTER_END.search(first):
+            return tidy(full[: match.start()]), first
+    match = _BY_AFTER_AT_END.search(full)
+    if match and match.start() > 0:
+        return tidy(full[: match.start()]), squash(match["credit"])
+    return None
 
 
 def _is_credit(pattern: re.Pattern[str], credit: str) -> bool:
-    """An unlabelled (slashed) credit is names only: every word capitalised but the particles."""
+    """An unlabelled (slashed) credit is names only: every word capitalised but the particles. Any
+    credit is a few words: after "FILE PHOTO: " comes the caption, not a credit."""
+    if len(credit.split()) > _CREDIT_LINE_WORDS:
+        return False
     return pattern not in _NAMES_ONLY or is_names(credit)
 
 
@@ -444,14 +500,17 @@ def is_names(text: str) -> bool:
 
 
 def _capitalised(word: str) -> bool:
-    """A capital in the word's leading letters, in any cased script (Latin with any accent, Cyrillic, Greek)."""
+    """A capital in the word's leading letters, in any cased script (Latin with any accent, Cyrillic,
+    Greek), or a domain name ("mbl.is/Name": a site's name as it prints it)."""
+    if "." in word and _DOMAIN.match(word):
+        return True
     match = _LEADING_LETTERS.match(word)
     return match is not None and any(c.isupper() for c in match.group())
 
 
 def strip_label(text: str) -> str:
     """A credit without its label ("Photo: X" → "X", "© X" → "X")."""
-    text = _COPYRIGHT_AT_START.sub("", _SEPARATOR_AT_START.sub("", text))
+    text = _COPYRIGHT_AT_START.sub("", _SEPARATOR_AT_START.sub("", _unwrapped(text)))  # "(© X)" too
     match = _LABEL_AT_START.match(text)
     rest = match["rest"] if match and match["rest"] else text
     return _unwrapped(_unsigned(rest))

@@ -12,6 +12,7 @@ A carousel's copies of its slides (made so that it can loop) are no pictures of 
 from __future__ import annotations
 
 import itertools
+import re
 
 from .boilerplate import LIKELY_WORDS, SURE_WORDS, names_of, words_of
 from .caption_credits import shown_text
@@ -31,6 +32,9 @@ _COPY_WORDS = frozenset({"cloned", "clone", "duplicate"})
 _FURNITURE_WORDS = (SURE_WORDS | LIKELY_WORDS) - {"caption"}
 _NAMING_ATTRS = ("data-testid", "data-test", "data-qa", "data-component", "data-hook", "data-manual")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_WORDED = re.compile(r"[^\W_]")  # a letter or a digit
+_LABEL_SIZE = 24  # characters: a label's; a caption in a script without spaces is longer
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
 
 
 def is_copy(element: Element, region: Element) -> bool:
@@ -61,12 +65,37 @@ def emphasised_line(page: Page, image: Element, region: Element) -> Element | No
         return None
     if _named_furniture(line, region):
         return None
-    plain = (line.text or "").strip() or any((c.tail or "").strip() for c in line if isinstance(c.tag, str))
-    emphasised = [c for c in line if isinstance(c.tag, str) and c.tag in _EMPHASIS]
-    if plain or not emphasised or any(page.text_size(c) for c in line if c.tag not in _EMPHASIS):
-        return None
+    if not _centred_apart(page, line, solo):
+        plain = (line.text or "").strip() or any((c.tail or "").strip() for c in line if isinstance(c.tag, str))
+        emphasised = [c for c in line if isinstance(c.tag, str) and c.tag in _EMPHASIS]
+        if plain or not emphasised or any(page.text_size(c) for c in line if c.tag not in _EMPHASIS):
+            return None
     text = shown_text(line)
-    return line if len(text.split()) > _LABEL_WORDS and not text.endswith((":", ",")) else None
+    return line if not _is_label(text) and not text.endswith((":", ",")) else None
+
+
+def _centred_apart(page: Page, line: Element, solo: Element) -> bool:
+    """A centred line under a centred picture, followed by text that is not centred (Xinhua's
+    ``<p style="text-align: center"><img></p><p style="text-align: center">Caption</p><p>Text``): set
+    apart from the text as a caption is. Where the text is centred too (a blog's), it is the text."""
+    if not (_centered(line) and _centered(solo)):
+        return False
+    following = next((s for s in line.itersiblings() if isinstance(s.tag, str) and page.text_size(s)), None)
+    return following is not None and not _centered(following)
+
+
+def _centered(element: Element) -> bool:
+    """Set centred by its own markup (``align="center"``, ``style="text-align: center"``)."""
+    if (element.get("align") or "").lower() == "center":
+        return True
+    return _CENTRED.search(element.get("style") or "") is not None
+
+
+def _is_label(text: str) -> bool:
+    """A word or two ("Anzeige", "- Reklam -"): a label, not a caption. Words are counted by their
+    letters (dashes around a label are no words); a line of a script without spaces by its length."""
+    words = [word for word in text.split() if _WORDED.search(word)]
+    return len(words) <= _LABEL_WORDS and len(text) <= _LABEL_SIZE
 
 
 def boxed_line(page: Page, image: Element, region: Element) -> Element | None:
@@ -85,7 +114,9 @@ def boxed_line(page: Page, image: Element, region: Element) -> Element | None:
     if not _is_photo(page, image) or any(is_other_picture(page, o, image) for o in box.iter(*pictures(page))):
         return None
     branch = next(c for c in (image, *image.iterancestors()) if c.getparent() is box)
-    if page.text_size(branch) or len(shown_text(box).split()) <= _LABEL_WORDS or _named_furniture(box, region):
+    if branch.tag == "figure" or next(branch.iterdescendants("figure"), None) is not None:
+        return None  # a figure holds its own caption: without one, the text beside it is the page's (media and text)
+    if page.text_size(branch) or _is_label(shown_text(box)) or _named_furniture(box, region):
         return None
     lines = [c for c in box if isinstance(c.tag, str) and page.text_size(c)]
     loose = (box.text or "") + "".join(c.tail or "" for c in box if isinstance(c.tag, str))

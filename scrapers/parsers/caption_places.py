@@ -33,6 +33,9 @@ def article_region(page: Page) -> Element | None:
     if not elements:
         return None
     root = elements[0]
+    parent = root.getparent()
+    if root.tag == "p" and parent is not None:  # a paragraph holds no figure: the block it stands in does
+        root = parent
     holder = root if root.tag in ("article", "main") else next(root.iterancestors("article", "main"), None)
     return holder if holder is not None else root
 

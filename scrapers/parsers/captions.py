@@ -101,6 +101,8 @@ _WORDED = re.compile(r"[^\W_]")  # a letter or a digit
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\])\s*$")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PLAYER_NAMES = ("video", "player")
+_PAREN_AT_END = re.compile(r"\s*[(（]\s*(?P<inside>[^()（）]{1,40}?)\s*[)）]\s*$")
+_PARENTHESISED = "credits_in_parentheses"  # page memo: a caption of the page ends with its credit in parentheses
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def extract_captions(page: Page, dated: bool = True) -> list[Caption]:
     found: list[Caption] = []
     texts: set[str] = set()
     images: set[str] = set()
-    for caption in _dom_captions(page, dated) or _jsonld_captions(page):
+    for caption in _parenthesised_names(page, _dom_captions(page, dated)) or _jsonld_captions(page):
         if not _WORDED.search(caption.text):  # "." or "–" left of a caption is no text
             caption = Caption(caption.image_url, "", caption.credit, caption.credit_url)
         if (
@@ -128,6 +130,21 @@ def extract_captions(page: Page, dated: bool = True) -> list[Caption]:
             continue
         images.add(caption.image_url)
         texts.add(caption.text)
+        found.append(caption)
+    return found
+
+
+def _parenthesised_names(page: Page, captions: list[Caption]) -> list[Caption]:
+    """Where the page prints a credit in parentheses at a caption's end ("… lunes (EFE)"), names alone
+    in parentheses at another caption's end are its credit too ("… Barcelona (Àlex Garcia)"): the
+    site's convention, read from the page itself; alone, "(Hamburg)" is as likely a place."""
+    if not page.memo.get(_PARENTHESISED):
+        return captions
+    found = []
+    for caption in captions:
+        match = _PAREN_AT_END.search(caption.text) if caption.credit is None else None
+        if match and match.start() > 0 and is_names(match["inside"]) and not any(map(str.isdigit, match["inside"])):
+            caption = Caption(caption.image_url, tidy(caption.text[: match.start()]), match["inside"])
         found.append(caption)
     return found
 
@@ -366,7 +383,7 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     """The caption of a picture outside any figure: a lightbox's ``data-caption``, an element with a
     caption's class after it in its block (or a credit), or a caption or credit line right below it."""
     url = picture_url(page, image)
-    if url is None or _is_poster(image):
+    if url is None or _is_poster(image) or _in_card(page, image):
         return None
     link = image.getparent()
     for owner in (image, link):
@@ -394,6 +411,13 @@ def _loose_caption(page: Page, image: Element, region: Element, claimed: set[int
     line = boxed_line(page, image, region)
     line = line if line is not None else emphasised_line(page, image, region)
     return _from_holder(page, url, line, None, claimed) if line is not None else None
+
+
+def _in_card(page: Page, image: Element) -> bool:
+    """A picture in a link to another page that holds words too: a card for another story (the
+    picture, its title, its credit), whose words are the other story's, not a caption of this one."""
+    link = next(image.iterancestors("a"), None)
+    return link is not None and is_teaser_picture(image) and page.text_size(link) > 0
 
 
 def _from_holder(
@@ -468,11 +492,12 @@ def _caption_after(page: Page, image: Element, block: Element) -> Element | None
     credit: Element | None = None
     titled = False
     holders = picture_holders(page)
+    linked = is_teaser_picture(image)  # a picture that links to a page: a heading after it is that page's
     for element in _after(image, block):
         if is_other_picture(page, element, image):
             break
         if element.tag in _HEADINGS:
-            if page.text_size(block) > _LOOSE_TEXT:
+            if linked or page.text_size(block) > _LOOSE_TEXT:
                 break
             titled = True
         size = page.text_size(element)
@@ -598,6 +623,9 @@ def split_credit(holder: Element, page: Page) -> tuple[str, Credit]:
     if marked is not None:
         return tidy(full), Credit(credit_text(marked) or None, _link_in(marked, page))
     text, credit = split_credit_text(full)
+    paren = _PAREN_AT_END.search(full) if credit else None
+    if credit and paren and paren["inside"] == credit:  # bare ("(EFE)"), not labelled ("(Foto: X)")
+        page.memo[_PARENTHESISED] = True
     lined = last_line_credit([line for p in paragraphs(holder, skip) for line in p.split("\n")]) if not credit else None
     if lined is not None:  # "Zagrebačka obala<br>Neva Žganec/PIXSELL"
         text, credit = lined
