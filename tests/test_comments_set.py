@@ -84,7 +84,7 @@ BARS = {
     "blind5": {"f1": 0.84, "exact": 0.80, "false_alarms": 0, "body_leaks": 5},
     "blind5b": {"f1": 0.97, "exact": 0.94, "false_alarms": 1, "body_leaks": 2},
 }
-PARTS = ("before", "after", "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b")
+PARTS = ("before", "after", "blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b", "blind6", "blind6b")
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,7 @@ def test_the_set_has_pages_of_each_kind() -> None:
     assert written["blind3"] >= 25 and written["blind3b"] >= 5  # the blind parts (module docstring)
     assert written["blind4"] >= 25 and written["blind4b"] >= 5
     assert written["blind5"] >= 15 and written["blind5b"] >= 5
+    assert written["blind6"] >= 15
     assert sum(1 for c in CASES if not json.loads((c / "expected.json").read_text())["comments"]) >= 3
 
 
