@@ -42,7 +42,8 @@ _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be n
 # Not "commentary" (a match's live commentary, an opinion column) nor "commentator": the writers' own.
 _CONTAINER = re.compile(
     r"comment(?!ar(?:y|ies)|ator)|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus"
-    r"|messages(?:$|[-_\s])|message-?list",  # a forum thread's posts (XenForo "block--messages")
+    r"|messages(?:$|[-_\s])|message-?list"  # a forum thread's posts (XenForo "block--messages")
+    r"|answers(?:$|[-_\s])",  # a Q&A page's answers to its question (the list: not an FAQ's "faq-answer")
     re.I,
 )
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
@@ -199,6 +200,9 @@ def _repeated(container: Element) -> list[Element]:
         children = _content_children(node)
         if not children:
             return []
+        pairs = _pairs(node, children)
+        if pairs:
+            return pairs
         groups: dict[tuple[str, str], list[Element]] = {}
         for child in children:
             groups.setdefault(_signature(child), []).append(child)
@@ -210,6 +214,18 @@ def _repeated(container: Element) -> list[Element]:
             return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
+
+
+def _pairs(node: Element, children: list[Element]) -> list[Element]:
+    """The definitions of a ``<dl>`` of one term and one definition a comment (Dotclear's ``dt`` "Le
+    DATE par NAME", ``dd`` text), whatever their classes ("me odd first", "odd")."""
+    if node.tag != "dl":
+        return []
+    terms = [c for c in children if c.tag == "dt"]
+    definitions = [c for c in children if c.tag == "dd"]
+    if len(terms) < 2 or len(definitions) != len(terms) or len(terms) + len(definitions) != len(children):
+        return []
+    return [d for d in definitions if _is_comment_like(d)]
 
 
 _HEADS_SHARE = 0.5  # of the boxes' text: the comments and their replies hold most of it

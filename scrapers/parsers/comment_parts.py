@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC
 
-from .comment_signature import NAME_LENGTH, is_action, looks_dated
+from .comment_signature import NAME_LENGTH, holds_date, is_action, looks_dated
 from .text import Element, blocks, classes, inline_text, never_text, squash, text_of
 
 _AUTHOR = re.compile(
@@ -49,7 +50,10 @@ def _element_part(name: str) -> str:
 
 
 def _is_name(text: str) -> bool:
-    return 1 < len(text) <= NAME_LENGTH and not looks_dated(text) and not is_action(text)
+    """Short, no button, and no date in it: a year in a nickname ("ivan1972") is no date."""
+    if not 1 < len(text) <= NAME_LENGTH or is_action(text):
+        return False
+    return not looks_dated(text) or not holds_date(text, UTC)
 
 
 def names_author(tag: Element) -> bool:

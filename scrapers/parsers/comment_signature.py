@@ -38,6 +38,7 @@ _ACTION = re.compile(
     r"|post a (?:comment|reply)|add a comment|leave a (?:comment|reply)|like|share|flag)\W*$",
     re.I,
 )
+_ORDINAL = re.compile(r"^(?:#\d+(?:\.\d+)*|\d+\.)\s+")  # the item's number before its name ("#1 Ivan", "2. Anna")
 _INLINE_NAME = ("a", "b", "strong", "cite", "em", "span", "i")
 
 
@@ -63,13 +64,15 @@ def read_signature(line: str, tz: tzinfo, element: Element | None = None) -> Sig
         return None
     before, after = line[: found.start], line[found.end :]
     author = _inline_name(element, line, found.raw) if element is not None else None
+    if _LEAD.match(after):  # "Le mardi 4 mai 2010, 09:14 par Paul": the name follows its joining word
+        author = author or clean_name(after) or clean_name(before)
     author = author or clean_name(before) or clean_name(after)
     return Signature(author, found.raw, found.value)
 
 
 def clean_name(text: str) -> str | None:
     """A name without the words that join it to its date; None when what is left is no name."""
-    name = _TRAIL.sub("", _LEAD.sub("", squash(text))).strip(" \"'“”()[]")
+    name = _TRAIL.sub("", _LEAD.sub("", _ORDINAL.sub("", squash(text)))).strip(" \"'“”()[]")
     name = _TRAIL.sub("", name).strip()
     if not name or len(name) > NAME_LENGTH or len(name.split()) > 5 or not re.search(r"[^\W\d_]", name):
         return None
@@ -83,7 +86,9 @@ def _inline_name(element: Element, line: str, date: str) -> str | None:
     for tag in element.iterdescendants(*_INLINE_NAME):
         text = squash(text_of(tag, " "))
         if text and text in line and date not in text and not _DATE_HINT.search(text) and len(text) <= NAME_LENGTH:
-            return clean_name(text)
+            name = clean_name(text)
+            if name:
+                return name  # else a number ("1.", "#3") or a mark: the next element may be the name
     return None
 
 

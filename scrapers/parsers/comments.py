@@ -30,11 +30,12 @@ from .text import Block, Element, blocks, classes, inline_text, never_text, para
 GENERIC_TEXT = (
     "[itemprop=text]", ".comment-content", ".comment-text", ".comment_text", ".commentText",
     ".comment-body-text", ".comment-entry", ".comment-message", ".comment_body", ".post-message",
+    ".postmsg",  # PunBB, FluxBB
 )  # fmt: skip
 GENERIC_AUTHOR = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]", ".comment-author .fn", ".fn",
     ".comment-author", ".comment_author", ".commentAuthor", ".post-byline .author", ".author", "cite",
-    ".username", ".user-name",
+    ".username", ".user-name", ".postleft dt",  # PunBB, FluxBB: the poster's column
 )  # fmt: skip
 GENERIC_DATE = (
     "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", "abbr.published", ".comment-date",
@@ -67,6 +68,7 @@ _ADDRESS = re.compile(r"\w\.\w|/|@")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NAME_BOXES = frozenset({"span", "a", "b", "strong", "cite"})  # inline: a block beside the date is text
 _CAMEL = re.compile(r"([a-z])([A-Z])")
+_OPENING_NUMBER = re.compile(r"^(#\d+)\s+")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
 _TOOLBAR = 40  # characters of a last line of links that is the item's toolbar, not its text
@@ -219,8 +221,25 @@ def _signed(
                 break
     if paragraphs_ and paragraphs_[0] and item.element.tag == "li":
         paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
+    if paragraphs_ and paragraphs_[0]:
+        paragraphs_[0][0] = _without_permalink(item.element, paragraphs_[0][0])
     text = "\n\n".join(line for line in ("\n".join(x for x in p if x) for p in paragraphs_) if line)
     return author, raw, published, text.strip()
+
+
+def _without_permalink(element: Element, line: str) -> str:
+    """A line without the item's own number where it opens the text as a link to the item itself (to
+    an element around the link: "<li id="c-2">…<a href="#c-2">#2</a> text"); a number that links to
+    another item is a reply's reference."""
+    match = _OPENING_NUMBER.match(line)
+    if match is None:
+        return line
+    for link in element.iterdescendants("a"):
+        if squash(text_of(link, " ")) == match.group(1):
+            target = str(link.get("href") or "").rpartition("#")[2]
+            around = target and any(a.get("id") == target for a in link.iterancestors())
+            return line[match.end() :] if around else line
+    return line
 
 
 def _without_signature(paragraphs_: list[list[str]], raw: str) -> list[list[str]]:
