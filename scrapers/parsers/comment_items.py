@@ -36,6 +36,10 @@ ITEM_CLASSES = (
     " #disqus_thread li.post, #disqus_thread .post"
 )
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
+# An attribute naming the block's parent (comment_threads._PARENT's names), found in one pass of libxml2.
+_PARENT_LINKED = etree.XPath(
+    "//*[@*[starts-with(name(), 'data-') and (contains(name(), 'parent') or contains(name(), 'reply'))]]"
+)
 _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
@@ -68,7 +72,7 @@ class Item:
 
 
 def generic_items(page: Page) -> list[Item]:
-    found = _by_id(page) or _by_class(page) or _by_container(page) or forum_posts(page)
+    found = _by_id(page) or _by_class(page) or _by_container(page) or forum_posts(page) or _by_parent_link(page)
     elements = [e for e in found if not _unseen(e) and not _linkback(e)]
     partners = _partners(elements)
     return [_with_parts(e, partners.get(id(e))) for e in elements]
@@ -128,6 +132,20 @@ def _by_class(page: Page) -> list[Element]:
     if page.markup and not any(word in page.markup for word in _ITEM_WORDS):
         return []  # no selector of ITEM_CLASSES can match: skip the walk
     return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and not any(map(is_entry_form, t.iter("form")))]
+
+
+def _by_parent_link(page: Page) -> list[Element]:
+    """Sibling blocks of one kind that each name their parent in an attribute (``data-parent-id="0"``,
+    ``data-reply-to="55102"``): a thread's items, whatever their class names say (``div.yrm-item``)."""
+    groups: dict[tuple[int, tuple[str, str]], list[Element]] = {}
+    for tag in cast("list[Element]", _PARENT_LINKED(page.root)):
+        parent = tag.getparent()
+        if parent is not None and tag.tag not in ("a", "button", "span", "form", "input", "textarea"):
+            groups.setdefault((id(parent), _signature(tag)), []).append(tag)
+    best = max(groups.values(), key=len, default=[])
+    if len(best) < 2:
+        return []
+    return [t for t in best if _is_comment_like(t)] if all(_is_comment_like(t) for t in best[:2]) else []
 
 
 def _unseen(element: Element) -> bool:

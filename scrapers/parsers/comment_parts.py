@@ -72,6 +72,8 @@ def loose_date(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> El
     for tag in _named(parts, own, _DATE):
         if _NOT_DATE.search(_names(tag) or ""):
             continue
+        if any(_DATE.search(_names(inner) or "") for inner in tag.iterdescendants()):
+            continue  # a box of the date and the buttons ("cmtx_date_and_action_area"): its date element
         if 1 < len(inline_text(tag)) <= _DATE_LENGTH:
             return tag
     return None

@@ -21,7 +21,7 @@ from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_act
 from .comment_stubs import drop_stubs, stub_indices
 from .comment_threads import flat_parents, linked_parents
 from .comment_tidy import tidy
-from .dateparse import parse_iso, zone
+from .dateparse import parse_iso, relative_at, zone
 from .dates import read_element
 from .page import Page, jsonld_types
 from .text import Block, Element, blocks, classes, inline_text, never_text, paragraphs, squash, text_of
@@ -68,6 +68,9 @@ _ADDRESS = re.compile(r"\w\.\w|/|@")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NAME_BOXES = frozenset({"span", "a", "b", "strong", "cite"})  # inline: a block beside the date is text
 _CAMEL = re.compile(r"([a-z])([A-Z])")
+_INITIAL = 2  # characters of a first paragraph that is an avatar's letters, not text
+_LEAVES = ("span", "time", "small", "a", "div", "p", "em", "i")
+_RELATIVE_LENGTH = 30  # characters of a shown relative date ("vor 2 Stunden", "47 min temu")
 _OPENING_NUMBER = re.compile(r"^(#\d+)\s+")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
@@ -194,10 +197,26 @@ def _loose(
 ) -> tuple[Element | None, Element | None]:
     """The author and date elements that only the markup's own class names name (comment_parts.py),
     where the usual selectors found none (or an author element without a name: an avatar's box)."""
-    return (
+    found = (
         loose_author(item.parts, own) if not author else None,
         loose_date(item.parts, own) if date is None else None,
     )
+    if author or date is not None or found != (None, None):
+        return found
+    # Nothing named: a leaf that shows a relative date ("2 saat önce", "3 godz. temu") and the name
+    # in the inline element just before it (utility or abbreviated classes: "text-xs", "yrm-zaman").
+    shown = next((t for part in item.parts for t in part.iter(*_LEAVES) if own(t) and _relative_leaf(t)), None)
+    if shown is None:
+        return found
+    name = shown.getprevious()
+    return (name if name is not None and _name_beside(shown) else None), shown
+
+
+def _relative_leaf(tag: Element) -> bool:
+    if len(tag) or not tag.text:
+        return False
+    text = squash(tag.text)
+    return len(text) <= _RELATIVE_LENGTH and relative_at(text) is not None
 
 
 def _signed(
@@ -223,6 +242,8 @@ def _signed(
         paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
     if paragraphs_ and paragraphs_[0]:
         paragraphs_[0][0] = _without_permalink(item.element, paragraphs_[0][0])
+    if len(paragraphs_) > 1 and len(paragraphs_[0]) == 1 and len(paragraphs_[0][0]) <= _INITIAL:
+        paragraphs_ = paragraphs_[1:]  # an avatar's initial ("M") above the comment, not its text
     text = "\n\n".join(line for line in ("\n".join(x for x in p if x) for p in paragraphs_) if line)
     return author, raw, published, text.strip()
 
