@@ -45,4 +45,5 @@ def _written(post: Element) -> bool:
 
 
 def _named_headings(post: Element) -> bool:
-    return all(len(inline_text(h).split()) <= _NAME_WORDS or _REPLY_SUBJECT.match(inline_text(h)) for h in post.iter(*_HEADINGS))
+    texts = (inline_text(h) for h in post.iter(*_HEADINGS))
+    return all(len(text.split()) <= _NAME_WORDS or _REPLY_SUBJECT.match(text) for text in texts)

@@ -56,6 +56,7 @@ _INVITATION = re.compile(
     re.I,
 )
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
+_ALTERNATION = frozenset({"even", "odd", "alt", "first", "last"})  # stripes and ends: one kind of block
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
 _MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all"), not a comment
@@ -324,7 +325,7 @@ def _holds_list(tag: Element) -> bool:
 
 
 def _signature(tag: Element) -> tuple[str, str]:
-    names = classes(tag)
+    names = [n for n in classes(tag) if n.lower() not in _ALTERNATION]
     return str(tag.tag), names[0] if names else ""
 
 

@@ -17,7 +17,15 @@ from .article import Comment
 from .comment_items import Item, generic_items, is_entry_form, item_key
 from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
-from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
+from .comment_signature import (
+    NAME_LENGTH,
+    SIGNATURE_LENGTH,
+    clean_name,
+    is_action,
+    looks_dated,
+    read_signature,
+    without_posted_by,
+)
 from .comment_stubs import drop_stubs, stub_indices
 from .comment_threads import flat_parents, linked_parents
 from .comment_tidy import tidy
@@ -44,7 +52,7 @@ GENERIC_DATE = (
 )  # fmt: skip
 _META_WORDS = re.compile(
     r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
-    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share"
+    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share|options|menu"
     r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile"
     r"|user[a-z]+|author[a-z]+)"  # compounds: "userinfo", "usertitle", "authorbox"
     r"(?:$|[-_\s])",
@@ -364,12 +372,25 @@ def _is_meta(tag: Element) -> bool:
     parent = tag.getparent()
     if parent is not None and parent.tag in _HEADINGS:
         return False  # the comment's title, a link to the comment (Drupal's "permalink" heading)
+    if _self_link(tag):
+        return True
     names = _CAMEL.sub(r"\1 \2", " ".join(classes(tag)))  # "comment-inReplyTo": "in Reply To"
     if not names or not _META_WORDS.search(names) or any(map(_TEXT_END.search, classes(tag))):
         return False  # not meta, or a class ending in the text's name ("wall_reply_text", "reply-body")
     if any(_TEXT_NAMES.search(str(inner.get("class") or "")) for inner in tag.iterdescendants()):
         return False
     return not any(len(squash(text_of(p))) >= _PARAGRAPH for p in tag.iter("p"))
+
+
+def _self_link(tag: Element) -> bool:
+    """A link to itself or to a block around it (K2's ``<a href="#comment45" id="comment45">Link to
+    comment</a>``): the comment's permalink, whatever its words."""
+    if tag.tag != "a":
+        return False
+    target = str(tag.get("href") or "").rpartition("#")[2]
+    if not target:
+        return False
+    return target in (tag.get("id"), tag.get("name")) or any(a.get("id") == target for a in tag.iterancestors())
 
 
 def _date(page: Page, tag: Element | None, tz: tzinfo) -> tuple[str | None, datetime | None]:
@@ -384,7 +405,7 @@ def _date(page: Page, tag: Element | None, tz: tzinfo) -> tuple[str | None, date
 def _author_name(text: str | None) -> str | None:
     if not text:
         return None
-    text = re.sub(r"\s*(?:says|said|wrote|пишет|написал)\s*:?\s*$", "", text, flags=re.I).strip()
+    text = re.sub(r"\s*(?:says|said|wrote|пишет|написал)\s*:?\s*$", "", without_posted_by(text), flags=re.I).strip()
     text = _SAID_DOTS.sub("", text)  # Blogger's "NAME said..." in any language ("zei...", "sagte...")
     return text or None
 
