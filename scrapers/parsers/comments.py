@@ -250,8 +250,9 @@ def _signed(
         paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
     if paragraphs_ and paragraphs_[0]:
         paragraphs_[0][0] = _without_permalink(item.element, paragraphs_[0][0])
-    if len(paragraphs_) > 1 and len(paragraphs_[0]) == 1 and len(paragraphs_[0][0]) <= _INITIAL:
-        paragraphs_ = paragraphs_[1:]  # an avatar's initial ("M") above the comment, not its text
+    first = paragraphs_[0] if paragraphs_ else []
+    if len(paragraphs_) > 1 and len(first) == 1 and len(first[0]) <= _INITIAL and first[0].isalpha():
+        paragraphs_ = paragraphs_[1:]  # an avatar's initial ("M") above the comment, not its text (a "1" is shown)
     text = "\n\n".join(line for line in ("\n".join(x for x in p if x) for p in paragraphs_) if line)
     return author, raw, published, text.strip()
 
@@ -385,8 +386,8 @@ def _is_meta(tag: Element) -> bool:
 def _self_link(tag: Element) -> bool:
     """A link to itself or to a block around it (K2's ``<a href="#comment45" id="comment45">Link to
     comment</a>``): the comment's permalink, whatever its words."""
-    if tag.tag != "a":
-        return False
+    if tag.tag != "a" or looks_dated(text_of(tag)):
+        return False  # a permalink that shows the date is the signature's date
     target = str(tag.get("href") or "").rpartition("#")[2]
     if not target:
         return False
