@@ -79,7 +79,6 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 _INITIAL = 2  # characters of a first paragraph that is an avatar's letters, not text
 _LEAVES = ("span", "time", "small", "a", "div", "p", "em", "i")
 _RELATIVE_LENGTH = 30  # characters of a shown relative date ("vor 2 Stunden", "47 min temu")
-_OPENING_NUMBER = re.compile(r"^(#\d+)\s+")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
 _TOOLBAR = 40  # characters of a last line of links that is the item's toolbar, not its text
@@ -248,28 +247,11 @@ def _signed(
                 break
     if paragraphs_ and paragraphs_[0] and item.element.tag == "li":
         paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
-    if paragraphs_ and paragraphs_[0]:
-        paragraphs_[0][0] = _without_permalink(item.element, paragraphs_[0][0])
     first = paragraphs_[0] if paragraphs_ else []
     if len(paragraphs_) > 1 and len(first) == 1 and len(first[0]) <= _INITIAL and first[0].isalpha():
         paragraphs_ = paragraphs_[1:]  # an avatar's initial ("M") above the comment, not its text (a "1" is shown)
     text = "\n\n".join(line for line in ("\n".join(x for x in p if x) for p in paragraphs_) if line)
     return author, raw, published, text.strip()
-
-
-def _without_permalink(element: Element, line: str) -> str:
-    """A line without the item's own number where it opens the text as a link to the item itself (to
-    an element around the link: "<li id="c-2">…<a href="#c-2">#2</a> text"); a number that links to
-    another item is a reply's reference."""
-    match = _OPENING_NUMBER.match(line)
-    if match is None:
-        return line
-    for link in element.iterdescendants("a"):
-        if squash(text_of(link, " ")) == match.group(1):
-            target = str(link.get("href") or "").rpartition("#")[2]
-            around = target and any(a.get("id") == target for a in link.iterancestors())
-            return line[match.end() :] if around else line
-    return line
 
 
 def _without_signature(paragraphs_: list[list[str]], raw: str) -> list[list[str]]:
@@ -386,8 +368,9 @@ def _is_meta(tag: Element) -> bool:
 def _self_link(tag: Element) -> bool:
     """A link to itself or to a block around it (K2's ``<a href="#comment45" id="comment45">Link to
     comment</a>``): the comment's permalink, whatever its words."""
-    if tag.tag != "a" or looks_dated(text_of(tag)):
-        return False  # a permalink that shows the date is the signature's date
+    shown = text_of(tag)
+    if tag.tag != "a" or any(c.isdigit() for c in shown) or not any(c.isalpha() for c in shown):
+        return False  # a permalink showing the date is the signature's; one showing a number is shown text
     target = str(tag.get("href") or "").rpartition("#")[2]
     if not target:
         return False
