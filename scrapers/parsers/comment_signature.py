@@ -43,7 +43,6 @@ _ACTION = re.compile(
     r"|post a (?:comment|reply)|add a comment|leave a (?:comment|reply)|like|share|flag)\W*$",
     re.I,
 )
-_ORDINAL = re.compile(r"^(?:#\d+(?:\.\d+)*|\d+\.)\s+")  # the item's number before its name ("#1 Ivan", "2. Anna")
 _INLINE_NAME = ("a", "b", "strong", "cite", "em", "span", "i")
 
 
@@ -77,7 +76,7 @@ def read_signature(line: str, tz: tzinfo, element: Element | None = None) -> Sig
 
 def clean_name(text: str) -> str | None:
     """A name without the words that join it to its date; None when what is left is no name."""
-    name = _TRAIL.sub("", _LEAD.sub("", _ORDINAL.sub("", squash(text)))).strip(" \"'“”()[]")
+    name = _TRAIL.sub("", _LEAD.sub("", squash(text))).strip(" \"'“”()[]")
     name = _TRAIL.sub("", name).strip()
     if not name or len(name) > NAME_LENGTH or len(name.split()) > 5 or not re.search(r"[^\W\d_]", name):
         return None
