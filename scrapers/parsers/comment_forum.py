@@ -13,7 +13,8 @@ from .comment_runs import dated
 from .page import Page
 from .text import Element, blocks, inline_text
 
-_POST_ID = re.compile(r"^post[-_]?(?:id[-_])?\d+$", re.I)
+_POST_ID = re.compile(r"^(?:post[-_]?(?:id[-_])?|p)\d+$", re.I)  # "p5120": phpBB 3, PunBB, FluxBB
+_REPLY_SUBJECT = re.compile(r"^(?:re|ответ|aw|sv|vs)\s*(?:\[\d+\])?\s*:", re.I)  # a reply's subject line ("Re: TOPIC")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _NAME_WORDS = 3  # a heading of more words is a teaser's title, not a poster's name
 _PROSE = 20  # characters of text outside links: a post's own writing
@@ -44,4 +45,5 @@ def _written(post: Element) -> bool:
 
 
 def _named_headings(post: Element) -> bool:
-    return all(len(inline_text(h).split()) <= _NAME_WORDS for h in post.iter(*_HEADINGS))
+    texts = (inline_text(h) for h in post.iter(*_HEADINGS))
+    return all(len(text.split()) <= _NAME_WORDS or _REPLY_SUBJECT.match(text) for text in texts)

@@ -36,13 +36,19 @@ ITEM_CLASSES = (
     " #disqus_thread li.post, #disqus_thread .post"
 )
 _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names ("comment", "Comment")
+# An attribute naming the block's parent (comment_threads._PARENT's names), found in one pass of libxml2.
+_PARENT_LINKED = etree.XPath(
+    "//*[@*[starts-with(name(), 'data-') and (contains(name(), 'parent') or contains(name(), 'reply'))]]"
+)
+_PARENT_ATTRIBUTE = re.compile(r"data-(?:[a-z]+-)*(?:parent|reply-?to|in-reply-to)(?:[-_]?id)?=", re.I).search
 _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
 # Not "commentary" (a match's live commentary, an opinion column) nor "commentator": the writers' own.
 _CONTAINER = re.compile(
     r"comment(?!ar(?:y|ies)|ator)|coment|komment|komentar|yorum|discussion|d[iy]skus|conversation|responses|replies|reacti|disqus"
-    r"|messages(?:$|[-_\s])|message-?list",  # a forum thread's posts (XenForo "block--messages")
+    r"|messages(?:$|[-_\s])|message-?list"  # a forum thread's posts (XenForo "block--messages")
+    r"|answers(?:$|[-_\s])",  # a Q&A page's answers to its question (the list: not an FAQ's "faq-answer")
     re.I,
 )
 _NOT_CONTAINER = re.compile(r"form|respond|reply-title|count|button|link|rss|feed|policy|closed|widget|recent", re.I)
@@ -51,6 +57,9 @@ _INVITATION = re.compile(
     re.I,
 )
 _UNSEEN = frozenset({"hide", "hidden", "template", "hiddenbox", "is-hidden", "d-none", "invisible"})  # hiding classes
+_ALTERNATION = frozenset(
+    {"even", "odd", "alt", "first", "last", "Even", "Odd", "Alt", "First", "Last"}
+)  # stripes and ends: one kind of block
 _SIGNED = re.compile(r"author|date|time|user|name", re.I)
 _DESCEND = 6  # how deep under a comment container the repeated items are looked for
 _MIN_TEXT = 20  # characters: below this, a block is a label ("Reply", "View all"), not a comment
@@ -67,7 +76,7 @@ class Item:
 
 
 def generic_items(page: Page) -> list[Item]:
-    found = _by_id(page) or _by_class(page) or _by_container(page) or forum_posts(page)
+    found = _by_id(page) or _by_class(page) or _by_container(page) or forum_posts(page) or _by_parent_link(page)
     elements = [e for e in found if not _unseen(e) and not _linkback(e)]
     partners = _partners(elements)
     return [_with_parts(e, partners.get(id(e))) for e in elements]
@@ -127,6 +136,22 @@ def _by_class(page: Page) -> list[Element]:
     if page.markup and not any(word in page.markup for word in _ITEM_WORDS):
         return []  # no selector of ITEM_CLASSES can match: skip the walk
     return [t for t in page.select(ITEM_CLASSES) if _is_comment_like(t) and not any(map(is_entry_form, t.iter("form")))]
+
+
+def _by_parent_link(page: Page) -> list[Element]:
+    """Sibling blocks of one kind that each name their parent in an attribute (``data-parent-id="0"``,
+    ``data-reply-to="55102"``): a thread's items, whatever their class names say (``div.yrm-item``)."""
+    if page.markup and not _PARENT_ATTRIBUTE(page.markup):
+        return []  # no such attribute in the markup: skip the tree walk (a regex costs a fifth of it)
+    groups: dict[tuple[int, tuple[str, str]], list[Element]] = {}
+    for tag in cast("list[Element]", _PARENT_LINKED(page.root)):
+        parent = tag.getparent()
+        if parent is not None and tag.tag not in ("a", "button", "span", "form", "input", "textarea"):
+            groups.setdefault((id(parent), _signature(tag)), []).append(tag)
+    best = max(groups.values(), key=len, default=[])
+    if len(best) < 2:
+        return []
+    return [t for t in best if _is_comment_like(t)] if all(_is_comment_like(t) for t in best[:2]) else []
 
 
 def _unseen(element: Element) -> bool:
@@ -199,6 +224,9 @@ def _repeated(container: Element) -> list[Element]:
         children = _content_children(node)
         if not children:
             return []
+        pairs = _pairs(node, children)
+        if pairs:
+            return pairs
         groups: dict[tuple[str, str], list[Element]] = {}
         for child in children:
             groups.setdefault(_signature(child), []).append(child)
@@ -210,6 +238,18 @@ def _repeated(container: Element) -> list[Element]:
             return best  # one comment: a container named for comments holds it alone
         node = max(children, key=lambda c: _text_size([c]))
     return []
+
+
+def _pairs(node: Element, children: list[Element]) -> list[Element]:
+    """The definitions of a ``<dl>`` of one term and one definition a comment (Dotclear's ``dt`` "Le
+    DATE par NAME", ``dd`` text), whatever their classes ("me odd first", "odd")."""
+    if node.tag != "dl":
+        return []
+    terms = [c for c in children if c.tag == "dt"]
+    definitions = [c for c in children if c.tag == "dd"]
+    if len(terms) < 2 or len(definitions) != len(terms) or len(terms) + len(definitions) != len(children):
+        return []
+    return [d for d in definitions if _is_comment_like(d)]
 
 
 _HEADS_SHARE = 0.5  # of the boxes' text: the comments and their replies hold most of it
@@ -291,6 +331,8 @@ def _holds_list(tag: Element) -> bool:
 
 def _signature(tag: Element) -> tuple[str, str]:
     names = classes(tag)
+    if names and names[0] in _ALTERNATION:  # rare: the common case costs one set lookup
+        names = [n for n in names if n not in _ALTERNATION]
     return str(tag.tag), names[0] if names else ""
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC
 
-from .comment_signature import NAME_LENGTH, is_action, looks_dated
+from .comment_signature import NAME_LENGTH, holds_date, is_action, looks_dated
 from .text import Element, blocks, classes, inline_text, never_text, squash, text_of
 
 _AUTHOR = re.compile(
     r"auth?or|user_?name|user-name|user(?:$|\s)|nick|(?:^|[-_\s])name(?:$|[-_\s])|[a-z]Name(?:$|[-_A-Z\s])", re.I
 )
+# A class that ends in the author's name: the element itself ("Author", "Username", "comment-author"),
+# not a box of its parts ("author_information", "author_statistics", "AuthorWrap").
+_AUTHOR_ITSELF = re.compile(r"(?:^|[-_\s]|[a-z])(?:author|Author|user_?name|User_?name|nick|Nick)(?:$|\s)")
 _NOT_AUTHOR = re.compile(
     r"avatar|photo|image|img|pic|icon|badge|rank|group|role|bio|count|about|info|link-list|reply|parent|fans"
     r"|follow|karma|points|score|stats|status",
@@ -34,8 +38,11 @@ def loose_author(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> 
     for tag in _named(parts, own, _AUTHOR):
         if any(_NOT_AUTHOR.search(_element_part(name)) for name in classes(tag) if _AUTHOR.search(name)):
             continue
-        if len(blocks(tag)) > 1 or not _is_name(shown_name(tag)):
-            # a box of more than the name (a title and "63 Fans", the date): its name element
+        if _holds_named(tag, _AUTHOR_ITSELF):
+            continue  # a wrapper of the author element ("AuthorWrap" > "Author"): the inner one comes next
+        found = blocks(tag)
+        if len(found) > 1 or (found and "\n" in found[0].text) or not _is_name(shown_name(tag)):
+            # a box of more than the name (a title and "63 Fans", the date; a name, <br>, a rank): its name element
             tag = next((e for e in tag.iterdescendants(*_NAME_TAGS) if _is_name(shown_name(e))), tag)
         if _is_name(shown_name(tag)):
             return tag
@@ -49,7 +56,10 @@ def _element_part(name: str) -> str:
 
 
 def _is_name(text: str) -> bool:
-    return 1 < len(text) <= NAME_LENGTH and not looks_dated(text) and not is_action(text)
+    """Short, no button, and no date in it: a year in a nickname ("ivan1972") is no date."""
+    if not 1 < len(text) <= NAME_LENGTH or is_action(text):
+        return False
+    return not looks_dated(text) or not holds_date(text, UTC)
 
 
 def names_author(tag: Element) -> bool:
@@ -68,9 +78,19 @@ def loose_date(parts: tuple[Element, ...], own: Callable[[Element], bool]) -> El
     for tag in _named(parts, own, _DATE):
         if _NOT_DATE.search(_names(tag) or ""):
             continue
+        if _holds_named(tag, _DATE):
+            continue  # a box of the date and the buttons ("cmtx_date_and_action_area"): its date element
         if 1 < len(inline_text(tag)) <= _DATE_LENGTH:
             return tag
     return None
+
+
+def _holds_named(tag: Element, pattern: re.Pattern[str]) -> bool:
+    return any(
+        pattern.search(_names(inner) or "") and not never_text(inner)
+        for inner in tag.iterdescendants()
+        if isinstance(inner.tag, str)
+    )
 
 
 def _named(parts: tuple[Element, ...], own: Callable[[Element], bool], pattern: re.Pattern[str]) -> Iterator[Element]:

@@ -21,13 +21,18 @@ NAME_LENGTH = 40  # characters of a name; a longer "name" is a sentence
 _GLUED = re.compile(r"(?<=[^\W\d]\.)(?=\d)|(?<=[^\W\d])(?=\d{1,2}[./-]\d{1,2}[./-]\d)")
 _CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
 _DATE_HINT = re.compile(r"\d{4}|\d:\d\d|\d[./-]\d{1,2}[./-]\d")  # cheap test before reading a date
+_POSTED = (
+    r"(?:posted|written|submitted|published|comment(?:ed)?|geschrieben|veröffentlicht|publié|escrito|scritto|publicado"
+    r"|pubblicato|opublikowano|написано|опубликовано)"
+)
+_BY = r"by|von|par|di|da|door|por|przez|от|av|af"
 # Words that join a name to its date ("Posted by X on", "X schrieb am", "X wrote:"); the date's own
 # joining words (at, um, à…) are the date reader's.
 _LEAD = re.compile(
-    r"^\W*(?:(?:posted|written|submitted|published|comment(?:ed)?|geschrieben|veröffentlicht|publié|escrito|scritto|"
-    r"opublikowano|написано|опубликовано)\s*)?(?:by|von|par|di|da|door|por|przez|от|av|af)\s*:?\s+",
+    rf"^\W*(?:{_POSTED}\s*)?(?:{_BY})\s*:?\s+",
     re.I,
 )
+_POSTED_BY = re.compile(rf"^\W*{_POSTED}\s+(?:{_BY})\s*:?\s+", re.I)  # "publicado por NAME" in a name element
 _TRAIL = re.compile(
     r"(?:\s*(?:[|,:;·•—–\-/@]|\b(?:on|at|am|um|le|el|il|op|on|в|wrote|writes|said|says|replied|schrieb|schreibt|"
     r"écrit|a écrit|escribió|escribe|scrive|ha scritto|napisał|napisała|написал|написала|пишет|yazdı|said on)\b))+\s*$",
@@ -63,6 +68,8 @@ def read_signature(line: str, tz: tzinfo, element: Element | None = None) -> Sig
         return None
     before, after = line[: found.start], line[found.end :]
     author = _inline_name(element, line, found.raw) if element is not None else None
+    if _LEAD.match(after):  # "Le mardi 4 mai 2010, 09:14 par Paul": the name follows its joining word
+        author = author or clean_name(after) or clean_name(before)
     author = author or clean_name(before) or clean_name(after)
     return Signature(author, found.raw, found.value)
 
@@ -83,8 +90,15 @@ def _inline_name(element: Element, line: str, date: str) -> str | None:
     for tag in element.iterdescendants(*_INLINE_NAME):
         text = squash(text_of(tag, " "))
         if text and text in line and date not in text and not _DATE_HINT.search(text) and len(text) <= NAME_LENGTH:
-            return clean_name(text)
+            name = clean_name(text)
+            if name:
+                return name  # else a number ("1.", "#3") or a mark: the next element may be the name
     return None
+
+
+def without_posted_by(name: str) -> str:
+    """A name element's text without "posted by" before it ("publicado por Rui")."""
+    return _POSTED_BY.sub("", name).strip()
 
 
 def looks_dated(text: str) -> bool:

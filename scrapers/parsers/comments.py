@@ -17,11 +17,19 @@ from .article import Comment
 from .comment_items import Item, generic_items, is_entry_form, item_key
 from .comment_parts import loose_author, loose_date, names_author, shown_name
 from .comment_runs import comment_blocks, signed_segments
-from .comment_signature import NAME_LENGTH, SIGNATURE_LENGTH, clean_name, is_action, looks_dated, read_signature
+from .comment_signature import (
+    NAME_LENGTH,
+    SIGNATURE_LENGTH,
+    clean_name,
+    is_action,
+    looks_dated,
+    read_signature,
+    without_posted_by,
+)
 from .comment_stubs import drop_stubs, stub_indices
 from .comment_threads import flat_parents, linked_parents
 from .comment_tidy import tidy
-from .dateparse import parse_iso, zone
+from .dateparse import parse_iso, relative_at, zone
 from .dates import read_element
 from .page import Page, jsonld_types
 from .text import Block, Element, blocks, classes, inline_text, never_text, paragraphs, squash, text_of
@@ -30,11 +38,12 @@ from .text import Block, Element, blocks, classes, inline_text, never_text, para
 GENERIC_TEXT = (
     "[itemprop=text]", ".comment-content", ".comment-text", ".comment_text", ".commentText",
     ".comment-body-text", ".comment-entry", ".comment-message", ".comment_body", ".post-message",
+    ".postmsg",  # PunBB, FluxBB
 )  # fmt: skip
 GENERIC_AUTHOR = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]", ".comment-author .fn", ".fn",
     ".comment-author", ".comment_author", ".commentAuthor", ".post-byline .author", ".author", "cite",
-    ".username", ".user-name",
+    ".username", ".user-name", ".postleft dt",  # PunBB, FluxBB: the poster's column
 )  # fmt: skip
 GENERIC_DATE = (
     "[itemprop=dateCreated]", "[itemprop=datePublished]", "time", "abbr.published", ".comment-date",
@@ -43,7 +52,7 @@ GENERIC_DATE = (
 )  # fmt: skip
 _META_WORDS = re.compile(
     r"(?:^|[-_\s])(author|vcard|fn|meta|metadata|commentmetadata|reply|avatar|says|date|time|permalink"
-    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share"
+    r"|edit|actions|vote|votes|like|likes|rating|report|flag|byline|username|user|name|count|share|options|menu"
     r"|head|header|foot|footer|info|tools|toolbar|buttons|links|group|rank|signature|sig|profile|postprofile"
     r"|user[a-z]+|author[a-z]+)"  # compounds: "userinfo", "usertitle", "authorbox"
     r"(?:$|[-_\s])",
@@ -67,6 +76,9 @@ _ADDRESS = re.compile(r"\w\.\w|/|@")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NAME_BOXES = frozenset({"span", "a", "b", "strong", "cite"})  # inline: a block beside the date is text
 _CAMEL = re.compile(r"([a-z])([A-Z])")
+_INITIAL = 1  # characters of a first paragraph that is an avatar's letter, not text ("So", "OT" are text)
+_LEAVES = ("span", "time", "small", "a", "div", "p", "em", "i")
+_RELATIVE_LENGTH = 30  # characters of a shown relative date ("vor 2 Stunden", "47 min temu")
 _NUMBER_ONLY = re.compile(r"^(?:\d+\.|#\d+)$")  # a list's "1." or a permalink's "#1"
 _REST_OF_LINE = 20  # characters after a date that are text, not the rest of the signature
 _TOOLBAR = 40  # characters of a last line of links that is the item's toolbar, not its text
@@ -192,10 +204,26 @@ def _loose(
 ) -> tuple[Element | None, Element | None]:
     """The author and date elements that only the markup's own class names name (comment_parts.py),
     where the usual selectors found none (or an author element without a name: an avatar's box)."""
-    return (
+    found = (
         loose_author(item.parts, own) if not author else None,
         loose_date(item.parts, own) if date is None else None,
     )
+    if author or date is not None or found != (None, None):
+        return found
+    # Nothing named: a leaf that shows a relative date ("2 saat önce", "3 godz. temu") and the name
+    # in the inline element just before it (utility or abbreviated classes: "text-xs", "yrm-zaman").
+    shown = next((t for part in item.parts for t in part.iter(*_LEAVES) if own(t) and _relative_leaf(t)), None)
+    if shown is None:
+        return found
+    name = shown.getprevious()
+    return (name if name is not None and _name_beside(shown) else None), shown
+
+
+def _relative_leaf(tag: Element) -> bool:
+    if len(tag) or not tag.text:
+        return False
+    text = squash(tag.text)
+    return len(text) <= _RELATIVE_LENGTH and relative_at(text) is not None
 
 
 def _signed(
@@ -219,6 +247,9 @@ def _signed(
                 break
     if paragraphs_ and paragraphs_[0] and item.element.tag == "li":
         paragraphs_[0][0] = _LIST_NUMBER.sub("", paragraphs_[0][0])  # the "1." a browser shows
+    first = paragraphs_[0] if paragraphs_ else []
+    if len(paragraphs_) > 1 and len(first) == 1 and len(first[0]) <= _INITIAL and first[0].isalpha():
+        paragraphs_ = paragraphs_[1:]  # an avatar's initial ("M") above the comment, not its text (a "1" is shown)
     text = "\n\n".join(line for line in ("\n".join(x for x in p if x) for p in paragraphs_) if line)
     return author, raw, published, text.strip()
 
@@ -324,12 +355,26 @@ def _is_meta(tag: Element) -> bool:
     parent = tag.getparent()
     if parent is not None and parent.tag in _HEADINGS:
         return False  # the comment's title, a link to the comment (Drupal's "permalink" heading)
+    if _self_link(tag):
+        return True
     names = _CAMEL.sub(r"\1 \2", " ".join(classes(tag)))  # "comment-inReplyTo": "in Reply To"
     if not names or not _META_WORDS.search(names) or any(map(_TEXT_END.search, classes(tag))):
         return False  # not meta, or a class ending in the text's name ("wall_reply_text", "reply-body")
     if any(_TEXT_NAMES.search(str(inner.get("class") or "")) for inner in tag.iterdescendants()):
         return False
     return not any(len(squash(text_of(p))) >= _PARAGRAPH for p in tag.iter("p"))
+
+
+def _self_link(tag: Element) -> bool:
+    """A link to itself or to a block around it (K2's ``<a href="#comment45" id="comment45">Link to
+    comment</a>``): the comment's permalink, whatever its words."""
+    shown = text_of(tag)
+    if tag.tag != "a" or any(c.isdigit() for c in shown) or not any(c.isalpha() for c in shown):
+        return False  # a permalink showing the date is the signature's; one showing a number is shown text
+    target = str(tag.get("href") or "").rpartition("#")[2]
+    if not target:
+        return False
+    return target in (tag.get("id"), tag.get("name")) or any(a.get("id") == target for a in tag.iterancestors())
 
 
 def _date(page: Page, tag: Element | None, tz: tzinfo) -> tuple[str | None, datetime | None]:
@@ -344,7 +389,7 @@ def _date(page: Page, tag: Element | None, tz: tzinfo) -> tuple[str | None, date
 def _author_name(text: str | None) -> str | None:
     if not text:
         return None
-    text = re.sub(r"\s*(?:says|said|wrote|пишет|написал)\s*:?\s*$", "", text, flags=re.I).strip()
+    text = re.sub(r"\s*(?:says|said|wrote|пишет|написал)\s*:?\s*$", "", without_posted_by(text), flags=re.I).strip()
     text = _SAID_DOTS.sub("", text)  # Blogger's "NAME said..." in any language ("zei...", "sagte...")
     return text or None
 
