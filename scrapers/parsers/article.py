@@ -33,7 +33,7 @@ from typing import Any
 #     threads in a comment-named feed), captions5 (unnamed caption lines beside photographs on dated
 #     pages, largest srcset), credits5 (agencies alone in parentheses, credit labels in other
 #     scripts and languages, ImageObject authors).
-EXTRACTOR_VERSION = "13"
+EXTRACTOR_VERSION = "14"
 
 
 @dataclass
