@@ -22,6 +22,12 @@ Fandom, a Future plc review, an AMP page, Hypotheses, and RBC-, Figaro-, El Mund
 DR- and Kompas-like news) was written in the third session before its change; ``blind5b`` (8 pages:
 Invision Community, LiveJournal, a WordPress theme named in German, an Italian recipe site, a PR wire,
 Korean, Vietnamese, Hashnode) after its first change, measured before any fix for it.
+``blind6`` (16 pages, 16 families, mostly English and German as trafilatura's own set is: WordPress
+Genesis, a block theme and tagDiv Newspaper, HubSpot, Government Site Builder, Shopware 6, Stack
+Exchange, Simple Machines Forum, Zendesk Guide, MediaWiki, Tumblr, a heise-like tech site, an academic
+blog, CivicPlus, Adobe Experience Manager, a Funke-like regional) was written in the fourth session
+before its change; ``blind6b`` (7 pages: Magento 2, MyBB, Kirby, Wagtail, Kadence, an SZ-like site,
+Webflow) after its first change, measured before any fix for it.
 
 Measures, per part: recall (must-have snippets kept / all must-have), precision (must-not snippets
 left out / all must-not), their F-score, and trafilatura's own precision (kept must-have / all kept
@@ -44,7 +50,7 @@ from tests.set_report import part_lines
 
 SET = Path(__file__).parent / "fixtures" / "bodyset" / "pages"
 CASES = sorted(p.parent for p in SET.glob("*/expected.json"))
-PARTS = ("blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b")
+PARTS = ("blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b", "blind6", "blind6b")
 # Measured on main 576e8a2, before this round's change (recall, precision, F; trafilatura's precision):
 #   blind3  0.952, 0.901, 0.926 (0.874: near the 0.876 of the held-out 990 pages)
 #   blind3b 0.938, 0.957, 0.947 (0.938)
@@ -69,13 +75,24 @@ PARTS = ("blind3", "blind3b", "blind4", "blind4b", "blind5", "blind5b")
 #   blind4b main 0.912 → branch 0.930 precision (the 2-post XenForo thread's "similar threads" are gone).
 # Still leaking on blind5: a review's "Why you can trust us" box and a blog's "cite this post" box (their
 # names, "trust-box", "citation-box", also name text on dev pages: Wirecutter's "Why you should trust us").
+# body6 (same measures), main cde2cc8 → branch, trafilatura 2.3.1 beside (extract(), no comments, tables):
+#   blind6  main 0.973, 0.933, 0.953 (0.912); branch 1.000, 0.952, 0.976 (0.938)
+#           trafilatura 0.987, 0.857, 0.917 (0.831)
+#   blind6b main and branch (before any fix for it) 1.000, 1.000, 1.000 (1.000);
+#           trafilatura 0.964, 0.878, 0.919 (0.844)
+#   blind5  main 0.974 → branch 0.991 precision (the cite box); blind3 0.970 → 0.974.
+# Still leaking on blind6: a press release's contact box and a picture's credit line in a block found by
+# density (dev labels keep credit lines: dropping them cost dragnet both halves), a product's reviews in
+# a tab, a "more in this section:" line.
 BARS = {
-    "blind3": {"recall": 0.95, "precision": 0.96},
+    "blind3": {"recall": 0.95, "precision": 0.97},
     "blind3b": {"recall": 0.96, "precision": 0.95},
     "blind4": {"recall": 0.99, "precision": 0.97},
     "blind4b": {"recall": 0.99, "precision": 0.92},
-    "blind5": {"recall": 0.99, "precision": 0.97},
+    "blind5": {"recall": 0.99, "precision": 0.99},
     "blind5b": {"recall": 0.99, "precision": 0.99},
+    "blind6": {"recall": 0.99, "precision": 0.95},
+    "blind6b": {"recall": 0.99, "precision": 0.99},
 }
 
 
@@ -132,6 +149,9 @@ def test_the_set_has_blind_pages_from_many_families() -> None:
         blind = [e for e in expected if e["part"] == part]
         assert len(blind) >= pages and len({e["family"] for e in blind}) >= pages * 5 // 6, part
         assert len({e["language"] for e in blind}) >= 10, part
+    blind6 = [e for e in expected if e["part"] == "blind6"]
+    assert len(blind6) >= 15 and len({e["family"] for e in blind6}) == len(blind6)
+    assert {"en", "de"} <= {e["language"] for e in blind6}
     for e in expected:
         assert e["part"] in PARTS and 3 <= len(e["must_have"]) <= 6 and 3 <= len(e["must_not"]) <= 8
 

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from .body_boxes import is_box, is_follow_line, is_overlay, one_of_a_run
 from .body_clean import ends_with_statement, normalise
-from .body_names import body_furniture, gallery_frame, hidden_by_name, stem_furniture
+from .body_names import body_furniture, gallery_frame, hidden_by_name, holds_poster, stem_furniture
 from .body_tail import structural_end
 from .boilerplate import Furniture, furniture, has_prose, is_comments, is_consent, names_of, words_of
 from .byline import shows_byline_date
@@ -125,7 +125,11 @@ _SURE_PROSE = 600  # characters of prose (and half of all there is) that make a 
 _TRAILING_TAGS = frozenset({"div", "section", "aside"})  # boxes after a container's text block ...
 _TRAILING_TEXT = 800  # ... hold this many characters at most ...
 _TRAILING_SHARE = 0.5  # ... and less than this share of its prose, and no items:
+_LINKED_BOX = 0.6  # ... and a box whose text is mostly links is neither text nor such a box
+_TEXT_TAGS = frozenset({"p", "blockquote"})  # the paragraphs of a text
 _ITEMS = ("ul", "ol", "dl", "table", "pre")
+_NOTES = 0.3  # the notes under a rule at the end hold at most this share of the text
+_ITALIC = 0.9  # ... in paragraphs of italics
 _BOX_LABEL = 40  # characters: the label of a box of links ("Читайте также", "Lesen Sie auch")
 _SENTENCE_END = re.compile(r"[.!?;,:…]\s*$")
 _DIGIT = re.compile(r"\d")
@@ -190,7 +194,34 @@ def _read(root: BodyRoot) -> list[Block]:
     if root.tail:
         found = [b for b in found if not _in_boxes(b.element, root.tail)]
     kept = _tail_cut(_keep(found, root.source), root.source)
-    return kept if root.source == "profile" else _no_last_headings(kept)
+    return kept if root.source == "profile" else _no_last_headings(_no_end_notes(kept))
+
+
+def _no_end_notes(found: list[Block]) -> list[Block]:
+    """Without the notes set under a rule at the text's end: paragraphs all in italics after an ``<hr>``
+    (a disclaimer, "the views are the author's", an author's line, a credit), a typographic convention
+    of any language. Italics that go on after them, or before the rule without one, are the text's."""
+    end = len(found)
+    start = end
+    while start > 1 and _all_italic(found[start - 1].element):
+        start -= 1
+    if start == end or sum(len(b.text) for b in found[start:]) > _NOTES * sum(len(b.text) for b in found):
+        return found
+    previous = found[start].element.getprevious()
+    if previous is None or previous.tag != "hr":
+        return found
+    # notes that send the reader elsewhere (a policy, a newsletter, a source); an italic line without a
+    # link there may be the writer's own afterword ("AI was used to refine the wording": wcxb-dev labels it)
+    return found[:start] if any(b.link_chars for b in found[start:]) else found
+
+
+def _all_italic(element: Element) -> bool:
+    """A paragraph whose words are all in ``<em>`` or ``<i>``."""
+    if element.tag != "p":
+        return False
+    size = len(squash(text_of(element)))
+    italic = sum(len(squash(text_of(e))) for e in element if e.tag in ("em", "i"))
+    return size > 0 and italic >= _ITALIC * size
 
 
 def _in_boxes(element: Element, boxes: frozenset[int]) -> bool:
@@ -389,14 +420,16 @@ def _trailing_boxes(page: Page, container: Element, best: Element) -> frozenset[
     of its prose and no list or table (a recipe's card of steps is the article's), and only boxes
     follow it: text after them means they sit inside the article."""
     branch = _text_branch(page, container, best)
-    if branch is None or branch.tag not in _TRAILING_TAGS:
-        return frozenset()  # no block of text: paragraphs in the container itself, boxes among them
+    if branch is None:
+        return _headed_boxes(page, container)  # paragraphs in the container itself
+    if branch.tag not in _TRAILING_TAGS:
+        return frozenset()
     kind = (branch.tag, (classes(branch) or [""])[0])
     prose = _TRAILING_SHARE * page.prose_size(best)
     found: list[int] = []
     for sibling in branch.itersiblings():
-        if not isinstance(sibling.tag, str) or not page.text_size(sibling):
-            continue
+        if not isinstance(sibling.tag, str) or not page.text_size(sibling) or _links_only(page, sibling):
+            continue  # nothing to read; or a box of links, which the walk drops (a print/share bar's list)
         box = sibling.tag in _TRAILING_TAGS and (sibling.tag, (classes(sibling) or [""])[0]) != kind
         box = box and next(sibling.iter(*_ITEMS), None) is None  # a card of steps, a table: content
         if box and page.text_size(sibling) <= _TRAILING_TEXT and page.prose_size(sibling) < prose:
@@ -404,6 +437,42 @@ def _trailing_boxes(page: Page, container: Element, best: Element) -> frozenset[
         else:
             found.clear()  # text of the article's after them: they were boxes set into it
     return frozenset(found)
+
+
+def _headed_boxes(page: Page, container: Element) -> frozenset[int]:
+    """The boxes that close a container whose paragraphs are its own children: after its last
+    paragraph, boxes that open with a heading of their own ("Citer ce billet", "Pressekontakt") over a
+    few lines, no list or table. A box without a heading there (a note, a callout) is the text's."""
+    prose = _TRAILING_SHARE * page.prose_size(container)
+    found: list[int] = []
+    for child in reversed(container):
+        if not isinstance(child.tag, str) or not page.text_size(child):
+            continue
+        if child.tag in _TEXT_TAGS:
+            return frozenset(found)  # the text's last paragraph: the boxes close it
+        headed = child.tag in _TRAILING_TAGS and _opens_with_heading(child)
+        if not headed or next(child.iter(*_ITEMS), None) is not None or page.text_size(child) > _TRAILING_TEXT:
+            return frozenset()
+        if page.prose_size(child) >= prose:
+            return frozenset()
+        found.append(id(child))
+    return frozenset()
+
+
+def _opens_with_heading(box: Element) -> bool:
+    """The first element of the box that holds text of its own is a heading, and paragraphs follow it
+    (a titled note: "Citer ce billet", "Written by …"); a heading over a bare block of text is a
+    callout's pitch, which wcxb-dev labels as the text's ("Ready to explore full EV cars?")."""
+    for element in box.iterdescendants():
+        if isinstance(element.tag, str) and (element.text or "").strip():
+            return element.tag in _HEADINGS and next(element.itersiblings("p"), None) is not None
+    return False
+
+
+def _links_only(page: Page, element: Element) -> bool:
+    """Most of the element's text is link text (menus, a list of related pages, a print and share bar)."""
+    links = sum(page.text_size(a) for a in element.iter("a"))
+    return links >= _LINKED_BOX * page.text_size(element)
 
 
 def _text_branch(page: Page, container: Element, best: Element) -> Element | None:
@@ -462,7 +531,19 @@ def _is_thread(page: Page, chosen: Element) -> bool:
     (schema.org, its forum software), or the text found is itself one of the posts."""
     if _declared_thread(page):
         return True
-    return any(is_comments(e) for e in (chosen, *chosen.iterancestors()) if e.tag not in ("body", "html"))
+    if any(is_comments(e) for e in (chosen, *chosen.iterancestors()) if e.tag not in ("body", "html")):
+        return True
+    return _signed_posts(page, chosen)
+
+
+def _signed_posts(page: Page, chosen: Element) -> bool:
+    """The text found is one of a run of numbered posts ("msg190211", "post_612004") that each carry
+    their poster's profile or signature: a forum's thread, whatever its software (SMF prints no name)."""
+    posts = _posts(page, chosen)
+    if posts is None:
+        return False
+    numbered = [c for c in posts if isinstance(c.tag, str) and any(ch.isdigit() for ch in c.get("id") or "")]
+    return len(numbered) >= 2 and all(holds_poster(post) for post in numbered)
 
 
 def _declared_thread(page: Page) -> bool:

@@ -83,10 +83,20 @@ def body_furniture(tag: Element) -> Furniture | None:
 
 def _body_only(tag: Element) -> Furniture | None:
     raw = f"{tag.get('class') or ''} {tag.get('id') or ''}".lower()
-    if "signature" not in raw and "profile" not in raw and "userinfo" not in raw:
+    if "signature" not in raw and "profile" not in raw and "user" not in raw:
         return None  # most elements: no need to split their names into words
     words = {w for name in names_of(tag) if not _meaningless(name) for w in words_of(name)}
     return Furniture.SURE if words & _BODY_SURE else None
+
+
+def holds_poster(post: Element) -> bool:
+    """A forum's post: it carries its poster's profile or signature ("user_info", "postprofile",
+    "signature"), as every post of a thread does and an article's paragraphs do not."""
+    for element in post.iter("div", "ul", "dl", "section", "aside", "td"):
+        raw = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if ("signature" in raw or "profile" in raw or "info" in raw) and _body_only(element) is Furniture.SURE:
+            return True
+    return False
 
 
 _FRAME = 80  # characters: a gallery's frame holds a counter and a button's label, no more
