@@ -33,6 +33,12 @@ from typing import Any
 #     threads in a comment-named feed), captions5 (unnamed caption lines beside photographs on dated
 #     pages, largest srcset), credits5 (agencies alone in parentheses, credit labels in other
 #     scripts and languages, ImageObject authors).
+# 14 (2026-12-08, issue 16 blind parts 6): dates6 (a labelled publication beats an unlabelled date,
+#     two timed dates in one byline are publication and update, dated facts of a table are no page
+#     date), captions6 (unlabelled credits after a caption's last sentence, bracketed and East Asian
+#     credits, teaser cards give no caption), comments6 (one-item definition lists, parent
+#     attributes, forum post ids, Q&A answers), body6 (closing notes under a rule, titled boxes after
+#     a container's last paragraph, numbered posts with their posters).
 EXTRACTOR_VERSION = "14"
 
 
