@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -233,3 +234,18 @@ def test_bold_names_are_comments_only_in_runs_ended_by_rules() -> None:
     assert parse_article(subheads, "https://x.example/a").comments == []
     speakers = html.replace("</b>", ":</b>")
     assert parse_article(speakers, "https://x.example/a").comments == []
+
+
+def test_parent_attributes_in_capitals_give_the_same_thread() -> None:
+    """The quick scan for parent attributes reads ``data-`` in lower case; markup writing it in
+    capitals (``DATA-PARENT-ID``, which the HTML parser lowers) gives the same thread."""
+    page = Path(__file__).parent / "fixtures" / "comments" / "pages" / "b6-yrm-data-parent-tr" / "page.html"
+    html = page.read_text(encoding="utf-8")
+    shouted = html.replace("data-parent-id", "DATA-PARENT-ID").replace("data-id", "DATA-ID")
+
+    def thread(markup: str) -> list[tuple[str | None, str, bool]]:
+        comments = parse_article(markup, "https://news.example/h/metro").comments
+        return [(c.author, c.text, c.parent_id is None) for c in comments]
+
+    assert thread(html) == thread(shouted)
+    assert [top for _, _, top in thread(shouted)] == [True, False, True]

